@@ -1,0 +1,31 @@
+import type { PrismaClient } from '../prisma/client';
+
+/** What an email transport must offer; nodemailer's Transporter fits, and so does a test double in unit tests. */
+export interface Mailer {
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    messageId: string;
+    headers?: Record<string, string>;
+  }): Promise<{ messageId?: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  clock: Clock;
+  config: {
+    /** Base of the links in emails; a link is all an email may carry about a case. */
+    appBaseUrl: string;
+    mailFrom: string;
+    timeZone: string;
+  };
+}

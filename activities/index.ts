@@ -1,0 +1,18 @@
+import { createCaseActivities } from './cases';
+import type { ActivityDeps } from './deps';
+import { createNotificationActivities } from './notifications';
+import { createTaskActivities } from './tasks';
+
+export type { ActivityDeps, Clock, Mailer } from './deps';
+export { systemClock } from './deps';
+
+/** Builds every activity from its dependencies, so tests hand in real or test instances. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCaseActivities(deps),
+    ...createTaskActivities(deps),
+    ...createNotificationActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

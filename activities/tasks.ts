@@ -1,0 +1,162 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
+import { ErrorCode } from '../domain/errors';
+import type { EscalationView } from '../domain/messages';
+import type { EscalationTarget, StepPolicy } from '../domain/policy';
+import type { ActivityDeps } from './deps';
+
+export function recipientFor(
+  unit: { notificationEmail: string; supervisorEmail: string; headEmail: string },
+  target: EscalationTarget | 'unitInbox',
+): string {
+  if (target === 'unitSupervisor') return unit.supervisorEmail;
+  if (target === 'unitHead') return unit.headEmail;
+  return unit.notificationEmail;
+}
+
+export function createTaskActivities({ prisma, clock }: ActivityDeps) {
+  async function findUnit(code: string) {
+    const unit = await prisma.unit.findUnique({ where: { code } });
+    if (!unit) {
+      // Retrying cannot create a unit: the policy names one the registry lacks.
+      throw ApplicationFailure.nonRetryable(`unit ${code} is not in the registry`, ErrorCode.UnitNotFound);
+    }
+    return unit;
+  }
+
+  return {
+    /** Computes the deadline plan and records the open task; idempotent on retry. */
+    async openTask(input: {
+      taskId: string;
+      caseId: string;
+      stepKey: string;
+      unitCode: string;
+      startAt: string;
+      step: StepPolicy;
+      timeZone: string;
+    }): Promise<DeadlinePlan> {
+      const unit = await findUnit(input.unitCode);
+      const calendar = { timeZone: input.timeZone };
+      const startAt = new Date(input.startAt);
+      const dueAt = computeDueAt(input.step.deadline, startAt, calendar);
+      const plan = planDeadline({ startAt, dueAt, reminders: input.step.reminders, escalation: input.step.escalation, calendar });
+      await prisma.task.upsert({
+        where: { id: input.taskId },
+        create: {
+          id: input.taskId,
+          caseId: input.caseId,
+          stepKey: input.stepKey,
+          unitId: unit.id,
+          status: 'open',
+          startedAt: startAt,
+          dueAt,
+          originalDueAt: dueAt,
+        },
+        update: {},
+      });
+      return plan;
+    },
+
+    /** Records an extension (old due, new due, justification) and re-plans the timers from now. */
+    async extendTask(input: {
+      taskId: string;
+      sequence: number;
+      previousDueAt: string;
+      newDueAt: string;
+      justification: string;
+      extendedBy: string;
+      startAt: string;
+      step: StepPolicy;
+      timeZone: string;
+    }): Promise<DeadlinePlan> {
+      const newDueAt = new Date(input.newDueAt);
+      await prisma.$transaction([
+        prisma.deadlineExtension.upsert({
+          where: { taskId_sequence: { taskId: input.taskId, sequence: input.sequence } },
+          create: {
+            taskId: input.taskId,
+            sequence: input.sequence,
+            previousDueAt: new Date(input.previousDueAt),
+            newDueAt,
+            justification: input.justification,
+            extendedBy: input.extendedBy,
+          },
+          update: {},
+        }),
+        prisma.task.update({ where: { id: input.taskId }, data: { dueAt: newDueAt } }),
+      ]);
+      return planDeadline({
+        startAt: new Date(input.startAt),
+        dueAt: newDueAt,
+        reminders: input.step.reminders,
+        escalation: input.step.escalation,
+        calendar: { timeZone: input.timeZone },
+      });
+    },
+
+    /** Completing resolves the task's open escalations: the work they chased is done. */
+    async recordTaskCompleted(input: {
+      taskId: string;
+      outcome: string;
+      note?: string;
+      completedBy: string;
+      completedAt: string;
+    }): Promise<void> {
+      const completedAt = new Date(input.completedAt);
+      await prisma.$transaction([
+        prisma.task.update({
+          where: { id: input.taskId },
+          data: { status: 'completed', outcome: input.outcome, note: input.note ?? null, completedBy: input.completedBy, completedAt },
+        }),
+        prisma.escalation.updateMany({
+          where: { taskId: input.taskId, status: 'open' },
+          data: { status: 'resolved', resolvedAt: completedAt },
+        }),
+      ]);
+    },
+
+    async raiseEscalation(input: {
+      escalationId: string;
+      taskId: string;
+      caseId: string;
+      level: number;
+      target: EscalationTarget;
+      dueAt: string;
+    }): Promise<EscalationView> {
+      const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
+      const row = await prisma.escalation.upsert({
+        where: { id: input.escalationId },
+        create: {
+          id: input.escalationId,
+          taskId: input.taskId,
+          caseId: input.caseId,
+          level: input.level,
+          target: input.target,
+          recipientEmail: recipientFor(task.unit, input.target),
+          status: 'open',
+          dueAt: new Date(input.dueAt),
+          raisedAt: clock.now(),
+        },
+        update: {},
+      });
+      return { id: row.id, level: row.level, target: row.target, status: 'open', raisedAt: row.raisedAt.toISOString() };
+    },
+
+    async recordEscalationAcknowledged(input: {
+      escalationId: string;
+      acknowledgedBy: string;
+      acknowledgedAt: string;
+      note?: string;
+    }): Promise<void> {
+      await prisma.escalation.update({
+        where: { id: input.escalationId },
+        data: {
+          status: 'acknowledged',
+          acknowledgedBy: input.acknowledgedBy,
+          acknowledgedAt: new Date(input.acknowledgedAt),
+          note: input.note ?? null,
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { ErrorCode, httpStatusFor, isErrorCode } from '../domain/errors';
+import { log } from '../config/log';
+
+/** A business error raised by a use-case; the one error mapper turns it into HTTP. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Array<{ field: string; problem: string }> };
+}
+
+function fieldsOf(err: ZodError, prefix?: string) {
+  return err.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    problem: issue.message,
+  }));
+}
+
+function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current instanceof ApplicationFailure && isErrorCode(current.type)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '53300']);
+
+function isUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && unavailableCodes.has(code)) return true;
+    if (isGrpcServiceError(current) && (current.code === 14 || current.code === 4)) return true;
+    if (current instanceof Error && /Can't reach database|connection terminated|Connection terminated/i.test(current.message)) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** Maps every error the API can meet to a status and a body. Messages never carry request values. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof ZodError) {
+    const fields = fieldsOf(err);
+    return {
+      status: 400,
+      body: { error: { code: ErrorCode.ValidationFailed, message: `invalid request: ${fields.map((f) => f.field).join(', ')}`, fields } },
+    };
+  }
+  if (err instanceof AppError) {
+    return { status: httpStatusFor[err.code], body: { error: { code: err.code, message: err.message } } };
+  }
+  const failure = findApplicationFailure(err);
+  if (failure?.type && isErrorCode(failure.type)) {
+    const fields = failure.type === ErrorCode.ValidationFailed ? (failure.details?.[0] as ErrorBody['error']['fields']) : undefined;
+    return { status: httpStatusFor[failure.type], body: { error: { code: failure.type, message: failure.message, fields } } };
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return { status: 404, body: { error: { code: ErrorCode.NotFound, message: 'no such running case or task' } } };
+  }
+  if (isUnavailable(err)) {
+    return {
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      body: { error: { code: ErrorCode.Unavailable, message: 'a backing service is unavailable; retry shortly' } },
+    };
+  }
+  const bodyParser = err as { type?: string; status?: number };
+  if (bodyParser.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: { code: ErrorCode.ValidationFailed, message: 'the body is not valid JSON' } } };
+  }
+  if (bodyParser.type === 'entity.too.large') {
+    return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } } };
+  }
+  if (typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
+    return { status: bodyParser.status, body: { error: { code: 'BAD_REQUEST', message: 'the request could not be read' } } };
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    return { status: 409, body: { error: { code: 'UPDATE_REJECTED', message: 'the task rejected the change' } } };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const mapped = toHttpError(err);
+  if (mapped.status >= 500) {
+    // Name and code only: driver messages can quote the values of a failed query.
+    log.error('request failed', {
+      route: req.route?.path ?? req.path,
+      method: req.method,
+      status: mapped.status,
+      error: (err as Error)?.name,
+      code: (err as { code?: string })?.code,
+    });
+  }
+  for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
+  res.status(mapped.status).json(mapped.body);
+};

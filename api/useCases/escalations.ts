@@ -1,0 +1,42 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { z } from 'zod';
+import { ErrorCode } from '../../domain/errors';
+import { acknowledgeEscalationUpdate } from '../../domain/messages';
+import type { ApiDeps } from '../context';
+import { AppError } from '../errors';
+import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
+import { escalationView } from './cases';
+
+export async function listEscalations({ prisma }: ApiDeps, query: z.infer<typeof escalationListQuery>) {
+  const where = {
+    ...(query.status === 'all' ? {} : { status: query.status }),
+    ...(query.unit ? { task: { unit: { code: query.unit } } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.escalation.count({ where }),
+    prisma.escalation.findMany({ where, orderBy: [{ raisedAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
+  ]);
+  return { total, limit: query.limit, offset: query.offset, items: rows.map(escalationView) };
+}
+
+export async function acknowledgeEscalation(
+  deps: ApiDeps,
+  escalationId: string,
+  body: z.infer<typeof acknowledgeEscalationBody>,
+  actor: string,
+) {
+  const escalation = await deps.prisma.escalation.findUnique({ where: { id: escalationId } });
+  if (!escalation) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
+  if (escalation.status !== 'open') {
+    throw new AppError(ErrorCode.EscalationAlreadyAcknowledged, `the escalation is already ${escalation.status}`);
+  }
+  try {
+    return await deps.temporal.workflow
+      .getHandle(escalation.taskId)
+      .executeUpdate(acknowledgeEscalationUpdate, { args: [{ ...body, escalationId, actor }] });
+  } catch (err) {
+    // The task closed meanwhile, which resolved its escalations.
+    if (err instanceof WorkflowNotFoundError) throw new AppError(ErrorCode.EscalationAlreadyAcknowledged, 'the escalation is already resolved');
+    throw err;
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities, systemClock } from '../activities';
+import { createApp } from '../api/app';
+import { loadConfig, redactUrl } from '../config';
+import { createPrisma } from '../prisma/client';
+import { migrate } from '../prisma/migrate';
+import { seed } from '../prisma/seed';
+import { createWorker } from '../worker/createWorker';
+import { createMailer } from '../worker/mailer';
+import { startDevServer, type DevServer } from './devServer';
+import { startSmtpSink, type SmtpSink } from './smtpSink';
+import { resolveTemporalCli } from './temporalCli';
+
+/**
+ * `npm start`: the whole system on one machine. A Temporal dev server persisted under .data/
+ * (so open cases resume after a restart), the database migrated and seeded, a local mailbox,
+ * the worker and the API. Set TEMPORAL_ADDRESS or SMTP_HOST to use servers of your own instead.
+ */
+const root = join(__dirname, '..');
+const say = (line: string) => console.log(`[samverkan] ${line}`);
+
+async function main(): Promise<void> {
+  const ownTemporal = process.env.TEMPORAL_ADDRESS === undefined;
+  const ownMailbox = process.env.SMTP_HOST === undefined;
+  const config = loadConfig();
+  const dataDir = join(root, '.data');
+  mkdirSync(dataDir, { recursive: true });
+
+  let temporalServer: DevServer | undefined;
+  let address = config.temporal.address;
+  if (ownTemporal) {
+    const cliPath = await resolveTemporalCli({ log: say });
+    temporalServer = await startDevServer({
+      cliPath,
+      dbFile: join(dataDir, 'temporal.db'),
+      port: Number(process.env.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      log: say,
+    });
+    address = temporalServer.address;
+  }
+
+  say(`migrating ${redactUrl(config.databaseUrl)}`);
+  await migrate(config.databaseUrl, { log: say });
+  const prisma = createPrisma(config.databaseUrl);
+  const seeded = await seed(prisma);
+  say(`registry: ${seeded.units} units; default policies: ${seeded.policies}`);
+
+  let mailbox: SmtpSink | undefined;
+  if (ownMailbox) {
+    mailbox = await startSmtpSink({
+      port: config.smtp.port,
+      webPort: Number(process.env.MAILBOX_PORT ?? 8025),
+      log: (line) => say(`mail: ${line}`),
+    });
+  }
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({
+      prisma,
+      mailer: createMailer(config.smtp),
+      clock: systemClock,
+      config: { appBaseUrl: config.appBaseUrl, mailFrom: config.mailFrom, timeZone: config.timeZone },
+    }),
+  });
+  const workerRun = worker.run();
+
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+
+  console.log(
+    [
+      '',
+      'samverkan is running:',
+      `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
+      temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
+      mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
+      `  Database     ${redactUrl(config.databaseUrl)}`,
+      '  Press Ctrl-C to stop; open cases resume on the next start.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
+    await mailbox?.stop();
+    await temporalServer?.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  // The worker's runtime also listens for these signals and drains itself; we stop the rest.
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  console.error(`[samverkan] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+/**
+ * Error codes shared by workflows, the API and tests. They travel in
+ * `ApplicationFailure.type`, so a code must never be renamed once cases run with it.
+ * Messages must never contain personal data: they end up in histories and logs.
+ */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  TaskAlreadyDone: 'TASK_ALREADY_DONE',
+  TaskNotOpen: 'TASK_NOT_OPEN',
+  InvalidOutcome: 'INVALID_OUTCOME',
+  InvalidExtension: 'INVALID_EXTENSION',
+  EscalationNotFound: 'ESCALATION_NOT_FOUND',
+  EscalationAlreadyAcknowledged: 'ESCALATION_ALREADY_ACKNOWLEDGED',
+  CaseNotFound: 'CASE_NOT_FOUND',
+  TaskNotFound: 'TASK_NOT_FOUND',
+  UnitNotFound: 'UNIT_NOT_FOUND',
+  PolicyNotFound: 'POLICY_NOT_FOUND',
+  NotFound: 'NOT_FOUND',
+  Unavailable: 'UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status for each code, used by the API's single error mapper. */
+export const httpStatusFor: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  TASK_ALREADY_DONE: 409,
+  TASK_NOT_OPEN: 409,
+  INVALID_OUTCOME: 422,
+  INVALID_EXTENSION: 422,
+  ESCALATION_NOT_FOUND: 404,
+  ESCALATION_ALREADY_ACKNOWLEDGED: 409,
+  CASE_NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  UNIT_NOT_FOUND: 422,
+  POLICY_NOT_FOUND: 422,
+  NOT_FOUND: 404,
+  UNAVAILABLE: 503,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in httpStatusFor;
+}

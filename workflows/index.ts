@@ -1,0 +1,3 @@
+// Every workflow type the worker registers. Renaming or removing one breaks running cases.
+export { taskWorkflow } from './task';
+export { youthConcernCase } from './youthConcern';

@@ -1,0 +1,216 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DeadlinePlan } from '../domain/deadlines';
+import { ErrorCode } from '../domain/errors';
+import {
+  acknowledgeEscalationInputSchema,
+  acknowledgeEscalationUpdate,
+  completeTaskInputSchema,
+  completeTaskUpdate,
+  extendDeadlineInputSchema,
+  extendDeadlineUpdate,
+  getTaskQuery,
+  type EscalationView,
+  type ExtensionView,
+  type TaskResult,
+  type TaskView,
+  type TaskWorkflowInput,
+} from '../domain/messages';
+import type { EscalationTarget } from '../domain/policy';
+import { parseOrReject, reject } from './validation';
+
+
+// Read-model writes and email must eventually happen, so they retry without limit;
+// non-retryable failures (a unit missing from the registry) surface at once.
+const act = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+type ScheduledEvent =
+  | { kind: 'reminder'; key: string; at: string; index: number }
+  | { kind: 'escalation'; key: string; at: string; level: number; target: EscalationTarget };
+
+/**
+ * The task-with-deadline engine: one task for one unit, due at a time the policy sets,
+ * reminded before, escalated step by step after. Escalation never cancels the task; only
+ * completion stops the timers. An extension re-dates every pending timer.
+ */
+export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
+  const { taskId, caseId, step } = input;
+
+  let plan: DeadlinePlan = await act.openTask({
+    taskId,
+    caseId,
+    stepKey: input.stepKey,
+    unitCode: step.unitCode,
+    startAt: new Date().toISOString(),
+    step,
+    timeZone: input.timeZone,
+  });
+  const originalDueAt = plan.dueAt;
+  // Bumped on every extension; timer keys carry it so a re-dated schedule starts fresh.
+  let deadlineVersion = 0;
+  const fired = new Set<string>();
+  const extensions: ExtensionView[] = [];
+  const escalations: EscalationView[] = [];
+  let completion: { outcome: string; completedBy: string; completedAt: string } | undefined;
+
+  const view = (): TaskView => ({
+    taskId,
+    caseId,
+    stepKey: input.stepKey,
+    unitCode: step.unitCode,
+    status: completion ? 'completed' : 'open',
+    startedAt: plan.startAt,
+    dueAt: plan.dueAt,
+    originalDueAt,
+    outcome: completion?.outcome,
+    completedBy: completion?.completedBy,
+    completedAt: completion?.completedAt,
+    extensions: [...extensions],
+    escalations: escalations.map((e) => ({ ...e })),
+  });
+
+  setHandler(getTaskQuery, view);
+
+  setHandler(
+    completeTaskUpdate,
+    async (raw) => {
+      const update = completeTaskInputSchema.parse(raw);
+      const completedAt = new Date().toISOString();
+      // Claimed before the first await so a concurrent completion is rejected by the validator.
+      completion = { outcome: update.outcome, completedBy: update.actor, completedAt };
+      for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
+      await act.recordTaskCompleted({ taskId, outcome: update.outcome, note: update.note, completedBy: update.actor, completedAt });
+      return view();
+    },
+    {
+      validator: (raw) => {
+        const update = parseOrReject(completeTaskInputSchema, raw);
+        if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
+        if (!step.outcomes.includes(update.outcome)) {
+          reject(ErrorCode.InvalidOutcome, `outcome must be one of: ${step.outcomes.join(', ')}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    async (raw) => {
+      const update = extendDeadlineInputSchema.parse(raw);
+      const sequence = extensions.length + 1;
+      const extension: ExtensionView = {
+        sequence,
+        previousDueAt: plan.dueAt,
+        newDueAt: new Date(update.newDueAt).toISOString(),
+        justification: update.justification,
+        extendedBy: update.actor,
+      };
+      extensions.push(extension);
+      plan = await act.extendTask({ taskId, ...extension, startAt: new Date().toISOString(), step, timeZone: input.timeZone });
+      deadlineVersion += 1;
+      await act.notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
+      return view();
+    },
+    {
+      validator: (raw) => {
+        const update = parseOrReject(extendDeadlineInputSchema, raw);
+        if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
+        const newDue = Date.parse(update.newDueAt);
+        if (newDue <= Date.now()) reject(ErrorCode.InvalidExtension, 'newDueAt must be in the future');
+        if (newDue <= Date.parse(plan.dueAt)) reject(ErrorCode.InvalidExtension, 'newDueAt must be later than the current due time');
+      },
+    },
+  );
+
+  setHandler(
+    acknowledgeEscalationUpdate,
+    async (raw) => {
+      const update = acknowledgeEscalationInputSchema.parse(raw);
+      const escalation = escalations.find((e) => e.id === update.escalationId);
+      if (!escalation) throw new Error('unreachable: validated escalation vanished');
+      escalation.status = 'acknowledged';
+      await act.recordEscalationAcknowledged({
+        escalationId: escalation.id,
+        acknowledgedBy: update.actor,
+        acknowledgedAt: new Date().toISOString(),
+        note: update.note,
+      });
+      return { ...escalation };
+    },
+    {
+      validator: (raw) => {
+        const update = parseOrReject(acknowledgeEscalationInputSchema, raw);
+        const escalation = escalations.find((e) => e.id === update.escalationId);
+        if (!escalation) reject(ErrorCode.EscalationNotFound, 'no such escalation on this task');
+        if (escalation.status !== 'open') reject(ErrorCode.EscalationAlreadyAcknowledged, `the escalation is already ${escalation.status}`);
+      },
+    },
+  );
+
+  await act.notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
+
+  const schedule = (): ScheduledEvent[] => [
+    ...plan.reminders.map((at, index) => ({ kind: 'reminder' as const, key: `v${deadlineVersion}:r${index + 1}`, at, index: index + 1 })),
+    ...plan.escalations.map((e) => ({ kind: 'escalation' as const, key: `v${deadlineVersion}:e${e.level}`, at: e.at, level: e.level, target: e.target })),
+  ];
+
+  while (!completion) {
+    const next = schedule()
+      .filter((e) => !fired.has(e.key))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+    const version = deadlineVersion;
+    const interrupted = () => completion !== undefined || deadlineVersion !== version;
+    if (!next) {
+      await condition(interrupted);
+      continue;
+    }
+    const wait = Date.parse(next.at) - Date.now();
+    if (wait > 0 && (await condition(interrupted, wait))) continue;
+
+    fired.add(next.key);
+    if (next.kind === 'reminder') {
+      await act.notify({
+        idempotencyKey: `${taskId}:reminder:${next.key}`,
+        taskId,
+        kind: 'reminder',
+        target: 'unitInbox',
+        stepTitle: step.title,
+      });
+    } else {
+      const escalation = await act.raiseEscalation({
+        escalationId: `${taskId}.esc-${deadlineVersion + 1}-${next.level}`,
+        taskId,
+        caseId,
+        level: next.level,
+        target: next.target,
+        dueAt: plan.dueAt,
+      });
+      escalations.push(escalation);
+      await act.notify({
+        idempotencyKey: `${escalation.id}:notify`,
+        taskId,
+        kind: 'escalation',
+        target: next.target,
+        stepTitle: step.title,
+        level: next.level,
+      });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return {
+    taskId,
+    stepKey: input.stepKey,
+    outcome: completion.outcome,
+    completedBy: completion.completedBy,
+    completedAt: completion.completedAt,
+  };
+}
