@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../activities';
 import { createApp } from '../api/app';
 import { loadConfig, redactUrl } from '../config';
@@ -21,8 +21,14 @@ import { resolveTemporalCli } from './temporalCli';
  */
 const root = join(__dirname, '..');
 const say = (line: string) => console.log(`[samverkan] ${line}`);
+let stopping = false;
+// The dev server complains loudly about its own peers going away while it shuts down.
+const sayUnlessStopping = (line: string) => {
+  if (!stopping) say(line);
+};
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   const ownTemporal = process.env.TEMPORAL_ADDRESS === undefined;
   const ownMailbox = process.env.SMTP_HOST === undefined;
   const config = loadConfig();
@@ -38,7 +44,7 @@ async function main(): Promise<void> {
       dbFile: join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-      log: say,
+      log: sayUnlessStopping,
     });
     address = temporalServer.address;
   }
@@ -93,7 +99,6 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;

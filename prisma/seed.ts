@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { policyDocumentSchema, type PolicyDocument } from '../domain/policy';
 import type { PrismaClient } from './client';
@@ -36,7 +37,8 @@ export async function publishPolicy(prisma: PrismaClient, policy: PolicyDocument
     where: { caseType_version: { caseType: policy.caseType, version: policy.version } },
   });
   if (existing) {
-    if (JSON.stringify(existing.document) !== JSON.stringify(policy)) {
+    // jsonb reorders keys, so compare structurally.
+    if (!isDeepStrictEqual(existing.document, JSON.parse(JSON.stringify(policy)))) {
       throw new Error(`policy ${policy.caseType} ${policy.version} already exists with other content; publish a new version`);
     }
     return;
