@@ -1,21 +1,25 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config';
+import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
+import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createApp } from './app';
 
-/** API process entry: `tsx api/main.ts`. */
+/** API process entry: `node --import tsx api/main.ts`. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const prisma = createPrisma(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api'), config.metricsPort) : undefined;
   const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
-  const server = app.listen(config.port, () => log.info('api listening', { port: config.port }));
+  const server = app.listen(config.port, () => log.info('api listening', { port: config.port, pid: process.pid }));
   const stop = () => {
+    metrics?.close();
     server.close(() => {
       void Promise.all([connection.close(), prisma.$disconnect()]).then(() => process.exit(0));
     });
+    server.closeIdleConnections();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

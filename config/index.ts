@@ -1,9 +1,19 @@
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
  * All configuration comes from the environment and is validated at start-up, so a missing or
  * wrong variable stops the process with a message that names it.
  */
+const readableFile = z.string().refine((p) => {
+  try {
+    accessSync(p, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be the path of a readable file');
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -19,10 +29,41 @@ const envSchema = z.object({
   APP_BASE_URL: z.url().default('http://localhost:3000'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TIME_ZONE: z.literal('Europe/Stockholm').default('Europe/Stockholm'),
+  // Observability and a secured Temporal (mTLS for a self-hosted cluster, API key for Temporal Cloud).
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: readableFile.optional(),
+  TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
+  TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+}).superRefine((e, ctx) => {
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
+  }
 });
 
+/** Every environment variable the application reads; the compose test checks against it. */
+export const configVariables = (): string[] => Object.keys(envSchema.shape);
+
+export interface TemporalTlsConfig {
+  serverNameOverride?: string;
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+}
+
 export interface AppConfig {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** undefined = plain TCP (dev server, private network). */
+    tls?: TemporalTlsConfig;
+    apiKey?: string;
+    metricsPort?: number;
+  };
+  metricsPort?: number;
   databaseUrl: string;
   smtp: { host: string; port: number; secure: boolean };
   mailFrom: string;
@@ -45,7 +86,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls:
+        e.TEMPORAL_TLS === 'true' || e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_API_KEY
+          ? {
+              serverNameOverride: e.TEMPORAL_TLS_SERVER_NAME,
+              serverRootCACertificate: e.TEMPORAL_TLS_CA_PATH ? readFileSync(e.TEMPORAL_TLS_CA_PATH) : undefined,
+              clientCertPair:
+                e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+                  ? { crt: readFileSync(e.TEMPORAL_TLS_CERT_PATH), key: readFileSync(e.TEMPORAL_TLS_KEY_PATH) }
+                  : undefined,
+            }
+          : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      metricsPort: e.TEMPORAL_METRICS_PORT,
+    },
+    metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE === 'true' },
     mailFrom: e.MAIL_FROM,
@@ -56,6 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /** For logs: the URL without its password. */
+/** Connection options for both the client (API) and the worker's native connection. */
+export function temporalConnectionOptions(config: AppConfig) {
+  return {
+    address: config.temporal.address,
+    ...(config.temporal.tls ? { tls: config.temporal.tls } : {}),
+    ...(config.temporal.apiKey ? { apiKey: config.temporal.apiKey } : {}),
+  };
+}
+
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);

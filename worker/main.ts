@@ -1,15 +1,24 @@
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../activities';
-import { loadConfig } from '../config';
+import { loadConfig, temporalConnectionOptions } from '../config';
+import { log } from '../config/log';
+import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createWorker } from './createWorker';
 import { createMailer } from './mailer';
 
-/** Worker process entry: `tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
+/** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    ...(config.temporal.metricsPort
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.temporal.metricsPort}` } } } }
+      : {}),
+  });
   const prisma = createPrisma(config.databaseUrl);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'worker'), config.metricsPort) : undefined;
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createWorker({
       connection,
@@ -24,9 +33,10 @@ async function main(): Promise<void> {
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
     });
-    console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: config.temporal.taskQueue }));
+    log.info('worker started', { taskQueue: config.temporal.taskQueue, pid: process.pid, metricsPort: config.metricsPort });
     await worker.run();
   } finally {
+    metrics?.close();
     await connection.close();
     await prisma.$disconnect();
   }

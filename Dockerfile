@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# One image for both the worker and the API (compose picks the command).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dependencies ship their native parts inside registry packages; no install script is needed.
+RUN npm ci --ignore-scripts
+COPY . .
+# prisma generate only needs the variable to name an existing file (no engine download).
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
+ && npx tsc -p tsconfig.json \
+ && node -e "require('@temporalio/worker').bundleWorkflowCode({workflowsPath: require.resolve('./dist/workflows')}).then(b => require('fs').writeFileSync('dist/workflow-bundle.js', b.code))" \
+ && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+WORKDIR /app
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/package.json ./
+# Migrations and seed data are read at run time by `node dist/prisma/migrate.js`.
+COPY --from=build --chown=node:node /app/prisma/migrations ./dist/prisma/migrations
+COPY --from=build --chown=node:node /app/prisma/seed ./dist/prisma/seed
+USER node
+EXPOSE 3000 9464
+# The API answers /health; the worker serves /metrics. Either proves the process is alive.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD node -e "const p=process.env.HEALTHCHECK_URL||'http://127.0.0.1:'+(process.env.PORT||3000)+'/health';fetch(p).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["node", "dist/api/main.js"]
