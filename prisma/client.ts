@@ -6,6 +6,9 @@ import { PrismaClient } from './generated/client';
 
 export type { PrismaClient };
 
-export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+/** `maxConnections: 1` serialises all queries, which the embedded PGlite server needs for transactions. */
+export function createPrisma(databaseUrl: string, opts: { maxConnections?: number } = {}): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, ...(opts.maxConnections ? { max: opts.maxConnections } : {}) }),
+  });
 }

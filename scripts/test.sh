@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# npm test: bootstrap, type-check, lint, then the whole jest suite against real Temporal,
-# PostgreSQL and SMTP. Extra arguments go to jest (e.g. npm test -- test/replay).
+# npm test: bootstrap, type-check, lint, then every jest suite against real Temporal, PostgreSQL
+# and SMTP: first on the Temporal dev server, then (the cluster phase) on a real Temporal server
+# on PostgreSQL. Extra arguments go to jest and run the first phase only
+# (e.g. npm test -- test/replay). SKIP_CLUSTER=1 skips the cluster phase.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh
@@ -16,10 +18,25 @@ npx --no-install tsc -p tsconfig.json --noEmit
 echo "[test] linting" >&2
 npx --no-install eslint .
 
-results="$(mktemp -t samverkan-jest-XXXXXX.json)"
-status=0
-npx --no-install jest --json --outputFile="$results" "$@" || status=$?
+passed=0 failed=0 skipped=0 status=0
+run_jest() {
+  local results
+  results="$(mktemp -t samverkan-jest-XXXXXX.json)"
+  npx --no-install jest --json --outputFile="$results" "$@" || status=1
+  if [[ -s "$results" ]]; then
+    read -r p f s < <(node -e "const r=require(process.argv[1]);console.log(r.numPassedTests,r.numFailedTests,r.numPendingTests)" "$results")
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  fi
+  rm -f "$results"
+}
+
+echo "[test] phase 1: Temporal dev server" >&2
+run_jest "$@"
+if [[ $# -eq 0 && "${SKIP_CLUSTER:-0}" != "1" ]]; then
+  echo "[test] phase 2: Temporal server on PostgreSQL (builds it once from its Go module if missing)" >&2
+  node --import tsx dev/ensureTemporalServer.ts >/dev/null
+  run_jest --config jest.cluster.config.js
+fi
 # One plain closing line that any CI can read, whatever jest printed above it.
-node -e "const r=require(process.argv[1]);console.log('jest: '+r.numPassedTests+' passed, '+r.numFailedTests+' failed'+(r.numPendingTests?', '+r.numPendingTests+' skipped':''))" "$results" || true
-rm -f "$results"
+echo "jest: ${passed} passed, ${failed} failed$([[ $skipped -gt 0 ]] && echo ", ${skipped} skipped")"
 exit "$status"

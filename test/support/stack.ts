@@ -36,6 +36,9 @@ export function quietRuntime(): void {
 
 export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
+  // `npm run test:cluster` runs the same tests against a real Temporal server on PostgreSQL.
+  const clusterAddress = process.env.TEMPORAL_TEST_ADDRESS;
+  if (clusterAddress) return TestWorkflowEnvironment.createFromExistingServer({ address: clusterAddress, namespace: 'default' });
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false },
   });
