@@ -10,4 +10,5 @@ module.exports = {
   testMatch: ['**/test/integration/**/*.test.ts', '**/test/cluster/**/*.test.ts'],
   globalSetup: '<rootDir>/test/cluster/globalSetup.ts',
   globalTeardown: '<rootDir>/test/cluster/globalTeardown.ts',
+  testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
-import { freePort } from './devServer';
+import { createServer } from 'node:net';
 import { cacheDir, ensureGoBinaries, type Log } from './goBinary';
 
 /**
@@ -92,16 +92,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await tool(db, 'update-schema', '-d', join(schemas, kind, 'versioned'));
   }
 
+  const taken = new Set<number>();
+  const port = () => smallFreePort(taken);
   const ports = {
-    frontend: await freePort(),
-    frontendHttp: await freePort(),
-    frontendMembership: await freePort(),
-    history: await freePort(),
-    historyMembership: await freePort(),
-    matching: await freePort(),
-    matchingMembership: await freePort(),
-    worker: await freePort(),
-    workerMembership: await freePort(),
+    frontend: await port(),
+    frontendHttp: await port(),
+    frontendMembership: await port(),
+    history: await port(),
+    historyMembership: await port(),
+    matching: await port(),
+    matchingMembership: await port(),
+    worker: await port(),
+    workerMembership: await port(),
   };
   const root = mkdtempSync(join(tmpdir(), 'samverkan-cluster-'));
   mkdirSync(join(root, 'config'));
@@ -147,6 +149,24 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (dropDatabases) await dropDbs(opts.postgresUrl, [mainDb, visibilityDb]);
     },
   };
+}
+
+/** Temporal stores membership ports in a smallint column, so ephemeral ports (> 32767) fail. */
+async function smallFreePort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(candidate)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
+  throw new Error('no free port found between 20000 and 32000');
 }
 
 /** A real server needs its namespace registered; the namespace cache then takes a moment to see it. */

@@ -16,6 +16,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    // When a worker dies, its cached cases move to another worker after this long (default 10 s).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }
