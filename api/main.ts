@@ -10,7 +10,13 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
+  const app = createApp({ temporal, prisma, config: {
+      taskQueue: config.temporal.taskQueue,
+      auth: config.auth,
+      bodyLimit: config.bodyLimit,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+    },
+  });
   const server = app.listen(config.port, () => log.info('api listening', { port: config.port }));
   const stop = () => {
     server.close(() => {

@@ -19,6 +19,21 @@ const envSchema = z.object({
   APP_BASE_URL: z.url().default('http://localhost:3000'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TIME_ZONE: z.literal('Europe/Stockholm').default('Europe/Stockholm'),
+  AUTH_ISSUER: z.string().min(1).default('https://samverkan.local/dev-issuer'),
+  AUTH_AUDIENCE: z.string().min(1).default('samverkan'),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_PUBLIC_KEYS: z
+    .string()
+    .refine((v) => {
+      try {
+        return Array.isArray((JSON.parse(v) as { keys?: unknown }).keys);
+      } catch {
+        return false;
+      }
+    }, 'must be a JWKS document: {"keys":[…]}')
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),
 });
 
 export interface AppConfig {
@@ -29,6 +44,17 @@ export interface AppConfig {
   appBaseUrl: string;
   port: number;
   timeZone: string;
+  auth: AuthConfig;
+  rateLimitPerMinute: number;
+  bodyLimit: string;
+}
+
+/** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  publicKeys?: { keys: Array<Record<string, unknown>> };
 }
 
 export class ConfigError extends Error {
@@ -52,6 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appBaseUrl: e.APP_BASE_URL,
     port: e.PORT,
     timeZone: e.TIME_ZONE,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      publicKeys: e.AUTH_PUBLIC_KEYS ? (JSON.parse(e.AUTH_PUBLIC_KEYS) as AuthConfig['publicKeys']) : undefined,
+    },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bodyLimit: e.BODY_LIMIT,
   };
 }
 

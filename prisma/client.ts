@@ -2,9 +2,9 @@
 // driver adapter (no native query engine). Import PrismaClient's type from here, not from
 // prisma/generated, so the generated path stays an implementation detail.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client';
+import { PrismaClient, type Prisma } from './generated/client';
 
-export type { PrismaClient };
+export type { PrismaClient, Prisma };
 
 export function createPrisma(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
