@@ -59,6 +59,7 @@ export interface Stack {
   /** Requests as one identity, e.g. stack.as({ sub: 'h-1', roles: ['staff'], units: ['soc-adults'] }). */
   as(who: Identity): ReturnType<typeof request>;
   issuer: TestIssuer;
+  app: Express;
   /** Every seeded unit code. */
   unitCodes: string[];
   worker?: Worker;
@@ -124,6 +125,7 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     api: authedAgent(app, issuer, superuser),
     as: (who) => authedAgent(app, issuer, who),
     issuer,
+    app,
     unitCodes,
     async startWorker() {
       const worker = await createWorker({
