@@ -130,7 +130,11 @@ export const operations: Operation[] = [
   },
 ];
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+/** OpenAPI 3.1 schemas are JSON Schema 2020-12; the per-schema `$schema` line is noise there. */
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  return rest;
+};
 
 const errorSchema = {
   type: 'object',
