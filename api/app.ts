@@ -1,46 +1,91 @@
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import type { Principal } from '../domain/auth';
+import { ErrorCode } from '../domain/errors';
+import {
+  assertCaseVisible,
+  assertEscalationActionAllowed,
+  assertTaskActionAllowed,
+  requireRole,
+  unitScope,
+} from './access';
+import { recordAudit, type AuditNote } from './audit';
+import { authenticate, principalOf } from './auth';
 import type { ApiDeps } from './context';
-import { errorHandler } from './errors';
+import { AppError, errorHandler, toHttpError } from './errors';
+import { openApiDocument } from './openapi';
 import {
   acknowledgeEscalationBody,
+  auditQuery,
   completeTaskBody,
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  reportQuery,
   startCaseBody,
   taskListQuery,
+  taskSearchQuery,
+  unitCodeSchema,
 } from './schemas';
+import { listAudit } from './useCases/audit';
 import { getCase, startCase } from './useCases/cases';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
 import { readiness } from './useCases/health';
-import { completeTask, extendDeadline, listUnitTasks } from './useCases/tasks';
+import { reportCsv, unitStepReport } from './useCases/reports';
+import { completeTask, extendDeadline, listTasks, listUnitTasks } from './useCases/tasks';
 
 export type { ApiDeps } from './context';
 
-const actorHeader = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'must be a user id');
-
-/**
- * Who is acting. Until token authentication lands (issue 4) the caller names itself in
- * X-Actor-Id; the id is recorded on completions, extensions and acknowledgements.
- */
-function actorOf(req: Request): string {
-  const header = req.header('x-actor-id');
-  return header === undefined ? 'anonymous' : actorHeader.parse(header);
-}
-
-function param(req: Request, name: string): string {
-  const parsed = idParam.safeParse(req.params[name]);
+function param(req: Request, name: string, schema: z.ZodType<string> = idParam): string {
+  const parsed = schema.safeParse(req.params[name]);
   if (!parsed.success) throw new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: [name] })));
   return parsed.data;
 }
 
+interface Handled {
+  status?: number;
+  body: unknown;
+  /** Send `body` (a string) with this content type instead of JSON. */
+  contentType?: string;
+}
+type Handler = (req: Request, res: Response, caller: Principal, note: AuditNote) => Promise<Handled>;
+
 /** Routes validate, call one use-case and return; errors map to HTTP in errorHandler alone. */
 export function createApp(deps: ApiDeps): express.Express {
+  const { prisma } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
 
+  /**
+   * Every authenticated route goes through here: the audit row (who, what, route, status) is
+   * written before the response leaves, for refusals too. If it cannot be written the caller
+   * gets 503, not the data.
+   */
+  const audited =
+    (action: string, handler: Handler): RequestHandler =>
+    async (req, res) => {
+      const caller = principalOf(res);
+      const note: AuditNote = {};
+      // Ids from the path are recorded only when well-formed: never echo arbitrary input.
+      if (idParam.safeParse(req.params.caseId).success) note.caseId = req.params.caseId as string;
+      if (idParam.safeParse(req.params.taskId).success) note.taskId = req.params.taskId as string;
+      let result: Handled | undefined;
+      let failure: unknown;
+      try {
+        result = await handler(req, res, caller, note);
+      } catch (err) {
+        failure = err ?? new Error('unknown failure');
+      }
+      const status = result ? (result.status ?? 200) : toHttpError(failure).status;
+      await recordAudit(prisma, { principal: caller, action, method: req.method, route: req.route?.path ?? req.path, status, ...note });
+      if (!result) throw failure;
+      res.status(status);
+      if (result.contentType) res.type(result.contentType).send(result.body);
+      else res.json(result.body);
+    };
+
+  // Public: liveness, readiness and the API description.
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -49,32 +94,129 @@ export function createApp(deps: ApiDeps): express.Express {
     if (!result.ready) res.setHeader('Retry-After', '5');
     res.status(result.ready ? 200 : 503).json(result);
   });
-
-  app.post('/cases', async (req, res) => {
-    res.status(201).json(await startCase(deps, startCaseBody.parse(req.body)));
-  });
-  app.get('/cases/:caseId', async (req, res) => {
-    res.json(await getCase(deps, param(req, 'caseId')));
+  const openApi = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
   });
 
-  app.post('/tasks/:taskId/complete', async (req, res) => {
-    res.json(await completeTask(deps, param(req, 'taskId'), completeTaskBody.parse(req.body), actorOf(req)));
-  });
-  app.post('/tasks/:taskId/extend', async (req, res) => {
-    res.json(await extendDeadline(deps, param(req, 'taskId'), extendDeadlineBody.parse(req.body), actorOf(req)));
-  });
-  app.get('/units/:unitCode/tasks', async (req, res) => {
-    res.json(await listUnitTasks(deps, param(req, 'unitCode'), taskListQuery.parse(req.query)));
-  });
+  // Everything below needs a valid token, is rate-limited per token subject, and is audited.
+  app.use(authenticate(deps.config.auth));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.rateLimitPerMinute ?? 300,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (_req, res) => `sub:${principalOf(res).sub}`,
+      handler: (_req, _res, next) => next(new AppError(ErrorCode.RateLimited, 'too many requests for this token; retry after the window')),
+    }),
+  );
+  app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
 
-  app.get('/escalations', async (req, res) => {
-    res.json(await listEscalations(deps, escalationListQuery.parse(req.query)));
-  });
-  app.post('/escalations/:escalationId/acknowledge', async (req, res) => {
-    res.json(
-      await acknowledgeEscalation(deps, param(req, 'escalationId'), acknowledgeEscalationBody.parse(req.body ?? {}), actorOf(req)),
-    );
-  });
+  app.post(
+    '/cases',
+    audited('case.create', async (req, _res, caller, note) => {
+      requireRole(caller, 'coordinator');
+      const started = await startCase(deps, startCaseBody.parse(req.body));
+      note.caseId = started.caseId;
+      return { status: 201, body: started };
+    }),
+  );
+  app.get(
+    '/cases/:caseId',
+    audited('case.read', async (req, _res, caller) => {
+      requireRole(caller, 'coordinator', 'staff', 'supervisor');
+      const caseId = param(req, 'caseId');
+      await assertCaseVisible(prisma, caller, caseId);
+      return { body: await getCase(deps, caseId) };
+    }),
+  );
+
+  app.get(
+    '/tasks',
+    audited('task.list', async (req, _res, caller, note) => {
+      const query = taskSearchQuery.parse(req.query);
+      const result = await listTasks(deps, unitScope(caller, query.unit), query);
+      note.detail = { unit: query.unit ?? null, status: query.status, returned: result.items.length };
+      return { body: result };
+    }),
+  );
+  app.get(
+    '/units/:unitCode/tasks',
+    audited('task.list', async (req, _res, caller, note) => {
+      const unitCode = param(req, 'unitCode', unitCodeSchema);
+      unitScope(caller, unitCode);
+      const query = taskListQuery.parse(req.query);
+      const result = await listUnitTasks(deps, unitCode, query);
+      note.detail = { unit: unitCode, status: query.status, returned: result.items.length };
+      return { body: result };
+    }),
+  );
+  app.post(
+    '/tasks/:taskId/complete',
+    audited('task.complete', async (req, _res, caller, note) => {
+      requireRole(caller, 'staff');
+      const taskId = param(req, 'taskId');
+      const body = completeTaskBody.parse(req.body);
+      note.caseId = (await assertTaskActionAllowed(prisma, caller, taskId, 'staff')).caseId;
+      return { body: await completeTask(deps, taskId, body, caller.sub) };
+    }),
+  );
+  app.post(
+    '/tasks/:taskId/extend',
+    audited('task.extend', async (req, _res, caller, note) => {
+      requireRole(caller, 'supervisor');
+      const taskId = param(req, 'taskId');
+      const body = extendDeadlineBody.parse(req.body);
+      note.caseId = (await assertTaskActionAllowed(prisma, caller, taskId, 'supervisor')).caseId;
+      return { body: await extendDeadline(deps, taskId, body, caller.sub) };
+    }),
+  );
+
+  app.get(
+    '/escalations',
+    audited('escalation.list', async (req, _res, caller, note) => {
+      const query = escalationListQuery.parse(req.query);
+      const result = await listEscalations(deps, unitScope(caller, query.unit, 'supervisor'), query);
+      note.detail = { unit: query.unit ?? null, status: query.status, returned: result.items.length };
+      return { body: result };
+    }),
+  );
+  app.post(
+    '/escalations/:escalationId/acknowledge',
+    audited('escalation.acknowledge', async (req, _res, caller, note) => {
+      requireRole(caller, 'supervisor');
+      const escalationId = param(req, 'escalationId');
+      const body = acknowledgeEscalationBody.parse(req.body ?? {});
+      const target = await assertEscalationActionAllowed(prisma, caller, escalationId);
+      Object.assign(note, { caseId: target.caseId, taskId: target.taskId, detail: { escalationId } });
+      return { body: await acknowledgeEscalation(deps, escalationId, body, caller.sub) };
+    }),
+  );
+
+  app.get(
+    '/reports/tasks',
+    audited('report.read', async (req, _res, caller) => {
+      const query = reportQuery.parse(req.query);
+      return { body: await unitStepReport(deps, unitScope(caller, query.unit, 'supervisor'), query) };
+    }),
+  );
+  app.get(
+    '/reports/tasks.csv',
+    audited('report.read', async (req, _res, caller) => {
+      const query = reportQuery.parse(req.query);
+      const report = await unitStepReport(deps, unitScope(caller, query.unit, 'supervisor'), query);
+      return { body: reportCsv(report.items), contentType: 'text/csv; charset=utf-8' };
+    }),
+  );
+
+  app.get(
+    '/audit',
+    audited('audit.read', async (req, _res, caller) => {
+      requireRole(caller, 'auditor');
+      return { body: await listAudit(deps, auditQuery.parse(req.query)) };
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });

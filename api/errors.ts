@@ -22,10 +22,13 @@ export interface ErrorBody {
 }
 
 function fieldsOf(err: ZodError, prefix?: string) {
-  return err.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    problem: issue.message,
-  }));
+  const name = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  // An unknown key is named itself, not its parent object.
+  return err.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: name([...issue.path, key]), problem: 'is not a known field' }))
+      : [{ field: name(issue.path), problem: issue.message }],
+  );
 }
 
 function findApplicationFailure(err: unknown): ApplicationFailure | undefined {

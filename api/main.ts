@@ -12,7 +12,16 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api'), config.metricsPort) : undefined;
-  const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
+  const app = createApp({
+    temporal,
+    prisma,
+    config: {
+      taskQueue: config.temporal.taskQueue,
+      auth: config.auth,
+      bodyLimit: config.bodyLimit,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+    },
+  });
   const server = app.listen(config.port, () => log.info('api listening', { port: config.port, pid: process.pid }));
   const stop = () => {
     metrics?.close();

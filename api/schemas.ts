@@ -37,21 +37,56 @@ export const startCaseBody = z
   .strict();
 export type StartCaseBody = z.infer<typeof startCaseBody>;
 
+
 export const idParam = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be an id of letters, digits, dot, dash or underscore');
 
+export const unitCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-children-youth"');
+const page = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** A unit's inbox: GET /units/:unitCode/tasks. */
 export const taskListQuery = z
   .object({
     status: z.enum(['open', 'completed', 'all']).default('open'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    overdue: booleanQuery.optional(),
+    dueBefore: isoInstant.optional(),
+    caseType: z.enum(caseTypes).optional(),
+    ...page,
+  })
+  .strict();
+
+/** Every task the caller may see: GET /tasks. */
+export const taskSearchQuery = taskListQuery.extend({ unit: unitCodeSchema.optional() }).strict();
+export type TaskSearchQuery = z.infer<typeof taskSearchQuery>;
+
+export const auditQuery = z
+  .object({
+    actor: z.string().min(1).max(200).optional(),
+    caseId: idParam.optional(),
+    taskId: idParam.optional(),
+    action: z.string().regex(/^[a-z.]{1,64}$/, 'must be an action such as "case.read"').optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    ...page,
+  })
+  .strict();
+
+export const reportQuery = z
+  .object({
+    unit: unitCodeSchema.optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
   })
   .strict();
 
 export const escalationListQuery = z
   .object({
     status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'),
-    unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    unit: unitCodeSchema.optional(),
+    ...page,
   })
   .strict();

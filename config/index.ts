@@ -38,6 +38,21 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
   TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  AUTH_ISSUER: z.string().min(1).default('https://samverkan.local/dev-issuer'),
+  AUTH_AUDIENCE: z.string().min(1).default('samverkan'),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_PUBLIC_KEYS: z
+    .string()
+    .refine((v) => {
+      try {
+        return Array.isArray((JSON.parse(v) as { keys?: unknown }).keys);
+      } catch {
+        return false;
+      }
+    }, 'must be a JWKS document: {"keys":[…]}')
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),
 }).superRefine((e, ctx) => {
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
@@ -70,6 +85,17 @@ export interface AppConfig {
   appBaseUrl: string;
   port: number;
   timeZone: string;
+  auth: AuthConfig;
+  rateLimitPerMinute: number;
+  bodyLimit: string;
+}
+
+/** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  publicKeys?: { keys: Array<Record<string, unknown>> };
 }
 
 export class ConfigError extends Error {
@@ -111,10 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appBaseUrl: e.APP_BASE_URL,
     port: e.PORT,
     timeZone: e.TIME_ZONE,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      publicKeys: e.AUTH_PUBLIC_KEYS ? (JSON.parse(e.AUTH_PUBLIC_KEYS) as AuthConfig['publicKeys']) : undefined,
+    },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bodyLimit: e.BODY_LIMIT,
   };
 }
 
-/** For logs: the URL without its password. */
 /** Connection options for both the client (API) and the worker's native connection. */
 export function temporalConnectionOptions(config: AppConfig) {
   return {
@@ -124,6 +157,7 @@ export function temporalConnectionOptions(config: AppConfig) {
   };
 }
 
+/** For logs: the URL without its password. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);

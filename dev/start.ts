@@ -10,6 +10,7 @@ import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { createMailer } from '../worker/mailer';
+import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
 import { startDevServer, type DevServer } from './devServer';
 import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
@@ -92,7 +93,14 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
+  // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
+  const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
+  const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
+  const app = createApp({
+    temporal,
+    prisma,
+    config: { taskQueue: config.temporal.taskQueue, auth, bodyLimit: config.bodyLimit, rateLimitPerMinute: config.rateLimitPerMinute },
+  });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
       `  Database     ${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')} (${databaseUrl})` : redactUrl(databaseUrl)}`,
+      ownIssuer ? '  Tokens       npm run dev:tokens   (one bearer token per role, signed with the dev key in .data/)' : `  Tokens       issued by ${config.auth.issuer}`,
       '  Press Ctrl-C to stop; open cases resume on the next start.',
       '',
     ].join('\n'),

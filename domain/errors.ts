@@ -17,6 +17,9 @@ export const ErrorCode = {
   PolicyNotFound: 'POLICY_NOT_FOUND',
   NotFound: 'NOT_FOUND',
   Unavailable: 'UNAVAILABLE',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  RateLimited: 'RATE_LIMITED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +39,9 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   POLICY_NOT_FOUND: 422,
   NOT_FOUND: 404,
   UNAVAILABLE: 503,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -2,9 +2,9 @@
 // driver adapter (no native query engine). Import PrismaClient's type from here, not from
 // prisma/generated, so the generated path stays an implementation detail.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client';
+import { PrismaClient, type Prisma } from './generated/client';
 
-export type { PrismaClient };
+export type { PrismaClient, Prisma };
 
 /** `maxConnections: 1` serialises all queries, which the embedded PGlite server needs for transactions. */
 export function createPrisma(databaseUrl: string, opts: { maxConnections?: number } = {}): PrismaClient {

@@ -7,10 +7,11 @@ import { AppError } from '../errors';
 import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
 import { escalationView } from './cases';
 
-export async function listEscalations({ prisma }: ApiDeps, query: z.infer<typeof escalationListQuery>) {
+/** Escalations of tasks in the given units (every unit when `units` is undefined). */
+export async function listEscalations({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof escalationListQuery>) {
   const where = {
     ...(query.status === 'all' ? {} : { status: query.status }),
-    ...(query.unit ? { task: { unit: { code: query.unit } } } : {}),
+    ...(units ? { task: { unit: { code: { in: units } } } } : {}),
   };
   const [total, rows] = await Promise.all([
     prisma.escalation.count({ where }),

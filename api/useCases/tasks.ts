@@ -4,7 +4,8 @@ import { ErrorCode } from '../../domain/errors';
 import { completeTaskUpdate, extendDeadlineUpdate, type TaskView } from '../../domain/messages';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import type { completeTaskBody, extendDeadlineBody, taskListQuery } from '../schemas';
+import type { Prisma } from '../../prisma/client';
+import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
 
 /** The read model answers "exists?" and "already done?" without touching Temporal. */
 async function openTaskOrThrow({ prisma }: ApiDeps, taskId: string) {
@@ -46,28 +47,50 @@ export async function extendDeadline(
     .catch(closedMeansDone);
 }
 
-export async function listUnitTasks({ prisma }: ApiDeps, unitCode: string, query: z.infer<typeof taskListQuery>) {
-  const unit = await prisma.unit.findUnique({ where: { code: unitCode }, select: { id: true } });
-  if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
-  const where = { unitId: unit.id, ...(query.status === 'all' ? {} : { status: query.status }) };
+/** Tasks in the given units (every unit when `units` is undefined), filtered, sorted by due date. */
+export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined, query: TaskSearchQuery) {
+  const now = new Date();
+  const where: Prisma.TaskWhereInput = {
+    ...(units ? { unit: { code: { in: units } } } : {}),
+    ...(query.status === 'all' ? {} : { status: query.status }),
+    ...(query.caseType ? { case: { caseType: query.caseType } } : {}),
+    ...(query.overdue === true ? { status: 'open', dueAt: { lt: now } } : {}),
+    ...(query.overdue === false ? { NOT: { status: 'open', dueAt: { lt: now } } } : {}),
+  };
+  if (query.dueBefore) {
+    const before = new Date(query.dueBefore);
+    where.AND = [{ dueAt: { lt: before } }];
+  }
   const [total, rows] = await Promise.all([
     prisma.task.count({ where }),
-    prisma.task.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
+    prisma.task.findMany({
+      where,
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      take: query.limit,
+      skip: query.offset,
+      include: { unit: { select: { code: true } }, case: { select: { caseType: true } } },
+    }),
   ]);
-  const now = Date.now();
   return {
-    unit: unitCode,
     total,
     limit: query.limit,
     offset: query.offset,
     items: rows.map((t) => ({
       taskId: t.id,
       caseId: t.caseId,
+      caseType: t.case.caseType,
       stepKey: t.stepKey,
+      unit: t.unit.code,
       status: t.status,
       dueAt: t.dueAt.toISOString(),
-      overdue: t.status === 'open' && t.dueAt.getTime() < now,
+      overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete` },
     })),
   };
+}
+
+export async function listUnitTasks(deps: ApiDeps, unitCode: string, query: z.infer<typeof taskListQuery>) {
+  const unit = await deps.prisma.unit.findUnique({ where: { code: unitCode }, select: { id: true } });
+  if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
+  return { unit: unitCode, ...(await listTasks(deps, [unitCode], query)) };
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../config';
+import { devIdentities, loadOrCreateDevKey, signDevToken } from '../../dev/devAuth';
 import { freePort } from '../../dev/devServer';
 
 const root = join(__dirname, '..', '..');
@@ -45,9 +47,15 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
       expect(output).toMatch(/Mailbox\s+http:\/\/127\.0\.0\.1:\d+/);
 
       const api = `http://127.0.0.1:${ports.api}`;
+      // A coordinator's token, signed with the dev key npm start created and trusts.
+      const key = loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json'));
+      const coordinator = devIdentities.find((who) => who.roles.includes('coordinator'))!;
+      const token = await signDevToken(key, loadConfig({}).auth, coordinator);
+      const anonymous = await fetch(`${api}/cases/VPC-2026-ANYTHING`);
+      expect(anonymous.status).toBe(401);
       const created = await fetch(`${api}/cases`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ caseType: 'youth-concern', referral: { sourceAgency: 'school', category: 'threat', subject: { ageYears: 13 } } }),
       });
       expect(created.status).toBe(201);

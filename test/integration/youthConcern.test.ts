@@ -134,7 +134,7 @@ describe('youth-concern case through the API', () => {
       expect.arrayContaining(['referral.category', 'referral.subject']),
     );
     const unknownField = await stack.api.post('/cases').send({ ...referral(), extra: 1 }).expect(400);
-    expect(unknownField.body.error.message).toContain('(body)');
+    expect(unknownField.body.error.fields).toEqual([{ field: 'extra', problem: 'is not a known field' }]);
     await stack.api.post('/tasks/VPC-2026-NOPE0000.protection-assessment/complete').send({ outcome: 'no-immediate-risk' }).expect(404);
     await stack.api.get('/cases/VPC-2026-NOPE0000').expect(404);
     const notJson = await stack.api.post('/cases').set('Content-Type', 'application/json').send('{"caseType":').expect(400);

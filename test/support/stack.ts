@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import request from 'supertest';
+import type { Express } from 'express';
+import request, { type Test } from 'supertest';
 import { createActivities, systemClock } from '../../activities';
 import { createApp } from '../../api/app';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
@@ -9,7 +10,9 @@ import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
 import { createWorker } from '../../worker/createWorker';
 import { createMailer } from '../../worker/mailer';
+import { roles } from '../../domain/auth';
 import { createTestDatabase, type TestDatabase } from './database';
+import { createTestIssuer, type Identity, type TestIssuer } from './tokens';
 
 export const appBaseUrl = 'http://samverkan.test';
 
@@ -50,7 +53,18 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   db: TestDatabase;
   smtp: SmtpSink;
+  /**
+   * Requests as the test superuser: every role, staff and supervisor of every unit. Existing
+   * tests keep working unchanged. `.set('X-Actor-Id', id)` swaps in a superuser token whose
+   * `sub` is `id` (the header itself is ignored by the app), so recorded actors stay as tests expect.
+   */
   api: ReturnType<typeof request>;
+  /** Requests as one identity, e.g. stack.as({ sub: 'h-1', roles: ['staff'], units: ['soc-adults'] }). */
+  as(who: Identity): ReturnType<typeof request>;
+  issuer: TestIssuer;
+  app: Express;
+  /** Every seeded unit code. */
+  unitCodes: string[];
   worker?: Worker;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -61,7 +75,30 @@ export interface Stack {
  * The real stack for one test file: a Temporal dev server, a fresh PostgreSQL database, a real
  * SMTP server on loopback, an in-process worker on its own task queue and the Express app.
  */
-export async function startStack(label: string, opts: { policy?: PolicyDocument; worker?: boolean } = {}): Promise<Stack> {
+const httpMethods = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** A supertest agent whose every request carries a bearer token for `who`. */
+export function authedAgent(app: Express, issuer: TestIssuer, who: Identity): ReturnType<typeof request> {
+  const agent = request(app);
+  return new Proxy(agent, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || !httpMethods.has(prop) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const test = (value as (...a: unknown[]) => Test).apply(target, args);
+        test.set('Authorization', `Bearer ${issuer.token(who)}`);
+        const set = test.set.bind(test) as (field: unknown, val?: unknown) => Test;
+        test.set = ((field: unknown, val?: unknown) =>
+          typeof field === 'string' && field.toLowerCase() === 'x-actor-id'
+            ? set('Authorization', `Bearer ${issuer.token({ ...who, sub: String(val) })}`)
+            : set(field, val)) as Test['set'];
+        return test;
+      };
+    },
+  });
+}
+
+export async function startStack(label: string, opts: { policy?: PolicyDocument; worker?: boolean; rateLimitPerMinute?: number } = {}): Promise<Stack> {
   const taskQueue = `${label}-${randomBytes(3).toString('hex')}`;
   const [env, db, smtp] = await Promise.all([startTestTemporal(), createTestDatabase(label), startSmtpSink({ port: 0 })]);
   if (opts.policy) await publishPolicy(db.prisma, opts.policy);
@@ -72,7 +109,14 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     clock: systemClock,
     config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
   });
-  const app = createApp({ temporal: env.client, prisma: db.prisma, config: { taskQueue } });
+  const issuer = createTestIssuer();
+  const app = createApp({
+    temporal: env.client,
+    prisma: db.prisma,
+    config: { taskQueue, auth: issuer.auth, rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 },
+  });
+  const unitCodes = (await db.prisma.unit.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((u) => u.code);
+  const superuser: Identity = { sub: 'test-superuser', roles: [...roles], units: unitCodes, supervisedUnits: unitCodes };
 
   let running: Promise<void> | undefined;
   const stack: Stack = {
@@ -81,7 +125,11 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     env,
     db,
     smtp,
-    api: request(app),
+    api: authedAgent(app, issuer, superuser),
+    as: (who) => authedAgent(app, issuer, who),
+    issuer,
+    app,
+    unitCodes,
     async startWorker() {
       const worker = await createWorker({
         connection: env.nativeConnection,

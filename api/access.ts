@@ -1,0 +1,90 @@
+import { hasRole, visibleUnits, type Principal, type Role } from '../domain/auth';
+import { ErrorCode } from '../domain/errors';
+import type { PrismaClient } from '../prisma/client';
+import { AppError } from './errors';
+
+/** Route-level gate: the caller must hold one of these roles at all. Says nothing about any case. */
+export function requireRole(p: Principal, ...allowed: Role[]): void {
+  if (!hasRole(p, ...allowed)) throw new AppError(ErrorCode.Forbidden, `this route needs the role ${allowed.join(' or ')}`);
+}
+
+/**
+ * The agencies a case's data is shared with. Today: every agency that has (had) a task on the
+ * case, because each task rests on a legal basis or on consent. The consent register plugs in
+ * here (add agencies covered by live consent, drop those whose consent was withdrawn).
+ */
+export async function agenciesSharingCase(prisma: PrismaClient, caseId: string): Promise<Set<string>> {
+  const rows = await prisma.task.findMany({
+    where: { caseId },
+    select: { unit: { select: { agency: { select: { code: true } } } } },
+  });
+  return new Set(rows.map((r) => r.unit.agency.code));
+}
+
+async function agenciesOfUnits(prisma: PrismaClient, unitCodes: string[]): Promise<Set<string>> {
+  if (!unitCodes.length) return new Set();
+  const units = await prisma.unit.findMany({ where: { code: { in: unitCodes } }, select: { agency: { select: { code: true } } } });
+  return new Set(units.map((u) => u.agency.code));
+}
+
+/**
+ * May the caller see this case's data? Coordinators see every case; staff and supervisors only
+ * a case shared with an agency of one of their units. A case the caller may not see, or that
+ * does not exist, is the same 404, so its existence does not leak.
+ */
+export async function assertCaseVisible(prisma: PrismaClient, p: Principal, caseId: string): Promise<void> {
+  const exists = await prisma.case.findUnique({ where: { id: caseId }, select: { id: true } });
+  if (exists && hasRole(p, 'coordinator')) return;
+  if (exists) {
+    const [sharing, mine] = await Promise.all([agenciesSharingCase(prisma, caseId), agenciesOfUnits(prisma, visibleUnits(p))]);
+    if ([...mine].some((a) => sharing.has(a))) return;
+  }
+  throw new AppError(ErrorCode.CaseNotFound, 'no such case');
+}
+
+/**
+ * For acting on a task as `role` (staff completes, supervisor extends/acknowledges): the task must
+ * be in one of the caller's units for that role. A task of a case the caller cannot see is 404;
+ * a visible case's task in someone else's unit is 403.
+ */
+export async function assertTaskActionAllowed(
+  prisma: PrismaClient,
+  p: Principal,
+  taskId: string,
+  role: 'staff' | 'supervisor',
+): Promise<{ caseId: string; unitCode: string }> {
+  const task = await prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
+  if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  const units = role === 'staff' ? p.units : p.supervisedUnits;
+  if (hasRole(p, role) && units.includes(task.unit.code)) return { caseId: task.caseId, unitCode: task.unit.code };
+  await assertCaseVisible(prisma, p, task.caseId).catch(() => {
+    throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  });
+  throw new AppError(ErrorCode.Forbidden, `only ${role} of the task's unit may do this`);
+}
+
+/**
+ * Units whose lists the caller may read. `undefined` means every unit (coordinators). A requested
+ * unit outside the caller's units is 403: units are not secret, cases are.
+ */
+export function unitScope(p: Principal, requested?: string, as: 'member' | 'supervisor' = 'member'): string[] | undefined {
+  if (hasRole(p, 'coordinator')) return requested ? [requested] : undefined;
+  const mine = as === 'member' ? visibleUnits(p) : hasRole(p, 'supervisor') ? p.supervisedUnits : [];
+  if (!mine.length) {
+    throw new AppError(ErrorCode.Forbidden, `this route needs the role coordinator${as === 'member' ? ', staff' : ''} or supervisor`);
+  }
+  if (requested && !mine.includes(requested)) throw new AppError(ErrorCode.Forbidden, 'not one of your units');
+  return requested ? [requested] : mine;
+}
+
+/** Acknowledging: the escalation's task must be in a unit the caller supervises. */
+export async function assertEscalationActionAllowed(prisma: PrismaClient, p: Principal, escalationId: string) {
+  const escalation = await prisma.escalation.findUnique({ where: { id: escalationId }, select: { taskId: true } });
+  if (!escalation) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
+  try {
+    return { taskId: escalation.taskId, ...(await assertTaskActionAllowed(prisma, p, escalation.taskId, 'supervisor')) };
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.TaskNotFound) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
+    throw err;
+  }
+}

@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { Prisma } from '../../prisma/client';
+import type { ApiDeps } from '../context';
+import type { auditQuery } from '../schemas';
+
+/** The audit trail for an auditor, newest first. */
+export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof auditQuery>) {
+  const where: Prisma.AuditEventWhereInput = {
+    ...(query.actor ? { actor: query.actor } : {}),
+    ...(query.caseId ? { caseId: query.caseId } : {}),
+    ...(query.taskId ? { taskId: query.taskId } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.from || query.to
+      ? { at: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } }
+      : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.auditEvent.count({ where }),
+    prisma.auditEvent.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: query.limit, skip: query.offset }),
+  ]);
+  return {
+    total,
+    limit: query.limit,
+    offset: query.offset,
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      actorRoles: r.actorRoles ? r.actorRoles.split(',') : [],
+      action: r.action,
+      method: r.method,
+      route: r.route,
+      status: r.status,
+      caseId: r.caseId,
+      taskId: r.taskId,
+      detail: r.detail,
+    })),
+  };
+}

@@ -1,0 +1,57 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SignJWT } from 'jose';
+import type { AuthConfig } from '../config';
+import type { Role } from '../domain/auth';
+
+/**
+ * A signing key for local development only: `npm start` trusts its public half (unless
+ * AUTH_JWKS_URL or AUTH_PUBLIC_KEYS point at a real identity provider) and `npm run dev:tokens`
+ * signs with it. It lives in .data/, outside git, and is created on first use.
+ */
+export interface DevKey {
+  kid: string;
+  privateJwk: Record<string, unknown>;
+}
+
+export function loadOrCreateDevKey(file: string): DevKey {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevKey;
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const key: DevKey = { kid: `dev-${randomBytes(4).toString('hex')}`, privateJwk: privateKey.export({ format: 'jwk' }) as Record<string, unknown> };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(key), { mode: 0o600 });
+  return key;
+}
+
+export function devAuthConfig(key: DevKey, base: Pick<AuthConfig, 'issuer' | 'audience'>): AuthConfig {
+  const publicJwk = createPublicKey(createPrivateKey({ key: key.privateJwk as never, format: 'jwk' })).export({ format: 'jwk' });
+  return { ...base, publicKeys: { keys: [{ ...publicJwk, kid: key.kid, alg: 'EdDSA', use: 'sig' }] } };
+}
+
+export interface DevIdentity {
+  sub: string;
+  roles: Role[];
+  units?: string[];
+  supervisedUnits?: string[];
+}
+
+export async function signDevToken(key: DevKey, auth: Pick<AuthConfig, 'issuer' | 'audience'>, who: DevIdentity, ttl = '8h') {
+  return new SignJWT({ roles: who.roles, units: who.units ?? [], supervised_units: who.supervisedUnits ?? [] })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
+    .setSubject(who.sub)
+    .setIssuer(auth.issuer)
+    .setAudience(auth.audience)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(createPrivateKey({ key: key.privateJwk as never, format: 'jwk' }));
+}
+
+/** The identities `npm run dev:tokens` prints, one per role. */
+export const devIdentities: DevIdentity[] = [
+  { sub: 'dev-coordinator', roles: ['coordinator'] },
+  { sub: 'dev-staff-children-youth', roles: ['staff'], units: ['soc-children-youth'] },
+  { sub: 'dev-supervisor-children-youth', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] },
+  { sub: 'dev-admin', roles: ['admin'] },
+  { sub: 'dev-auditor', roles: ['auditor'] },
+];

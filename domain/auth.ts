@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** The roles of DOMAIN.md. A token may hold several. */
+export const roles = ['coordinator', 'staff', 'supervisor', 'admin', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+const unitCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/);
+
+/**
+ * The claims we read from a verified token (OIDC conventions; `iss`, `aud` and `exp` are
+ * checked by the verifier). Claim names are documented in the README:
+ * - `sub`: the user's stable id, recorded as the actor on every change and audit row;
+ * - `roles`: any of the roles above (unknown roles are ignored, so an IdP may send others);
+ * - `units`: unit codes the user is staff of; `supervised_units`: unit codes the user supervises.
+ */
+export const tokenClaimsSchema = z.object({
+  sub: z.string().regex(/^[A-Za-z0-9._@:|-]{1,200}$/, 'must be a user id'),
+  roles: z.array(z.string()).default([]).transform((rs) => rs.filter((r): r is Role => (roles as readonly string[]).includes(r))),
+  units: z.array(unitCode).default([]),
+  supervised_units: z.array(unitCode).default([]),
+});
+
+export interface Principal {
+  sub: string;
+  roles: Role[];
+  /** Units the caller is staff of. */
+  units: string[];
+  /** Units the caller supervises. */
+  supervisedUnits: string[];
+}
+
+export function principalFromClaims(claims: unknown): Principal {
+  const c = tokenClaimsSchema.parse(claims);
+  return { sub: c.sub, roles: c.roles, units: c.units, supervisedUnits: c.supervised_units };
+}
+
+export function hasRole(p: Principal, ...wanted: Role[]): boolean {
+  return wanted.some((r) => p.roles.includes(r));
+}
+
+/** Units whose tasks the caller may see: staff units (as staff) and supervised units (as supervisor). */
+export function visibleUnits(p: Principal): string[] {
+  return [...new Set([...(hasRole(p, 'staff') ? p.units : []), ...(hasRole(p, 'supervisor') ? p.supervisedUnits : [])])];
+}

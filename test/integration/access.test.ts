@@ -1,0 +1,272 @@
+import { createApp } from '../../api/app';
+import { operations } from '../../api/openapi';
+import { publishPolicy } from '../../prisma/seed';
+import { fastYouthConcernPolicy } from '../support/policies';
+import { eventually, startStack, type Stack } from '../support/stack';
+import type { Identity } from '../support/tokens';
+
+const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
+const unit = 'soc-children-youth';
+
+/** Who calls: one identity per role, plus staff and supervisors of other units and agencies. */
+const callers = {
+  coordinator: { sub: 'acc-coordinator', roles: ['coordinator'] },
+  staffOwnUnit: { sub: 'acc-staff-own', roles: ['staff'], units: [unit] },
+  staffSameAgency: { sub: 'acc-staff-adults', roles: ['staff'], units: ['soc-adults'] },
+  staffOtherAgency: { sub: 'acc-staff-police', roles: ['staff'], units: ['police-exit'] },
+  supervisorOwnUnit: { sub: 'acc-supervisor-own', roles: ['supervisor'], supervisedUnits: [unit] },
+  supervisorOtherAgency: { sub: 'acc-supervisor-police', roles: ['supervisor'], supervisedUnits: ['police-local'] },
+  admin: { sub: 'acc-admin', roles: ['admin'] },
+  auditor: { sub: 'acc-auditor', roles: ['auditor'] },
+} satisfies Record<string, Identity>;
+type Caller = keyof typeof callers;
+
+const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'weapons', subject: { ageYears: 16 } } };
+
+interface Ids {
+  caseId: string;
+  taskId: string;
+  escalationId: string;
+}
+
+interface Row {
+  route: string;
+  call(stack: Stack, who: Identity, ids: Ids): Promise<{ status: number; body: unknown }>;
+  expect: Record<Caller, number>;
+}
+
+const allow = (codes: Partial<Record<Caller, number>>, otherwise: number): Record<Caller, number> =>
+  Object.fromEntries((Object.keys(callers) as Caller[]).map((c) => [c, codes[c] ?? otherwise])) as Record<Caller, number>;
+
+/**
+ * The role × route table. Rows run in order and, within a row, refusals run before the one
+ * allowed change, so each write happens exactly once (complete comes last: it closes the task).
+ */
+const table: Row[] = [
+  {
+    route: 'POST /cases',
+    call: (s, who) => s.as(who).post('/cases').send(referral),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    route: 'GET /cases/:caseId',
+    call: (s, who, ids) => s.as(who).get(`/cases/${ids.caseId}`),
+    // Shared with social services (it has a task there); not with the police units: 404, not 403.
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    route: 'GET /tasks',
+    call: (s, who) => s.as(who).get('/tasks'),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
+  },
+  {
+    route: 'GET /tasks?unit=',
+    call: (s, who) => s.as(who).get(`/tasks?unit=${unit}&status=all`),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403),
+  },
+  {
+    route: 'GET /units/:unitCode/tasks',
+    call: (s, who) => s.as(who).get(`/units/${unit}/tasks`),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403),
+  },
+  {
+    route: 'GET /escalations',
+    call: (s, who) => s.as(who).get('/escalations?status=all'),
+    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
+  },
+  {
+    route: 'GET /escalations?unit=',
+    call: (s, who) => s.as(who).get(`/escalations?unit=${unit}`),
+    expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403),
+  },
+  {
+    route: 'GET /reports/tasks',
+    call: (s, who) => s.as(who).get('/reports/tasks'),
+    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
+  },
+  {
+    route: 'GET /reports/tasks.csv',
+    call: (s, who) => s.as(who).get(`/reports/tasks.csv?unit=${unit}`),
+    expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403),
+  },
+  {
+    route: 'GET /audit',
+    call: (s, who) => s.as(who).get('/audit?limit=5'),
+    expect: allow({ auditor: 200 }, 403),
+  },
+  {
+    route: 'POST /tasks/:taskId/extend',
+    call: (s, who, ids) =>
+      s.as(who).post(`/tasks/${ids.taskId}/extend`).send({ newDueAt: new Date(Date.now() + 3_600_000).toISOString(), justification: 'awaiting the school' }),
+    // A supervisor of a unit the case is not shared with must not learn the task exists.
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    route: 'POST /escalations/:escalationId/acknowledge',
+    call: (s, who, ids) => s.as(who).post(`/escalations/${ids.escalationId}/acknowledge`).send({ note: 'seen' }),
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    route: 'POST /tasks/:taskId/complete',
+    call: (s, who, ids) => s.as(who).post(`/tasks/${ids.taskId}/complete`).send({ outcome: 'no-immediate-risk' }),
+    // Same agency, other unit: the case is visible, the task is not theirs to complete (403).
+    expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403),
+  },
+];
+
+const publicRoutes = new Set(['GET /health', 'GET /ready', 'GET /openapi.json']);
+
+describe('access control: every role against every route', () => {
+  let stack: Stack;
+  let ids: Ids;
+  beforeAll(async () => {
+    stack = await startStack('access');
+    // The protection assessment lapses at once and escalates to the supervisor; the head only after an hour.
+    await publishPolicy(
+      stack.db.prisma,
+      fastYouthConcernPolicy('access-1', {
+        protectionAssessment: {
+          deadline: { kind: 'span', span: secs(1) },
+          reminders: [],
+          escalation: [
+            { after: secs(0), target: 'unitSupervisor' },
+            { after: secs(3600), target: 'unitHead' },
+          ],
+        },
+      }),
+    );
+    const { body } = await stack.as(callers.coordinator).post('/cases').send(referral).expect(201);
+    const escalation = await eventually('the supervisor escalation', () =>
+      stack.db.prisma.escalation.findFirst({ where: { caseId: body.caseId, level: 1 } }),
+    );
+    ids = { caseId: body.caseId, taskId: escalation.taskId, escalationId: escalation.id };
+  });
+  afterAll(async () => {
+    await stack.teardown();
+  });
+
+  describe.each(table)('$route', (row) => {
+    const order = (Object.keys(callers) as Caller[]).sort((a, b) => Number(row.expect[a] < 300) - Number(row.expect[b] < 300));
+    it.each(order)(`when %s calls it, then the answer is as in the table`, async (caller) => {
+      const res = await row.call(stack, callers[caller], ids);
+      expect({ caller, status: res.status }).toEqual({ caller, status: row.expect[caller] });
+    });
+  });
+
+  it('when the table is compared with the API, then it covers every authenticated route', () => {
+    const covered = new Set(table.map((r) => r.route.replace(/\?.*$/, '')));
+    const documented = operations.map((o) => `${o.method.toUpperCase()} ${o.path.replace(/\{(\w+)\}/g, ':$1')}`).filter((r) => !publicRoutes.has(r));
+    expect(documented.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  it('when staff list tasks or a supervisor lists escalations, then only their own units appear', async () => {
+    const mine = await stack.as(callers.staffOwnUnit).get('/tasks?status=all').expect(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect(new Set(mine.body.items.map((t: { unit: string }) => t.unit))).toEqual(new Set([unit]));
+    const theirs = await stack.as(callers.staffOtherAgency).get('/tasks?status=all').expect(200);
+    expect(theirs.body).toMatchObject({ total: 0, items: [] });
+    const escalations = await stack.as(callers.supervisorOwnUnit).get('/escalations?status=all').expect(200);
+    expect(escalations.body.items.map((e: { escalationId: string }) => e.escalationId)).toContain(ids.escalationId);
+    const otherEscalations = await stack.as(callers.supervisorOtherAgency).get('/escalations?status=all').expect(200);
+    expect(otherEscalations.body.total).toBe(0);
+  });
+
+  it('when a change is made with a token, then the actor recorded is the token subject', async () => {
+    const view = await stack.as(callers.coordinator).get(`/cases/${ids.caseId}`).expect(200);
+    const task = view.body.tasks.find((t: { taskId: string }) => t.taskId === ids.taskId);
+    expect(task).toMatchObject({ status: 'completed', completedBy: callers.staffOwnUnit.sub });
+    expect(task.extensions.map((e: { extendedBy: string }) => e.extendedBy)).toEqual([callers.supervisorOwnUnit.sub]);
+    expect(task.escalations.find((e: { escalationId: string }) => e.escalationId === ids.escalationId)).toMatchObject({
+      acknowledgedBy: callers.supervisorOwnUnit.sub,
+    });
+  });
+
+  it('when a case does not exist, then even a coordinator gets the same 404 as an unshared case', async () => {
+    const missing = await stack.as(callers.coordinator).get('/cases/VPC-2026-NOSUCH00').expect(404);
+    const unshared = await stack.as(callers.staffOtherAgency).get(`/cases/${ids.caseId}`).expect(404);
+    expect(unshared.body).toEqual(missing.body);
+  });
+
+  describe('authentication', () => {
+    const staff = callers.staffOwnUnit;
+    it.each([
+      ['no token', () => undefined],
+      ['an expired token', (s: Stack) => s.issuer.token(staff, { exp: Math.floor(Date.now() / 1000) - 60 })],
+      ['a token for another audience', (s: Stack) => s.issuer.token(staff, { aud: 'someone-else' })],
+      ['a token from another issuer', (s: Stack) => s.issuer.token(staff, { iss: 'https://evil.example' })],
+      ['a token without a subject', (s: Stack) => s.issuer.token(staff, { sub: undefined })],
+      ['a tampered token', (s: Stack) => s.issuer.token(staff).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['coordinator'] })).toString('base64url')}.`)],
+      ['a malformed header', () => 'not a jwt at all'],
+    ])('when a request carries %s, then it is refused with 401 and WWW-Authenticate', async (_what, token) => {
+      const req = stack.app && (await import('supertest')).default(stack.app).get('/tasks');
+      const t = token(stack);
+      if (t !== undefined) void req.set('Authorization', `Bearer ${t}`);
+      const res = await req;
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('when a token is signed by a key the app does not trust, then it is refused with 401', async () => {
+      const { createTestIssuer } = await import('../support/tokens');
+      const stranger = createTestIssuer();
+      const res = await (await import('supertest')).default(stack.app).get('/tasks').set('Authorization', `Bearer ${stranger.token(staff)}`);
+      expect(res.status).toBe(401);
+    });
+  });
+
+  describe('the API contract', () => {
+    it('when bad input is sent, then a 400 names each offending field', async () => {
+      const res = await stack.api.post('/cases').send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'nope', subject: {} } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['referral.category', 'referral.subject.ageYears']);
+      const query = await stack.api.get('/tasks?overdue=maybe&limit=0&dueBefore=yesterday');
+      expect(query.status).toBe(400);
+      expect(query.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['dueBefore', 'limit', 'overdue']);
+      const unknown = await stack.api.get('/audit?who=me');
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.fields).toEqual([{ field: 'who', problem: 'is not a known field' }]);
+    });
+
+    it('when a body is larger than the limit, then it is refused with 413 and nothing is started', async () => {
+      const before = await stack.db.prisma.case.count();
+      const res = await stack.api.post('/cases').send({ ...referral, referral: { ...referral.referral, narrative: 'x'.repeat(200_000) } });
+      expect(res.status).toBe(413);
+      expect(await stack.db.prisma.case.count()).toBe(before);
+    });
+
+    it('when one token exceeds its rate limit, then it gets 429 while another token is still served', async () => {
+      const limited = createApp({
+        temporal: stack.env.client,
+        prisma: stack.db.prisma,
+        config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth, rateLimitPerMinute: 3 },
+      });
+      const request = (await import('supertest')).default;
+      const busy = stack.issuer.token({ sub: 'acc-busy', roles: ['staff'], units: [unit] });
+      const calm = stack.issuer.token({ sub: 'acc-calm', roles: ['staff'], units: [unit] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await request(limited).get('/tasks').set('Authorization', `Bearer ${busy}`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const other = await request(limited).get('/tasks').set('Authorization', `Bearer ${calm}`);
+      expect(other.status).toBe(200);
+    });
+
+    it('when the OpenAPI document is compared with the Express router, then every route is documented and nothing else', async () => {
+      const doc = (await stack.api.get('/openapi.json').set('Authorization', '').expect(200)).body;
+      const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+        .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+        .sort();
+      const router = (stack.app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+      const served = router.stack
+        .filter((layer) => layer.route)
+        .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path}`))
+        .sort();
+      expect(served.length).toBeGreaterThan(10);
+      expect(documented).toEqual(served);
+      // Parameters come from the zod schemas the routes validate with.
+      const search = doc.paths['/tasks'].get.parameters.map((p: { name: string }) => p.name).sort();
+      expect(search).toEqual(['caseType', 'dueBefore', 'limit', 'offset', 'overdue', 'status', 'unit']);
+      expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required).toEqual(['caseType', 'referral']);
+    });
+  });
+});
