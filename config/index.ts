@@ -1,9 +1,15 @@
+import { Duration } from 'luxon';
 import { z } from 'zod';
+import { keyringSchema, type Keyring } from '../security/keyring';
 
 /**
  * All configuration comes from the environment and is validated at start-up, so a missing or
  * wrong variable stops the process with a message that names it.
  */
+const isoDuration = z
+  .string()
+  .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -19,6 +25,19 @@ const envSchema = z.object({
   APP_BASE_URL: z.url().default('http://localhost:3000'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TIME_ZONE: z.literal('Europe/Stockholm').default('Europe/Stockholm'),
+  // Keys are required: there is no safe default for them (npm start generates dev keys in .data/).
+  PAYLOAD_KEYS: keyringSchema,
+  PII_KEYS: keyringSchema,
+  PII_HMAC_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
+  CODEC_OPERATOR_TOKEN_SHA256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the operator token')
+    .optional(),
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  RETENTION_AFTER: isoDuration.default('P2Y'),
+  RETENTION_EVERY: isoDuration.default('P1D'),
 });
 
 export interface AppConfig {
@@ -29,6 +48,21 @@ export interface AppConfig {
   appBaseUrl: string;
   port: number;
   timeZone: string;
+  crypto: {
+    /** Encrypts Temporal payloads (PayloadCodec). */
+    payloadKeys: Keyring;
+    /** Encrypts personal data columns in PostgreSQL. */
+    piiKeys: Keyring;
+    /** Keyed hash of personal identity numbers, for lookup. */
+    piiHmacKey: Buffer;
+  };
+  codec: { operatorTokenSha256?: string; corsOrigins: string[] };
+  retention: {
+    /** How long after closing a case its personal data is kept (ISO-8601 duration). */
+    after: string;
+    /** How often the retention sweep runs, in milliseconds. */
+    everyMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -52,6 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appBaseUrl: e.APP_BASE_URL,
     port: e.PORT,
     timeZone: e.TIME_ZONE,
+    crypto: { payloadKeys: e.PAYLOAD_KEYS, piiKeys: e.PII_KEYS, piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64') },
+    codec: {
+      operatorTokenSha256: e.CODEC_OPERATOR_TOKEN_SHA256,
+      corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },
   };
 }
 
