@@ -1,5 +1,6 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
+import { codecRouter } from './codecServer';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import {
@@ -39,6 +40,8 @@ function param(req: Request, name: string): string {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Before the JSON parser: codec batches are larger than API bodies, and preflights need no body.
+  if (deps.config.codec) app.use('/codec', codecRouter(deps.config.codec));
   app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
 
   app.get('/health', (_req, res) => {

@@ -10,6 +10,10 @@ import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { createMailer } from '../worker/mailer';
+import { createFieldCrypto } from '../security/fieldCrypto';
+import { AesGcmPayloadCodec, encryptingDataConverter } from '../security/payloadCodec';
+import { ensureRetentionSchedule } from '../worker/retentionSchedule';
+import { applyDevKeys } from './devKeys';
 import { startDevServer, type DevServer } from './devServer';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
@@ -31,9 +35,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   const ownTemporal = process.env.TEMPORAL_ADDRESS === undefined;
   const ownMailbox = process.env.SMTP_HOST === undefined;
-  const config = loadConfig();
   const dataDir = join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
+  const devKeys = applyDevKeys(dataDir);
+  const config = loadConfig();
 
   let temporalServer: DevServer | undefined;
   let address = config.temporal.address;
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
       dbFile: join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      uiCodecEndpoint: `http://localhost:${config.port}/codec`,
       log: sayUnlessStopping,
     });
     address = temporalServer.address;
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    payloadKeys: config.crypto.payloadKeys,
     activities: createActivities({
       prisma,
       mailer: createMailer(config.smtp),
@@ -79,8 +86,22 @@ async function main(): Promise<void> {
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ temporal, prisma, config: { taskQueue: config.temporal.taskQueue } });
+  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys) });
+  await ensureRetentionSchedule(temporal, {
+    taskQueue: config.temporal.taskQueue,
+    retainAfter: config.retention.after,
+    everyMs: config.retention.everyMs,
+  });
+  const app = createApp({
+    temporal,
+    prisma,
+    fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
+    config: {
+      taskQueue: config.temporal.taskQueue,
+      codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: config.codec.corsOrigins },
+    },
+  });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -92,6 +113,9 @@ async function main(): Promise<void> {
       'samverkan is running:',
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
+      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; set this as the UI's codec endpoint${
+        devKeys.operatorToken ? `, operator token in ${devKeys.file}` : ''
+      })`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
       `  Database     ${redactUrl(config.databaseUrl)}`,
       '  Press Ctrl-C to stop; open cases resume on the next start.',

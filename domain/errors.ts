@@ -17,6 +17,8 @@ export const ErrorCode = {
   PolicyNotFound: 'POLICY_NOT_FOUND',
   NotFound: 'NOT_FOUND',
   Unavailable: 'UNAVAILABLE',
+  Unauthorized: 'UNAUTHORIZED',
+  UndecodablePayload: 'UNDECODABLE_PAYLOAD',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +38,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   POLICY_NOT_FOUND: 422,
   NOT_FOUND: 404,
   UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+  UNDECODABLE_PAYLOAD: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

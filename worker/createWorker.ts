@@ -1,11 +1,15 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { Keyring } from '../security/keyring';
+import { encryptingDataConverter } from '../security/payloadCodec';
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** Payload encryption keys: the first encrypts, all decrypt. */
+  payloadKeys: Keyring;
   /** A prebuilt bundle (tests build one for the whole run); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
 }
@@ -16,6 +20,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    dataConverter: encryptingDataConverter(opts.payloadKeys),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

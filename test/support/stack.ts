@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createActivities, systemClock } from '../../activities';
@@ -9,7 +10,10 @@ import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
 import { createWorker } from '../../worker/createWorker';
 import { createMailer } from '../../worker/mailer';
+import { parseKeyring, type Keyring } from '../../security/keyring';
+import { AesGcmPayloadCodec } from '../../security/payloadCodec';
 import { createTestDatabase, type TestDatabase } from './database';
+import { testFieldCrypto, testOperatorTokenSha256, testPayloadKeysSpec } from './keys';
 
 export const appBaseUrl = 'http://samverkan.test';
 
@@ -34,10 +38,11 @@ export function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+export async function startTestTemporal(payloadKeys?: Keyring): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false },
+    ...(payloadKeys ? { client: { dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(payloadKeys)] } } } : {}),
   });
 }
 
@@ -48,8 +53,12 @@ export interface Stack {
   db: TestDatabase;
   smtp: SmtpSink;
   api: ReturnType<typeof request>;
+  /** A client with no codec: what an operator of the cluster sees. */
+  rawClient: Client;
+  payloadKeys: Keyring;
   worker?: Worker;
-  startWorker(): Promise<void>;
+  /** Starts the in-process worker; with `payloadKeys`, the worker and `api` switch to them (a key rotation; env.client keeps the first keys). */
+  startWorker(opts?: { payloadKeys?: Keyring }): Promise<void>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -58,9 +67,13 @@ export interface Stack {
  * The real stack for one test file: a Temporal dev server, a fresh PostgreSQL database, a real
  * SMTP server on loopback, an in-process worker on its own task queue and the Express app.
  */
-export async function startStack(label: string, opts: { policy?: PolicyDocument; worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  label: string,
+  opts: { policy?: PolicyDocument; worker?: boolean; payloadKeys?: Keyring } = {},
+): Promise<Stack> {
   const taskQueue = `${label}-${randomBytes(3).toString('hex')}`;
-  const [env, db, smtp] = await Promise.all([startTestTemporal(), createTestDatabase(label), startSmtpSink({ port: 0 })]);
+  const payloadKeys = opts.payloadKeys ?? parseKeyring(testPayloadKeysSpec);
+  const [env, db, smtp] = await Promise.all([startTestTemporal(payloadKeys), createTestDatabase(label), startSmtpSink({ port: 0 })]);
   if (opts.policy) await publishPolicy(db.prisma, opts.policy);
 
   const activities = createActivities({
@@ -69,7 +82,18 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     clock: systemClock,
     config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
   });
-  const app = createApp({ temporal: env.client, prisma: db.prisma, config: { taskQueue } });
+  const appFor = (keys: Keyring) => {
+    const codec = new AesGcmPayloadCodec(keys);
+    const temporal = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [codec] } });
+    const app = createApp({
+      temporal,
+      prisma: db.prisma,
+      fieldCrypto: testFieldCrypto(),
+      config: { taskQueue, codec: { codec, operatorTokenSha256: testOperatorTokenSha256, corsOrigins: ['http://ui.samverkan.test'] } },
+    });
+    return { temporal, api: request(app) };
+  };
+  const initial = appFor(payloadKeys);
 
   let running: Promise<void> | undefined;
   const stack: Stack = {
@@ -78,12 +102,20 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     env,
     db,
     smtp,
-    api: request(app),
-    async startWorker() {
+    api: initial.api,
+    rawClient: new Client({ connection: env.connection, namespace: env.namespace }),
+    payloadKeys,
+    async startWorker(startOpts = {}) {
+      if (startOpts.payloadKeys && startOpts.payloadKeys !== stack.payloadKeys) {
+        stack.payloadKeys = startOpts.payloadKeys;
+        const next = appFor(startOpts.payloadKeys);
+        stack.api = next.api;
+      }
       const worker = await createWorker({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
+        payloadKeys: stack.payloadKeys,
         activities,
         workflowBundle: testWorkflowBundle(),
       });
