@@ -1,5 +1,6 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
+import { log } from '../config/log';
 import { codecRouter } from './codecServer';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
@@ -40,6 +41,12 @@ function param(req: Request, name: string): string {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Access log: method, path (ids only, never a body or query) and status.
+  app.use((req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => log.info('request', { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started }));
+    next();
+  });
   // Before the JSON parser: codec batches are larger than API bodies, and preflights need no body.
   if (deps.config.codec) app.use('/codec', codecRouter(deps.config.codec));
   app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
