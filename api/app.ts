@@ -44,7 +44,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Access log: method, path (ids only, never a body or query) and status.
   app.use((req, res, next) => {
     const started = Date.now();
-    res.on('finish', () => log.info('request', { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started }));
+    res.on('finish', () => log.info('request', { method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Date.now() - started }));
     next();
   });
   // Before the JSON parser: codec batches are larger than API bodies, and preflights need no body.

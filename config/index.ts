@@ -33,7 +33,7 @@ const envSchema = z.object({
     .refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
   CODEC_OPERATOR_TOKEN_SHA256: z
     .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the operator token')
+    .regex(/^([0-9a-f]{64})?$/, 'must be the hex SHA-256 of the operator token')
     .optional(),
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   RETENTION_AFTER: isoDuration.default('P2Y'),
@@ -88,7 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timeZone: e.TIME_ZONE,
     crypto: { payloadKeys: e.PAYLOAD_KEYS, piiKeys: e.PII_KEYS, piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64') },
     codec: {
-      operatorTokenSha256: e.CODEC_OPERATOR_TOKEN_SHA256,
+      // Empty means unset: the codec endpoint then refuses everyone.
+      operatorTokenSha256: e.CODEC_OPERATOR_TOKEN_SHA256 || undefined,
       corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     },
     retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },

@@ -99,7 +99,12 @@ async function main(): Promise<void> {
     fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
     config: {
       taskQueue: config.temporal.taskQueue,
-      codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: config.codec.corsOrigins },
+      codec: {
+        codec,
+        operatorTokenSha256: config.codec.operatorTokenSha256,
+        // Our own UI's origin, whatever port it got.
+        corsOrigins: [...config.codec.corsOrigins, ...(temporalServer?.uiUrl ? [temporalServer.uiUrl] : [])],
+      },
     },
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
@@ -113,7 +118,7 @@ async function main(): Promise<void> {
       'samverkan is running:',
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
-      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; set this as the UI's codec endpoint${
+      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; operators decode here${
         devKeys.operatorToken ? `, operator token in ${devKeys.file}` : ''
       })`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
