@@ -32,7 +32,7 @@ module.exports = tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Node built-ins are not allowed in workflow code.' },
             { group: ['../activities', '../activities/*', '../domain/deadlines'], allowTypeImports: true, message: 'Import activity code by type only.' },
-            { group: ['../prisma/*', '../api/*', '../worker/*', '../config', '../config/*'], message: 'Workflow code may not reach the outside world.' },
+            { group: ['../prisma/*', '../api/*', '../worker/*', '../config', '../config/*', '../security/*'], message: 'Workflow code may not reach the outside world.' },
           ],
         },
       ],

@@ -1,6 +1,7 @@
 import { createCaseActivities } from './cases';
 import type { ActivityDeps } from './deps';
 import { createNotificationActivities } from './notifications';
+import { createRetentionActivities } from './retention';
 import { createTaskActivities } from './tasks';
 
 export type { ActivityDeps, Clock, Mailer } from './deps';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaseActivities(deps),
     ...createTaskActivities(deps),
     ...createNotificationActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

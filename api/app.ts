@@ -1,6 +1,8 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { log } from '../config/log';
+import { codecRouter } from './codecServer';
 import type { Principal } from '../domain/auth';
 import { ErrorCode } from '../domain/errors';
 import {
@@ -56,6 +58,15 @@ export function createApp(deps: ApiDeps): express.Express {
   const { prisma } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Access log: method, path (ids only, never a body or query) and status.
+  app.use((req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => log.info('request', { method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Date.now() - started }));
+    next();
+  });
+  // Before token authentication and the JSON parser: the codec endpoint checks operators itself,
+  // its batches are larger than API bodies, and CORS preflights carry no token.
+  if (deps.config.codec) app.use('/codec', codecRouter(deps.config.codec));
 
   /**
    * Every authenticated route goes through here: the audit row (who, what, route, status) is

@@ -5,6 +5,7 @@ import {
   extendDeadlineInputSchema,
 } from '../domain/messages';
 import { caseTypes } from '../domain/policy';
+import { isValidPersonnummer } from '../security/personnummer';
 
 /** Request bodies: the workflow messages' schemas less the actor, which comes from the caller's identity. */
 export const completeTaskBody = completeTaskInputSchema.omit({ actor: true });
@@ -26,7 +27,12 @@ export const startCaseBody = z
         subject: z
           .object({
             displayName: z.string().trim().min(1).max(200).optional(),
-            personalIdentityNumber: z.string().regex(/^\d{6,8}[-+]?\d{4}$/, 'must look like YYYYMMDD-NNNN').optional(),
+            // Checksum and coordination numbers included; the message never repeats the value.
+            personalIdentityNumber: z
+              .string()
+              .max(13)
+              .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
+              .optional(),
             ageYears: z.number().int().min(0).max(120),
           })
           .strict(),

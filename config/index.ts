@@ -1,5 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { Duration } from 'luxon';
 import { z } from 'zod';
+import { keyringSchema, type Keyring } from '../security/keyring';
 
 /**
  * All configuration comes from the environment and is validated at start-up, so a missing or
@@ -13,6 +15,9 @@ const readableFile = z.string().refine((p) => {
     return false;
   }
 }, 'must be the path of a readable file');
+const isoDuration = z
+  .string()
+  .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -53,6 +58,19 @@ const envSchema = z.object({
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),
+  // Keys are required: there is no safe default for them (npm start generates dev keys in .data/).
+  PAYLOAD_KEYS: keyringSchema,
+  PII_KEYS: keyringSchema,
+  PII_HMAC_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
+  CODEC_OPERATOR_TOKEN_SHA256: z
+    .string()
+    .regex(/^([0-9a-f]{64})?$/, 'must be the hex SHA-256 of the operator token')
+    .optional(),
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  RETENTION_AFTER: isoDuration.default('P2Y'),
+  RETENTION_EVERY: isoDuration.default('P1D'),
 }).superRefine((e, ctx) => {
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
@@ -88,6 +106,21 @@ export interface AppConfig {
   auth: AuthConfig;
   rateLimitPerMinute: number;
   bodyLimit: string;
+  crypto: {
+    /** Encrypts Temporal payloads (PayloadCodec). */
+    payloadKeys: Keyring;
+    /** Encrypts personal data columns in PostgreSQL. */
+    piiKeys: Keyring;
+    /** Keyed hash of personal identity numbers, for lookup. */
+    piiHmacKey: Buffer;
+  };
+  codec: { operatorTokenSha256?: string; corsOrigins: string[] };
+  retention: {
+    /** How long after closing a case its personal data is kept (ISO-8601 duration). */
+    after: string;
+    /** How often the retention sweep runs, in milliseconds. */
+    everyMs: number;
+  };
 }
 
 /** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
@@ -145,6 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimit: e.BODY_LIMIT,
+    crypto: { payloadKeys: e.PAYLOAD_KEYS, piiKeys: e.PII_KEYS, piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64') },
+    codec: {
+      // Empty means unset: the codec endpoint then refuses everyone.
+      operatorTokenSha256: e.CODEC_OPERATOR_TOKEN_SHA256 || undefined,
+      corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },
   };
 }
 

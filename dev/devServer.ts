@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** Web UI port; omitted or 0 = a free port; false = headless. */
   uiPort?: number | false;
   namespace?: string;
+  /** The Web UI's remote codec endpoint, so an operator can decode encrypted payloads there. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
   /** How long to wait for the frontend and namespace to answer (default 60 s). */
   startTimeoutMs?: number;
@@ -55,6 +57,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port)];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (uiPort !== undefined && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     const dbFile = path.resolve(opts.dbFile);
     await fs.mkdir(path.dirname(dbFile), { recursive: true });

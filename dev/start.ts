@@ -10,7 +10,11 @@ import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { createMailer } from '../worker/mailer';
+import { createFieldCrypto } from '../security/fieldCrypto';
+import { AesGcmPayloadCodec, encryptingDataConverter } from '../security/payloadCodec';
+import { ensureRetentionSchedule } from '../worker/retentionSchedule';
 import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
+import { applyDevKeys } from './devKeys';
 import { startDevServer, type DevServer } from './devServer';
 import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
@@ -33,9 +37,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   const ownTemporal = process.env.TEMPORAL_ADDRESS === undefined;
   const ownMailbox = process.env.SMTP_HOST === undefined;
-  const config = loadConfig();
   const dataDir = process.env.SAMVERKAN_DATA_DIR ?? join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
+  const devKeys = applyDevKeys(dataDir);
+  const config = loadConfig();
 
   // No DATABASE_URL and nothing answering on the default: run PGlite under .data/ instead.
   let databaseUrl = config.databaseUrl;
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
       dbFile: join(dataDir, 'temporal.db'),
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      uiCodecEndpoint: `http://localhost:${config.port}/codec`,
       log: sayUnlessStopping,
     });
     address = temporalServer.address;
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    payloadKeys: config.crypto.payloadKeys,
     activities: createActivities({
       prisma,
       mailer: createMailer(config.smtp),
@@ -92,14 +99,32 @@ async function main(): Promise<void> {
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys) });
+  await ensureRetentionSchedule(temporal, {
+    taskQueue: config.temporal.taskQueue,
+    retainAfter: config.retention.after,
+    everyMs: config.retention.everyMs,
+  });
   // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
   const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
   const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
   const app = createApp({
     temporal,
     prisma,
-    config: { taskQueue: config.temporal.taskQueue, auth, bodyLimit: config.bodyLimit, rateLimitPerMinute: config.rateLimitPerMinute },
+    fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
+    config: {
+      taskQueue: config.temporal.taskQueue,
+      auth,
+      bodyLimit: config.bodyLimit,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      codec: {
+        codec,
+        operatorTokenSha256: config.codec.operatorTokenSha256,
+        // Our own UI's origin, whatever port it got.
+        corsOrigins: [...config.codec.corsOrigins, ...(temporalServer?.uiUrl ? [temporalServer.uiUrl] : [])],
+      },
+    },
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
@@ -112,6 +137,9 @@ async function main(): Promise<void> {
       'samverkan is running:',
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
+      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; operators decode here${
+        devKeys.operatorToken ? `, operator token in ${devKeys.file}` : ''
+      })`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
       `  Database     ${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')} (${databaseUrl})` : redactUrl(databaseUrl)}`,
       ownIssuer ? '  Tokens       npm run dev:tokens   (one bearer token per role, signed with the dev key in .data/)' : `  Tokens       issued by ${config.auth.issuer}`,

@@ -20,6 +20,8 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
   RateLimited: 'RATE_LIMITED',
+  Unauthorized: 'UNAUTHORIZED',
+  UndecodablePayload: 'UNDECODABLE_PAYLOAD',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -42,6 +44,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  UNAUTHORIZED: 401,
+  UNDECODABLE_PAYLOAD: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,11 +1,15 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { Keyring } from '../security/keyring';
+import { encryptingDataConverter } from '../security/payloadCodec';
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** Payload encryption keys: the first encrypts, all decrypt. */
+  payloadKeys: Keyring;
   /** A prebuilt bundle (tests build one for the whole run); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
 }
@@ -18,6 +22,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: opts.activities,
     // When a worker dies, its cached cases move to another worker after this long (default 10 s).
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    dataConverter: encryptingDataConverter(opts.payloadKeys),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

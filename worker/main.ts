@@ -1,11 +1,14 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../activities';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
+import { encryptingDataConverter } from '../security/payloadCodec';
 import { createWorker } from './createWorker';
 import { createMailer } from './mailer';
+import { ensureRetentionSchedule } from './retentionSchedule';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
 async function main(): Promise<void> {
@@ -19,11 +22,23 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.databaseUrl);
   const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'worker'), config.metricsPort) : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
   try {
+    const client = new Client({
+      connection: clientConnection,
+      namespace: config.temporal.namespace,
+      dataConverter: encryptingDataConverter(config.crypto.payloadKeys),
+    });
+    await ensureRetentionSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      retainAfter: config.retention.after,
+      everyMs: config.retention.everyMs,
+    });
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      payloadKeys: config.crypto.payloadKeys,
       activities: createActivities({
         prisma,
         mailer: createMailer(config.smtp),
@@ -33,11 +48,17 @@ async function main(): Promise<void> {
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
     });
-    log.info('worker started', { taskQueue: config.temporal.taskQueue, pid: process.pid, metricsPort: config.metricsPort });
+    log.info('worker started', {
+      taskQueue: config.temporal.taskQueue,
+      pid: process.pid,
+      metricsPort: config.metricsPort,
+      payloadKey: config.crypto.payloadKeys.currentId,
+    });
     await worker.run();
   } finally {
     metrics?.close();
     await connection.close();
+    await clientConnection.close();
     await prisma.$disconnect();
   }
 }

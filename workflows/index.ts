@@ -1,3 +1,4 @@
 // Every workflow type the worker registers. Renaming or removing one breaks running cases.
 export { taskWorkflow } from './task';
 export { youthConcernCase } from './youthConcern';
+export { retentionSweep } from './retentionSweep';

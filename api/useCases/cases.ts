@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../domain/errors';
 import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
+import { normalisePersonnummer } from '../../security/personnummer';
 import { youthConcernCase } from '../../workflows';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
@@ -31,9 +32,14 @@ async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<Po
   return policy;
 }
 
+/** AAD for an encrypted subject column: binds the ciphertext to its row and column. */
+export const subjectContext = (caseId: string, column: string) => `case_subject.${column}:${caseId}`;
+
 /**
  * Records the case and its subject and starts the workflow in one transaction: if the start
  * fails, nothing is left behind. The workflow gets the policy snapshot but no personal data.
+ * The subject's data is stored encrypted; a referral for a person who already has a case
+ * (same keyed hash of the personnummer) is linked to that person's first case.
  */
 export async function startCase(deps: ApiDeps, body: StartCaseBody) {
   const policy = await activePolicy(deps, body.caseType);
@@ -41,9 +47,22 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
   const caseId = newCaseId(now);
   const { referral } = body;
   const receivedAt = referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString();
+  const { fieldCrypto } = deps;
+  const pin = referral.subject.personalIdentityNumber;
+  const pinHash = pin ? fieldCrypto.lookupHash(normalisePersonnummer(pin)) : null;
+  const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
 
+  let linkedCaseId: string | null = null;
   await deps.prisma.$transaction(
     async (tx) => {
+      if (pinHash) {
+        const earlier = await tx.caseSubject.findFirst({
+          where: { personalIdentityNumberHash: pinHash },
+          orderBy: { createdAt: 'asc' },
+          select: { case: { select: { id: true, linkedCaseId: true } } },
+        });
+        linkedCaseId = earlier ? (earlier.case.linkedCaseId ?? earlier.case.id) : null;
+      }
       await tx.case.create({
         data: {
           id: caseId,
@@ -55,12 +74,14 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
           category: referral.category,
           sourceAgency: referral.sourceAgency,
           urgency: referral.urgency,
+          linkedCaseId,
           subject: {
             create: {
-              displayName: referral.subject.displayName ?? null,
-              personalIdentityNumber: referral.subject.personalIdentityNumber ?? null,
+              displayNameEnc: enc(referral.subject.displayName, 'display_name'),
+              personalIdentityNumberEnc: pin ? enc(normalisePersonnummer(pin), 'personal_identity_number') : null,
+              personalIdentityNumberHash: pinHash,
               ageYears: referral.subject.ageYears,
-              narrative: referral.narrative ?? null,
+              narrativeEnc: enc(referral.narrative, 'narrative'),
             },
           },
         },
@@ -74,10 +95,28 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
     { timeout: 20_000, maxWait: 10_000 },
   );
 
-  return { caseId, caseType: body.caseType, policyVersion: policy.version, links: { self: `/cases/${caseId}` } };
+  return {
+    caseId,
+    caseType: body.caseType,
+    policyVersion: policy.version,
+    linkedCaseId,
+    links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
+  };
 }
 
-export async function getCase({ prisma }: ApiDeps, caseId: string) {
+/** Every case of the same person: the first case and all linked to it (ids and status only). */
+async function relatedCases({ prisma }: ApiDeps, row: { id: string; linkedCaseId: string | null }) {
+  const root = row.linkedCaseId ?? row.id;
+  const related = await prisma.case.findMany({
+    where: { OR: [{ id: root }, { linkedCaseId: root }], NOT: { id: row.id } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, status: true, createdAt: true },
+  });
+  return related.map((c) => ({ caseId: c.id, status: c.status, createdAt: c.createdAt.toISOString() }));
+}
+
+export async function getCase(deps: ApiDeps, caseId: string) {
+  const { prisma } = deps;
   const row = await prisma.case.findUnique({
     where: { id: caseId },
     include: {
@@ -103,6 +142,9 @@ export async function getCase({ prisma }: ApiDeps, caseId: string) {
     urgency: row.urgency,
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
+    pseudonymisedAt: row.pseudonymisedAt?.toISOString() ?? null,
+    linkedCaseId: row.linkedCaseId,
+    relatedCases: await relatedCases(deps, row),
     tasks: row.tasks.map((t) => ({
       taskId: t.id,
       stepKey: t.stepKey,

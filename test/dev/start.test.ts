@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { devIdentities, loadOrCreateDevKey, signDevToken } from '../../dev/devAuth';
 import { freePort } from '../../dev/devServer';
+import { testKeyEnv } from '../support/keys';
 
 const root = join(__dirname, '..', '..');
 
@@ -50,7 +51,7 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
       // A coordinator's token, signed with the dev key npm start created and trusts.
       const key = loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json'));
       const coordinator = devIdentities.find((who) => who.roles.includes('coordinator'))!;
-      const token = await signDevToken(key, loadConfig({}).auth, coordinator);
+      const token = await signDevToken(key, loadConfig(testKeyEnv()).auth, coordinator);
       const anonymous = await fetch(`${api}/cases/VPC-2026-ANYTHING`);
       expect(anonymous.status).toBe(401);
       const created = await fetch(`${api}/cases`, {

@@ -1,6 +1,7 @@
 import { createApp } from '../../api/app';
 import { operations } from '../../api/openapi';
 import { publishPolicy } from '../../prisma/seed';
+import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
@@ -239,6 +240,7 @@ describe('access control: every role against every route', () => {
       const limited = createApp({
         temporal: stack.env.client,
         prisma: stack.db.prisma,
+        fieldCrypto: testFieldCrypto(),
         config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth, rateLimitPerMinute: 3 },
       });
       const request = (await import('supertest')).default;

@@ -11,7 +11,7 @@ const referral = (overrides: Record<string, unknown> = {}) => ({
     sourceAgency: 'police',
     category: 'drug-possession',
     suspectedOfCrime: true,
-    subject: { displayName: 'Kalle Testsson', personalIdentityNumber: '20110312-2389', ageYears: 15 },
+    subject: { displayName: 'Kalle Testsson', personalIdentityNumber: '20110312-2386', ageYears: 15 },
     narrative: 'Found with a school locker full of cannabis at Tumba skola.',
     ...overrides,
   },

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { encryptingDataConverter } from '../../security/payloadCodec';
+import { testPayloadKeys } from '../support/keys';
 import { historiesDir, workflowIdOf } from '../support/recordHistory';
 import { quietRuntime, testWorkflowBundle } from '../support/stack';
 
@@ -23,7 +25,10 @@ describe('replay of saved histories', () => {
     }));
     const failures: Array<{ file: string; error: string }> = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: testWorkflowBundle() }, histories)) {
+    // The production codec: histories recorded before encryption are clear and pass through it;
+    // newer ones were recorded under the fixed test key k1.
+    const options = { workflowBundle: testWorkflowBundle(), dataConverter: encryptingDataConverter(testPayloadKeys()) };
+    for await (const result of Worker.runReplayHistories(options, histories)) {
       replayed += 1;
       if (result.error) failures.push({ file: result.workflowId, error: String(result.error) });
     }

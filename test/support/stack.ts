@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request, { type Test } from 'supertest';
@@ -11,7 +12,10 @@ import { publishPolicy } from '../../prisma/seed';
 import { createWorker } from '../../worker/createWorker';
 import { createMailer } from '../../worker/mailer';
 import { roles } from '../../domain/auth';
+import { parseKeyring, type Keyring } from '../../security/keyring';
+import { AesGcmPayloadCodec } from '../../security/payloadCodec';
 import { createTestDatabase, type TestDatabase } from './database';
+import { testFieldCrypto, testOperatorTokenSha256, testPayloadKeysSpec } from './keys';
 import { createTestIssuer, type Identity, type TestIssuer } from './tokens';
 
 export const appBaseUrl = 'http://samverkan.test';
@@ -37,13 +41,15 @@ export function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+export async function startTestTemporal(payloadKeys?: Keyring): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   // `npm run test:cluster` runs the same tests against a real Temporal server on PostgreSQL.
   const clusterAddress = process.env.TEMPORAL_TEST_ADDRESS;
-  if (clusterAddress) return TestWorkflowEnvironment.createFromExistingServer({ address: clusterAddress, namespace: 'default' });
+  const client = payloadKeys ? { client: { dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(payloadKeys)] } } } : {};
+  if (clusterAddress) return TestWorkflowEnvironment.createFromExistingServer({ address: clusterAddress, namespace: 'default', ...client });
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false },
+    ...client,
   });
 }
 
@@ -65,8 +71,12 @@ export interface Stack {
   app: Express;
   /** Every seeded unit code. */
   unitCodes: string[];
+  /** A client with no codec: what an operator of the cluster sees. */
+  rawClient: Client;
+  payloadKeys: Keyring;
   worker?: Worker;
-  startWorker(): Promise<void>;
+  /** Starts the in-process worker; with `payloadKeys`, the worker and `api` switch to them (a key rotation; env.client keeps the first keys). */
+  startWorker(opts?: { payloadKeys?: Keyring }): Promise<void>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -98,9 +108,13 @@ export function authedAgent(app: Express, issuer: TestIssuer, who: Identity): Re
   });
 }
 
-export async function startStack(label: string, opts: { policy?: PolicyDocument; worker?: boolean; rateLimitPerMinute?: number } = {}): Promise<Stack> {
+export async function startStack(
+  label: string,
+  opts: { policy?: PolicyDocument; worker?: boolean; rateLimitPerMinute?: number; payloadKeys?: Keyring } = {},
+): Promise<Stack> {
   const taskQueue = `${label}-${randomBytes(3).toString('hex')}`;
-  const [env, db, smtp] = await Promise.all([startTestTemporal(), createTestDatabase(label), startSmtpSink({ port: 0 })]);
+  const payloadKeys = opts.payloadKeys ?? parseKeyring(testPayloadKeysSpec);
+  const [env, db, smtp] = await Promise.all([startTestTemporal(payloadKeys), createTestDatabase(label), startSmtpSink({ port: 0 })]);
   if (opts.policy) await publishPolicy(db.prisma, opts.policy);
 
   const activities = createActivities({
@@ -110,13 +124,24 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
   });
   const issuer = createTestIssuer();
-  const app = createApp({
-    temporal: env.client,
-    prisma: db.prisma,
-    config: { taskQueue, auth: issuer.auth, rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000 },
-  });
   const unitCodes = (await db.prisma.unit.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((u) => u.code);
   const superuser: Identity = { sub: 'test-superuser', roles: [...roles], units: unitCodes, supervisedUnits: unitCodes };
+  const appFor = (keys: Keyring) => {
+    const codec = new AesGcmPayloadCodec(keys);
+    const temporal = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [codec] } });
+    return createApp({
+      temporal,
+      prisma: db.prisma,
+      fieldCrypto: testFieldCrypto(),
+      config: {
+        taskQueue,
+        auth: issuer.auth,
+        rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+        codec: { codec, operatorTokenSha256: testOperatorTokenSha256, corsOrigins: ['http://ui.samverkan.test'] },
+      },
+    });
+  };
+  const initialApp = appFor(payloadKeys);
 
   let running: Promise<void> | undefined;
   const stack: Stack = {
@@ -125,16 +150,24 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     env,
     db,
     smtp,
-    api: authedAgent(app, issuer, superuser),
-    as: (who) => authedAgent(app, issuer, who),
+    api: authedAgent(initialApp, issuer, superuser),
+    as: (who) => authedAgent(stack.app, issuer, who),
     issuer,
-    app,
+    app: initialApp,
     unitCodes,
-    async startWorker() {
+    rawClient: new Client({ connection: env.connection, namespace: env.namespace }),
+    payloadKeys,
+    async startWorker(startOpts = {}) {
+      if (startOpts.payloadKeys && startOpts.payloadKeys !== stack.payloadKeys) {
+        stack.payloadKeys = startOpts.payloadKeys;
+        stack.app = appFor(startOpts.payloadKeys);
+        stack.api = authedAgent(stack.app, issuer, superuser);
+      }
       const worker = await createWorker({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue,
+        payloadKeys: stack.payloadKeys,
         activities,
         workflowBundle: testWorkflowBundle(),
       });

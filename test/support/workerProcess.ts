@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { testKeyEnv } from './keys';
 import { testWorkflowBundle, type Stack } from './stack';
 
 const root = join(__dirname, '..', '..');
@@ -11,7 +12,11 @@ export interface WorkerProcess {
 }
 
 /** Runs `worker/main.ts` as a real OS process against the stack, so it can be killed with SIGKILL. */
-export async function spawnWorker(stack: Stack, smtp: { host: string; port: number }): Promise<WorkerProcess> {
+export async function spawnWorker(
+  stack: Stack,
+  smtp: { host: string; port: number },
+  extraEnv: Record<string, string> = {},
+): Promise<WorkerProcess> {
   let output = '';
   // `node --import tsx`, not the tsx binary: that one forks a second process SIGKILL would miss.
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'worker', 'main.ts')], {
@@ -27,6 +32,8 @@ export async function spawnWorker(stack: Stack, smtp: { host: string; port: numb
       APP_BASE_URL: 'http://samverkan.test',
       WORKFLOW_BUNDLE_PATH: testWorkflowBundle().codePath,
       SAMVERKAN_LOG: 'info',
+      ...testKeyEnv(),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig, temporalConnectionOptions } from '../../config';
+import { testKeyEnv } from '../support/keys';
 
 describe('configuration from the environment', () => {
-  it('when nothing is set, then the local defaults apply', () => {
-    const config = loadConfig({});
+  it('when only the keys are set, then the local defaults apply', () => {
+    const config = loadConfig(testKeyEnv());
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/samverkan',
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'samverkan', tls: undefined },
@@ -15,21 +16,22 @@ describe('configuration from the environment', () => {
   it('when several variables are wrong, then one error names each of them and why', () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: 'mysql://x', SMTP_PORT: 'seventy', APP_BASE_URL: 'not a url', TEMPORAL_TLS_CERT_PATH: '/nonexistent/cert.pem' });
+      loadConfig({ ...testKeyEnv(), DATABASE_URL: 'mysql://x', SMTP_PORT: 'seventy', APP_BASE_URL: 'not a url', TEMPORAL_TLS_CERT_PATH: '/nonexistent/cert.pem' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     for (const name of ['DATABASE_URL', 'SMTP_PORT', 'APP_BASE_URL', 'TEMPORAL_TLS_CERT_PATH']) expect(problems).toContain(name);
+    expect(() => loadConfig({})).toThrow(/PAYLOAD_KEYS/);
     expect(problems).toContain('must be the path of a readable file');
   });
 
   it('when mTLS files are given, then the connection uses TLS with the client pair', () => {
     const file = __filename;
-    const config = loadConfig({ TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_TLS_CERT_PATH: file, TEMPORAL_TLS_KEY_PATH: file });
+    const config = loadConfig({ ...testKeyEnv(), TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_TLS_CERT_PATH: file, TEMPORAL_TLS_KEY_PATH: file });
     const options = temporalConnectionOptions(config);
     expect(options.tls?.clientCertPair?.crt.length).toBeGreaterThan(0);
-    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: file })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
+    expect(() => loadConfig({ ...testKeyEnv(), TEMPORAL_TLS_CERT_PATH: file })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
   });
 });

@@ -1,0 +1,56 @@
+import { DateTime, Duration } from 'luxon';
+import type { ActivityDeps } from './deps';
+
+export interface RetentionSweepInput {
+  /** How long after closing a case its personal data is kept (ISO-8601 duration, e.g. P2Y). */
+  retainAfter: string;
+  /** Who performs it, for the record (the sweep's workflow id). */
+  performedBy: string;
+  batchSize: number;
+}
+
+export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
+  return {
+    /**
+     * Pseudonymises closed cases whose retention period has passed: the subject's encrypted name,
+     * personnummer (and its lookup hash) and narrative are removed; the case, its tasks,
+     * deadlines, escalations and notifications stay as the audit trail, and the action itself
+     * is recorded. Safe to retry: a case already done is skipped.
+     */
+    async pseudonymiseExpiredCases(input: RetentionSweepInput): Promise<{ pseudonymised: string[] }> {
+      const period = Duration.fromISO(input.retainAfter);
+      if (!period.isValid) throw new Error('retainAfter is not an ISO-8601 duration');
+      const now = clock.now();
+      const cutoff = DateTime.fromJSDate(now).minus(period).toJSDate();
+      const due = await prisma.case.findMany({
+        where: { status: 'closed', closedAt: { lte: cutoff }, pseudonymisedAt: null },
+        orderBy: { closedAt: 'asc' },
+        take: input.batchSize,
+        select: { id: true, closedAt: true },
+      });
+      const done: string[] = [];
+      for (const c of due) {
+        await prisma.$transaction(async (tx) => {
+          const claimed = await tx.case.updateMany({ where: { id: c.id, pseudonymisedAt: null }, data: { pseudonymisedAt: now } });
+          if (claimed.count === 0) return;
+          await tx.caseSubject.updateMany({
+            where: { caseId: c.id },
+            data: { displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null },
+          });
+          await tx.retentionAction.create({
+            data: {
+              caseId: c.id,
+              action: 'pseudonymised',
+              retainAfter: input.retainAfter,
+              closedAt: c.closedAt!,
+              performedAt: now,
+              performedBy: input.performedBy,
+            },
+          });
+          done.push(c.id);
+        });
+      }
+      return { pseudonymised: done };
+    },
+  };
+}
