@@ -8,10 +8,16 @@ import {
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  recordConsentBody,
+  routeReferralBody,
   startCaseBody,
   taskListQuery,
 } from './schemas';
-import { getCase, startCase } from './useCases/cases';
+import { policyDocumentSchema } from '../domain/policy';
+import { routingTableSchema } from '../domain/routing';
+import { getPolicy, getRouting, listPolicies, publishPolicyVersion, publishRoutingVersion } from './useCases/admin';
+import { getCase, routeAndStart, startCase } from './useCases/cases';
+import { recordConsent, withdrawConsent } from './useCases/consents';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
 import { readiness } from './useCases/health';
 import { completeTask, extendDeadline, listUnitTasks } from './useCases/tasks';
@@ -55,6 +61,32 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.get('/cases/:caseId', async (req, res) => {
     res.json(await getCase(deps, param(req, 'caseId')));
+  });
+  app.post('/referrals', async (req, res) => {
+    res.status(201).json(await routeAndStart(deps, routeReferralBody.parse(req.body).referral));
+  });
+  app.post('/cases/:caseId/consents', async (req, res) => {
+    res.status(201).json(await recordConsent(deps, param(req, 'caseId'), recordConsentBody.parse(req.body), actorOf(req)));
+  });
+  app.post('/cases/:caseId/consents/:consentId/withdraw', async (req, res) => {
+    res.json(await withdrawConsent(deps, param(req, 'caseId'), param(req, 'consentId'), actorOf(req)));
+  });
+
+  // Admin: policies and the routing table are data, published without a deploy.
+  app.get('/admin/policies', async (_req, res) => {
+    res.json(await listPolicies(deps));
+  });
+  app.get('/admin/policies/:caseType/:version', async (req, res) => {
+    res.json(await getPolicy(deps, param(req, 'caseType'), param(req, 'version')));
+  });
+  app.post('/admin/policies', async (req, res) => {
+    res.status(201).json(await publishPolicyVersion(deps, policyDocumentSchema.parse(req.body)));
+  });
+  app.get('/admin/routing', async (_req, res) => {
+    res.json(await getRouting(deps));
+  });
+  app.post('/admin/routing', async (req, res) => {
+    res.status(201).json(await publishRoutingVersion(deps, routingTableSchema.parse(req.body)));
   });
 
   app.post('/tasks/:taskId/complete', async (req, res) => {

@@ -16,6 +16,11 @@ export const ErrorCode = {
   UnitNotFound: 'UNIT_NOT_FOUND',
   PolicyNotFound: 'POLICY_NOT_FOUND',
   NotFound: 'NOT_FOUND',
+  ConsentNotFound: 'CONSENT_NOT_FOUND',
+  ConsentAlreadyWithdrawn: 'CONSENT_ALREADY_WITHDRAWN',
+  CaseNotOpen: 'CASE_NOT_OPEN',
+  VersionExists: 'VERSION_EXISTS',
+  InvalidPolicy: 'INVALID_POLICY',
   Unavailable: 'UNAVAILABLE',
 } as const;
 
@@ -35,6 +40,11 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNIT_NOT_FOUND: 422,
   POLICY_NOT_FOUND: 422,
   NOT_FOUND: 404,
+  CONSENT_NOT_FOUND: 404,
+  CONSENT_ALREADY_WITHDRAWN: 409,
+  CASE_NOT_OPEN: 409,
+  VERSION_EXISTS: 409,
+  INVALID_POLICY: 422,
   UNAVAILABLE: 503,
 };
 

@@ -1,3 +1,6 @@
 // Every workflow type the worker registers. Renaming or removing one breaks running cases.
 export { taskWorkflow } from './task';
 export { youthConcernCase } from './youthConcern';
+export { socialInterventionGroupCase } from './socialInterventionGroup';
+export { exitProgrammeCase } from './exitProgramme';
+export { triageCase } from './triage';
