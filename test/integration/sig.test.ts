@@ -1,4 +1,5 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyText } from '../support/historyText';
 import { caseView, complete, giveConsent, taskIn } from '../support/cases';
 import { fastSigPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
@@ -76,6 +77,11 @@ describe('social intervention group (SIG)', () => {
       ['actionPlan:plan-agreed', 'policeContribution:withdrawn', 'review:close-case'],
     );
     expect((await caseView(stack, caseId)).status).toBe('closed');
+    // Consent reaches the workflow as a role, never a name; the guardian's name stays in PostgreSQL.
+    const text = historyText(await stack.env.client.workflow.getHandle(caseId).fetchHistory());
+    expect(text).toContain('guardian');
+    for (const personal of ['Guardian Testsson', 'Sam Testsson', '20100101-1234']) expect(text).not.toContain(personal);
+    expect(await stack.db.prisma.consent.count({ where: { caseId, personName: 'Guardian Testsson' } })).toBe(2);
 
     await recordHistory(stack.env.client, caseId, 'v2-socialInterventionGroupCase-consent-withdrawn');
     await recordHistory(stack.env.client, police.taskId, 'v2-taskWorkflow-consent-withdrawn');
