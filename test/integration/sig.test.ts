@@ -1,9 +1,10 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { historyText } from '../support/historyText';
 import { caseView, complete, giveConsent, taskIn } from '../support/cases';
 import { fastSigPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { startStack, type Stack } from '../support/stack';
 
 const coordinatorSupervisor = 'arbetsledare@vpc.botkyrka.example';
 const coordinatorInbox = 'samordnare@vpc.botkyrka.example';
@@ -110,7 +111,8 @@ describe('social intervention group (SIG)', () => {
     const sizes: Array<{ run: number; events: number; bytes: number }> = [];
     let runId: string | undefined = firstRunId;
     while (runId) {
-      const history = await stack.env.client.workflow.getHandle(caseId, runId).fetchHistory();
+      const handle: WorkflowHandle = stack.env.client.workflow.getHandle(caseId, runId);
+      const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await handle.fetchHistory();
       const events = history.events ?? [];
       sizes.push({ run: sizes.length + 1, events: events.length, bytes: historyToJSON(history).length });
       if (sizes.length <= 2) await recordHistory(stack.env.client, caseId, `v2-socialInterventionGroupCase-run${sizes.length}`, runId);
