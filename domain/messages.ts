@@ -122,7 +122,12 @@ export interface CaseWorkflowInput {
   caseId: string;
   policy: PolicyDocument;
   receivedAt: string;
-  /** Absent for cases started by type (and in histories from before routing). */
+  /**
+   * True when the referral stated its own time of receipt (earlier than registration): deadlines
+   * that run from receipt then count from it. Otherwise they count from when the task opens.
+   */
+  receiptStated?: boolean;
+  /** Absent in histories from before routing. */
   routing?: RoutingDecision;
 }
 

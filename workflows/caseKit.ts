@@ -140,5 +140,8 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     await progress('closed', 'closed');
   };
 
-  return { state, progress, runStep, hasConsent, carryOver, close, stepPolicy };
+  /** Where a deadline "from receipt" starts: the stated receipt, else the task's own opening. */
+  const fromReceipt = input.receiptStated ? input.receivedAt : undefined;
+
+  return { state, progress, runStep, hasConsent, carryOver, close, stepPolicy, fromReceipt };
 }

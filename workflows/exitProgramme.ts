@@ -23,9 +23,9 @@ export async function exitProgrammeCase(input: ExitCaseInput): Promise<CaseResul
   if (!input.carry) {
     await kit.progress('open', 'contact');
     const acute: Promise<TaskResult | undefined> = input.routing?.tracks.includes('acute-threat')
-      ? kit.runStep('acuteThreatAssessment', { startAt: input.receivedAt })
+      ? kit.runStep('acuteThreatAssessment', { startAt: kit.fromReceipt })
       : Promise.resolve(undefined);
-    await kit.runStep('firstConversation', { startAt: input.receivedAt });
+    await kit.runStep('firstConversation', { startAt: kit.fromReceipt });
     await kit.runStep('initialAssessment');
     await kit.progress('open', 'mapping-and-threat-assessment');
     await Promise.all([kit.runStep('mapping'), kit.runStep('workingGroup'), kit.runStep('threatAssessment')]);

@@ -8,7 +8,7 @@ import { createCaseKit } from './caseKit';
 export async function triageCase(input: CaseWorkflowInput): Promise<CaseResult> {
   const kit = createCaseKit(input);
   await kit.progress('open', 'triage');
-  await kit.runStep('triage', { startAt: input.receivedAt });
+  await kit.runStep('triage', { startAt: kit.fromReceipt });
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
 }

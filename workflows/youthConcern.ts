@@ -91,8 +91,8 @@ async function youthConcernWithTracks(input: CaseWorkflowInput): Promise<CaseRes
   await kit.progress('open', 'receipt');
 
   const socialTrack = async () => {
-    // "Same day" counts from receipt of the referral, not from when the workflow got to it.
-    await kit.runStep('protectionAssessment', { startAt: input.receivedAt });
+    // "Same day" counts from a stated receipt (a referral registered late), not from registration.
+    await kit.runStep('protectionAssessment', { startAt: kit.fromReceipt });
     const decision = await kit.runStep('investigationDecision');
     if (decision.outcome !== 'open-investigation') return;
     const investigation = await kit.runStep('investigation');
@@ -105,10 +105,10 @@ async function youthConcernWithTracks(input: CaseWorkflowInput): Promise<CaseRes
     if (!input.routing?.tracks.includes('police-lul')) return;
     const steps = ['lulNotification', 'policeInvestigation', 'prosecutorStatement'].filter(has);
     await Promise.all([
-      steps.includes('lulNotification') ? kit.runStep('lulNotification', { startAt: input.receivedAt }) : undefined,
+      steps.includes('lulNotification') ? kit.runStep('lulNotification', { startAt: kit.fromReceipt }) : undefined,
       (async () => {
-        // The 6 weeks run from the notification of suspicion, i.e. the referral's receipt.
-        if (steps.includes('policeInvestigation')) await kit.runStep('policeInvestigation', { startAt: input.receivedAt });
+        // The 6 weeks run from the notification of suspicion: the referral's stated receipt.
+        if (steps.includes('policeInvestigation')) await kit.runStep('policeInvestigation', { startAt: kit.fromReceipt });
         if (steps.includes('prosecutorStatement')) await kit.runStep('prosecutorStatement');
       })(),
     ]);

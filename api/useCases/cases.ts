@@ -114,7 +114,7 @@ async function startCaseOfType(deps: ApiDeps, caseType: CaseType, referral: Refe
       await deps.temporal.workflow.start(workflowFor[caseType], {
         workflowId: caseId,
         taskQueue: deps.config.taskQueue,
-        args: [{ caseId, policy, receivedAt, routing: decision }],
+        args: [{ caseId, policy, receivedAt, receiptStated: referral.receivedAt !== undefined, routing: decision }],
       });
     },
     { timeout: 20_000, maxWait: 10_000 },
