@@ -35,7 +35,8 @@ describe('a worker killed in the middle of a case', () => {
       referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 16 } },
     }).expect(201);
     const caseId: string = body.caseId;
-    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'));
+    // Generous: a freshly spawned worker process on a loaded machine can take a while to pick up work.
+    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'), { timeoutMs: 30_000 });
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { caseId } });
     await eventually('the assignment email to be recorded as sent', () =>
       stack.db.prisma.notification.findFirst({ where: { taskId: task.id, kind: 'assigned', status: 'sent' } }),
