@@ -1,4 +1,5 @@
 import {
+  condition,
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
@@ -82,10 +83,31 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
       await getExternalWorkflowHandle(childId).signal(taskConsentSignal, { granted });
     }
   };
+  let consentVersion = 0;
   setHandler(consentChangedSignal, async (change: ConsentChangedInput) => {
     consents.set(change.consentId, { ...change });
+    consentVersion += 1;
     await forward();
   });
+
+  // Expiry ends consent like a withdrawal: a timer runs to the next expiry, then tasks are re-checked.
+  // With no expiring consent it waits without a timer, so cases without expiries record no extra events.
+  const watchExpiry = async (): Promise<never> => {
+    for (;;) {
+      const seen = consentVersion;
+      const now = Date.now();
+      const expiries = [...consents.values()]
+        .filter((c) => c.status === 'given' && c.expiresAt && Date.parse(c.expiresAt) > now)
+        .map((c) => Date.parse(c.expiresAt!));
+      if (!expiries.length) {
+        await condition(() => consentVersion !== seen);
+        continue;
+      }
+      const changed = await condition(() => consentVersion !== seen, Math.min(...expiries) - now);
+      if (!changed) await forward();
+    }
+  };
+  void watchExpiry();
 
   const progress = (status: 'open' | 'closed', currentStep: string) =>
     caseActivities.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep });

@@ -131,6 +131,22 @@ describe('social intervention group (SIG)', () => {
     expect(kase.policyVersion).toBe('test-sig');
   });
 
+  it('when a consent expires, then the task it covered is withdrawn at expiry and its unit is told', async () => {
+    const { body } = await stack.api.post('/cases').send(referral(20)).expect(201);
+    const caseId = body.caseId as string;
+    await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'social-services', purpose: 'sig' });
+    const expiresAt = new Date(Date.now() + 4_000).toISOString();
+    await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'police', purpose: 'sig', expiresAt });
+    const police = await taskIn(stack, caseId, 'policeContribution', 'open');
+    const withdrawn = await taskIn(stack, caseId, 'policeContribution', 'withdrawn', { timeoutMs: 30_000 });
+    expect(Date.parse(withdrawn.withdrawnAt!)).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+    await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes('withdrawn'));
+    const view = await caseView(stack, caseId);
+    expect(view.consents.map((c) => c.status)).toEqual(['given', 'expired']);
+    expect(view.tasks.find((t) => t.stepKey === 'actionPlan')?.status).toBe('open');
+    expect(police.taskId).toBe(withdrawn.taskId);
+  });
+
   it('when consent is given with an unknown role or a past expiry, then 400 names the field and nothing is recorded', async () => {
     const { body } = await stack.api.post('/cases').send(referral(20)).expect(201);
     const bad = await stack.api.post(`/cases/${body.caseId}/consents`).send({ personRole: 'neighbour', receivingAgency: 'police', purpose: 'sig' }).expect(400);
