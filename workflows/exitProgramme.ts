@@ -25,15 +25,18 @@ export async function exitProgrammeCase(input: ExitCaseInput): Promise<CaseResul
     const acute: Promise<TaskResult | undefined> = input.routing?.tracks.includes('acute-threat')
       ? kit.runStep('acuteThreatAssessment', { startAt: kit.fromReceipt })
       : Promise.resolve(undefined);
-    await kit.runStep('firstConversation', { startAt: kit.fromReceipt });
-    await kit.runStep('initialAssessment');
-    await kit.progress('open', 'mapping-and-threat-assessment');
-    await Promise.all([kit.runStep('mapping'), kit.runStep('workingGroup'), kit.runStep('threatAssessment')]);
-    await kit.progress('open', 'joint-plan');
-    await Promise.all(
-      ['jointPlanHousing', 'jointPlanEmployment', 'jointPlanAddiction', 'jointPlanPolice'].map((step) => kit.runStep(step)),
-    );
-    await acute;
+    const programme = async () => {
+      await kit.runStep('firstConversation', { startAt: kit.fromReceipt });
+      await kit.runStep('initialAssessment');
+      await kit.progress('open', 'mapping-and-threat-assessment');
+      await Promise.all([kit.runStep('mapping'), kit.runStep('workingGroup'), kit.runStep('threatAssessment')]);
+      await kit.progress('open', 'joint-plan');
+      await Promise.all(
+        ['jointPlanHousing', 'jointPlanEmployment', 'jointPlanAddiction', 'jointPlanPolice'].map((step) => kit.runStep(step)),
+      );
+    };
+    // Awaited together, so a failure of the acute track is never an unhandled rejection.
+    await Promise.all([acute, programme()]);
   }
 
   const perRun = policy.cyclesPerRun ?? 4;
