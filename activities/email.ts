@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-export type NotificationKind = 'assigned' | 'reminder' | 'escalation' | 'extended';
+export type NotificationKind = 'assigned' | 'reminder' | 'escalation' | 'extended' | 'waiting-for-consent' | 'withdrawn';
 
 export interface EmailFacts {
   kind: NotificationKind;
@@ -18,6 +18,8 @@ const headline: Record<NotificationKind, (facts: EmailFacts) => string> = {
   reminder: () => 'Reminder: task due soon',
   escalation: (f) => `Deadline lapsed: escalation level ${f.level ?? 1}`,
   extended: () => 'Deadline extended',
+  'waiting-for-consent': () => 'Task waiting for consent',
+  withdrawn: () => 'Task withdrawn: consent no longer covers your unit',
 };
 
 /**

@@ -12,13 +12,16 @@ export interface NotifyInput {
   target: EscalationTarget | 'unitInbox';
   stepTitle: string;
   level?: number;
+  /** Tell another unit than the task's (the coordinators, while a task waits for consent). */
+  recipientUnitCode?: string;
 }
 
 export function createNotificationActivities({ prisma, mailer, clock, config }: ActivityDeps) {
   return {
     async notify(input: NotifyInput): Promise<{ status: 'sent' | 'already-sent'; notificationId: string }> {
       const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
-      const recipient = recipientFor(task.unit, input.target);
+      const unit = input.recipientUnitCode ? await prisma.unit.findUniqueOrThrow({ where: { code: input.recipientUnitCode } }) : task.unit;
+      const recipient = recipientFor(unit, input.target);
       const row = await prisma.notification.upsert({
         where: { idempotencyKey: input.idempotencyKey },
         create: {

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
 import { ErrorCode } from '../domain/errors';
-import type { EscalationView } from '../domain/messages';
+import type { ConsentGate, EscalationView } from '../domain/messages';
 import type { EscalationTarget, StepPolicy } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 
@@ -25,7 +25,10 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
   }
 
   return {
-    /** Computes the deadline plan and records the open task; idempotent on retry. */
+    /**
+     * Computes the deadline plan and records the open task; idempotent on retry. A task that
+     * waited for consent becomes open here, with its deadline counted from the consent.
+     */
     async openTask(input: {
       taskId: string;
       caseId: string;
@@ -34,12 +37,52 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       startAt: string;
       step: StepPolicy;
       timeZone: string;
+      consent?: ConsentGate;
     }): Promise<DeadlinePlan> {
       const unit = await findUnit(input.unitCode);
       const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
       const dueAt = computeDueAt(input.step.deadline, startAt, calendar);
       const plan = planDeadline({ startAt, dueAt, reminders: input.step.reminders, escalation: input.step.escalation, calendar });
+      const opened = { status: 'open', startedAt: startAt, dueAt, originalDueAt: dueAt };
+      await prisma.$transaction(async (tx) => {
+        const existing = await tx.task.findUnique({ where: { id: input.taskId } });
+        if (!existing) {
+          await tx.task.create({
+            data: {
+              id: input.taskId,
+              caseId: input.caseId,
+              stepKey: input.stepKey,
+              unitId: unit.id,
+              ...opened,
+              legalBasis: input.step.legalBasis ?? null,
+              consentAgency: input.consent?.agency ?? null,
+              consentPurpose: input.consent?.purpose ?? null,
+            },
+          });
+        } else if (existing.status === 'waiting-for-consent') {
+          await tx.task.update({ where: { id: input.taskId }, data: opened });
+          await tx.escalation.updateMany({ where: { taskId: input.taskId, status: 'open' }, data: { status: 'resolved', resolvedAt: clock.now() } });
+        }
+      });
+      return plan;
+    },
+
+    /** Records a task that waits for consent, due by the step's own wait deadline. */
+    async openWaitingTask(input: {
+      taskId: string;
+      caseId: string;
+      stepKey: string;
+      unitCode: string;
+      startAt: string;
+      step: StepPolicy;
+      timeZone: string;
+    }): Promise<DeadlinePlan> {
+      const gate = input.step.consent;
+      if (!gate) throw ApplicationFailure.nonRetryable('the step needs no consent', ErrorCode.ValidationFailed);
+      const unit = await findUnit(input.unitCode);
+      const startAt = new Date(input.startAt);
+      const dueAt = computeDueAt(gate.waitDeadline, startAt, { timeZone: input.timeZone });
       await prisma.task.upsert({
         where: { id: input.taskId },
         create: {
@@ -47,14 +90,30 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
           caseId: input.caseId,
           stepKey: input.stepKey,
           unitId: unit.id,
-          status: 'open',
+          status: 'waiting-for-consent',
           startedAt: startAt,
           dueAt,
           originalDueAt: dueAt,
+          consentAgency: gate.agency,
+          consentPurpose: gate.purpose,
         },
         update: {},
       });
-      return plan;
+      return {
+        startAt: startAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+        reminders: [],
+        escalations: [{ level: 1, target: 'unitSupervisor', at: dueAt.toISOString() }],
+      };
+    },
+
+    /** Withdrawal keeps the task and everything about it; it only ends the sharing. */
+    async recordTaskWithdrawn(input: { taskId: string; withdrawnAt: string }): Promise<void> {
+      const at = new Date(input.withdrawnAt);
+      await prisma.$transaction([
+        prisma.task.update({ where: { id: input.taskId }, data: { status: 'withdrawn', withdrawnAt: at } }),
+        prisma.escalation.updateMany({ where: { taskId: input.taskId, status: 'open' }, data: { status: 'resolved', resolvedAt: at } }),
+      ]);
     },
 
     /** Records an extension (old due, new due, justification) and re-plans the timers from now. */
@@ -122,8 +181,11 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       level: number;
       target: EscalationTarget;
       dueAt: string;
+      /** Escalate to another unit than the task's (the coordinators, for a consent wait). */
+      recipientUnitCode?: string;
     }): Promise<EscalationView> {
       const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
+      const unit = input.recipientUnitCode ? await findUnit(input.recipientUnitCode) : task.unit;
       const row = await prisma.escalation.upsert({
         where: { id: input.escalationId },
         create: {
@@ -132,7 +194,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
           caseId: input.caseId,
           level: input.level,
           target: input.target,
-          recipientEmail: recipientFor(task.unit, input.target),
+          recipientEmail: recipientFor(unit, input.target),
           status: 'open',
           dueAt: new Date(input.dueAt),
           raisedAt: clock.now(),

@@ -24,14 +24,20 @@ import {
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  recordConsentBody,
   reportQuery,
+  routeReferralBody,
   startCaseBody,
   taskListQuery,
   taskSearchQuery,
   unitCodeSchema,
 } from './schemas';
+import { policyDocumentSchema } from '../domain/policy';
+import { routingTableSchema } from '../domain/routing';
+import { getPolicy, getRouting, listPolicies, publishPolicyVersion, publishRoutingVersion } from './useCases/admin';
 import { listAudit } from './useCases/audit';
-import { getCase, startCase } from './useCases/cases';
+import { getCase, routeAndStart, startCase } from './useCases/cases';
+import { recordConsent, withdrawConsent } from './useCases/consents';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
 import { readiness } from './useCases/health';
 import { reportCsv, unitStepReport } from './useCases/reports';
@@ -140,6 +146,71 @@ export function createApp(deps: ApiDeps): express.Express {
       const caseId = param(req, 'caseId');
       await assertCaseVisible(prisma, caller, caseId);
       return { body: await getCase(deps, caseId) };
+    }),
+  );
+
+  app.post(
+    '/referrals',
+    audited('referral.route', async (req, _res, caller, note) => {
+      requireRole(caller, 'coordinator');
+      const started = await routeAndStart(deps, routeReferralBody.parse(req.body).referral);
+      note.caseId = started.caseId;
+      return { status: 201, body: started };
+    }),
+  );
+  app.post(
+    '/cases/:caseId/consents',
+    audited('consent.record', async (req, _res, caller, note) => {
+      requireRole(caller, 'coordinator');
+      const caseId = param(req, 'caseId');
+      note.caseId = caseId;
+      return { status: 201, body: await recordConsent(deps, caseId, recordConsentBody.parse(req.body), caller.sub) };
+    }),
+  );
+  app.post(
+    '/cases/:caseId/consents/:consentId/withdraw',
+    audited('consent.withdraw', async (req, _res, caller, note) => {
+      requireRole(caller, 'coordinator');
+      const caseId = param(req, 'caseId');
+      note.caseId = caseId;
+      return { body: await withdrawConsent(deps, caseId, param(req, 'consentId'), caller.sub) };
+    }),
+  );
+
+  // Admin: policies and the routing table are data, published without a deploy.
+  app.get(
+    '/admin/policies',
+    audited('policy.list', async (_req, _res, caller) => {
+      requireRole(caller, 'admin');
+      return { body: await listPolicies(deps) };
+    }),
+  );
+  app.get(
+    '/admin/policies/:caseType/:version',
+    audited('policy.read', async (req, _res, caller) => {
+      requireRole(caller, 'admin');
+      return { body: await getPolicy(deps, param(req, 'caseType'), param(req, 'version')) };
+    }),
+  );
+  app.post(
+    '/admin/policies',
+    audited('policy.publish', async (req, _res, caller) => {
+      requireRole(caller, 'admin');
+      return { status: 201, body: await publishPolicyVersion(deps, policyDocumentSchema.parse(req.body)) };
+    }),
+  );
+  app.get(
+    '/admin/routing',
+    audited('routing.read', async (_req, _res, caller) => {
+      requireRole(caller, 'admin');
+      return { body: await getRouting(deps) };
+    }),
+  );
+  app.post(
+    '/admin/routing',
+    audited('routing.publish', async (req, _res, caller) => {
+      requireRole(caller, 'admin');
+      return { status: 201, body: await publishRoutingVersion(deps, routingTableSchema.parse(req.body)) };
     }),
   );
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { roles } from '../domain/auth';
+import { policyDocumentSchema } from '../domain/policy';
+import { routingTableSchema } from '../domain/routing';
 import {
   acknowledgeEscalationBody,
   auditQuery,
@@ -7,7 +9,9 @@ import {
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  recordConsentBody,
   reportQuery,
+  routeReferralBody,
   startCaseBody,
   taskListQuery,
   taskSearchQuery,
@@ -127,6 +131,69 @@ export const operations: Operation[] = [
     access: 'auditor',
     query: auditQuery,
     responses: { ...authed, 200: 'a page of audit events', 403: 'not an auditor' },
+  },
+  {
+    method: 'post',
+    path: '/referrals',
+    summary: 'Route a referral by the decision table and start its case (a triage case when no rule matches)',
+    access: 'coordinator',
+    body: routeReferralBody,
+    responses: { ...authed, 201: 'the case started', 403: 'not a coordinator', 422: 'no active policy or routing table' },
+  },
+  {
+    method: 'post',
+    path: '/cases/{caseId}/consents',
+    summary: 'Record a consent: one person, one receiving agency, one purpose',
+    access: 'coordinator',
+    params: { caseId: idParam },
+    body: recordConsentBody,
+    responses: { ...authed, 201: 'the consent', 403: 'not a coordinator', 404: 'no such case', 409: 'the case is closed' },
+  },
+  {
+    method: 'post',
+    path: '/cases/{caseId}/consents/{consentId}/withdraw',
+    summary: "Withdraw a consent; the affected agency's open tasks are withdrawn at once",
+    access: 'coordinator',
+    params: { caseId: idParam, consentId: idParam },
+    responses: { ...authed, 200: 'the withdrawn consent', 403: 'not a coordinator', 404: 'no such case or consent', 409: 'already withdrawn' },
+  },
+  {
+    method: 'get',
+    path: '/admin/policies',
+    summary: 'Every policy version, the active one per case type, and how many cases run on each',
+    access: 'admin',
+    responses: { ...authed, 200: 'policy versions', 403: 'not an admin' },
+  },
+  {
+    method: 'get',
+    path: '/admin/policies/{caseType}/{version}',
+    summary: 'One policy document',
+    access: 'admin',
+    params: { caseType: idParam, version: idParam },
+    responses: { ...authed, 200: 'the policy', 403: 'not an admin', 404: 'no such policy version' },
+  },
+  {
+    method: 'post',
+    path: '/admin/policies',
+    summary: 'Publish a new policy version (applies to new cases only)',
+    access: 'admin',
+    body: policyDocumentSchema,
+    responses: { ...authed, 201: 'published', 403: 'not an admin', 409: 'that version exists', 422: 'names an unknown unit' },
+  },
+  {
+    method: 'get',
+    path: '/admin/routing',
+    summary: 'The active routing table and its versions',
+    access: 'admin',
+    responses: { ...authed, 200: 'routing tables', 403: 'not an admin' },
+  },
+  {
+    method: 'post',
+    path: '/admin/routing',
+    summary: 'Publish a new routing table version',
+    access: 'admin',
+    body: routingTableSchema,
+    responses: { ...authed, 201: 'published', 403: 'not an admin', 409: 'that version exists', 422: 'names an unknown unit' },
   },
 ];
 

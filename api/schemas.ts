@@ -3,8 +3,12 @@ import {
   acknowledgeEscalationInputSchema,
   completeTaskInputSchema,
   extendDeadlineInputSchema,
+  agencyCode,
+  consentPersonRoles,
+  purposeCode,
 } from '../domain/messages';
 import { caseTypes } from '../domain/policy';
+import { concernCategories, urgencies } from '../domain/routing';
 import { isValidPersonnummer } from '../security/personnummer';
 
 /** Request bodies: the workflow messages' schemas less the actor, which comes from the caller's identity. */
@@ -12,36 +16,51 @@ export const completeTaskBody = completeTaskInputSchema.omit({ actor: true });
 export const extendDeadlineBody = extendDeadlineInputSchema.omit({ actor: true });
 export const acknowledgeEscalationBody = acknowledgeEscalationInputSchema.omit({ actor: true, escalationId: true });
 
-export const concernCategories = ['drug-possession', 'violence', 'threat', 'recruitment', 'weapons', 'other'] as const;
+export { concernCategories };
 
-export const startCaseBody = z
+export const referralBody = z
+.object({
+  sourceAgency: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "police"'),
+  category: z.enum(concernCategories),
+  urgency: z.enum(urgencies).default('normal'),
+  suspectedOfCrime: z.boolean().default(false),
+  /** The school or district the referral concerns; routing may use it. */
+  district: z.string().trim().min(1).max(100).optional(),
+  receivedAt: z.iso.datetime({ offset: true }).optional(),
+  subject: z
+    .object({
+      displayName: z.string().trim().min(1).max(200).optional(),
+      // Checksum and coordination numbers included; the message never repeats the value.
+      personalIdentityNumber: z
+        .string()
+        .max(13)
+        .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
+        .optional(),
+      ageYears: z.number().int().min(0).max(120),
+    })
+    .strict(),
+  narrative: z.string().max(20_000).optional(),
+})
+.strict();
+export type ReferralBody = z.infer<typeof referralBody>;
+
+/** POST /cases names the case type; POST /referrals lets the routing table decide it. */
+export const startCaseBody = z.object({ caseType: z.enum(caseTypes), referral: referralBody }).strict();
+export type StartCaseBody = z.infer<typeof startCaseBody>;
+export const routeReferralBody = z.object({ referral: referralBody }).strict();
+
+export const recordConsentBody = z
   .object({
-    caseType: z.enum(caseTypes),
-    referral: z
-      .object({
-        sourceAgency: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "police"'),
-        category: z.enum(concernCategories),
-        urgency: z.enum(['normal', 'urgent', 'acute']).default('normal'),
-        suspectedOfCrime: z.boolean().default(false),
-        receivedAt: z.iso.datetime({ offset: true }).optional(),
-        subject: z
-          .object({
-            displayName: z.string().trim().min(1).max(200).optional(),
-            // Checksum and coordination numbers included; the message never repeats the value.
-            personalIdentityNumber: z
-              .string()
-              .max(13)
-              .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
-              .optional(),
-            ageYears: z.number().int().min(0).max(120),
-          })
-          .strict(),
-        narrative: z.string().max(20_000).optional(),
-      })
-      .strict(),
+    personRole: z.enum(consentPersonRoles),
+    /** Who consented (e.g. the guardian's name): stored in PostgreSQL only. */
+    personName: z.string().trim().min(1).max(200).optional(),
+    receivingAgency: agencyCode,
+    purpose: purposeCode,
+    givenAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
-export type StartCaseBody = z.infer<typeof startCaseBody>;
+export type RecordConsentBody = z.infer<typeof recordConsentBody>;
 
 
 export const idParam = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be an id of letters, digits, dot, dash or underscore');

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { PolicyDocument, StepPolicy } from './policy';
 
@@ -38,7 +38,7 @@ export const acknowledgeEscalationInputSchema = z
   .strict();
 export type AcknowledgeEscalationInput = z.infer<typeof acknowledgeEscalationInputSchema>;
 
-export type TaskStatus = 'open' | 'completed';
+export type TaskStatus = 'open' | 'completed' | 'waiting-for-consent' | 'withdrawn';
 export type EscalationStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface EscalationView {
@@ -86,6 +86,7 @@ export interface CaseStateView {
   policyVersion: string;
   status: 'open' | 'closed';
   currentStep: string;
+  runs?: number;
   completedSteps: Array<{ stepKey: string; outcome: string }>;
 }
 export const getCaseStateQuery = defineQuery<CaseStateView>('getCaseState');
@@ -98,6 +99,9 @@ export interface TaskWorkflowInput {
   step: StepPolicy;
   policyVersion: string;
   timeZone: string;
+  /** When the deadline counts from (e.g. receipt of the referral); the workflow's start if absent. */
+  startAt?: string;
+  consent?: ConsentGate;
 }
 
 export interface TaskResult {
@@ -106,6 +110,8 @@ export interface TaskResult {
   outcome: string;
   completedBy: string;
   completedAt: string;
+  /** Set when the task ended without completion (consent withdrawn). */
+  withdrawn?: boolean;
 }
 
 /**
@@ -116,10 +122,62 @@ export interface CaseWorkflowInput {
   caseId: string;
   policy: PolicyDocument;
   receivedAt: string;
+  /**
+   * True when the referral stated its own time of receipt (earlier than registration): deadlines
+   * that run from receipt then count from it. Otherwise they count from when the task opens.
+   */
+  receiptStated?: boolean;
+  /** Absent in histories from before routing. */
+  routing?: RoutingDecision;
 }
 
 export interface CaseResult {
   caseId: string;
   status: 'closed';
   steps: Array<{ stepKey: string; outcome: string }>;
+}
+
+// ---- Consent (OSL 12:2) -------------------------------------------------------------------
+
+export const consentPersonRoles = ['subject', 'guardian'] as const;
+export const agencyCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "police"');
+export const purposeCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a purpose code such as "sig"');
+
+/** What the case workflow learns about one consent: no names, only the facts that gate sharing. */
+export const consentChangedInputSchema = z
+  .object({
+    consentId: z.string().min(1).max(64),
+    personRole: z.enum(consentPersonRoles),
+    agency: agencyCode,
+    purpose: purposeCode,
+    status: z.enum(['given', 'withdrawn']),
+    expiresAt: isoInstant.optional(),
+  })
+  .strict();
+export type ConsentChangedInput = z.infer<typeof consentChangedInputSchema>;
+export const consentChangedSignal = defineSignal<[ConsentChangedInput]>('consentChanged');
+
+/** Case → task: consent for the task's agency and purpose now exists (or no longer does). */
+export const taskConsentInputSchema = z.object({ granted: z.boolean() }).strict();
+export type TaskConsentInput = z.infer<typeof taskConsentInputSchema>;
+export const taskConsentSignal = defineSignal<[TaskConsentInput]>('taskConsent');
+
+export interface ConsentGate {
+  agency: string;
+  purpose: string;
+  /** Whether consent existed when the task started; later changes come by taskConsentSignal. */
+  granted: boolean;
+}
+
+// ---- Routing ------------------------------------------------------------------------------
+
+/** What routing decided, handed to the case workflow. Facts for the process, never identities. */
+export interface RoutingDecision {
+  tableVersion: string;
+  ruleId: string;
+  /** Optional branches the case type defines, e.g. "police-lul" or "acute-threat". */
+  tracks: string[];
+  /** Step key → unit code, overriding the policy's unit for this case. */
+  units: Record<string, string>;
+  subjectIsMinor: boolean;
 }

@@ -60,12 +60,28 @@ export const stepPolicySchema = z
     reminders: z.array(reminderRuleSchema).default([]),
     escalation: z.array(escalationRuleSchema).min(1),
     outcomes: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+    /** A legal duty (e.g. LUL 6 §) the task rests on; recorded on the task, and such a task needs no consent. */
     legalBasis: z.string().optional(),
+    /**
+     * Sharing this task with its unit needs consent for `agency` and `purpose`. Until it exists
+     * the task shows as waiting for consent, due by `waitDeadline`; on lapse the coordinator's
+     * supervisor (`waitUnitCode`) is told.
+     */
+    consent: z
+      .object({
+        agency: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/),
+        purpose: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/),
+        waitDeadline: deadlineRuleSchema,
+        waitUnitCode: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => !(s.consent && s.legalBasis), { message: 'a step rests either on consent or on a legal basis, not both' });
 export type StepPolicy = z.infer<typeof stepPolicySchema>;
 
-export const caseTypes = ['youth-concern'] as const;
+export const caseTypes = ['youth-concern', 'social-intervention-group', 'exit-programme', 'triage'] as const;
 export type CaseType = (typeof caseTypes)[number];
 
 export const policyDocumentSchema = z
@@ -75,6 +91,10 @@ export const policyDocumentSchema = z
     timeZone: z.literal('Europe/Stockholm').default('Europe/Stockholm'),
     holidayCalendar: z.literal('SE').default('SE'),
     steps: z.record(z.string(), stepPolicySchema),
+    /** Repeating steps (SIG reviews, exit follow-ups): the gap between one occurrence and the next. */
+    intervals: z.record(z.string(), spanSchema).optional(),
+    /** Continue-as-new after this many repetitions, so a long case keeps a bounded history. */
+    cyclesPerRun: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
@@ -82,8 +102,40 @@ export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 export const youthConcernSteps = ['protectionAssessment', 'investigationDecision', 'investigation'] as const;
 export type YouthConcernStep = (typeof youthConcernSteps)[number];
 
-/** Checks a policy has every step its case type needs; returns the missing ones. */
+/** Steps of the police track (LUL), run in parallel when the subject is 15–17 and suspected. */
+export const youthConcernPoliceSteps = ['lulNotification', 'policeInvestigation', 'prosecutorStatement'] as const;
+export const youthConcernLaterSteps = ['interventionPlan', 'followUp'] as const;
+
+export const sigSteps = ['actionPlan', 'policeContribution', 'review'] as const;
+export const exitSteps = [
+  'firstConversation',
+  'initialAssessment',
+  'mapping',
+  'workingGroup',
+  'threatAssessment',
+  'acuteThreatAssessment',
+  'jointPlanHousing',
+  'jointPlanEmployment',
+  'jointPlanAddiction',
+  'jointPlanPolice',
+  'followUp',
+] as const;
+export const triageSteps = ['triage'] as const;
+
+const requiredSteps: Record<CaseType, readonly string[]> = {
+  'youth-concern': youthConcernSteps,
+  'social-intervention-group': sigSteps,
+  'exit-programme': exitSteps,
+  triage: triageSteps,
+};
+const requiredIntervals: Partial<Record<CaseType, readonly string[]>> = {
+  'social-intervention-group': ['review'],
+  'exit-programme': ['followUp'],
+};
+
+/** Checks a policy has every step (and interval) its case type needs; returns the missing ones. */
 export function missingSteps(policy: PolicyDocument): string[] {
-  const required: readonly string[] = policy.caseType === 'youth-concern' ? youthConcernSteps : [];
-  return required.filter((step) => !(step in policy.steps));
+  const steps = requiredSteps[policy.caseType].filter((step) => !(step in policy.steps));
+  const intervals = (requiredIntervals[policy.caseType] ?? []).filter((k) => !(k in (policy.intervals ?? {}))).map((k) => `intervals.${k}`);
+  return [...steps, ...intervals];
 }

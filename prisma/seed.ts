@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { policyDocumentSchema, type PolicyDocument } from '../domain/policy';
+import { missingSteps, policyDocumentSchema, type PolicyDocument } from '../domain/policy';
+import { routingTableSchema, type RoutingTable } from '../domain/routing';
 import type { PrismaClient } from './client';
 
 const registrySchema = z.object({
@@ -28,7 +29,29 @@ export function defaultPolicies(): PolicyDocument[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => policyDocumentSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+    .map((f) => {
+      const policy = policyDocumentSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      const missing = missingSteps(policy);
+      if (missing.length) throw new Error(`seed policy ${f} lacks: ${missing.join(', ')}`);
+      return policy;
+    });
+}
+
+export function defaultRoutingTable(): RoutingTable {
+  return routingTableSchema.parse(JSON.parse(readFileSync(join(seedDir, 'routing.json'), 'utf8')));
+}
+
+/** Publishes a routing-table version; like policies, a version is immutable once published. */
+export async function publishRoutingTable(prisma: PrismaClient, table: RoutingTable, activatedAt = new Date()): Promise<'created' | 'exists'> {
+  const existing = await prisma.routingTable.findUnique({ where: { version: table.version } });
+  if (existing) {
+    if (!isDeepStrictEqual(existing.document, JSON.parse(JSON.stringify(table)))) {
+      throw new Error(`routing table ${table.version} already exists with other content; publish a new version`);
+    }
+    return 'exists';
+  }
+  await prisma.routingTable.create({ data: { version: table.version, document: table, activatedAt } });
+  return 'created';
 }
 
 /** Publishes a policy version. Versions are immutable: publishing a different document under a used version fails. */
@@ -64,6 +87,9 @@ export async function seed(prisma: PrismaClient): Promise<{ units: number; polic
     });
   }
   const policies = defaultPolicies();
-  for (const policy of policies) await publishPolicy(prisma, policy, new Date(0));
+  // Seeded versions activate in file order (youth-concern 2026.1, then 2026.2), all long ago,
+  // so a version an admin publishes later wins.
+  for (const [i, policy] of policies.entries()) await publishPolicy(prisma, policy, new Date(i * 1000));
+  await publishRoutingTable(prisma, defaultRoutingTable(), new Date(0));
   return { units: registry.units.length, policies: policies.length };
 }

@@ -2,3 +2,6 @@
 export { taskWorkflow } from './task';
 export { youthConcernCase } from './youthConcern';
 export { retentionSweep } from './retentionSweep';
+export { socialInterventionGroupCase } from './socialInterventionGroup';
+export { exitProgrammeCase } from './exitProgramme';
+export { triageCase } from './triage';

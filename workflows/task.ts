@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -15,6 +16,7 @@ import {
   extendDeadlineInputSchema,
   extendDeadlineUpdate,
   getTaskQuery,
+  taskConsentSignal,
   type EscalationView,
   type ExtensionView,
   type TaskResult,
@@ -43,30 +45,84 @@ type ScheduledEvent =
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
   const { taskId, caseId, step } = input;
-
-  let plan: DeadlinePlan = await act.openTask({
-    taskId,
-    caseId,
-    stepKey: input.stepKey,
-    unitCode: step.unitCode,
-    startAt: new Date().toISOString(),
-    step,
-    timeZone: input.timeZone,
+  const startAt = input.startAt ?? new Date().toISOString();
+  const extensions: ExtensionView[] = [];
+  const escalations: EscalationView[] = [];
+  let completion: { outcome: string; completedBy: string; completedAt: string } | undefined;
+  // Consent gate: only tasks started with input.consent (none in histories from before it) use these.
+  let consentGranted = input.consent?.granted ?? true;
+  let waitingForConsent = false;
+  let withdrawal: { at: string } | undefined;
+  setHandler(taskConsentSignal, ({ granted }) => {
+    consentGranted = granted;
+    // Withdrawal stops sharing at once for an active task; a waiting one has shared nothing and keeps waiting.
+    if (!granted && !waitingForConsent && !completion && !withdrawal) withdrawal = { at: new Date().toISOString() };
   });
+
+  let plan: DeadlinePlan;
+  if (input.consent && !input.consent.granted && patched('task-consent-gate')) {
+    const waitUnit = step.consent?.waitUnitCode ?? 'vpc-coordination';
+    waitingForConsent = true;
+    plan = await act.openWaitingTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt, step, timeZone: input.timeZone });
+    await act.notify({ idempotencyKey: `${taskId}:waiting`, taskId, kind: 'waiting-for-consent', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: waitUnit });
+    const waitDue = plan.dueAt;
+    let lapsed = false;
+    while (!consentGranted) {
+      if (lapsed) {
+        await condition(() => consentGranted);
+        break;
+      }
+      const wait = Date.parse(waitDue) - Date.now();
+      if (wait > 0 && (await condition(() => consentGranted, wait))) break;
+      lapsed = true;
+      // The wait for consent has its own deadline; the coordinators' supervisor hears when it lapses.
+      const escalation = await act.raiseEscalation({
+        escalationId: `${taskId}.consent-wait`,
+        taskId,
+        caseId,
+        level: 1,
+        target: 'unitSupervisor',
+        dueAt: waitDue,
+        recipientUnitCode: waitUnit,
+      });
+      escalations.push(escalation);
+      await act.notify({
+        idempotencyKey: `${escalation.id}:notify`,
+        taskId,
+        kind: 'escalation',
+        target: 'unitSupervisor',
+        stepTitle: step.title,
+        level: 1,
+        recipientUnitCode: waitUnit,
+      });
+    }
+    waitingForConsent = false;
+    for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
+    // Deadlines such as "action plan within 30 days" count from the moment consent exists.
+    plan = await act.openTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt: new Date().toISOString(), step, timeZone: input.timeZone, consent: input.consent });
+  } else {
+    plan = await act.openTask({
+      taskId,
+      caseId,
+      stepKey: input.stepKey,
+      unitCode: step.unitCode,
+      startAt,
+      step,
+      timeZone: input.timeZone,
+      consent: input.consent,
+    });
+  }
   const originalDueAt = plan.dueAt;
   // Bumped on every extension; timer keys carry it so a re-dated schedule starts fresh.
   let deadlineVersion = 0;
   const fired = new Set<string>();
-  const extensions: ExtensionView[] = [];
-  const escalations: EscalationView[] = [];
-  let completion: { outcome: string; completedBy: string; completedAt: string } | undefined;
 
   const view = (): TaskView => ({
     taskId,
     caseId,
     stepKey: input.stepKey,
     unitCode: step.unitCode,
-    status: completion ? 'completed' : 'open',
+    status: completion ? 'completed' : withdrawal ? 'withdrawn' : waitingForConsent ? 'waiting-for-consent' : 'open',
     startedAt: plan.startAt,
     dueAt: plan.dueAt,
     originalDueAt,
@@ -94,6 +150,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       validator: (raw) => {
         const update = parseOrReject(completeTaskInputSchema, raw);
         if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
+        if (withdrawal) reject(ErrorCode.TaskNotOpen, 'the task was withdrawn');
+        if (waitingForConsent) reject(ErrorCode.TaskNotOpen, 'the task is waiting for consent');
         if (!step.outcomes.includes(update.outcome)) {
           reject(ErrorCode.InvalidOutcome, `outcome must be one of: ${step.outcomes.join(', ')}`);
         }
@@ -123,6 +181,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       validator: (raw) => {
         const update = parseOrReject(extendDeadlineInputSchema, raw);
         if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
+        if (withdrawal) reject(ErrorCode.TaskNotOpen, 'the task was withdrawn');
+        if (waitingForConsent) reject(ErrorCode.TaskNotOpen, 'the task is waiting for consent');
         const newDue = Date.parse(update.newDueAt);
         if (newDue <= Date.now()) reject(ErrorCode.InvalidExtension, 'newDueAt must be in the future');
         if (newDue <= Date.parse(plan.dueAt)) reject(ErrorCode.InvalidExtension, 'newDueAt must be later than the current due time');
@@ -162,12 +222,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     ...plan.escalations.map((e) => ({ kind: 'escalation' as const, key: `v${deadlineVersion}:e${e.level}`, at: e.at, level: e.level, target: e.target })),
   ];
 
-  while (!completion) {
+  while (!completion && !withdrawal) {
     const next = schedule()
       .filter((e) => !fired.has(e.key))
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
     const version = deadlineVersion;
-    const interrupted = () => completion !== undefined || deadlineVersion !== version;
+    const interrupted = () => completion !== undefined || withdrawal !== undefined || deadlineVersion !== version;
     if (!next) {
       await condition(interrupted);
       continue;
@@ -204,6 +264,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       });
     }
   }
+
+  if (withdrawal) {
+    // The task ends without an outcome; its row, timers' traces and emails stay as history.
+    for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
+    await act.recordTaskWithdrawn({ taskId, withdrawnAt: withdrawal.at });
+    await act.notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
+    await condition(allHandlersFinished);
+    return { taskId, stepKey: input.stepKey, outcome: 'withdrawn', completedBy: 'system', completedAt: withdrawal.at, withdrawn: true };
+  }
+  if (!completion) throw new Error('unreachable: the loop ends only on completion or withdrawal');
 
   await condition(allHandlersFinished);
   return {

@@ -1,4 +1,4 @@
-import { executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   getCaseStateQuery,
@@ -8,6 +8,7 @@ import {
   type TaskResult,
 } from '../domain/messages';
 import type { YouthConcernStep } from '../domain/policy';
+import { createCaseKit } from './caseKit';
 import { taskWorkflow } from './task';
 
 const act = proxyActivities<Activities>({
@@ -27,6 +28,8 @@ const stepIds: Record<YouthConcernStep, string> = {
  * Each step is a child task workflow, so its deadline, reminders and escalations live there.
  */
 export async function youthConcernCase(input: CaseWorkflowInput): Promise<CaseResult> {
+  // Cases started before the police track and the later steps existed keep their old path.
+  if (patched('youth-concern-tracks')) return youthConcernWithTracks(input);
   const { caseId, policy } = input;
   const state: CaseStateView = {
     caseId,
@@ -73,4 +76,45 @@ export async function youthConcernCase(input: CaseWorkflowInput): Promise<CaseRe
   state.currentStep = 'closed';
   await progress('closed', 'closed');
   return { caseId, status: 'closed', steps: state.completedSteps };
+}
+
+/**
+ * The completed youth concern: the social-services track (protection assessment from receipt →
+ * decision → investigation → intervention plan → follow-up) and, when routing adds "police-lul"
+ * (15–17 and suspected), a parallel police track: the LUL 6 § notification to social services at
+ * once, the police investigation within 6 weeks of the notification of suspicion (LUL 4 §) and the
+ * statement to the prosecutor. Steps the policy lacks are skipped, so older policies still run.
+ */
+async function youthConcernWithTracks(input: CaseWorkflowInput): Promise<CaseResult> {
+  const kit = createCaseKit(input);
+  const has = (step: string) => step in input.policy.steps;
+  await kit.progress('open', 'receipt');
+
+  const socialTrack = async () => {
+    // "Same day" counts from a stated receipt (a referral registered late), not from registration.
+    await kit.runStep('protectionAssessment', { startAt: kit.fromReceipt });
+    const decision = await kit.runStep('investigationDecision');
+    if (decision.outcome !== 'open-investigation') return;
+    const investigation = await kit.runStep('investigation');
+    if (investigation.outcome !== 'measures-decided') return;
+    if (has('interventionPlan')) await kit.runStep('interventionPlan');
+    if (has('followUp')) await kit.runStep('followUp');
+  };
+
+  const policeTrack = async () => {
+    if (!input.routing?.tracks.includes('police-lul')) return;
+    const steps = ['lulNotification', 'policeInvestigation', 'prosecutorStatement'].filter(has);
+    await Promise.all([
+      steps.includes('lulNotification') ? kit.runStep('lulNotification', { startAt: kit.fromReceipt }) : undefined,
+      (async () => {
+        // The 6 weeks run from the notification of suspicion: the referral's stated receipt.
+        if (steps.includes('policeInvestigation')) await kit.runStep('policeInvestigation', { startAt: kit.fromReceipt });
+        if (steps.includes('prosecutorStatement')) await kit.runStep('prosecutorStatement');
+      })(),
+    ]);
+  };
+
+  await Promise.all([socialTrack(), policeTrack()]);
+  await kit.close();
+  return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
 }

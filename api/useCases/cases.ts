@@ -2,10 +2,12 @@ import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../domain/errors';
 import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { normalisePersonnummer } from '../../security/personnummer';
-import { youthConcernCase } from '../../workflows';
+import type { RoutingDecision } from '../../domain/messages';
+import { routeReferral, routingTableSchema, type RoutingTable } from '../../domain/routing';
+import { exitProgrammeCase, socialInterventionGroupCase, triageCase, youthConcernCase } from '../../workflows';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import type { StartCaseBody } from '../schemas';
+import type { ReferralBody, StartCaseBody } from '../schemas';
 
 const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U to misread
 
@@ -18,12 +20,15 @@ export function newCaseId(now: Date): string {
 
 const workflowFor: Record<CaseType, typeof youthConcernCase> = {
   'youth-concern': youthConcernCase,
+  'social-intervention-group': socialInterventionGroupCase,
+  'exit-programme': exitProgrammeCase,
+  triage: triageCase,
 };
 
 async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<PolicyDocument> {
   const row = await prisma.policy.findFirst({
     where: { caseType, activatedAt: { lte: new Date() } },
-    orderBy: { activatedAt: 'desc' },
+    orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
   });
   if (!row) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
   const policy = policyDocumentSchema.parse(row.document);
@@ -34,6 +39,43 @@ async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<Po
 
 /** AAD for an encrypted subject column: binds the ciphertext to its row and column. */
 export const subjectContext = (caseId: string, column: string) => `case_subject.${column}:${caseId}`;
+export async function activeRoutingTable({ prisma }: ApiDeps): Promise<RoutingTable> {
+  const row = await prisma.routingTable.findFirst({
+    where: { activatedAt: { lte: new Date() } },
+    orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
+  });
+  if (!row) throw new AppError(ErrorCode.PolicyNotFound, 'no active routing table');
+  return routingTableSchema.parse(row.document);
+}
+
+/** POST /cases: the coordinator names the case type; no routing tracks apply. */
+export async function startCase(deps: ApiDeps, body: StartCaseBody) {
+  return startCaseOfType(deps, body.caseType, body.referral, undefined);
+}
+
+/**
+ * POST /referrals: the active routing table decides the case type, tracks and units. A referral
+ * no rule matches becomes a coordinator's triage case: it is never dropped.
+ */
+export async function routeAndStart(deps: ApiDeps, referral: ReferralBody) {
+  const table = await activeRoutingTable(deps);
+  const rule = routeReferral(table, {
+    sourceAgency: referral.sourceAgency,
+    ageYears: referral.subject.ageYears,
+    category: referral.category,
+    district: referral.district,
+    suspectedOfCrime: referral.suspectedOfCrime,
+    urgency: referral.urgency,
+  });
+  const routing: RoutingDecision = {
+    tableVersion: table.version,
+    ruleId: rule?.id ?? 'no-match',
+    tracks: rule?.then.tracks ?? [],
+    units: rule?.then.units ?? {},
+    subjectIsMinor: referral.subject.ageYears < 18,
+  };
+  return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing);
+}
 
 /**
  * Records the case and its subject and starts the workflow in one transaction: if the start
@@ -41,16 +83,17 @@ export const subjectContext = (caseId: string, column: string) => `case_subject.
  * The subject's data is stored encrypted; a referral for a person who already has a case
  * (same keyed hash of the personnummer) is linked to that person's first case.
  */
-export async function startCase(deps: ApiDeps, body: StartCaseBody) {
-  const policy = await activePolicy(deps, body.caseType);
+async function startCaseOfType(deps: ApiDeps, caseType: CaseType, referral: ReferralBody, routing: RoutingDecision | undefined) {
+  const policy = await activePolicy(deps, caseType);
   const now = new Date();
   const caseId = newCaseId(now);
-  const { referral } = body;
   const receivedAt = referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString();
   const { fieldCrypto } = deps;
   const pin = referral.subject.personalIdentityNumber;
   const pinHash = pin ? fieldCrypto.lookupHash(normalisePersonnummer(pin)) : null;
   const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
+  // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
+  const decision = routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 };
 
   let linkedCaseId: string | null = null;
   await deps.prisma.$transaction(
@@ -67,7 +110,7 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
         data: {
           id: caseId,
           workflowId: caseId,
-          caseType: body.caseType,
+          caseType,
           policyVersion: policy.version,
           status: 'starting',
           currentStep: 'receipt',
@@ -75,6 +118,8 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
           sourceAgency: referral.sourceAgency,
           urgency: referral.urgency,
           linkedCaseId,
+          routingVersion: routing?.tableVersion ?? null,
+          routingRule: routing?.ruleId ?? null,
           subject: {
             create: {
               displayNameEnc: enc(referral.subject.displayName, 'display_name'),
@@ -86,10 +131,10 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
           },
         },
       });
-      await deps.temporal.workflow.start(workflowFor[body.caseType], {
+      await deps.temporal.workflow.start(workflowFor[caseType], {
         workflowId: caseId,
         taskQueue: deps.config.taskQueue,
-        args: [{ caseId, policy, receivedAt }],
+        args: [{ caseId, policy, receivedAt, receiptStated: referral.receivedAt !== undefined, routing: decision }],
       });
     },
     { timeout: 20_000, maxWait: 10_000 },
@@ -97,9 +142,10 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody) {
 
   return {
     caseId,
-    caseType: body.caseType,
+    caseType,
     policyVersion: policy.version,
     linkedCaseId,
+    routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
     links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
   };
 }
@@ -129,6 +175,7 @@ export async function getCase(deps: ApiDeps, caseId: string) {
           notifications: { orderBy: { createdAt: 'asc' }, select: { kind: true, status: true, createdAt: true, sentAt: true } },
         },
       },
+      consents: { orderBy: { createdAt: 'asc' } },
     },
   });
   if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
@@ -140,6 +187,7 @@ export async function getCase(deps: ApiDeps, caseId: string) {
     currentStep: row.currentStep,
     category: row.category,
     urgency: row.urgency,
+    routing: row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
     pseudonymisedAt: row.pseudonymisedAt?.toISOString() ?? null,
@@ -153,7 +201,10 @@ export async function getCase(deps: ApiDeps, caseId: string) {
       startedAt: t.startedAt.toISOString(),
       dueAt: t.dueAt.toISOString(),
       originalDueAt: t.originalDueAt.toISOString(),
-      overdue: t.status === 'open' && t.dueAt.getTime() < Date.now(),
+      overdue: (t.status === 'open' || t.status === 'waiting-for-consent') && t.dueAt.getTime() < Date.now(),
+      legalBasis: t.legalBasis,
+      consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
+      withdrawnAt: t.withdrawnAt?.toISOString() ?? null,
       outcome: t.outcome,
       completedBy: t.completedBy,
       completedAt: t.completedAt?.toISOString() ?? null,
@@ -173,6 +224,8 @@ export async function getCase(deps: ApiDeps, caseId: string) {
         sentAt: n.sentAt?.toISOString() ?? null,
       })),
     })),
+    // Who consented is personal data: the role is shown, the name stays in the consent row.
+    consents: row.consents.map(consentView),
   };
 }
 
@@ -201,5 +254,31 @@ export function escalationView(e: {
     acknowledgedAt: e.acknowledgedAt?.toISOString() ?? null,
     acknowledgedBy: e.acknowledgedBy,
     resolvedAt: e.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+export function consentView(c: {
+  id: string;
+  personRole: string;
+  receivingAgency: string;
+  purpose: string;
+  givenAt: Date;
+  expiresAt: Date | null;
+  recordedBy: string;
+  withdrawnAt: Date | null;
+  withdrawnBy: string | null;
+}) {
+  const expired = c.expiresAt !== null && c.expiresAt.getTime() <= Date.now();
+  return {
+    consentId: c.id,
+    personRole: c.personRole,
+    receivingAgency: c.receivingAgency,
+    purpose: c.purpose,
+    status: c.withdrawnAt ? 'withdrawn' : expired ? 'expired' : 'given',
+    givenAt: c.givenAt.toISOString(),
+    expiresAt: c.expiresAt?.toISOString() ?? null,
+    recordedBy: c.recordedBy,
+    withdrawnAt: c.withdrawnAt?.toISOString() ?? null,
+    withdrawnBy: c.withdrawnBy,
   };
 }

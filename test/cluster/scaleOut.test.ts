@@ -1,3 +1,4 @@
+import { roles } from '../../domain/auth';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { spawnApi, type ApiProcess } from '../support/apiProcess';
@@ -31,12 +32,14 @@ describe('scaled out: two workers and two API processes on one Temporal server',
   });
 
   it('when one worker is killed while deadlines are pending, then the other absorbs its cases and every escalation still fires', async () => {
+    const token = stack.issuer.token({ sub: 'scale-test', roles: [...roles], units: stack.unitCodes, supervisedUnits: stack.unitCodes });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const caseIds: string[] = [];
     for (let i = 0; i < CASES; i++) {
       const api = apis[i % apis.length];
       const res = await fetch(`${api.url}/cases`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'violence', subject: { ageYears: 16 } } }),
       });
       expect(res.status).toBe(201);
@@ -75,7 +78,7 @@ describe('scaled out: two workers and two API processes on one Temporal server',
     for (const [i, t] of tasks.entries()) {
       const res = await fetch(`${apis[i % apis.length].url}/tasks/${t.id}/complete`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ outcome: 'no-immediate-risk' }),
       });
       expect(res.status).toBe(200);

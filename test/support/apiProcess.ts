@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../dev/devServer';
+import { testKeyEnv } from './keys';
 import type { Stack } from './stack';
 
 const root = join(__dirname, '..', '..');
@@ -25,6 +26,10 @@ export async function spawnApi(stack: Stack): Promise<ApiProcess> {
       DATABASE_URL: stack.db.url,
       PORT: String(port),
       SAMVERKAN_LOG: 'info',
+      ...testKeyEnv(),
+      AUTH_ISSUER: stack.issuer.auth.issuer,
+      AUTH_AUDIENCE: stack.issuer.auth.audience,
+      AUTH_PUBLIC_KEYS: JSON.stringify(stack.issuer.auth.publicKeys),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

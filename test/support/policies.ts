@@ -43,3 +43,85 @@ export function fastYouthConcernPolicy(version: string, stepOverrides: Partial<R
     },
   };
 }
+
+const slowSpan = (amount: number) => ({ kind: 'span' as const, span: seconds(amount) });
+
+/** Youth concern with the police track (LUL), the intervention plan and the follow-up, in seconds. */
+export function fastYouthConcernTracksPolicy(version: string): PolicyDocument {
+  const base = fastYouthConcernPolicy(version);
+  const slow = { deadline: slowSpan(60) };
+  for (const step of Object.values(base.steps)) Object.assign(step, slow);
+  return {
+    ...base,
+    steps: {
+      ...base.steps,
+      interventionPlan: fastStep({ title: 'Intervention plan', outcomes: ['plan-agreed'], ...slow }),
+      followUp: fastStep({ title: 'Follow-up', outcomes: ['measures-continue', 'case-closed'], ...slow }),
+      lulNotification: fastStep({
+        title: 'Notify social services (LUL 6 §)',
+        unitCode: 'police-local',
+        legalBasis: 'LUL 6 §',
+        outcomes: ['notified'],
+        ...slow,
+      }),
+      policeInvestigation: fastStep({ title: 'Police investigation (LUL 4 §)', unitCode: 'police-local', legalBasis: 'LUL 4 §', outcomes: ['investigation-concluded'], ...slow }),
+      prosecutorStatement: fastStep({ title: 'Statement to the prosecutor', unitCode: 'police-local', outcomes: ['submitted'], ...slow }),
+    },
+  };
+}
+
+const consentGate = (agency: string, purpose: string, waitSeconds: number) => ({
+  agency,
+  purpose,
+  waitDeadline: slowSpan(waitSeconds),
+  waitUnitCode: 'vpc-coordination',
+});
+
+/**
+ * SIG in seconds: a review "every 3 months" comes every `reviewEverySeconds`, and the workflow
+ * continues as new after every `cyclesPerRun` reviews.
+ */
+export function fastSigPolicy(version: string, opts: { consentWaitSeconds?: number; reviewEverySeconds?: number; cyclesPerRun?: number } = {}): PolicyDocument {
+  const slow = { deadline: slowSpan(60) };
+  return {
+    caseType: 'social-intervention-group',
+    version,
+    timeZone: 'Europe/Stockholm',
+    holidayCalendar: 'SE',
+    intervals: { review: seconds(opts.reviewEverySeconds ?? 1) },
+    cyclesPerRun: opts.cyclesPerRun ?? 1,
+    steps: {
+      actionPlan: fastStep({ title: 'SIG action plan', unitCode: 'soc-adults', consent: consentGate('social-services', 'sig', opts.consentWaitSeconds ?? 60), outcomes: ['plan-agreed'], ...slow }),
+      policeContribution: fastStep({ title: 'Police contribution', unitCode: 'police-local', consent: consentGate('police', 'sig', opts.consentWaitSeconds ?? 60), outcomes: ['contribution-agreed'], ...slow }),
+      review: fastStep({ title: 'SIG review', unitCode: 'vpc-coordination', outcomes: ['continue', 'close-case'], ...slow }),
+    },
+  };
+}
+
+/** Exit programme in seconds; monthly follow-ups come every `followUpEverySeconds`. */
+export function fastExitPolicy(version: string, opts: { followUpEverySeconds?: number } = {}): PolicyDocument {
+  const slow = { deadline: slowSpan(60) };
+  const step = (title: string, unitCode: string, outcomes: string[], extra: Partial<StepPolicy> = {}) =>
+    fastStep({ title, unitCode, outcomes, ...slow, ...extra });
+  return {
+    caseType: 'exit-programme',
+    version,
+    timeZone: 'Europe/Stockholm',
+    holidayCalendar: 'SE',
+    intervals: { followUp: seconds(opts.followUpEverySeconds ?? 1) },
+    cyclesPerRun: 1,
+    steps: {
+      firstConversation: step('First conversation', 'vpc-coordination', ['held']),
+      initialAssessment: step('Initial assessment', 'vpc-coordination', ['motivated']),
+      mapping: step('Mapping', 'vpc-coordination', ['mapped']),
+      workingGroup: step('Working group', 'soc-adults', ['engaged'], { consent: consentGate('social-services', 'exit', 60) }),
+      threatAssessment: step('Threat assessment', 'police-safety', ['assessed'], { consent: consentGate('police', 'exit', 60) }),
+      acuteThreatAssessment: step('Acute threat assessment', 'police-safety', ['contact-made'], { legalBasis: 'Police Act 2 §' }),
+      jointPlanHousing: step('Joint plan: housing', 'housing-allocation', ['agreed'], { consent: consentGate('housing', 'exit', 60) }),
+      jointPlanEmployment: step('Joint plan: employment', 'labour-market-support', ['agreed'], { consent: consentGate('labour-market', 'exit', 60) }),
+      jointPlanAddiction: step('Joint plan: addiction care', 'soc-addiction', ['agreed'], { consent: consentGate('social-services', 'exit', 60) }),
+      jointPlanPolice: step('Joint plan: police', 'police-exit', ['agreed'], { consent: consentGate('police', 'exit', 60) }),
+      followUp: step('Monthly follow-up', 'vpc-coordination', ['continue', 'close-case']),
+    },
+  };
+}

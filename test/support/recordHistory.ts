@@ -10,9 +10,10 @@ export const historiesDir = join(__dirname, '..', 'histories');
  * history for the replay test. Saved histories are committed and never regenerated in place:
  * they stand for cases already running in production.
  */
-export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+export async function recordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
   if (!process.env.SAMVERKAN_RECORD_HISTORIES) return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  // runId picks one run of a workflow that continued as new; the latest run otherwise.
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(historiesDir, { recursive: true });
   // The workflow id is part of the name: replay must use it, since child ids derive from it.
   writeFileSync(join(historiesDir, `${name}__${workflowId}.json`), historyToJSON(history));

@@ -1,0 +1,78 @@
+import { ErrorCode } from '../../domain/errors';
+import { missingSteps, type PolicyDocument } from '../../domain/policy';
+import type { RoutingTable } from '../../domain/routing';
+import { publishPolicy, publishRoutingTable } from '../../prisma/seed';
+import type { ApiDeps } from '../context';
+import { AppError } from '../errors';
+import { activeRoutingTable } from './cases';
+
+/** Every policy version, which one is active per case type, and how many cases run on each. */
+export async function listPolicies({ prisma }: ApiDeps) {
+  const [rows, counts] = await Promise.all([
+    prisma.policy.findMany({ orderBy: [{ caseType: 'asc' }, { activatedAt: 'desc' }, { createdAt: 'desc' }] }),
+    prisma.case.groupBy({ by: ['caseType', 'policyVersion', 'status'], _count: { _all: true } }),
+  ]);
+  const now = Date.now();
+  const activeByType = new Map<string, string>();
+  for (const row of rows) {
+    if (row.activatedAt.getTime() <= now && !activeByType.has(row.caseType)) activeByType.set(row.caseType, row.id);
+  }
+  return {
+    items: rows.map((row) => {
+      const cases: Record<string, number> = {};
+      for (const c of counts) if (c.caseType === row.caseType && c.policyVersion === row.version) cases[c.status] = c._count._all;
+      return {
+        caseType: row.caseType,
+        version: row.version,
+        active: activeByType.get(row.caseType) === row.id,
+        activatedAt: row.activatedAt.toISOString(),
+        cases,
+      };
+    }),
+  };
+}
+
+export async function getPolicy({ prisma }: ApiDeps, caseType: string, version: string) {
+  const row = await prisma.policy.findUnique({ where: { caseType_version: { caseType, version } } });
+  if (!row) throw new AppError(ErrorCode.PolicyNotFound, 'no such policy version');
+  return { caseType: row.caseType, version: row.version, activatedAt: row.activatedAt.toISOString(), document: row.document };
+}
+
+async function refuseExisting(exists: Promise<unknown>, what: string) {
+  if (await exists) throw new AppError(ErrorCode.VersionExists, `${what} already exists; versions are immutable, publish a new one`);
+}
+
+/** Publishes a new policy version: it applies to cases started from now on; running cases keep theirs. */
+export async function publishPolicyVersion(deps: ApiDeps, policy: PolicyDocument) {
+  const missing = missingSteps(policy);
+  if (missing.length) throw new AppError(ErrorCode.InvalidPolicy, `the policy lacks: ${missing.join(', ')}`);
+  await refuseExisting(
+    deps.prisma.policy.findUnique({ where: { caseType_version: { caseType: policy.caseType, version: policy.version } } }),
+    `policy ${policy.caseType} ${policy.version}`,
+  );
+  const units = new Set(Object.values(policy.steps).flatMap((s) => [s.unitCode, ...(s.consent?.waitUnitCode ? [s.consent.waitUnitCode] : [])]));
+  const known = await deps.prisma.unit.findMany({ where: { code: { in: [...units] } }, select: { code: true } });
+  const unknown = [...units].filter((u) => !known.some((k) => k.code === u));
+  if (unknown.length) throw new AppError(ErrorCode.UnitNotFound, `units not in the registry: ${unknown.join(', ')}`);
+  await publishPolicy(deps.prisma, policy);
+  return getPolicy(deps, policy.caseType, policy.version);
+}
+
+export async function getRouting(deps: ApiDeps) {
+  const [active, versions] = await Promise.all([
+    activeRoutingTable(deps),
+    deps.prisma.routingTable.findMany({ orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }], select: { version: true, activatedAt: true } }),
+  ]);
+  return { active, versions: versions.map((v) => ({ version: v.version, activatedAt: v.activatedAt.toISOString() })) };
+}
+
+/** Publishes a routing-table version; referrals from now on are routed by it. */
+export async function publishRoutingVersion(deps: ApiDeps, table: RoutingTable) {
+  await refuseExisting(deps.prisma.routingTable.findUnique({ where: { version: table.version } }), `routing table ${table.version}`);
+  const units = new Set(table.rules.flatMap((r) => Object.values(r.then.units)));
+  const known = await deps.prisma.unit.findMany({ where: { code: { in: [...units] } }, select: { code: true } });
+  const unknown = [...units].filter((u) => !known.some((k) => k.code === u));
+  if (unknown.length) throw new AppError(ErrorCode.UnitNotFound, `units not in the registry: ${unknown.join(', ')}`);
+  await publishRoutingTable(deps.prisma, table);
+  return getRouting(deps);
+}

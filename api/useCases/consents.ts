@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../domain/errors';
+import { consentChangedSignal, type ConsentChangedInput } from '../../domain/messages';
+import type { ApiDeps } from '../context';
+import { AppError } from '../errors';
+import type { RecordConsentBody } from '../schemas';
+import { consentView } from './cases';
+
+async function openCase({ prisma }: ApiDeps, caseId: string) {
+  const row = await prisma.case.findUnique({ where: { id: caseId } });
+  if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
+  if (row.status === 'closed') throw new AppError(ErrorCode.CaseNotOpen, 'the case is closed');
+  return row;
+}
+
+/**
+ * Records one consent (one person, one receiving agency, one purpose) and tells the case
+ * workflow in the same transaction, so the row and the workflow never disagree. The signal
+ * carries the person's role only, never a name.
+ */
+export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordConsentBody, actor: string) {
+  const kase = await openCase(deps, caseId);
+  const givenAt = body.givenAt ? new Date(body.givenAt) : new Date();
+  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= givenAt.getTime()) {
+    throw new AppError(ErrorCode.ValidationFailed, 'expiresAt must be later than givenAt');
+  }
+  const row = await deps.prisma.$transaction(
+    async (tx) => {
+      // The name is personal data: stored encrypted, bound to this row and column.
+      const id = randomUUID();
+      const created = await tx.consent.create({
+        data: {
+          id,
+          caseId,
+          personRole: body.personRole,
+          personName: body.personName ? deps.fieldCrypto.encrypt(body.personName, `consent.person_name:${id}`) : null,
+          receivingAgency: body.receivingAgency,
+          purpose: body.purpose,
+          givenAt,
+          expiresAt,
+          recordedBy: actor,
+        },
+      });
+      const change: ConsentChangedInput = {
+        consentId: created.id,
+        personRole: body.personRole,
+        agency: body.receivingAgency,
+        purpose: body.purpose,
+        status: 'given',
+        expiresAt: expiresAt?.toISOString(),
+      };
+      await deps.temporal.workflow.getHandle(kase.workflowId).signal(consentChangedSignal, change);
+      return created;
+    },
+    { timeout: 20_000, maxWait: 10_000 },
+  );
+  return consentView(row);
+}
+
+/** Withdrawal stops sharing at once: the case withdraws the affected tasks. The row is kept, marked withdrawn. */
+export async function withdrawConsent(deps: ApiDeps, caseId: string, consentId: string, actor: string) {
+  const kase = await openCase(deps, caseId);
+  const existing = await deps.prisma.consent.findFirst({ where: { id: consentId, caseId } });
+  if (!existing) throw new AppError(ErrorCode.ConsentNotFound, 'no such consent on this case');
+  if (existing.withdrawnAt) throw new AppError(ErrorCode.ConsentAlreadyWithdrawn, 'the consent is already withdrawn');
+  const row = await deps.prisma.$transaction(
+    async (tx) => {
+      const updated = await tx.consent.update({ where: { id: consentId }, data: { withdrawnAt: new Date(), withdrawnBy: actor } });
+      await deps.temporal.workflow.getHandle(kase.workflowId).signal(consentChangedSignal, {
+        consentId,
+        personRole: existing.personRole as ConsentChangedInput['personRole'],
+        agency: existing.receivingAgency,
+        purpose: existing.purpose,
+        status: 'withdrawn',
+      });
+      return updated;
+    },
+    { timeout: 20_000, maxWait: 10_000 },
+  );
+  return consentView(row);
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { caseTypes } from './policy';
+
+/**
+ * Referral routing: a versioned decision table (data, published without a deploy). Rules are
+ * tried in order and the first whose every condition holds decides the case type, the optional
+ * tracks and the units that get tasks. No match means a coordinator's triage task, never a drop.
+ */
+
+export const concernCategories = ['drug-possession', 'violence', 'threat', 'recruitment', 'weapons', 'network-exit', 'other'] as const;
+export const urgencies = ['normal', 'urgent', 'acute'] as const;
+
+const code = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/);
+
+export const routingConditionSchema = z
+  .object({
+    sourceAgency: z.array(code).min(1).optional(),
+    ageMin: z.number().int().min(0).max(120).optional(),
+    ageMax: z.number().int().min(0).max(120).optional(),
+    category: z.array(z.enum(concernCategories)).min(1).optional(),
+    /** The school or district the referral concerns. */
+    district: z.array(z.string().min(1).max(100)).min(1).optional(),
+    suspectedOfCrime: z.boolean().optional(),
+    urgency: z.array(z.enum(urgencies)).min(1).optional(),
+  })
+  .strict()
+  .refine((c) => c.ageMin === undefined || c.ageMax === undefined || c.ageMin <= c.ageMax, {
+    message: 'ageMin must not exceed ageMax',
+    path: ['ageMin'],
+  });
+
+export const routingRuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+    description: z.string().max(500).optional(),
+    when: routingConditionSchema,
+    then: z
+      .object({
+        caseType: z.enum(caseTypes).exclude(['triage']),
+        /** Optional branches of the case type: "police-lul" (youth concern), "acute-threat" (exit). */
+        tracks: z.array(code).default([]),
+        /** Step key → unit code for this rule's cases, overriding the policy's unit. */
+        units: z.record(z.string().min(1), code).default({}),
+      })
+      .strict(),
+  })
+  .strict();
+export type RoutingRule = z.infer<typeof routingRuleSchema>;
+
+export const routingTableSchema = z
+  .object({
+    version: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    rules: z.array(routingRuleSchema),
+  })
+  .strict()
+  .superRefine((table, ctx) => {
+    const seen = new Set<string>();
+    table.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id ${rule.id}`, path: ['rules', i, 'id'] });
+      seen.add(rule.id);
+    });
+  });
+export type RoutingTable = z.infer<typeof routingTableSchema>;
+
+export interface ReferralFacts {
+  sourceAgency: string;
+  ageYears: number;
+  category: (typeof concernCategories)[number];
+  district?: string;
+  suspectedOfCrime: boolean;
+  urgency: (typeof urgencies)[number];
+}
+
+export function ruleMatches(rule: RoutingRule, facts: ReferralFacts): boolean {
+  const w = rule.when;
+  if (w.sourceAgency && !w.sourceAgency.includes(facts.sourceAgency)) return false;
+  if (w.ageMin !== undefined && facts.ageYears < w.ageMin) return false;
+  if (w.ageMax !== undefined && facts.ageYears > w.ageMax) return false;
+  if (w.category && !w.category.includes(facts.category)) return false;
+  if (w.district && (facts.district === undefined || !w.district.includes(facts.district))) return false;
+  if (w.suspectedOfCrime !== undefined && w.suspectedOfCrime !== facts.suspectedOfCrime) return false;
+  if (w.urgency && !w.urgency.includes(facts.urgency)) return false;
+  return true;
+}
+
+/** The first matching rule, or undefined: the caller must then start a triage case. */
+export function routeReferral(table: RoutingTable, facts: ReferralFacts): RoutingRule | undefined {
+  return table.rules.find((rule) => ruleMatches(rule, facts));
+}

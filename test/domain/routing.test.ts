@@ -1,0 +1,64 @@
+import { routeReferral, routingTableSchema, type ReferralFacts } from '../../domain/routing';
+import { defaultRoutingTable } from '../../prisma/seed';
+
+const facts = (overrides: Partial<ReferralFacts>): ReferralFacts => ({
+  sourceAgency: 'police',
+  ageYears: 16,
+  category: 'drug-possession',
+  suspectedOfCrime: false,
+  urgency: 'normal',
+  ...overrides,
+});
+
+describe('the seeded routing table', () => {
+  const table = defaultRoutingTable();
+
+  it('when the subject is under 15, then youth concern goes to the children & youth unit with no police track', () => {
+    const rule = routeReferral(table, facts({ ageYears: 14, suspectedOfCrime: true }));
+    expect(rule?.id).toBe('youth-under-15');
+    expect(rule?.then).toMatchObject({ caseType: 'youth-concern', tracks: [] });
+    expect(Object.values(rule!.then.units)).toEqual(expect.arrayContaining(['soc-children-youth']));
+  });
+
+  it('when the subject is 15–17 and suspected of a crime, then youth concern runs with the police track under LUL', () => {
+    for (const ageYears of [15, 17]) {
+      expect(routeReferral(table, facts({ ageYears, suspectedOfCrime: true }))?.then).toMatchObject({ caseType: 'youth-concern', tracks: ['police-lul'] });
+    }
+    expect(routeReferral(table, facts({ ageYears: 16 }))?.then.tracks).toEqual([]);
+  });
+
+  it('when an exit referral is acute, then the exit programme runs with the same-day acute-threat track', () => {
+    expect(routeReferral(table, facts({ ageYears: 24, category: 'network-exit', urgency: 'acute' }))?.then).toMatchObject({
+      caseType: 'exit-programme',
+      tracks: ['acute-threat'],
+    });
+    expect(routeReferral(table, facts({ ageYears: 24, category: 'network-exit' }))?.then.tracks).toEqual([]);
+  });
+
+  it('when no rule matches, then routing returns nothing (the caller starts a triage task)', () => {
+    expect(routeReferral(table, facts({ ageYears: 40, category: 'drug-possession' }))).toBeUndefined();
+  });
+
+  it('when a rule names a district, then only referrals from that school or district match it', () => {
+    const local = routingTableSchema.parse({
+      version: 't',
+      rules: [{ id: 'tumba', when: { district: ['tumba'] }, then: { caseType: 'social-intervention-group' } }],
+    });
+    expect(routeReferral(local, facts({ district: 'tumba' }))?.id).toBe('tumba');
+    expect(routeReferral(local, facts({ district: 'alby' }))).toBeUndefined();
+    expect(routeReferral(local, facts({}))).toBeUndefined();
+  });
+
+  it('when a table is malformed, then validation names the field', () => {
+    const bad = routingTableSchema.safeParse({
+      version: 't',
+      rules: [
+        { id: 'a', when: { ageMin: 18, ageMax: 15 }, then: { caseType: 'youth-concern' } },
+        { id: 'a', when: {}, then: { caseType: 'triage' } },
+      ],
+    });
+    expect(bad.success).toBe(false);
+    const paths = bad.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['rules.0.when.ageMin', 'rules.1.then.caseType']));
+  });
+});

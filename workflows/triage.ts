@@ -1,0 +1,14 @@
+import type { CaseResult, CaseWorkflowInput } from '../domain/messages';
+import { createCaseKit } from './caseKit';
+
+/**
+ * A referral no routing rule matched: it is never dropped, but becomes a coordinator's triage
+ * task (unit vpc-coordination) with a deadline, reminders and escalation like any other task.
+ */
+export async function triageCase(input: CaseWorkflowInput): Promise<CaseResult> {
+  const kit = createCaseKit(input);
+  await kit.progress('open', 'triage');
+  await kit.runStep('triage', { startAt: kit.fromReceipt });
+  await kit.close();
+  return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
+}
