@@ -96,6 +96,61 @@ const table: Row[] = [
     expect: allow({ auditor: 200 }, 403),
   },
   {
+    route: 'POST /referrals',
+    call: (s, who) => s.as(who).post('/referrals').send({ referral: referral.referral }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    route: 'POST /cases/:caseId/consents',
+    call: (s, who, ids) =>
+      s.as(who).post(`/cases/${ids.caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'police', purpose: 'information-sharing' }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    route: 'POST /cases/:caseId/consents/:consentId/withdraw',
+    // Each call withdraws a consent of its own, recorded first by the test superuser.
+    call: async (s, who, ids) => {
+      const given = await s.api
+        .post(`/cases/${ids.caseId}/consents`)
+        .send({ personRole: 'subject', receivingAgency: 'school', purpose: 'information-sharing' })
+        .expect(201);
+      return s.as(who).post(`/cases/${ids.caseId}/consents/${given.body.consentId}/withdraw`).send({});
+    },
+    expect: allow({ coordinator: 200 }, 403),
+  },
+  {
+    route: 'GET /admin/policies',
+    call: (s, who) => s.as(who).get('/admin/policies'),
+    expect: allow({ admin: 200 }, 403),
+  },
+  {
+    route: 'GET /admin/policies/:caseType/:version',
+    call: (s, who) => s.as(who).get('/admin/policies/triage/2026.1'),
+    expect: allow({ admin: 200 }, 403),
+  },
+  {
+    route: 'POST /admin/policies',
+    // A new triage version: publishing one leaves the youth-concern cases of this file alone.
+    call: async (s, who) => {
+      const current = await s.api.get('/admin/policies/triage/2026.1').expect(200);
+      return s.as(who).post('/admin/policies').send({ ...current.body.document, version: 'acc-admin-test' });
+    },
+    expect: allow({ admin: 201 }, 403),
+  },
+  {
+    route: 'GET /admin/routing',
+    call: (s, who) => s.as(who).get('/admin/routing'),
+    expect: allow({ admin: 200 }, 403),
+  },
+  {
+    route: 'POST /admin/routing',
+    call: async (s, who) => {
+      const current = await s.api.get('/admin/routing').expect(200);
+      return s.as(who).post('/admin/routing').send({ ...current.body.active, version: 'acc-admin-test' });
+    },
+    expect: allow({ admin: 201 }, 403),
+  },
+  {
     route: 'POST /tasks/:taskId/extend',
     call: (s, who, ids) =>
       s.as(who).post(`/tasks/${ids.taskId}/extend`).send({ newDueAt: new Date(Date.now() + 3_600_000).toISOString(), justification: 'awaiting the school' }),

@@ -10,6 +10,9 @@ function keyIds(value: unknown, out: Array<string | undefined> = [], seen = new 
   if (!value || typeof value !== 'object' || value instanceof Uint8Array || seen.has(value)) return out;
   seen.add(value);
   const v = value as Record<string, unknown>;
+  // patched('…') markers and its TemporalChangeVersion search attribute are written by the SDK
+  // core outside the data converter, and carry only patch ids (personalData.test.ts checks them).
+  if (v.markerRecordedEventAttributes || v.upsertWorkflowSearchAttributesEventAttributes) return out;
   if (v.data instanceof Uint8Array && v.metadata && typeof v.metadata === 'object') out.push(keyIdOf(v as Payload));
   else for (const child of Object.values(v)) keyIds(child, out, seen);
   return out;

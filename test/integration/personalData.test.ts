@@ -109,7 +109,13 @@ describe('personal data end to end', () => {
       const text = historyText(history) + historyText(description.raw);
       expect({ id, leaks: leaks(text) }).toEqual({ id, leaks: [] });
       // Not vacuous: the payloads are there, every one encrypted, so even the unit code is unreadable.
-      const payloads = payloadsOf(history);
+      // patched('…') writes a marker and upserts the TemporalChangeVersion search attribute; the SDK
+      // core writes both outside the data converter. They carry only patch ids, which this proves.
+      const sdkOwned = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes || e.upsertWorkflowSearchAttributesEventAttributes);
+      for (const p of payloadsOf(sdkOwned)) {
+        expect(Buffer.from(p.data!).toString()).toMatch(/^\{"id":"[a-z-]+","deprecated":(true|false)\}$|^\["[a-z-]+"(,"[a-z-]+")*\]$/);
+      }
+      const payloads = payloadsOf((history.events ?? []).filter((e) => !sdkOwned.includes(e)));
       expect(payloads.length).toBeGreaterThan(3);
       const encodings = new Set(payloads.map((p) => Buffer.from(p.metadata!.encoding!).toString()));
       expect([...encodings]).toEqual([ENCRYPTED_ENCODING]);

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { historyText } from '../support/historyText';
+import { decodedHistoryText } from '../support/historyText';
 import { caseView, complete, giveConsent, taskIn } from '../support/cases';
 import { fastSigPolicy } from '../support/policies';
 import { testFieldCrypto } from '../support/keys';
@@ -16,7 +16,7 @@ const referral = (ageYears: number) => ({
   referral: {
     sourceAgency: 'social-services',
     category: 'recruitment',
-    subject: { displayName: 'Sam Testsson', personalIdentityNumber: '20100101-1234', ageYears },
+    subject: { displayName: 'Sam Testsson', personalIdentityNumber: '20100101-1236', ageYears },
   },
 });
 
@@ -80,9 +80,9 @@ describe('social intervention group (SIG)', () => {
     );
     expect((await caseView(stack, caseId)).status).toBe('closed');
     // Consent reaches the workflow as a role, never a name; the guardian's name stays in PostgreSQL.
-    const text = historyText(await stack.env.client.workflow.getHandle(caseId).fetchHistory());
+    const text = await decodedHistoryText(await stack.env.client.workflow.getHandle(caseId).fetchHistory());
     expect(text).toContain('guardian');
-    for (const personal of ['Guardian Testsson', 'Sam Testsson', '20100101-1234']) expect(text).not.toContain(personal);
+    for (const personal of ['Guardian Testsson', 'Sam Testsson', '20100101-1236']) expect(text).not.toContain(personal);
     // Stored encrypted, bound to its row: decryptable by the application, never in clear.
     const consents = await stack.db.prisma.consent.findMany({ where: { caseId, personRole: 'guardian' } });
     expect(consents.map((c) => c.personName)).not.toContain('Guardian Testsson');
