@@ -27,7 +27,8 @@ describe('scaled out: two workers and two API processes on one Temporal server',
     apis.push(await spawnApi(stack), await spawnApi(stack));
   });
   afterAll(async () => {
-    await Promise.all([...workers, ...apis].map((p) => p.kill('SIGKILL')));
+    // APIs stop gracefully, closing their keep-alive sockets; a reset one could surface as an error here.
+    await Promise.all([...workers.map((w) => w.kill('SIGKILL')), ...apis.map((a) => a.kill('SIGTERM'))]);
     await stack.teardown();
   });
 
