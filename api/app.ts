@@ -7,12 +7,15 @@ import {
   completeTaskBody,
   escalationListQuery,
   extendDeadlineBody,
+  idempotencyKeyHeader,
   idParam,
+  notificationListQuery,
   startCaseBody,
   taskListQuery,
 } from './schemas';
 import { getCase, startCase } from './useCases/cases';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
+import { listNotifications } from './useCases/notifications';
 import { readiness } from './useCases/health';
 import { completeTask, extendDeadline, listUnitTasks } from './useCases/tasks';
 
@@ -26,7 +29,18 @@ const actorHeader = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'must be a user
  */
 function actorOf(req: Request): string {
   const header = req.header('x-actor-id');
-  return header === undefined ? 'anonymous' : actorHeader.parse(header);
+  if (header === undefined) return 'anonymous';
+  const parsed = actorHeader.safeParse(header);
+  if (!parsed.success) throw new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: ['X-Actor-Id'] })));
+  return parsed.data;
+}
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const header = req.header('idempotency-key');
+  if (header === undefined) return undefined;
+  const parsed = idempotencyKeyHeader.safeParse(header);
+  if (!parsed.success) throw new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] })));
+  return parsed.data;
 }
 
 function param(req: Request, name: string): string {
@@ -51,7 +65,10 @@ export function createApp(deps: ApiDeps): express.Express {
   });
 
   app.post('/cases', async (req, res) => {
-    res.status(201).json(await startCase(deps, startCaseBody.parse(req.body)));
+    const body = startCaseBody.parse(req.body);
+    const result = await startCase(deps, body, { actor: actorOf(req), idempotencyKey: idempotencyKeyOf(req) });
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json(result.body);
   });
   app.get('/cases/:caseId', async (req, res) => {
     res.json(await getCase(deps, param(req, 'caseId')));
@@ -74,6 +91,10 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json(
       await acknowledgeEscalation(deps, param(req, 'escalationId'), acknowledgeEscalationBody.parse(req.body ?? {}), actorOf(req)),
     );
+  });
+
+  app.get('/notifications', async (req, res) => {
+    res.json(await listNotifications(deps, notificationListQuery.parse(req.query)));
   });
 
   app.use((_req, res) => {

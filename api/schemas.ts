@@ -55,3 +55,15 @@ export const escalationListQuery = z
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .strict();
+
+export const notificationListQuery = z
+  .object({
+    status: z.enum(['pending', 'sending', 'failing', 'sent', 'all']).default('failing'),
+    unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+/** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
+export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');

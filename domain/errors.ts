@@ -17,6 +17,8 @@ export const ErrorCode = {
   PolicyNotFound: 'POLICY_NOT_FOUND',
   NotFound: 'NOT_FOUND',
   Unavailable: 'UNAVAILABLE',
+  NotificationInFlight: 'NOTIFICATION_IN_FLIGHT',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +38,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   POLICY_NOT_FOUND: 422,
   NOT_FOUND: 404,
   UNAVAILABLE: 503,
+  NOTIFICATION_IN_FLIGHT: 503,
+  IDEMPOTENCY_KEY_REUSED: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -7,5 +7,6 @@ import { PrismaClient } from './generated/client';
 export type { PrismaClient };
 
 export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  // A bounded connect wait: with the database unreachable a request fails (503) instead of hanging.
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }) });
 }

@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -43,6 +44,20 @@ type ScheduledEvent =
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
   const { taskId, caseId, step } = input;
+  // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.
+  // Now they run beside the timers and the task waits for them only before it closes.
+  const mailBesideTimers = patched('mail-beside-timers');
+  const pendingMail: Array<Promise<unknown>> = [];
+  const notify = async (args: Parameters<Activities['notify']>[0]): Promise<void> => {
+    if (!mailBesideTimers) {
+      await act.notify(args);
+      return;
+    }
+    const sending = act.notify(args);
+    // Observed here so a failure waits for the final await instead of failing the task at once.
+    sending.catch(() => undefined);
+    pendingMail.push(sending);
+  };
 
   let plan: DeadlinePlan = await act.openTask({
     taskId,
@@ -116,7 +131,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       extensions.push(extension);
       plan = await act.extendTask({ taskId, ...extension, startAt: new Date().toISOString(), step, timeZone: input.timeZone });
       deadlineVersion += 1;
-      await act.notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
+      await notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
       return view();
     },
     {
@@ -155,7 +170,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     },
   );
 
-  await act.notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
+  await notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
 
   const schedule = (): ScheduledEvent[] => [
     ...plan.reminders.map((at, index) => ({ kind: 'reminder' as const, key: `v${deadlineVersion}:r${index + 1}`, at, index: index + 1 })),
@@ -177,7 +192,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
 
     fired.add(next.key);
     if (next.kind === 'reminder') {
-      await act.notify({
+      await notify({
         idempotencyKey: `${taskId}:reminder:${next.key}`,
         taskId,
         kind: 'reminder',
@@ -194,7 +209,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
         dueAt: plan.dueAt,
       });
       escalations.push(escalation);
-      await act.notify({
+      await notify({
         idempotencyKey: `${escalation.id}:notify`,
         taskId,
         kind: 'escalation',
@@ -206,6 +221,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   }
 
   await condition(allHandlersFinished);
+  // Closing would abandon emails still retrying (say, while the mail server is down).
+  await Promise.all(pendingMail);
   return {
     taskId,
     stepKey: input.stepKey,

@@ -1,4 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { ErrorCode } from '../../domain/errors';
 import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { youthConcernCase } from '../../workflows';
@@ -31,50 +33,121 @@ async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<Po
   return policy;
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The case id a keyed request gets: the same on every retry, so a retry finds its workflow. */
+function caseIdForKey(keyHash: string, now: Date): string {
+  const bytes = Buffer.from(keyHash, 'hex');
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += refAlphabet[bytes[i] % refAlphabet.length];
+  return `VPC-${now.getUTCFullYear()}-${suffix}`;
+}
+
+export interface StartCaseOptions {
+  actor: string;
+  /** From the Idempotency-Key header: the same key (for the same actor) starts at most one case. */
+  idempotencyKey?: string;
+}
+
+function startedView(caseId: string, caseType: string, policyVersion: string) {
+  return { caseId, caseType, policyVersion, links: { self: `/cases/${caseId}` } };
+}
+
+async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string) {
+  const existing = await deps.prisma.case.findUnique({ where: { idempotencyKey: keyHash } });
+  if (!existing) return undefined;
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key was already used for a different request');
+  }
+  return { replayed: true, body: startedView(existing.id, existing.caseType, existing.policyVersion) };
+}
+
 /**
  * Records the case and its subject and starts the workflow in one transaction: if the start
  * fails, nothing is left behind. The workflow gets the policy snapshot but no personal data.
+ *
+ * With an Idempotency-Key the case id is derived from the key, so a client retrying after a lost
+ * answer (or an API crash between starting the workflow and committing) reaches the same case:
+ * an already started workflow counts as started, and a row the workflow wrote first is completed.
  */
-export async function startCase(deps: ApiDeps, body: StartCaseBody) {
+export async function startCase(deps: ApiDeps, body: StartCaseBody, opts: StartCaseOptions = { actor: 'anonymous' }) {
+  const keyHash = opts.idempotencyKey === undefined ? undefined : sha256(`${opts.actor}\n${opts.idempotencyKey}`);
+  const requestHash = sha256(JSON.stringify(body));
+  if (keyHash) {
+    const replay = await replayKeyed(deps, keyHash, requestHash);
+    if (replay) return replay;
+  }
   const policy = await activePolicy(deps, body.caseType);
   const now = new Date();
-  const caseId = newCaseId(now);
+  const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
   const { referral } = body;
   const receivedAt = referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString();
+  const facts = {
+    category: referral.category,
+    sourceAgency: referral.sourceAgency,
+    urgency: referral.urgency,
+    idempotencyKey: keyHash ?? null,
+    requestHash: keyHash ? requestHash : null,
+  };
+  const subject = {
+    displayName: referral.subject.displayName ?? null,
+    personalIdentityNumber: referral.subject.personalIdentityNumber ?? null,
+    ageYears: referral.subject.ageYears,
+    narrative: referral.narrative ?? null,
+  };
 
-  await deps.prisma.$transaction(
-    async (tx) => {
-      await tx.case.create({
-        data: {
-          id: caseId,
-          workflowId: caseId,
-          caseType: body.caseType,
-          policyVersion: policy.version,
-          status: 'starting',
-          currentStep: 'receipt',
-          category: referral.category,
-          sourceAgency: referral.sourceAgency,
-          urgency: referral.urgency,
-          subject: {
-            create: {
-              displayName: referral.subject.displayName ?? null,
-              personalIdentityNumber: referral.subject.personalIdentityNumber ?? null,
-              ageYears: referral.subject.ageYears,
-              narrative: referral.narrative ?? null,
+  try {
+    await deps.prisma.$transaction(
+      async (tx) => {
+        const written = keyHash ? await tx.case.findUnique({ where: { id: caseId } }) : null;
+        if (written && written.idempotencyKey !== null) {
+          // Two keys mapped to one id (40 bits of hash); refuse rather than merge two referrals.
+          throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key collides with another request; use a new key');
+        }
+        if (written) {
+          // The workflow of a crashed earlier attempt wrote the row first: add what only the request knows.
+          await tx.case.update({ where: { id: caseId }, data: facts });
+          await tx.caseSubject.upsert({ where: { caseId }, create: { caseId, ...subject }, update: subject });
+        } else {
+          await tx.case.create({
+            data: {
+              id: caseId,
+              workflowId: caseId,
+              caseType: body.caseType,
+              policyVersion: policy.version,
+              status: 'starting',
+              currentStep: 'receipt',
+              ...facts,
+              subject: { create: subject },
             },
-          },
-        },
-      });
-      await deps.temporal.workflow.start(workflowFor[body.caseType], {
-        workflowId: caseId,
-        taskQueue: deps.config.taskQueue,
-        args: [{ caseId, policy, receivedAt }],
-      });
-    },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
+          });
+        }
+        try {
+          await deps.temporal.workflow.start(workflowFor[body.caseType], {
+            workflowId: caseId,
+            taskQueue: deps.config.taskQueue,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            args: [{ caseId, policy, receivedAt }],
+          });
+        } catch (err) {
+          // Only a keyed retry may find its workflow already running: the earlier attempt started it.
+          if (!(keyHash && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+      },
+      { timeout: 20_000, maxWait: 10_000 },
+    );
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as it did.
+    if (keyHash && (err as { code?: string }).code === 'P2002') {
+      const replay = await replayKeyed(deps, keyHash, requestHash);
+      if (replay) return replay;
+    }
+    throw err;
+  }
 
-  return { caseId, caseType: body.caseType, policyVersion: policy.version, links: { self: `/cases/${caseId}` } };
+  return { replayed: false, body: startedView(caseId, body.caseType, policy.version) };
 }
 
 export async function getCase({ prisma }: ApiDeps, caseId: string) {
