@@ -104,7 +104,9 @@ export function createNotificationActivities({ prisma, mailer, clock, config }: 
         });
       } catch (err) {
         // Error name and SMTP code only: a server's message can quote addresses.
-        const reason = err instanceof Error ? `${err.name}: ${(err as { code?: string }).code ?? ''}`.trim() : 'unknown';
+        // Duck-typed: socket errors come from Node's own realm, where instanceof Error can fail.
+        const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+        const reason = `${typeof name === 'string' ? name : 'Error'}: ${typeof code === 'string' ? code : ''}`.trim();
         const attempts = row.attempts + 1;
         await prisma.notification.updateMany({
           where: { id: row.id, claimedBy: claimant },
