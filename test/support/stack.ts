@@ -48,6 +48,8 @@ export interface Stack {
   db: TestDatabase;
   smtp: SmtpSink;
   api: ReturnType<typeof request>;
+  /** The Express app behind `api`, for tests that serve it on a port of their own. */
+  app: ReturnType<typeof createApp>;
   worker?: Worker;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startStack(label: string, opts: { policy?: PolicyDocument;
     db,
     smtp,
     api: request(app),
+    app,
     async startWorker() {
       const worker = await createWorker({
         connection: env.nativeConnection,
