@@ -37,13 +37,22 @@ export const startCaseBody = z
   .strict();
 export type StartCaseBody = z.infer<typeof startCaseBody>;
 
+/** A whole number in a query string: digits only, since z.coerce would read "" or " " as 0. */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
 export const idParam = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be an id of letters, digits, dot, dash or underscore');
 
 export const taskListQuery = z
   .object({
     status: z.enum(['open', 'completed', 'all']).default('open'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: queryInt(1, 200, 50),
+    offset: queryInt(0, 1_000_000, 0),
   })
   .strict();
 
@@ -51,8 +60,8 @@ export const escalationListQuery = z
   .object({
     status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'),
     unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: queryInt(1, 200, 50),
+    offset: queryInt(0, 1_000_000, 0),
   })
   .strict();
 
@@ -60,8 +69,8 @@ export const notificationListQuery = z
   .object({
     status: z.enum(['pending', 'sending', 'failing', 'sent', 'all']).default('failing'),
     unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: queryInt(1, 200, 50),
+    offset: queryInt(0, 1_000_000, 0),
   })
   .strict();
 

@@ -158,7 +158,7 @@ function requestArb(routes: Route[], fx: Fixture): fc.Arbitrary<FuzzRequest> {
       fc.tuple(fc.constantFrom(...[...base.strings, ...base.enums, ...base.required]), wrongValue).chain(([p, v]) =>
         fc.constant({ m: 'wrong-type', body: json(setPath(base.body, p, v)) }),
       ).filter(({ body }) => !isStillValid(route.path, body)),
-      fc.tuple(fc.constantFrom(...(base.strings.length ? base.strings : [['note']])), fc.integer({ min: 4_001, max: 30_000 })).map(([p, n]) => ({
+      fc.tuple(fc.constantFrom(...(base.strings.length ? base.strings : [['note']])), fc.integer({ min: 20_001, max: 40_000 })).map(([p, n]) => ({
         m: 'too-long',
         body: json(setPath(base.body, p, 'ü'.repeat(n))),
       })),
@@ -181,7 +181,9 @@ function requestArb(routes: Route[], fx: Fixture): fc.Arbitrary<FuzzRequest> {
     );
     const hostileHeader = fc.oneof(
       fc.string({ minLength: 1, maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ' ')).filter((s) => !/^[A-Za-z0-9._@-]{1,128}$/.test(s.trim()) && s.trim().length > 0).map((v) => ({ 'x-actor-id': v })),
-      fc.constantFrom('short', 'has space here', 'x'.repeat(300), 'semi;colon;key').map((v) => ({ 'idempotency-key': v })),
+      ...(route.path === '/cases'
+        ? [fc.constantFrom('short', 'has space here', 'x'.repeat(300), 'semi;colon;key').map((v) => ({ 'idempotency-key': v }))]
+        : []),
     );
     const validBodyBytes = json(base.body);
     return fc.oneof(
@@ -194,14 +196,18 @@ function requestArb(routes: Route[], fx: Fixture): fc.Arbitrary<FuzzRequest> {
         body,
       })),
       // A valid body aimed at an id that does not exist or is malformed.
-      hostileId.map((id) => ({
-        kind: 'hostile' as const,
-        mutation: 'valid-body-hostile-id',
-        method: 'POST',
-        url: fill(params.map(() => id)),
-        headers: { 'content-type': 'application/json' },
-        body: validBodyBytes,
-      })).filter(() => params.length > 0),
+      ...(params.length > 0
+        ? [
+            hostileId.map((id) => ({
+              kind: 'hostile' as const,
+              mutation: 'valid-body-hostile-id',
+              method: 'POST',
+              url: fill(params.map(() => id)),
+              headers: { 'content-type': 'application/json' },
+              body: validBodyBytes,
+            })),
+          ]
+        : []),
       // A valid body and someone else's id with a malformed identity header.
       fc.tuple(fc.constantFrom(...foreignIds), hostileHeader).map(([id, h]) => ({
         kind: 'hostile' as const,
@@ -210,7 +216,7 @@ function requestArb(routes: Route[], fx: Fixture): fc.Arbitrary<FuzzRequest> {
         url: fill(params.map(() => encodeURIComponent(id))),
         headers: { 'content-type': 'application/json', ...h },
         body: validBodyBytes,
-      })).filter(({ headers }) => route.path === '/cases' || !('idempotency-key' in headers)),
+      })),
     );
   });
 }
@@ -233,6 +239,7 @@ function send(agent: http.Agent, port: number, r: FuzzRequest): Promise<{ status
       },
     );
     req.on('error', reject);
+    req.setTimeout(15_000, () => req.destroy(new Error(`no answer in 15 s to ${r.method} ${r.url.slice(0, 200)} [${r.mutation}]`)));
     req.end(r.body);
   });
 }
@@ -289,6 +296,7 @@ describe('every route under malformed and hostile input', () => {
     await fc.assert(
       fc.asyncProperty(requestArb(routes, fixture), async (r) => {
         count += 1;
+        if (process.env.FUZZ_TRACE) process.stderr.write(`${count} ${r.method} ${r.url.slice(0, 80)} [${r.mutation}]\n`);
         const res = await send(agent, port, r);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const routeKey = `${r.method} ${r.url.split('?')[0].replace(/\/[^/]*$/, '/…').slice(0, 40)}`;
@@ -301,12 +309,13 @@ describe('every route under malformed and hostile input', () => {
           const parsed = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown } };
           if (typeof parsed.error?.code !== 'string' || typeof parsed.error.message !== 'string') throw new Error(`unclean error body: ${what}`);
         }
-        if (res.status >= 400 || r.method === 'GET') {
+        // Every refused write is checked at once; reads (which never write) in batches, for speed.
+        if (r.method === 'POST' || count % 100 === 0) {
           const after = await fingerprint();
           if (after !== before) throw new Error(`rows changed after ${what}: ${before} → ${after}`);
         }
       }),
-      { numRuns: runs, endOnFailure: true },
+      { numRuns: runs, endOnFailure: true, timeout: 20_000 },
     );
     const table = (m: Map<string | number, number>) => [...m.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([k, v]) => `${k}: ${v}`).join(', ');
     console.log(`fuzz: ${count} requests over ${routes.length} routes, 0 server errors.\n  statuses: ${table(statuses)}\n  mutations: ${table(perMutation)}`);
