@@ -175,7 +175,11 @@ async function main(): Promise<void> {
       for (;;) {
         const done = await db.prisma.escalation.count({ where: { caseId: { in: ids } } });
         if (done === n) break;
-        if (Date.now() > deadline) throw new Error(`round ${r}: only ${done} of ${n} escalations in 5 minutes`);
+        if (Date.now() > deadline) {
+          // What gives out is part of the result: report the round with what was recorded.
+          progress(`round ${r}: only ${done} of ${n} escalations within 5 minutes; stopping here`);
+          break;
+        }
         await sleep(500);
       }
       const cpuTemporal = cpuSeconds(server.process.pid!) - (cpu0[0] as number);
@@ -196,6 +200,10 @@ async function main(): Promise<void> {
         cpuWorker: (cu.user + cu.system) / 1e6,
       };
       curve.push(point);
+      if (rows.length < n) {
+        progress(`round ${r}: ${n - rows.length} escalations missing; later rounds skipped`);
+        break;
+      }
       if (r === 0) {
         rssBefore = process.memoryUsage().rss;
         openBefore = open;
@@ -257,7 +265,7 @@ function writeReport(r: Report): void {
   const bigN = big.open - (r.curve[big.round - 1]?.open ?? 0);
   const rows = [
     ['1. API start-case ÷ raw `client.workflow.start` (throughput, concurrency ' + r.starts.concurrency + ')', `${r.starts.ratio.toFixed(2)}`, `${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`],
-    [`2. p99 escalation lateness, ${bigN} deadlines in one second ÷ idle (10)`, `${(big.p99 / Math.max(1, idle.p99)).toFixed(2)}`, `${big.p99} ms ÷ ${idle.p99} ms (absolute p99 ${big.p99} ms)`],
+    [`2. p99 escalation lateness, ${bigN} deadlines aimed at one second (due times spread over ${(big.spread / 1000).toFixed(1)} s) ÷ idle (10)`, `${(big.p99 / Math.max(1, idle.p99)).toFixed(2)}`, `${big.p99} ms ÷ ${idle.p99} ms (absolute p99 ${big.p99} ms)`],
     ['3. p95 completing a task: API ÷ bare Temporal update', `${r.completion.ratio.toFixed(2)}`, `${r.completion.apiP95.toFixed(1)} ms ÷ ${r.completion.rawP95.toFixed(1)} ms (${r.completion.n} each)`],
     ['4. worker memory per 1,000 open cases', '—', `${(r.memory.perThousand / 2 ** 20).toFixed(1)} MiB RSS (${r.memory.open} open)`],
     ['5. largest open-case count with escalation p99 < 2 s', '—', `${largest} (largest tried: ${last.open}); first to give out: ${firstOut}`],

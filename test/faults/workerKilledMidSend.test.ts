@@ -4,6 +4,7 @@ import { createActivities, systemClock } from '../../activities';
 import { ErrorCode } from '../../domain/errors';
 import { createMailer } from '../../worker/mailer';
 import { fastYouthConcernPolicy } from '../support/policies';
+import { recordHistory } from '../support/recordHistory';
 import { appBaseUrl, eventually, startStack, type Stack } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/workerProcess';
 
@@ -61,6 +62,9 @@ describe('a worker killed while an email is being sent', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const received = stack.smtp.messages.filter((m) => m.subject.includes(caseId));
     expect(received).toHaveLength(2);
+    // A closed task on the mail-beside-timers path, with a notify attempt cut off by the kill.
+    await stack.env.client.workflow.getHandle(task.id).result();
+    await recordHistory(stack.env.client, task.id, 'v2-taskWorkflow-mailBesideTimers-killedMidSend');
     expect(new Set(received.map((m) => m.messageId)).size).toBe(2);
   });
 

@@ -35,7 +35,7 @@ describe('a worker killed in the middle of a case', () => {
       referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 16 } },
     }).expect(201);
     const caseId: string = body.caseId;
-    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'));
+    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'), { timeoutMs: 30_000 });
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { caseId } });
     await eventually('the assignment email to be recorded as sent', () =>
       stack.db.prisma.notification.findFirst({ where: { taskId: task.id, kind: 'assigned', status: 'sent' } }),
