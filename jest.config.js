@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Scale-out tests need a real cluster; `npm run test:cluster` runs them.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // Scale-out tests need a real cluster (`npm run test:cluster`); the fault tests run on their
+  // own (`npm run test:faults`, jest.faults.config.js). npm test runs all three phases.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
   // Type checking is `npm run typecheck`'s job (run by npm test); here we only transpile, for speed.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',

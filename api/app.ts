@@ -24,6 +24,8 @@ import {
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  idempotencyKeyHeader,
+  notificationListQuery,
   recordConsentBody,
   reportQuery,
   routeReferralBody,
@@ -39,11 +41,21 @@ import { listAudit } from './useCases/audit';
 import { getCase, routeAndStart, startCase } from './useCases/cases';
 import { recordConsent, withdrawConsent } from './useCases/consents';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
+import { listNotifications } from './useCases/notifications';
 import { readiness } from './useCases/health';
 import { reportCsv, unitStepReport } from './useCases/reports';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from './useCases/tasks';
 
 export type { ApiDeps } from './context';
+
+/** An optional Idempotency-Key header makes retrying POST /cases and POST /referrals safe. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const header = req.header('idempotency-key');
+  if (header === undefined) return undefined;
+  const parsed = idempotencyKeyHeader.safeParse(header);
+  if (!parsed.success) throw new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] })));
+  return parsed.data;
+}
 
 function param(req: Request, name: string, schema: z.ZodType<string> = idParam): string {
   const parsed = schema.safeParse(req.params[name]);
@@ -132,11 +144,12 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.post(
     '/cases',
-    audited('case.create', async (req, _res, caller, note) => {
+    audited('case.create', async (req, res, caller, note) => {
       requireRole(caller, 'coordinator');
-      const started = await startCase(deps, startCaseBody.parse(req.body));
-      note.caseId = started.caseId;
-      return { status: 201, body: started };
+      const started = await startCase(deps, startCaseBody.parse(req.body), { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req) });
+      note.caseId = started.body.caseId;
+      if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return { status: 201, body: started.body };
     }),
   );
   app.get(
@@ -151,11 +164,12 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.post(
     '/referrals',
-    audited('referral.route', async (req, _res, caller, note) => {
+    audited('referral.route', async (req, res, caller, note) => {
       requireRole(caller, 'coordinator');
-      const started = await routeAndStart(deps, routeReferralBody.parse(req.body).referral);
-      note.caseId = started.caseId;
-      return { status: 201, body: started };
+      const started = await routeAndStart(deps, routeReferralBody.parse(req.body).referral, { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req) });
+      note.caseId = started.body.caseId;
+      if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return { status: 201, body: started.body };
     }),
   );
   app.post(
@@ -260,6 +274,16 @@ export function createApp(deps: ApiDeps): express.Express {
     audited('escalation.list', async (req, _res, caller, note) => {
       const query = escalationListQuery.parse(req.query);
       const result = await listEscalations(deps, unitScope(caller, query.unit, 'supervisor'), query);
+      note.detail = { unit: query.unit ?? null, status: query.status, returned: result.items.length };
+      return { body: result };
+    }),
+  );
+  app.get(
+    '/notifications',
+    audited('notification.list', async (req, _res, caller, note) => {
+      // Emails that are not getting out are a supervisor's business, like a lapsed deadline.
+      const query = notificationListQuery.parse(req.query);
+      const result = await listNotifications(deps, unitScope(caller, query.unit, 'supervisor'), query);
       note.detail = { unit: query.unit ?? null, status: query.status, returned: result.items.length };
       return { body: result };
     }),

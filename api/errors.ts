@@ -40,7 +40,8 @@ function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '53300']);
+// Node socket errors, PostgreSQL admin shutdown / not yet accepting / too many connections, Prisma's "can't reach" / "closed".
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P03', '53300', 'P1001', 'P1002', 'P1017']);
 
 function isUnavailable(err: unknown): boolean {
   let current: unknown = err;
@@ -48,7 +49,7 @@ function isUnavailable(err: unknown): boolean {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && unavailableCodes.has(code)) return true;
     if (isGrpcServiceError(current) && (current.code === 14 || current.code === 4)) return true;
-    if (current instanceof Error && /Can't reach database|connection terminated|Connection terminated/i.test(current.message)) {
+    if (current instanceof Error && /Can't reach database|connection terminated|timeout exceeded when trying to connect|Server has closed the connection/i.test(current.message)) {
       return true;
     }
     current = (current as { cause?: unknown }).cause;

@@ -7,6 +7,7 @@ import {
   auditQuery,
   completeTaskBody,
   escalationListQuery,
+  notificationListQuery,
   extendDeadlineBody,
   idParam,
   recordConsentBody,
@@ -131,6 +132,14 @@ export const operations: Operation[] = [
     access: 'auditor',
     query: auditQuery,
     responses: { ...authed, 200: 'a page of audit events', 403: 'not an auditor' },
+  },
+  {
+    method: 'get',
+    path: '/notifications',
+    summary: 'Emails by delivery status (default: failing), so a supervisor sees what is not getting out',
+    access: 'coordinator (all), supervisor (their units)',
+    query: notificationListQuery,
+    responses: { ...authed, 200: 'a page of notifications', 403: 'not one of your units' },
   },
   {
     method: 'post',

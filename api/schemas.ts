@@ -63,12 +63,22 @@ export const recordConsentBody = z
 export type RecordConsentBody = z.infer<typeof recordConsentBody>;
 
 
+/** A whole number in a query string: digits only, since z.coerce would read "" or " " as 0. */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
 export const idParam = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be an id of letters, digits, dot, dash or underscore');
 
 export const unitCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-children-youth"');
+// z.coerce would read a blank parameter as 0; a query number must be digits.
 const page = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200, 50),
+  offset: queryInt(0, 1_000_000, 0),
 };
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 const isoInstant = z.iso.datetime({ offset: true });
@@ -115,3 +125,15 @@ export const escalationListQuery = z
     ...page,
   })
   .strict();
+
+export const notificationListQuery = z
+  .object({
+    status: z.enum(['pending', 'sending', 'failing', 'sent', 'all']).default('failing'),
+    unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
+    limit: queryInt(1, 200, 50),
+    offset: queryInt(0, 1_000_000, 0),
+  })
+  .strict();
+
+/** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
+export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');

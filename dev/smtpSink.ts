@@ -37,6 +37,16 @@ export interface SmtpSink {
   stopListening(): Promise<void>;
   /** Listens again on the same host and port. */
   startListening(): Promise<void>;
+  /**
+   * Holds the reply to each message's final "." for `ms` (0 = reply at once). A held message is
+   * accepted only if its client is still connected when the reply is sent, as with a server that
+   * takes responsibility when it answers 250; otherwise it is counted in `dropped`.
+   */
+  holdReplies(ms: number): void;
+  /** Messages whose reply is being held right now. */
+  readonly held: number;
+  /** Messages whose client went away while the reply was held. */
+  readonly dropped: number;
   /** Alias of stopListening. */
   pause(): Promise<void>;
   /** Alias of startListening. */
@@ -59,13 +69,14 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const messages: ReceivedMail[] = [];
   const listeners = new Set<(m: ReceivedMail | Error) => void>();
 
+  const hold = { ms: 0, held: 0, dropped: 0 };
   const onMail = (mail: ReceivedMail) => {
     messages.push(mail);
     opts.log?.(`mail to ${mail.to.join(', ')}: ${JSON.stringify(mail.subject)}`);
     for (const l of [...listeners]) l(mail);
   };
 
-  let smtp: SMTPServer | undefined = createSmtpServer(onMail);
+  let smtp: SMTPServer | undefined = createSmtpServer(onMail, hold);
   const port = await listenSmtp(smtp, host, opts.port ?? 0);
 
   let web: http.Server | undefined;
@@ -85,7 +96,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const startListening = async () => {
     if (smtp) return;
     // A fresh instance: a closed SMTPServer keeps closing state and can't be reused reliably.
-    const next = createSmtpServer(onMail);
+    const next = createSmtpServer(onMail, hold);
     await listenSmtp(next, host, port);
     smtp = next;
   };
@@ -154,14 +165,29 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     },
     stopListening,
     startListening,
+    holdReplies: (ms) => {
+      hold.ms = ms;
+    },
+    get held() {
+      return hold.held;
+    },
+    get dropped() {
+      return hold.dropped;
+    },
     pause: stopListening,
     resume: startListening,
     stop,
   };
 }
 
-function createSmtpServer(onMail: (m: ReceivedMail) => void): SMTPServer {
-  return new SMTPServer({
+interface HoldState {
+  ms: number;
+  held: number;
+  dropped: number;
+}
+
+function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState): SMTPServer {
+  const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     disableReverseLookup: true,
@@ -172,14 +198,26 @@ function createSmtpServer(onMail: (m: ReceivedMail) => void): SMTPServer {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', (err: Error) => callback(err));
       stream.on('end', () => {
-        // Any failure (parse, or a throwing log callback) becomes an SMTP error reply, never an unhandled rejection.
-        parseAndStore(Buffer.concat(chunks), session, onMail).then(
-          () => callback(),
-          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
-        );
+        const accept = () => {
+          // Any failure (parse, or a throwing log callback) becomes an SMTP error reply, never an unhandled rejection.
+          parseAndStore(Buffer.concat(chunks), session, onMail).then(
+            () => callback(),
+            (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+          );
+        };
+        if (hold.ms <= 0) return accept();
+        hold.held += 1;
+        setTimeout(() => {
+          hold.held -= 1;
+          const stillConnected = [...server.connections].some((c) => c.id === session.id);
+          if (stillConnected) return accept();
+          hold.dropped += 1;
+          callback(new Error('client went away before the reply'));
+        }, hold.ms);
       });
     },
   });
+  return server;
 }
 
 async function parseAndStore(raw: Buffer, session: SMTPServerSession, onMail: (m: ReceivedMail) => void): Promise<void> {

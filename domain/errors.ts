@@ -27,6 +27,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   Unauthorized: 'UNAUTHORIZED',
   UndecodablePayload: 'UNDECODABLE_PAYLOAD',
+  NotificationInFlight: 'NOTIFICATION_IN_FLIGHT',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -56,6 +58,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAUTHORIZED: 401,
   UNDECODABLE_PAYLOAD: 422,
+  NOTIFICATION_IN_FLIGHT: 503,
+  IDEMPOTENCY_KEY_REUSED: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -9,6 +9,11 @@ export type { PrismaClient, Prisma };
 /** `maxConnections: 1` serialises all queries, which the embedded PGlite server needs for transactions. */
 export function createPrisma(databaseUrl: string, opts: { maxConnections?: number } = {}): PrismaClient {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, ...(opts.maxConnections ? { max: opts.maxConnections } : {}) }),
+    adapter: new PrismaPg({
+      connectionString: databaseUrl,
+      // A bounded connect wait: with the database unreachable a request fails (503) instead of hanging.
+      connectionTimeoutMillis: 5_000,
+      ...(opts.maxConnections ? { max: opts.maxConnections } : {}),
+    }),
   });
 }

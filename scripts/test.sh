@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # npm test: bootstrap, type-check, lint, then every jest suite against real Temporal, PostgreSQL
 # and SMTP: first on the Temporal dev server, then (the cluster phase) on a real Temporal server
-# on PostgreSQL. Extra arguments go to jest and run the first phase only
-# (e.g. npm test -- test/replay). SKIP_CLUSTER=1 skips the cluster phase.
+# on PostgreSQL. Phases: 1 the suite on the dev server, 2 the fault tests, 3 the cluster.
+# Extra arguments go to jest and run the first phase only (e.g. npm test -- test/replay).
+# SKIP_FAULTS=1 and SKIP_CLUSTER=1 skip phases 2 and 3.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh
@@ -32,8 +33,12 @@ run_jest() {
 
 echo "[test] phase 1: Temporal dev server" >&2
 run_jest "$@"
+if [[ $# -eq 0 && "${SKIP_FAULTS:-0}" != "1" ]]; then
+  echo "[test] phase 2: fault tests (processes killed, servers restarted or cut off)" >&2
+  run_jest --config jest.faults.config.js
+fi
 if [[ $# -eq 0 && "${SKIP_CLUSTER:-0}" != "1" ]]; then
-  echo "[test] phase 2: Temporal server on PostgreSQL (builds it once from its Go module if missing)" >&2
+  echo "[test] phase 3: Temporal server on PostgreSQL (builds it once from its Go module if missing)" >&2
   node --import tsx dev/ensureTemporalServer.ts >/dev/null
   run_jest --config jest.cluster.config.js
 fi

@@ -59,6 +59,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     if (!granted && !waitingForConsent && !completion && !withdrawal) withdrawal = { at: new Date().toISOString() };
   });
 
+  // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.
+  // Now they run beside the timers and the task waits for them only before it closes.
+  const mailBesideTimers = patched('mail-beside-timers');
+  const pendingMail: Array<Promise<unknown>> = [];
+  const notify = async (args: Parameters<Activities['notify']>[0]): Promise<void> => {
+    if (!mailBesideTimers) {
+      await act.notify(args);
+      return;
+    }
+    const sending = act.notify(args);
+    // Observed here so a failure waits for the final await instead of failing the task at once.
+    sending.catch(() => undefined);
+    pendingMail.push(sending);
+  };
+
   let plan: DeadlinePlan;
   if (input.consent && !input.consent.granted && patched('task-consent-gate')) {
     const waitUnit = step.consent?.waitUnitCode ?? 'vpc-coordination';
@@ -174,7 +189,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       extensions.push(extension);
       plan = await act.extendTask({ taskId, ...extension, startAt: new Date().toISOString(), step, timeZone: input.timeZone });
       deadlineVersion += 1;
-      await act.notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
+      await notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
       return view();
     },
     {
@@ -215,7 +230,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     },
   );
 
-  await act.notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
+  await notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
 
   const schedule = (): ScheduledEvent[] => [
     ...plan.reminders.map((at, index) => ({ kind: 'reminder' as const, key: `v${deadlineVersion}:r${index + 1}`, at, index: index + 1 })),
@@ -237,7 +252,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
 
     fired.add(next.key);
     if (next.kind === 'reminder') {
-      await act.notify({
+      await notify({
         idempotencyKey: `${taskId}:reminder:${next.key}`,
         taskId,
         kind: 'reminder',
@@ -254,7 +269,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
         dueAt: plan.dueAt,
       });
       escalations.push(escalation);
-      await act.notify({
+      await notify({
         idempotencyKey: `${escalation.id}:notify`,
         taskId,
         kind: 'escalation',
@@ -270,11 +285,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
     await act.recordTaskWithdrawn({ taskId, withdrawnAt: withdrawal.at });
     await act.notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
+    await Promise.all(pendingMail);
     await condition(allHandlersFinished);
     return { taskId, stepKey: input.stepKey, outcome: 'withdrawn', completedBy: 'system', completedAt: withdrawal.at, withdrawn: true };
   }
   if (!completion) throw new Error('unreachable: the loop ends only on completion or withdrawal');
 
+  // Closing would abandon emails still retrying (say, while the mail server is down).
+  await Promise.all(pendingMail);
   await condition(allHandlersFinished);
   return {
     taskId,

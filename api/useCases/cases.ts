@@ -1,4 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { ErrorCode } from '../../domain/errors';
 import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { normalisePersonnummer } from '../../security/personnummer';
@@ -48,16 +50,53 @@ export async function activeRoutingTable({ prisma }: ApiDeps): Promise<RoutingTa
   return routingTableSchema.parse(row.document);
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The case id a keyed request gets: the same on every retry, so a retry finds its workflow. */
+function caseIdForKey(keyHash: string, now: Date): string {
+  const bytes = Buffer.from(keyHash, 'hex');
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += refAlphabet[bytes[i] % refAlphabet.length];
+  return `VPC-${now.getUTCFullYear()}-${suffix}`;
+}
+
+export interface StartCaseOptions {
+  actor: string;
+  /** From the Idempotency-Key header: the same key (for the same actor) starts at most one case. */
+  idempotencyKey?: string;
+}
+
+async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string) {
+  const existing = await deps.prisma.case.findUnique({ where: { idempotencyKey: keyHash } });
+  if (!existing) return undefined;
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key was already used for a different request');
+  }
+  return {
+    replayed: true,
+    body: {
+      caseId: existing.id,
+      caseType: existing.caseType,
+      policyVersion: existing.policyVersion,
+      linkedCaseId: existing.linkedCaseId,
+      routing: existing.routingVersion ? { tableVersion: existing.routingVersion, ruleId: existing.routingRule } : null,
+      links: { self: `/cases/${existing.id}` },
+    },
+  };
+}
+
 /** POST /cases: the coordinator names the case type; no routing tracks apply. */
-export async function startCase(deps: ApiDeps, body: StartCaseBody) {
-  return startCaseOfType(deps, body.caseType, body.referral, undefined);
+export async function startCase(deps: ApiDeps, body: StartCaseBody, opts: StartCaseOptions = { actor: 'anonymous' }) {
+  return startCaseOfType(deps, body.caseType, body.referral, undefined, opts, body);
 }
 
 /**
  * POST /referrals: the active routing table decides the case type, tracks and units. A referral
  * no rule matches becomes a coordinator's triage case: it is never dropped.
  */
-export async function routeAndStart(deps: ApiDeps, referral: ReferralBody) {
+export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts: StartCaseOptions = { actor: 'anonymous' }) {
   const table = await activeRoutingTable(deps);
   const rule = routeReferral(table, {
     sourceAgency: referral.sourceAgency,
@@ -74,7 +113,7 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody) {
     units: rule?.then.units ?? {},
     subjectIsMinor: referral.subject.ageYears < 18,
   };
-  return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing);
+  return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
 
 /**
@@ -83,10 +122,25 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody) {
  * The subject's data is stored encrypted; a referral for a person who already has a case
  * (same keyed hash of the personnummer) is linked to that person's first case.
  */
-async function startCaseOfType(deps: ApiDeps, caseType: CaseType, referral: ReferralBody, routing: RoutingDecision | undefined) {
+async function startCaseOfType(
+  deps: ApiDeps,
+  caseType: CaseType,
+  referral: ReferralBody,
+  routing: RoutingDecision | undefined,
+  opts: StartCaseOptions,
+  request: unknown,
+) {
+  // With an Idempotency-Key the case id is derived from the key, so a client retrying after a lost
+  // answer (or an API crash between starting the workflow and committing) reaches the same case.
+  const keyHash = opts.idempotencyKey === undefined ? undefined : sha256(`${opts.actor}\n${opts.idempotencyKey}`);
+  const requestHash = sha256(JSON.stringify(request));
+  if (keyHash) {
+    const replay = await replayKeyed(deps, keyHash, requestHash);
+    if (replay) return replay;
+  }
   const policy = await activePolicy(deps, caseType);
   const now = new Date();
-  const caseId = newCaseId(now);
+  const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
   const receivedAt = referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString();
   const { fieldCrypto } = deps;
   const pin = referral.subject.personalIdentityNumber;
@@ -96,57 +150,90 @@ async function startCaseOfType(deps: ApiDeps, caseType: CaseType, referral: Refe
   const decision = routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 };
 
   let linkedCaseId: string | null = null;
-  await deps.prisma.$transaction(
-    async (tx) => {
-      if (pinHash) {
-        const earlier = await tx.caseSubject.findFirst({
-          where: { personalIdentityNumberHash: pinHash },
-          orderBy: { createdAt: 'asc' },
-          select: { case: { select: { id: true, linkedCaseId: true } } },
-        });
-        linkedCaseId = earlier ? (earlier.case.linkedCaseId ?? earlier.case.id) : null;
-      }
-      await tx.case.create({
-        data: {
-          id: caseId,
-          workflowId: caseId,
-          caseType,
-          policyVersion: policy.version,
-          status: 'starting',
-          currentStep: 'receipt',
-          category: referral.category,
-          sourceAgency: referral.sourceAgency,
-          urgency: referral.urgency,
-          linkedCaseId,
-          routingVersion: routing?.tableVersion ?? null,
-          routingRule: routing?.ruleId ?? null,
-          subject: {
-            create: {
-              displayNameEnc: enc(referral.subject.displayName, 'display_name'),
-              personalIdentityNumberEnc: pin ? enc(normalisePersonnummer(pin), 'personal_identity_number') : null,
-              personalIdentityNumberHash: pinHash,
-              ageYears: referral.subject.ageYears,
-              narrativeEnc: enc(referral.narrative, 'narrative'),
-            },
-          },
-        },
-      });
-      await deps.temporal.workflow.start(workflowFor[caseType], {
-        workflowId: caseId,
-        taskQueue: deps.config.taskQueue,
-        args: [{ caseId, policy, receivedAt, receiptStated: referral.receivedAt !== undefined, routing: decision }],
-      });
-    },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
-
-  return {
-    caseId,
+  const facts = {
     caseType,
     policyVersion: policy.version,
-    linkedCaseId,
-    routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
-    links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
+    category: referral.category,
+    sourceAgency: referral.sourceAgency,
+    urgency: referral.urgency,
+    routingVersion: routing?.tableVersion ?? null,
+    routingRule: routing?.ruleId ?? null,
+    idempotencyKey: keyHash ?? null,
+    requestHash: keyHash ? requestHash : null,
+  };
+  const subject = {
+    displayNameEnc: enc(referral.subject.displayName, 'display_name'),
+    personalIdentityNumberEnc: pin ? enc(normalisePersonnummer(pin), 'personal_identity_number') : null,
+    personalIdentityNumberHash: pinHash,
+    ageYears: referral.subject.ageYears,
+    narrativeEnc: enc(referral.narrative, 'narrative'),
+  };
+  try {
+    await deps.prisma.$transaction(
+      async (tx) => {
+        if (pinHash) {
+          const earlier = await tx.caseSubject.findFirst({
+            where: { personalIdentityNumberHash: pinHash, caseId: { not: caseId } },
+            orderBy: { createdAt: 'asc' },
+            select: { case: { select: { id: true, linkedCaseId: true } } },
+          });
+          linkedCaseId = earlier ? (earlier.case.linkedCaseId ?? earlier.case.id) : null;
+        }
+        const written = keyHash ? await tx.case.findUnique({ where: { id: caseId } }) : null;
+        if (written && written.idempotencyKey !== null) {
+          // Two keys mapped to one id (40 bits of hash); refuse rather than merge two referrals.
+          throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key collides with another request; use a new key');
+        }
+        if (written) {
+          // The workflow of a crashed earlier attempt wrote the row first: add what only the request knows.
+          await tx.case.update({ where: { id: caseId }, data: { ...facts, linkedCaseId } });
+          await tx.caseSubject.upsert({ where: { caseId }, create: { caseId, ...subject }, update: subject });
+        } else {
+          await tx.case.create({
+            data: {
+              id: caseId,
+              workflowId: caseId,
+              status: 'starting',
+              currentStep: 'receipt',
+              ...facts,
+              linkedCaseId,
+              subject: { create: subject },
+            },
+          });
+        }
+        try {
+          await deps.temporal.workflow.start(workflowFor[caseType], {
+            workflowId: caseId,
+            taskQueue: deps.config.taskQueue,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            args: [{ caseId, policy, receivedAt, receiptStated: referral.receivedAt !== undefined, routing: decision }],
+          });
+        } catch (err) {
+          // Only a keyed retry may find its workflow already running: the earlier attempt started it.
+          if (!(keyHash && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+      },
+      { timeout: 20_000, maxWait: 10_000 },
+    );
+  } catch (err) {
+    // A concurrent request with the same key won the insert: answer as it did.
+    if (keyHash && (err as { code?: string }).code === 'P2002') {
+      const replay = await replayKeyed(deps, keyHash, requestHash);
+      if (replay) return replay;
+    }
+    throw err;
+  }
+
+  return {
+    replayed: false,
+    body: {
+      caseId,
+      caseType,
+      policyVersion: policy.version,
+      linkedCaseId,
+      routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
+      links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
+    },
   };
 }
 

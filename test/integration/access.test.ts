@@ -96,6 +96,11 @@ const table: Row[] = [
     expect: allow({ auditor: 200 }, 403),
   },
   {
+    route: 'GET /notifications',
+    call: (s, who) => s.as(who).get('/notifications?status=all'),
+    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
+  },
+  {
     route: 'POST /referrals',
     call: (s, who) => s.as(who).post('/referrals').send({ referral: referral.referral }),
     expect: allow({ coordinator: 201 }, 403),

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { ApiDeps } from '../context';
+import type { notificationListQuery } from '../schemas';
+
+/**
+ * Notifications for supervisors to watch: `failing` ones have failed several sends in a row and
+ * are still being retried with backoff; they leave the list once the mail server takes them.
+ */
+/** `units` undefined = every unit (coordinators); otherwise only those units' notifications. */
+export async function listNotifications({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof notificationListQuery>) {
+  const where = {
+    ...(query.status === 'all' ? {} : { status: query.status }),
+    ...(units ? { task: { unit: { code: { in: units } } } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    prisma.notification.count({ where }),
+    prisma.notification.findMany({
+      where,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: query.limit,
+      skip: query.offset,
+      include: { task: { select: { caseId: true, unit: { select: { code: true } } } } },
+    }),
+  ]);
+  return {
+    total,
+    limit: query.limit,
+    offset: query.offset,
+    items: rows.map((n) => ({
+      notificationId: n.id,
+      kind: n.kind,
+      status: n.status,
+      attempts: n.attempts,
+      lastError: n.lastError,
+      taskId: n.taskId,
+      caseId: n.task?.caseId ?? null,
+      unit: n.task?.unit.code ?? null,
+      createdAt: n.createdAt.toISOString(),
+      sentAt: n.sentAt?.toISOString() ?? null,
+      links: n.task ? { case: `/cases/${n.task.caseId}` } : {},
+    })),
+  };
+}

@@ -1,0 +1,351 @@
+// npm run bench: five measures side by side in one run on one Temporal dev server, written to the
+// README's performance section with a PNG chart. Not part of npm test. Sizes: BENCH_ROUNDS.
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { PNG } from 'pngjs';
+import { createActivities, systemClock } from '../activities';
+import { startDevServer } from '../dev/devServer';
+import { startSmtpSink } from '../dev/smtpSink';
+import { resolveTemporalCli } from '../dev/temporalCli';
+import { completeTaskUpdate } from '../domain/messages';
+import type { StepPolicy } from '../domain/policy';
+import { publishPolicy } from '../prisma/seed';
+import { createTestDatabase } from '../test/support/database';
+import { fastYouthConcernPolicy } from '../test/support/policies';
+import { taskWorkflow, youthConcernCase } from '../workflows';
+import { createWorker } from '../worker/createWorker';
+import { createMailer } from '../worker/mailer';
+import { AesGcmPayloadCodec } from '../security/payloadCodec';
+import { testPayloadKeys } from '../test/support/keys';
+import { authedTestApp } from '../test/support/testApp';
+
+process.env.SAMVERKAN_LOG = 'silent';
+const root = join(__dirname, '..');
+const rounds = (process.env.BENCH_ROUNDS ?? '100,300,1000').split(',').map(Number);
+const startsPerSide = Number(process.env.BENCH_STARTS ?? 200);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const completions = Number(process.env.BENCH_COMPLETIONS ?? 60);
+
+const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The bearer token every benchmark request carries (a test superuser). */
+let bearer = '';
+
+async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+function post(port: number, path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(body));
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: bearer } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime + stime, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAtStart: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    node: process.version,
+  };
+  progress(`machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, load ${machine.loadAtStart}`);
+  const cliPath = await resolveTemporalCli({ log: progress });
+  const [server, db, smtp] = await Promise.all([startDevServer({ cliPath, uiPort: false }), createTestDatabase('bench'), startSmtpSink({ port: 0 })]);
+  const connection = await Connection.connect({ address: server.address });
+  // Both sides encrypt payloads, as production does, so the ratio compares like with like.
+  const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testPayloadKeys())] } });
+  const policy = fastYouthConcernPolicy('bench');
+  await publishPolicy(db.prisma, policy);
+  const results: Record<string, unknown> = { machine };
+
+  try {
+    // 1. Start-case throughput: through the API vs bare client.workflow.start, same concurrency, no worker polling.
+    const idle = 'bench-unpolled';
+    const { app, token } = authedTestApp({ connection, prisma: db.prisma, taskQueue: idle });
+    bearer = `Bearer ${token}`;
+    const httpServer = app.listen(0, '127.0.0.1');
+    await new Promise((r) => httpServer.once('listening', r));
+    const port = (httpServer.address() as AddressInfo).port;
+    const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 15 } } };
+    const items = Array.from({ length: startsPerSide }, (_, i) => i);
+    const measureApi = async () => {
+      const t0 = performance.now();
+      await pool(items, concurrency, async () => {
+        const status = await post(port, '/cases', referral);
+        if (status !== 201) throw new Error(`POST /cases answered ${status}`);
+      });
+      return startsPerSide / ((performance.now() - t0) / 1000);
+    };
+    const measureRaw = async (tag: string) => {
+      const t0 = performance.now();
+      await pool(items, concurrency, async (i) => {
+        await client.workflow.start(youthConcernCase, { workflowId: `raw-${tag}-${i}`, taskQueue: idle, args: [{ caseId: `raw-${tag}-${i}`, policy, receivedAt: new Date().toISOString() }] });
+      });
+      return startsPerSide / ((performance.now() - t0) / 1000);
+    };
+    // Warm both paths, then alternate so drifting load on a shared machine hits both alike.
+    await post(port, '/cases', referral);
+    await client.workflow.start(youthConcernCase, { workflowId: 'raw-warm', taskQueue: idle, args: [{ caseId: 'raw-warm', policy, receivedAt: new Date().toISOString() }] });
+    const apiRates: number[] = [];
+    const rawRates: number[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      rawRates.push(await measureRaw(`r${rep}`));
+      apiRates.push(await measureApi());
+      progress(`start throughput, rep ${rep + 1}: API ${apiRates.at(-1)!.toFixed(1)}/s, raw ${rawRates.at(-1)!.toFixed(1)}/s`);
+    }
+    const apiRate = Math.max(...apiRates);
+    const rawRate = Math.max(...rawRates);
+    results.starts = { apiRate, rawRate, ratio: apiRate / rawRate, concurrency, perSide: startsPerSide };
+
+    // 2, 4, 5. Escalation lateness as open cases grow, worker memory per 1,000 open cases.
+    const taskQueue = 'bench';
+    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+    const bundlePath = join(os.tmpdir(), `samverkan-bench-${process.pid}.js`);
+    writeFileSync(bundlePath, bundle.code);
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    const worker = await createWorker({
+      payloadKeys: testPayloadKeys(),
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({
+        prisma: db.prisma,
+        mailer: createMailer({ host: smtp.host, port: smtp.port, secure: false }),
+        clock: systemClock,
+        config: { appBaseUrl: 'http://bench', mailFrom: 'bench <bench@samverkan.local>', timeZone: 'Europe/Stockholm' },
+      }),
+      workflowBundle: { codePath: bundlePath },
+    });
+    const running = worker.run();
+    const step = (seconds: number): StepPolicy => ({
+      title: 'Bench step',
+      unitCode: 'soc-children-youth',
+      deadline: { kind: 'span', span: { amount: Math.max(0, seconds), unit: 'seconds' } },
+      reminders: [],
+      escalation: [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }],
+      outcomes: ['done'],
+    });
+    let open = 0;
+    const curve: Array<{ round: number; open: number; p50: number; p99: number; max: number; spread: number; cpuTemporal: number; cpuWorker: number }> = [];
+    // Measured from after the idle round, so the worker's own start-up allocation is not counted.
+    let rssBefore = 0;
+    let openBefore = 0;
+    const allTasks: string[] = [];
+    for (const [r, n] of [10, ...rounds].entries()) {
+      const ids = Array.from({ length: n }, (_, i) => `B${r}-${String(i).padStart(5, '0')}`);
+      await db.prisma.case.createMany({ data: ids.map((id) => ({ id, workflowId: id, caseType: 'youth-concern', policyVersion: 'bench', status: 'open' })) });
+      // Every deadline of the round falls in the same second, after all its tasks have opened.
+      const target = Date.now() + 8_000 + n * 40;
+      const cpu0 = [cpuSeconds(server.process.pid!), process.cpuUsage()];
+      await pool(ids, 16, async (id) => {
+        await client.workflow.start(taskWorkflow, {
+          workflowId: `${id}.t`,
+          taskQueue,
+          args: [{ taskId: `${id}.t`, caseId: id, stepKey: 'protectionAssessment', step: step((target - Date.now()) / 1000), policyVersion: 'bench', timeZone: 'Europe/Stockholm' }],
+        });
+      });
+      progress(`round ${r}: ${n} tasks started, deadlines at +${((target - Date.now()) / 1000).toFixed(1)} s`);
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        const done = await db.prisma.escalation.count({ where: { caseId: { in: ids } } });
+        if (done === n) break;
+        if (Date.now() > deadline) {
+          // What gives out is part of the result: report the round with what was recorded.
+          progress(`round ${r}: only ${done} of ${n} escalations within 5 minutes; stopping here`);
+          break;
+        }
+        await sleep(500);
+      }
+      const cpuTemporal = cpuSeconds(server.process.pid!) - (cpu0[0] as number);
+      const cu = process.cpuUsage(cpu0[1] as NodeJS.CpuUsage);
+      const rows = await db.prisma.escalation.findMany({ where: { caseId: { in: ids } }, include: { task: { select: { dueAt: true } } } });
+      const lateness = rows.map((e) => e.raisedAt.getTime() - e.task.dueAt.getTime());
+      const dues = rows.map((e) => e.task.dueAt.getTime());
+      open += n;
+      allTasks.push(...ids.map((id) => `${id}.t`));
+      const point = {
+        round: r,
+        open,
+        p50: pct(lateness, 50),
+        p99: pct(lateness, 99),
+        max: Math.max(...lateness),
+        spread: Math.max(...dues) - Math.min(...dues),
+        cpuTemporal,
+        cpuWorker: (cu.user + cu.system) / 1e6,
+      };
+      curve.push(point);
+      if (rows.length < n) {
+        progress(`round ${r}: ${n - rows.length} escalations missing; later rounds skipped`);
+        break;
+      }
+      if (r === 0) {
+        rssBefore = process.memoryUsage().rss;
+        openBefore = open;
+      }
+      progress(`round ${r}: ${open} open cases; lateness p50 ${point.p50} ms, p99 ${point.p99} ms, max ${point.max} ms; dues spread ${point.spread} ms`);
+    }
+    const rssAfter = process.memoryUsage().rss;
+    results.curve = curve;
+    results.memory = { rssBefore, rssAfter, perThousand: ((rssAfter - rssBefore) / (open - openBefore)) * 1000, open };
+
+    // 3. Completing a task: through the API vs the bare Temporal update.
+    const apiLat: number[] = [];
+    const rawLat: number[] = [];
+    const toComplete = allTasks.slice(-completions * 2);
+    for (let i = 0; i < toComplete.length; i++) {
+      const t0 = performance.now();
+      if (i % 2 === 0) {
+        const status = await post(port, `/tasks/${toComplete[i]}/complete`, { outcome: 'done' });
+        if (status !== 200) throw new Error(`complete answered ${status}`);
+        apiLat.push(performance.now() - t0);
+      } else {
+        await client.workflow.getHandle(toComplete[i]).executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', actor: 'bench' }] });
+        rawLat.push(performance.now() - t0);
+      }
+    }
+    results.completion = { apiP95: pct(apiLat, 95), rawP95: pct(rawLat, 95), ratio: pct(apiLat, 95) / pct(rawLat, 95), n: apiLat.length };
+    progress(`completion p95: API ${pct(apiLat, 95).toFixed(1)} ms, bare update ${pct(rawLat, 95).toFixed(1)} ms`);
+
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    httpServer.close();
+    results.loadAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    writeReport(results as unknown as Report);
+  } finally {
+    agent.destroy();
+    await connection.close();
+    await server.stop();
+    await Promise.all([smtp.stop(), db.drop()]);
+  }
+}
+
+interface Report {
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; loadAtStart: string; node: string };
+  loadAtEnd: string;
+  starts: { apiRate: number; rawRate: number; ratio: number; concurrency: number; perSide: number };
+  curve: Array<{ round: number; open: number; p50: number; p99: number; max: number; spread: number; cpuTemporal: number; cpuWorker: number }>;
+  memory: { perThousand: number; open: number };
+  completion: { apiP95: number; rawP95: number; ratio: number; n: number };
+}
+
+function writeReport(r: Report): void {
+  const idle = r.curve[0];
+  const big = r.curve.find((c) => c.open - (r.curve[c.round - 1]?.open ?? 0) >= 1000) ?? r.curve.at(-1)!;
+  const onTime = r.curve.filter((c) => c.p99 < 2_000);
+  const largest = onTime.length ? Math.max(...onTime.map((c) => c.open)) : 0;
+  const last = r.curve.at(-1)!;
+  const firstOut = last.cpuTemporal > last.cpuWorker ? 'the Temporal dev server (more CPU than the worker in the largest round)' : 'the worker process (more CPU than the Temporal dev server in the largest round)';
+  const bigN = big.open - (r.curve[big.round - 1]?.open ?? 0);
+  const rows = [
+    ['1. API start-case ÷ raw `client.workflow.start` (throughput, concurrency ' + r.starts.concurrency + ')', `${r.starts.ratio.toFixed(2)}`, `${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`],
+    [`2. p99 escalation lateness, ${bigN} deadlines aimed at one second (due times spread over ${(big.spread / 1000).toFixed(1)} s) ÷ idle (10)`, `${(big.p99 / Math.max(1, idle.p99)).toFixed(2)}`, `${big.p99} ms ÷ ${idle.p99} ms (absolute p99 ${big.p99} ms)`],
+    ['3. p95 completing a task: API ÷ bare Temporal update', `${r.completion.ratio.toFixed(2)}`, `${r.completion.apiP95.toFixed(1)} ms ÷ ${r.completion.rawP95.toFixed(1)} ms (${r.completion.n} each)`],
+    ['4. worker memory per 1,000 open cases', '—', `${(r.memory.perThousand / 2 ** 20).toFixed(1)} MiB RSS (${r.memory.open} open)`],
+    ['5. largest open-case count with escalation p99 < 2 s', '—', `${largest} (largest tried: ${last.open}); first to give out: ${firstOut}`],
+  ];
+  const curveRows = r.curve.map((c) => `| ${c.open} | ${c.open - (r.curve[c.round - 1]?.open ?? 0)} | ${c.p50} | ${c.p99} | ${c.max} | ${c.spread} | ${c.cpuTemporal.toFixed(1)} | ${c.cpuWorker.toFixed(1)} |`);
+  const section = [
+    '<!-- bench:start (written by npm run bench) -->',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
+      `load average ${r.machine.loadAtStart} at the start and ${r.loadAtEnd} at the end (the machine was shared, so treat the numbers as noisy).`,
+    '',
+    '| Measure | Ratio | Values |',
+    '|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+    'Escalation lateness (deadline → escalation row recorded) as open cases grow; each round adds tasks whose deadlines fall in the same second:',
+    '',
+    '| open cases | deadlines in the burst | p50 ms | p99 ms | max ms | spread of due times ms | Temporal CPU s | worker+API CPU s |',
+    '|---|---|---|---|---|---|---|---|',
+    ...curveRows,
+    '',
+    '![p99 escalation lateness against open cases](docs/bench-lateness.png)',
+    '',
+    'The chart: x = open cases (linear), y = p99 lateness (0 at the bottom, the red line is 2 s).',
+    '<!-- bench:end -->',
+  ].join('\n');
+  const readmePath = join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const re = /<!-- bench:start[\s\S]*?<!-- bench:end -->/;
+  writeFileSync(readmePath, re.test(readme) ? readme.replace(re, section) : `${readme}\n## Performance\n\n${section}\n`);
+  writeChart(r.curve.map((c) => ({ x: c.open, y: c.p99 })), join(root, 'docs', 'bench-lateness.png'));
+  console.log(section);
+}
+
+/** A small line chart with pngjs: axes, a 2 s threshold line and the p99 points. */
+function writeChart(points: Array<{ x: number; y: number }>, file: string): void {
+  const w = 480;
+  const h = 240;
+  const m = 24;
+  const png = new PNG({ width: w, height: h });
+  const set = (x: number, y: number, [r, g, b]: number[]) => {
+    if (x < 0 || y < 0 || x >= w || y >= h) return;
+    const i = (Math.round(y) * w + Math.round(x)) * 4;
+    png.data[i] = r;
+    png.data[i + 1] = g;
+    png.data[i + 2] = b;
+    png.data[i + 3] = 255;
+  };
+  for (let i = 0; i < w * h; i++) set(i % w, Math.floor(i / w), [255, 255, 255]);
+  const maxX = Math.max(...points.map((p) => p.x)) * 1.05;
+  const maxY = Math.max(2_500, ...points.map((p) => p.y)) * 1.1;
+  const px = (x: number) => m + (x / maxX) * (w - 2 * m);
+  const py = (y: number) => h - m - (y / maxY) * (h - 2 * m);
+  for (let x = m; x < w - m; x++) set(x, h - m, [0, 0, 0]);
+  for (let y = m; y < h - m; y++) set(m, y, [0, 0, 0]);
+  for (let x = m; x < w - m; x += 2) set(x, py(2_000), [220, 0, 0]);
+  const sorted = [...points].sort((a, b) => a.x - b.x);
+  for (let i = 1; i < sorted.length; i++) {
+    const steps = 200;
+    for (let s = 0; s <= steps; s++) {
+      const t = s / steps;
+      set(px(sorted[i - 1].x + t * (sorted[i].x - sorted[i - 1].x)), py(sorted[i - 1].y + t * (sorted[i].y - sorted[i - 1].y)), [0, 70, 200]);
+    }
+  }
+  for (const p of sorted) for (let dx = -3; dx <= 3; dx++) for (let dy = -3; dy <= 3; dy++) set(px(p.x) + dx, py(p.y) + dy, [0, 70, 200]);
+  execSync(`mkdir -p "${join(file, '..')}"`);
+  writeFileSync(file, PNG.sync.write(png));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
