@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { PNG } from 'pngjs';
 import { createActivities, systemClock } from '../activities';
+import { startCluster } from '../dev/cluster';
 import { startDevServer } from '../dev/devServer';
 import { startSmtpSink } from '../dev/smtpSink';
 import { resolveTemporalCli } from '../dev/temporalCli';
@@ -38,6 +39,10 @@ const pct = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Which Temporal server the run measures: the dev server (default) or the PostgreSQL cluster. */
+const target = process.env.BENCH_TARGET === 'cluster' ? 'cluster' : 'dev';
+const markers = target === 'cluster' ? 'bench-cluster' : 'bench';
 
 /** The bearer token every benchmark request carries (a test superuser). */
 let bearer = '';
@@ -84,7 +89,13 @@ async function main(): Promise<void> {
   };
   progress(`machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB, load ${machine.loadAtStart}`);
   const cliPath = await resolveTemporalCli({ log: progress });
-  const [server, db, smtp] = await Promise.all([startDevServer({ cliPath, uiPort: false }), createTestDatabase('bench'), startSmtpSink({ port: 0 })]);
+  // BENCH_TARGET=cluster runs the same measures on a real Temporal server on PostgreSQL (dev/cluster.ts).
+  const startServer = async () => {
+    if (target !== 'cluster') return startDevServer({ cliPath, uiPort: false });
+    const cluster = await startCluster({ postgresUrl: process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432', historyShards: 4, dbPrefix: 'samverkan_bench', log: progress });
+    return { address: cluster.address, process: cluster.process, stop: () => cluster.stop({ dropDatabases: true }) };
+  };
+  const [server, db, smtp] = await Promise.all([startServer(), createTestDatabase('bench'), startSmtpSink({ port: 0 })]);
   const connection = await Connection.connect({ address: server.address });
   // Both sides encrypt payloads, as production does, so the ratio compares like with like.
   const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testPayloadKeys())] } });
@@ -263,6 +274,32 @@ interface Report {
   completion: { apiP95: number; rawP95: number; ratio: number; n: number };
 }
 
+const chartName = target === 'cluster' ? 'bench-lateness-cluster.png' : 'bench-lateness.png';
+
+/** Dev server and cluster side by side, from the last run against each (docs/bench-*.json). */
+function withComparison(readme: string): string {
+  const read = (t: string) => {
+    try {
+      return JSON.parse(readFileSync(join(root, 'docs', `bench-${t}.json`), 'utf8')) as { measured: string; load: string; rows: Array<{ m: string; ratio: string; values: string }> };
+    } catch {
+      return undefined;
+    }
+  };
+  const dev = read('dev');
+  const cluster = read('cluster');
+  if (!dev || !cluster) return readme;
+  const cell = (row?: { ratio: string; values: string }) => (row ? (row.ratio === '—' ? row.values : `**${row.ratio}** (${row.values})`) : 'not measured');
+  const table = [
+    '<!-- bench-compare:start (written by npm run bench from docs/bench-dev.json and docs/bench-cluster.json) -->',
+    `| Measure | Temporal dev server (${dev.measured.slice(0, 16).replace('T', ' ')}, load ${dev.load}) | Temporal on PostgreSQL (${cluster.measured.slice(0, 16).replace('T', ' ')}, load ${cluster.load}) |`,
+    '|---|---|---|',
+    ...dev.rows.map((row, i) => `| ${row.m} | ${cell(row)} | ${cell(cluster.rows[i])} |`),
+    '<!-- bench-compare:end -->',
+  ].join('\n');
+  const re = /<!-- bench-compare:start[\s\S]*?<!-- bench-compare:end -->/;
+  return re.test(readme) ? readme.replace(re, table) : readme.replace(/<!-- bench:start/, `${table}\n\n<!-- bench:start`);
+}
+
 function writeReport(r: Report): void {
   const idle = r.curve[0];
   const big = r.curve.find((c) => c.open - (r.curve[c.round - 1]?.open ?? 0) >= 1000) ?? r.curve.at(-1)!;
@@ -280,7 +317,9 @@ function writeReport(r: Report): void {
   ];
   const curveRows = r.curve.map((c) => `| ${c.open} | ${c.open - (r.curve[c.round - 1]?.open ?? 0)} | ${c.p50} | ${c.p99} | ${c.max} | ${c.spread} | ${c.cpuTemporal.toFixed(1)} | ${c.cpuWorker.toFixed(1)} |`);
   const section = [
-    '<!-- bench:start (written by npm run bench) -->',
+    `<!-- ${markers}:start (written by npm run bench${target === 'cluster' ? ' with BENCH_TARGET=cluster' : ''}) -->`,
+    `**Target: ${target === 'cluster' ? 'Temporal server 1.29.1 on PostgreSQL (dev/cluster.ts, 4 history shards)' : 'Temporal dev server (CLI v1.5.1, SQLite)'}.**`,
+    '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
       `load average ${r.machine.loadAtStart} at the start and ${r.loadAtEnd} at the end (the machine was shared, so treat the numbers as noisy).`,
     '',
@@ -294,16 +333,21 @@ function writeReport(r: Report): void {
     '|---|---|---|---|---|---|---|---|',
     ...curveRows,
     '',
-    '![p99 escalation lateness against open cases](docs/bench-lateness.png)',
+    `![p99 escalation lateness against open cases](docs/${chartName})`,
     '',
     'The chart: x = open cases (linear), y = p99 lateness (0 at the bottom, the red line is 2 s).',
-    '<!-- bench:end -->',
+    `<!-- ${markers}:end -->`,
   ].join('\n');
   const readmePath = join(root, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
-  const re = /<!-- bench:start[\s\S]*?<!-- bench:end -->/;
-  writeFileSync(readmePath, re.test(readme) ? readme.replace(re, section) : `${readme}\n## Performance\n\n${section}\n`);
-  writeChart(r.curve.map((c) => ({ x: c.open, y: c.p99 })), join(root, 'docs', 'bench-lateness.png'));
+  const re = new RegExp(`<!-- ${markers}:start[\\s\\S]*?<!-- ${markers}:end -->`);
+  let updated = re.test(readme) ? readme.replace(re, section) : `${readme}\n${section}\n`;
+  writeChart(r.curve.map((c) => ({ x: c.open, y: c.p99 })), join(root, 'docs', chartName));
+  // Keep the raw figures, so the side-by-side table can be rebuilt after either target's run.
+  const summary = { measured: new Date().toISOString(), load: `${r.machine.loadAtStart} → ${r.loadAtEnd}`, rows: rows.map(([m, ratio, values]) => ({ m, ratio, values })) };
+  writeFileSync(join(root, 'docs', `bench-${target}.json`), JSON.stringify(summary, null, 1));
+  updated = withComparison(updated);
+  writeFileSync(readmePath, updated);
   console.log(section);
 }
 

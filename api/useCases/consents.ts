@@ -6,6 +6,8 @@ import { AppError } from '../errors';
 import type { RecordConsentBody } from '../schemas';
 import { consentView } from './cases';
 
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 async function openCase({ prisma }: ApiDeps, caseId: string) {
   const row = await prisma.case.findUnique({ where: { id: caseId } });
   if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
@@ -61,7 +63,8 @@ export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordC
 /** Withdrawal stops sharing at once: the case withdraws the affected tasks. The row is kept, marked withdrawn. */
 export async function withdrawConsent(deps: ApiDeps, caseId: string, consentId: string, actor: string) {
   const kase = await openCase(deps, caseId);
-  const existing = await deps.prisma.consent.findFirst({ where: { id: consentId, caseId } });
+  // Consent ids are UUIDs; anything else cannot exist (and would fail the uuid column's parse).
+  const existing = uuidShape.test(consentId) ? await deps.prisma.consent.findFirst({ where: { id: consentId, caseId } }) : null;
   if (!existing) throw new AppError(ErrorCode.ConsentNotFound, 'no such consent on this case');
   if (existing.withdrawnAt) throw new AppError(ErrorCode.ConsentAlreadyWithdrawn, 'the consent is already withdrawn');
   const row = await deps.prisma.$transaction(
