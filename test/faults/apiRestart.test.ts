@@ -75,11 +75,17 @@ describe('the API process killed under load', () => {
     const rows = await stack.db.prisma.case.findMany({ include: { subject: true } });
     expect(rows.map((r) => r.id).sort()).toEqual([...caseIds].sort());
     expect(rows.every((r) => r.subject?.ageYears === 15)).toBe(true);
-    const workflows: string[] = [];
-    for await (const wf of stack.env.client.workflow.list({ query: `WorkflowType = 'youthConcernCase' AND TaskQueue = '${stack.taskQueue}'` })) {
-      workflows.push(wf.workflowId);
-    }
-    expect(workflows.sort()).toEqual([...caseIds].sort());
+    // Visibility (the list) trails the workflow starts by a moment under load: wait for it to settle.
+    const listWorkflows = async () => {
+      const workflows: string[] = [];
+      for await (const wf of stack.env.client.workflow.list({ query: `WorkflowType = 'youthConcernCase' AND TaskQueue = '${stack.taskQueue}'` })) {
+        workflows.push(wf.workflowId);
+      }
+      return workflows.sort();
+    };
+    const expected = [...caseIds].sort();
+    await eventually('visibility to list every started case', async () => JSON.stringify(await listWorkflows()) === JSON.stringify(expected), 30_000).catch(() => undefined);
+    expect(await listWorkflows()).toEqual(expected);
 
     // A retry after success answers with the same case; a key reused for another referral is refused.
     const [firstKey, firstCase] = [...ackedBeforeKill.entries()][0];
