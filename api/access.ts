@@ -9,16 +9,25 @@ export function requireRole(p: Principal, ...allowed: Role[]): void {
 }
 
 /**
- * The agencies a case's data is shared with. Today: every agency that has (had) a task on the
- * case, because each task rests on a legal basis or on consent. The consent register plugs in
- * here (add agencies covered by live consent, drop those whose consent was withdrawn).
+ * The agencies a case's data is shared with: those with a task on the case that rests on a legal
+ * basis (or needs no consent), or on a consent that is in force now.
  */
 export async function agenciesSharingCase(prisma: PrismaClient, caseId: string): Promise<Set<string>> {
-  const rows = await prisma.task.findMany({
-    where: { caseId },
-    select: { unit: { select: { agency: { select: { code: true } } } } },
-  });
-  return new Set(rows.map((r) => r.unit.agency.code));
+  // A task shares the case with its agency when it rests on a legal basis or needs no consent, or
+  // while the consent it rests on is in force; a task still waiting for consent has shared
+  // nothing, and a withdrawal (or expiry) stops the sharing at once.
+  const [tasks, consents] = await Promise.all([
+    prisma.task.findMany({
+      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn'] } },
+      select: { consentAgency: true, unit: { select: { agency: { select: { code: true } } } } },
+    }),
+    prisma.consent.findMany({
+      where: { caseId, withdrawnAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      select: { receivingAgency: true },
+    }),
+  ]);
+  const consented = new Set(consents.map((c) => c.receivingAgency));
+  return new Set(tasks.filter((t) => !t.consentAgency || consented.has(t.consentAgency)).map((t) => t.unit.agency.code));
 }
 
 async function agenciesOfUnits(prisma: PrismaClient, unitCodes: string[]): Promise<Set<string>> {

@@ -35,7 +35,10 @@ describe('social intervention group (SIG)', () => {
 
     // Consent first: both tasks exist but wait, and the coordinators are told.
     const waiting = await taskIn(stack, caseId, 'actionPlan', 'waiting-for-consent');
-    await taskIn(stack, caseId, 'policeContribution', 'waiting-for-consent');
+    const policeWaiting = await taskIn(stack, caseId, 'policeContribution', 'waiting-for-consent');
+    // Access follows consent: a waiting task has shared nothing with the police yet (404, not 403).
+    const policeStaff = () => stack.as({ sub: 'police-staff', roles: ['staff'], units: [policeWaiting.unit] });
+    await policeStaff().get(`/cases/${caseId}`).expect(404);
     expect(waiting.consent).toEqual({ agency: 'social-services', purpose: 'sig' });
     await stack.smtp.waitFor((m) => m.to.includes(coordinatorInbox) && m.subject.includes(caseId) && m.subject.includes('waiting for consent'), { count: 2 });
     // The wait has its own deadline (2 s here): on lapse the coordinators' supervisor hears of it.
@@ -51,6 +54,7 @@ describe('social intervention group (SIG)', () => {
 
     const plan = await taskIn(stack, caseId, 'actionPlan', 'open');
     const police = await taskIn(stack, caseId, 'policeContribution', 'open');
+    await policeStaff().get(`/cases/${caseId}`).expect(200);
     // The plan's 60 s deadline counts from consent, and the lapsed wait's escalation is resolved.
     expect(Date.parse(plan.dueAt) - Date.parse(plan.startedAt)).toBe(60_000);
     expect(plan.escalations.map((e) => e.status)).toEqual(['resolved']);
@@ -59,6 +63,7 @@ describe('social intervention group (SIG)', () => {
     const withdrawn = await stack.api.post(`/cases/${caseId}/consents/${guardianPolice}/withdraw`).set('X-Actor-Id', 'coordinator-1').expect(200);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnBy: 'coordinator-1' });
     await taskIn(stack, caseId, 'policeContribution', 'withdrawn');
+    await policeStaff().get(`/cases/${caseId}`).expect(404);
     const told = await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes('withdrawn'));
     expect(told[0].text).not.toContain('Sam Testsson');
     const policeAfter = await taskIn(stack, caseId, 'policeContribution', 'withdrawn');
