@@ -306,7 +306,8 @@ function writeReport(r: Report): void {
   const onTime = r.curve.filter((c) => c.p99 < 2_000);
   const largest = onTime.length ? Math.max(...onTime.map((c) => c.open)) : 0;
   const last = r.curve.at(-1)!;
-  const firstOut = last.cpuTemporal > last.cpuWorker ? 'the Temporal dev server (more CPU than the worker in the largest round)' : 'the worker process (more CPU than the Temporal dev server in the largest round)';
+  const serverName = target === 'cluster' ? 'the Temporal server' : 'the Temporal dev server';
+  const firstOut = last.cpuTemporal > last.cpuWorker ? `${serverName} (more CPU than the worker in the largest round)` : `the worker process (more CPU than ${serverName} in the largest round)`;
   const bigN = big.open - (r.curve[big.round - 1]?.open ?? 0);
   const rows = [
     ['1. API start-case ÷ raw `client.workflow.start` (throughput, concurrency ' + r.starts.concurrency + ')', `${r.starts.ratio.toFixed(2)}`, `${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`],
