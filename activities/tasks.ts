@@ -14,6 +14,16 @@ export function recipientFor(
   return unit.notificationEmail;
 }
 
+export interface OpenTaskInput {
+  taskId: string;
+  caseId: string;
+  stepKey: string;
+  unitCode: string;
+  startAt: string;
+  step: StepPolicy;
+  timeZone: string;
+}
+
 export function createTaskActivities({ prisma, clock }: ActivityDeps) {
   async function findUnit(code: string) {
     const unit = await prisma.unit.findUnique({ where: { code } });
@@ -29,16 +39,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
      * Computes the deadline plan and records the open task; idempotent on retry. A task that
      * waited for consent becomes open here, with its deadline counted from the consent.
      */
-    async openTask(input: {
-      taskId: string;
-      caseId: string;
-      stepKey: string;
-      unitCode: string;
-      startAt: string;
-      step: StepPolicy;
-      timeZone: string;
-      consent?: ConsentGate;
-    }): Promise<DeadlinePlan> {
+    async openTask(input: OpenTaskInput & { consent?: ConsentGate }): Promise<DeadlinePlan> {
       const unit = await findUnit(input.unitCode);
       const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
@@ -69,15 +70,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
     },
 
     /** Records a task that waits for consent, due by the step's own wait deadline. */
-    async openWaitingTask(input: {
-      taskId: string;
-      caseId: string;
-      stepKey: string;
-      unitCode: string;
-      startAt: string;
-      step: StepPolicy;
-      timeZone: string;
-    }): Promise<DeadlinePlan> {
+    async openWaitingTask(input: OpenTaskInput): Promise<DeadlinePlan> {
       const gate = input.step.consent;
       if (!gate) throw ApplicationFailure.nonRetryable('the step needs no consent', ErrorCode.ValidationFailed);
       const unit = await findUnit(input.unitCode);

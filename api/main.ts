@@ -1,32 +1,17 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
-import { createFieldCrypto } from '../security/fieldCrypto';
-import { AesGcmPayloadCodec } from '../security/payloadCodec';
-import { createApp } from './app';
+import { appFromConfig } from './appFromConfig';
 
 /** API process entry: `node --import tsx api/main.ts`. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const prisma = createPrisma(config.databaseUrl);
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
   const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api'), config.metricsPort) : undefined;
-  const app = createApp({
-    temporal,
-    prisma,
-    fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
-    config: {
-      taskQueue: config.temporal.taskQueue,
-      auth: config.auth,
-      bodyLimit: config.bodyLimit,
-      rateLimitPerMinute: config.rateLimitPerMinute,
-      codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: config.codec.corsOrigins },
-    },
-  });
+  const { app } = appFromConfig(config, { prisma, connection });
   const server = app.listen(config.port, () => log.info('api listening', { port: config.port, pid: process.pid }));
   const stop = () => {
     metrics?.close();

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { onLines } from './lines';
 
 const HOST = '127.0.0.1';
 const STDERR_TAIL_LINES = 40;
@@ -212,19 +213,4 @@ function waitUntilServing(address: string, namespace: string, banner: Promise<vo
   // The caller's race observes the result; this keeps a late rejection from going unhandled.
   promise.catch(() => undefined);
   return promise;
-}
-
-function onLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
-  let buf = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buf += chunk;
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) onLine(line);
-  });
-  stream.on('end', () => {
-    if (buf.trim()) onLine(buf);
-  });
 }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onLines } from './lines';
 
 const PROGRESS_EVERY_MS = 15_000;
 const LOCK_POLL_MS = 1_000;
@@ -167,8 +168,8 @@ function runGo(args: string[], env: NodeJS.ProcessEnv, log: Log, goMissing: stri
       if (tail.length > 30) tail.shift();
       log(`go: ${line.replace(/^go: /, '')}`);
     };
-    forwardLines(child.stdout, onLine);
-    forwardLines(child.stderr, onLine);
+    onLines(child.stdout, onLine);
+    onLines(child.stderr, onLine);
     child.on('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'ENOENT' ? new Error(goMissing) : err);
     });
@@ -176,20 +177,6 @@ function runGo(args: string[], env: NodeJS.ProcessEnv, log: Log, goMissing: stri
       if (code === 0) resolve();
       else reject(new Error(`go ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`));
     });
-  });
-}
-
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buf = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buf += chunk;
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    lines.forEach(onLine);
-  });
-  stream.on('end', () => {
-    if (buf) onLine(buf);
   });
 }
 

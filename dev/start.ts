@@ -1,17 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities, systemClock } from '../activities';
-import { createApp } from '../api/app';
 import { loadConfig, redactUrl } from '../config';
 import { createPrisma } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
-import { createMailer } from '../worker/mailer';
-import { createFieldCrypto } from '../security/fieldCrypto';
-import { AesGcmPayloadCodec, encryptingDataConverter } from '../security/payloadCodec';
 import { ensureRetentionSchedule } from '../worker/retentionSchedule';
 import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
 import { applyDevKeys } from './devKeys';
@@ -19,6 +14,8 @@ import { startDevServer, type DevServer } from './devServer';
 import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
+import { appFromConfig } from '../api/appFromConfig';
+import { activitiesFromConfig } from '../worker/activitiesFromConfig';
 
 /**
  * `npm start`: the whole system on one machine. A Temporal dev server persisted under .data/
@@ -89,42 +86,20 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     payloadKeys: config.crypto.payloadKeys,
-    activities: createActivities({
-      prisma,
-      mailer: createMailer(config.smtp),
-      clock: systemClock,
-      config: { appBaseUrl: config.appBaseUrl, mailFrom: config.mailFrom, timeZone: config.timeZone },
-    }),
+    activities: activitiesFromConfig(config, prisma),
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address });
-  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys) });
+  // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
+  const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
+  const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
+  // Our own UI's origin, whatever port it got, may call the codec endpoint.
+  const { app, temporal } = appFromConfig(config, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
   await ensureRetentionSchedule(temporal, {
     taskQueue: config.temporal.taskQueue,
     retainAfter: config.retention.after,
     everyMs: config.retention.everyMs,
-  });
-  // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
-  const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
-  const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
-  const app = createApp({
-    temporal,
-    prisma,
-    fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
-    config: {
-      taskQueue: config.temporal.taskQueue,
-      auth,
-      bodyLimit: config.bodyLimit,
-      rateLimitPerMinute: config.rateLimitPerMinute,
-      codec: {
-        codec,
-        operatorTokenSha256: config.codec.operatorTokenSha256,
-        // Our own UI's origin, whatever port it got.
-        corsOrigins: [...config.codec.corsOrigins, ...(temporalServer?.uiUrl ? [temporalServer.uiUrl] : [])],
-      },
-    },
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));

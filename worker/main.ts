@@ -1,14 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities, systemClock } from '../activities';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { encryptingDataConverter } from '../security/payloadCodec';
 import { createWorker } from './createWorker';
-import { createMailer } from './mailer';
 import { ensureRetentionSchedule } from './retentionSchedule';
+import { activitiesFromConfig } from './activitiesFromConfig';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
 async function main(): Promise<void> {
@@ -39,12 +38,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       payloadKeys: config.crypto.payloadKeys,
-      activities: createActivities({
-        prisma,
-        mailer: createMailer(config.smtp),
-        clock: systemClock,
-        config: { appBaseUrl: config.appBaseUrl, mailFrom: config.mailFrom, timeZone: config.timeZone },
-      }),
+      activities: activitiesFromConfig(config, prisma),
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
     });

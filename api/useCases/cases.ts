@@ -27,15 +27,25 @@ const workflowFor: Record<CaseType, typeof youthConcernCase> = {
   triage: triageCase,
 };
 
+// Published versions are immutable (publishPolicy refuses a changed document), so a version's
+// parsed document can be kept by row id; only "which row is active" is asked per request.
+const parsedPolicies = new Map<string, PolicyDocument>();
+const parsedRoutingTables = new Map<string, RoutingTable>();
+
 async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<PolicyDocument> {
   const row = await prisma.policy.findFirst({
     where: { caseType, activatedAt: { lte: new Date() } },
     orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
+    select: { id: true },
   });
   if (!row) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
-  const policy = policyDocumentSchema.parse(row.document);
+  const cached = parsedPolicies.get(row.id);
+  if (cached) return cached;
+  const { document } = await prisma.policy.findUniqueOrThrow({ where: { id: row.id }, select: { document: true } });
+  const policy = policyDocumentSchema.parse(document);
   const missing = missingSteps(policy);
   if (missing.length) throw new AppError(ErrorCode.PolicyNotFound, `policy ${policy.version} lacks steps: ${missing.join(', ')}`);
+  parsedPolicies.set(row.id, policy);
   return policy;
 }
 
@@ -45,9 +55,15 @@ export async function activeRoutingTable({ prisma }: ApiDeps): Promise<RoutingTa
   const row = await prisma.routingTable.findFirst({
     where: { activatedAt: { lte: new Date() } },
     orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
+    select: { id: true },
   });
   if (!row) throw new AppError(ErrorCode.PolicyNotFound, 'no active routing table');
-  return routingTableSchema.parse(row.document);
+  const cached = parsedRoutingTables.get(row.id);
+  if (cached) return cached;
+  const { document } = await prisma.routingTable.findUniqueOrThrow({ where: { id: row.id }, select: { document: true } });
+  const table = routingTableSchema.parse(document);
+  parsedRoutingTables.set(row.id, table);
+  return table;
 }
 
 function sha256(text: string): string {

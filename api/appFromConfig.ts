@@ -1,0 +1,31 @@
+import { Client, type Connection } from '@temporalio/client';
+import type { AppConfig, AuthConfig } from '../config';
+import type { PrismaClient } from '../prisma/client';
+import { createFieldCrypto } from '../security/fieldCrypto';
+import { AesGcmPayloadCodec } from '../security/payloadCodec';
+import { createApp } from './app';
+
+/**
+ * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
+ * its dev-key auth and its own Web UI's origin.
+ */
+export function appFromConfig(
+  config: AppConfig,
+  deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[] },
+) {
+  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
+  const temporal = new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
+  const app = createApp({
+    temporal,
+    prisma: deps.prisma,
+    fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
+    config: {
+      taskQueue: config.temporal.taskQueue,
+      auth: deps.auth ?? config.auth,
+      bodyLimit: config.bodyLimit,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: [...config.codec.corsOrigins, ...(deps.extraCorsOrigins ?? [])] },
+    },
+  });
+  return { app, temporal };
+}
