@@ -12,7 +12,7 @@ import {
   requireRole,
   unitScope,
 } from './access';
-import { recordAudit, type AuditNote } from './audit';
+import { createAuditWriter, type AuditNote } from './audit';
 import { authenticate, principalOf } from './auth';
 import type { ApiDeps } from './context';
 import { AppError, errorHandler, toHttpError } from './errors';
@@ -74,6 +74,7 @@ type Handler = (req: Request, res: Response, caller: Principal, note: AuditNote)
 /** Routes validate, call one use-case and return; errors map to HTTP in errorHandler alone. */
 export function createApp(deps: ApiDeps): express.Express {
   const { prisma } = deps;
+  const audit = createAuditWriter(prisma);
   const app = express();
   app.disable('x-powered-by');
   // Access log: method, path (ids only, never a body or query) and status.
@@ -97,8 +98,9 @@ export function createApp(deps: ApiDeps): express.Express {
       const caller = principalOf(res);
       const note: AuditNote = {};
       // Ids from the path are recorded only when well-formed: never echo arbitrary input.
-      if (idParam.safeParse(req.params.caseId).success) note.caseId = req.params.caseId as string;
-      if (idParam.safeParse(req.params.taskId).success) note.taskId = req.params.taskId as string;
+      const { caseId, taskId } = req.params as Record<string, string | undefined>;
+      if (caseId !== undefined && idParam.safeParse(caseId).success) note.caseId = caseId;
+      if (taskId !== undefined && idParam.safeParse(taskId).success) note.taskId = taskId;
       let result: Handled | undefined;
       let failure: unknown;
       try {
@@ -107,7 +109,7 @@ export function createApp(deps: ApiDeps): express.Express {
         failure = err ?? new Error('unknown failure');
       }
       const status = result ? (result.status ?? 200) : toHttpError(failure).status;
-      await recordAudit(prisma, { principal: caller, action, method: req.method, route: req.route?.path ?? req.path, status, ...note });
+      await audit.record({ principal: caller, action, method: req.method, route: req.route?.path ?? req.path, status, ...note });
       if (!result) throw failure;
       res.status(status);
       if (result.contentType) res.type(result.contentType).send(result.body);

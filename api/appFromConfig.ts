@@ -3,11 +3,11 @@ import type { AppConfig, AuthConfig } from '../config';
 import type { PrismaClient } from '../prisma/client';
 import { createFieldCrypto } from '../security/fieldCrypto';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
-import { createApp } from './app';
+import { createApp, type ApiDeps } from './app';
 
 /**
  * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
- * its dev-key auth and its own Web UI's origin.
+ * its dev-key auth and its own Web UI's origin. Callers also run startReconciler(deps).
  */
 export function appFromConfig(
   config: AppConfig,
@@ -15,7 +15,7 @@ export function appFromConfig(
 ) {
   const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
   const temporal = new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
-  const app = createApp({
+  const apiDeps: ApiDeps = {
     temporal,
     prisma: deps.prisma,
     fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
@@ -26,6 +26,6 @@ export function appFromConfig(
       rateLimitPerMinute: config.rateLimitPerMinute,
       codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: [...config.codec.corsOrigins, ...(deps.extraCorsOrigins ?? [])] },
     },
-  });
-  return { app, temporal };
+  };
+  return { app: createApp(apiDeps), temporal, deps: apiDeps };
 }

@@ -4,6 +4,7 @@ import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { appFromConfig } from './appFromConfig';
+import { startReconciler } from './reconciler';
 
 /** API process entry: `node --import tsx api/main.ts`. */
 async function main(): Promise<void> {
@@ -11,9 +12,11 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.databaseUrl);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api'), config.metricsPort) : undefined;
-  const { app } = appFromConfig(config, { prisma, connection });
+  const { app, deps } = appFromConfig(config, { prisma, connection });
+  const reconciler = startReconciler(deps);
   const server = app.listen(config.port, () => log.info('api listening', { port: config.port, pid: process.pid }));
   const stop = () => {
+    reconciler.stop();
     metrics?.close();
     server.close(() => {
       void Promise.all([connection.close(), prisma.$disconnect()]).then(() => process.exit(0));

@@ -1,14 +1,15 @@
 // npm run bench: five measures side by side in one run on one Temporal dev server, written to the
 // README's performance section with a PNG chart. Not part of npm test. Sizes: BENCH_ROUNDS.
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { PNG } from 'pngjs';
+import { Pool } from 'undici';
 import { createActivities, systemClock } from '../activities';
 import { startCluster } from '../dev/cluster';
 import { startDevServer } from '../dev/devServer';
@@ -24,7 +25,11 @@ import { createWorker } from '../worker/createWorker';
 import { createMailer } from '../worker/mailer';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { testPayloadKeys } from '../test/support/keys';
-import { authedTestApp } from '../test/support/testApp';
+import { superuserIdentity } from '../test/support/testApp';
+import { createTestIssuer } from '../test/support/tokens';
+import { spawnApi } from '../test/support/workerProcess';
+import { freePort } from '../dev/devServer';
+import { newCaseId } from '../api/useCases/cases';
 
 process.env.SAMVERKAN_LOG = 'silent';
 const root = join(__dirname, '..');
@@ -59,18 +64,48 @@ async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Pr
   );
 }
 
-function post(port: number, path: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const data = Buffer.from(JSON.stringify(body));
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: bearer } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+/** The HTTP load generator: undici's keep-alive pool, so the client's own cost stays small beside the API's. */
+let http: Pool | undefined;
+async function post(port: number, path: string, body: unknown): Promise<number> {
+  http ??= new Pool(`http://127.0.0.1:${port}`, { connections: 64 });
+  const res = await http.request({ path, method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer }, body: JSON.stringify(body) });
+  await res.body.dump();
+  return res.statusCode;
 }
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** BENCH_PROFILE=<dir>: V8 CPU profiles of the load generator in each measured window of ratio 1, and of the API process (open them in Chrome DevTools). */
+async function profiled(label: string, run: () => Promise<void>): Promise<void> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return run();
+  const session = new inspector.Session();
+  session.connect();
+  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    await run();
+  } finally {
+    const { profile } = await post<{ profile: unknown }>('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${label}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on the machine (the server's backends for both sides). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuSeconds(Number(entry));
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
+}
 
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -106,41 +141,81 @@ async function main(): Promise<void> {
   try {
     // 1. Start-case throughput: through the API vs bare client.workflow.start, same concurrency, no worker polling.
     const idle = 'bench-unpolled';
-    const { app, token } = authedTestApp({ connection, prisma: db.prisma, taskQueue: idle });
-    bearer = `Bearer ${token}`;
-    const httpServer = app.listen(0, '127.0.0.1');
-    await new Promise((r) => httpServer.once('listening', r));
-    const port = (httpServer.address() as AddressInfo).port;
+    // The API runs as its own process (api/main.ts), as in production: the load generator's
+    // event loop is not the API's, and each side's CPU is measured apart.
+    const issuer = createTestIssuer();
+    bearer = `Bearer ${issuer.token(superuserIdentity('bench'))}`;
+    const port = await freePort();
+    const api = await spawnApi({ env: { address: server.address }, taskQueue: idle, db: { url: db.url }, issuer }, port, {
+      env: { RATE_LIMIT_PER_MINUTE: '1000000000' },
+      // The API process's profile covers its whole life; it is written when the process exits.
+      nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    });
     const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 15 } } };
     const items = Array.from({ length: startsPerSide }, (_, i) => i);
-    const measureApi = async () => {
+    // Besides the rate, where the CPU went per start: the Temporal server and this process
+    // (load generator + API, or load generator alone), so a gap in the ratio can be located.
+    const timed = async (label: string, run: () => Promise<void>) => {
+      const server0 = cpuSeconds(server.process.pid!);
+      const api0 = cpuSeconds(api.child.pid!);
+      const pg0 = postgresCpuSeconds();
+      const own0 = process.cpuUsage();
       const t0 = performance.now();
-      await pool(items, concurrency, async () => {
-        const status = await post(port, '/cases', referral);
-        if (status !== 201) throw new Error(`POST /cases answered ${status}`);
-      });
-      return startsPerSide / ((performance.now() - t0) / 1000);
+      await profiled(label, run);
+      const rate = startsPerSide / ((performance.now() - t0) / 1000);
+      const own = process.cpuUsage(own0);
+      const perStart = (s: number) => ((s * 1000) / startsPerSide).toFixed(2);
+      progress(`${label}: ${rate.toFixed(1)}/s; CPU ms per start: Temporal ${perStart(cpuSeconds(server.process.pid!) - server0)}, API process ${perStart(cpuSeconds(api.child.pid!) - api0)}, load generator ${perStart((own.user + own.system) / 1e6)}, PostgreSQL ${perStart(postgresCpuSeconds() - pg0)}`);
+      return rate;
     };
-    const measureRaw = async (tag: string) => {
-      const t0 = performance.now();
-      await pool(items, concurrency, async (i) => {
-        await client.workflow.start(youthConcernCase, { workflowId: `raw-${tag}-${i}`, taskQueue: idle, args: [{ caseId: `raw-${tag}-${i}`, policy, receivedAt: new Date().toISOString() }] });
-      });
-      return startsPerSide / ((performance.now() - t0) / 1000);
-    };
-    // Warm both paths, then alternate so drifting load on a shared machine hits both alike.
-    await post(port, '/cases', referral);
-    await client.workflow.start(youthConcernCase, { workflowId: 'raw-warm', taskQueue: idle, args: [{ caseId: 'raw-warm', policy, receivedAt: new Date().toISOString() }] });
+    const measureApi = () =>
+      timed('API', () =>
+        pool(items, concurrency, async () => {
+          const status = await post(port, '/cases', referral);
+          if (status !== 201) throw new Error(`POST /cases answered ${status}`);
+        }),
+      );
+    const measureRaw = () =>
+      timed('raw', () =>
+        pool(items, concurrency, async () => {
+          // The same call the API makes for this referral: same options, same input.
+          const caseId = newCaseId(new Date());
+          await client.workflow.start(youthConcernCase, {
+            workflowId: caseId,
+            taskQueue: idle,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            args: [{ caseId, policy, receivedAt: new Date().toISOString(), receiptStated: false, routing: { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: true } }],
+          });
+        }),
+      );
+    // Warm both paths (JIT, connection pools, prepared statements) with a full round each, then
+    // alternate so drifting load on a shared machine hits both alike.
+    progress('start throughput: warming both paths');
+    await measureRaw();
+    await measureApi();
     const apiRates: number[] = [];
     const rawRates: number[] = [];
-    for (let rep = 0; rep < 2; rep++) {
-      rawRates.push(await measureRaw(`r${rep}`));
-      apiRates.push(await measureApi());
+    // The server slows as its store fills, so the order flips every rep (raw-API, API-raw, …):
+    // neither side always runs on the fuller store.
+    for (let rep = 0; rep < 4; rep++) {
+      if (rep % 2 === 0) {
+        rawRates.push(await measureRaw());
+        apiRates.push(await measureApi());
+      } else {
+        apiRates.push(await measureApi());
+        rawRates.push(await measureRaw());
+      }
       progress(`start throughput, rep ${rep + 1}: API ${apiRates.at(-1)!.toFixed(1)}/s, raw ${rawRates.at(-1)!.toFixed(1)}/s`);
     }
     const apiRate = Math.max(...apiRates);
     const rawRate = Math.max(...rawRates);
     results.starts = { apiRate, rawRate, ratio: apiRate / rawRate, concurrency, perSide: startsPerSide };
+    if (process.env.BENCH_ONLY === 'starts') {
+      // For working on ratio 1 alone: print it, leave the README as it is.
+      console.log(JSON.stringify(results.starts));
+      await api.kill('SIGTERM');
+      return;
+    }
 
     // 2, 4, 5. Escalation lateness as open cases grow, worker memory per 1,000 open cases.
     const taskQueue = 'bench';
@@ -254,11 +329,11 @@ async function main(): Promise<void> {
     worker.shutdown();
     await running;
     await nativeConnection.close();
-    httpServer.close();
+    await api.kill('SIGTERM');
     results.loadAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     writeReport(results as unknown as Report);
   } finally {
-    agent.destroy();
+    await http?.close();
     await connection.close();
     await server.stop();
     await Promise.all([smtp.stop(), db.drop()]);

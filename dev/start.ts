@@ -15,6 +15,7 @@ import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embe
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
 import { appFromConfig } from '../api/appFromConfig';
+import { startReconciler } from '../api/reconciler';
 import { activitiesFromConfig } from '../worker/activitiesFromConfig';
 
 /**
@@ -95,7 +96,8 @@ async function main(): Promise<void> {
   const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
   const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
   // Our own UI's origin, whatever port it got, may call the codec endpoint.
-  const { app, temporal } = appFromConfig(config, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
+  const { app, temporal, deps } = appFromConfig(config, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
+  const reconciler = startReconciler(deps);
   await ensureRetentionSchedule(temporal, {
     taskQueue: config.temporal.taskQueue,
     retainAfter: config.retention.after,
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping…');
+    reconciler.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

@@ -1,10 +1,11 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { ErrorCode } from '../../domain/errors';
 import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { normalisePersonnummer } from '../../security/personnummer';
-import type { RoutingDecision } from '../../domain/messages';
+import type { CaseWorkflowInput, RoutingDecision } from '../../domain/messages';
+import { Prisma, sqlPool } from '../../prisma/client';
 import { routeReferral, routingTableSchema, type RoutingTable } from '../../domain/routing';
 import { exitProgrammeCase, socialInterventionGroupCase, triageCase, youthConcernCase } from '../../workflows';
 import type { ApiDeps } from '../context';
@@ -15,8 +16,10 @@ const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O
 
 /** A case reference that is safe to put in emails, IDs and logs: random, never derived from the person. */
 export function newCaseId(now: Date): string {
+  // 40 random bits, five per character.
+  const bits = randomBytes(5).readUIntBE(0, 5);
   let suffix = '';
-  for (let i = 0; i < 8; i++) suffix += refAlphabet[randomInt(refAlphabet.length)];
+  for (let i = 7; i >= 0; i--) suffix += refAlphabet[Math.floor(bits / 32 ** i) % 32];
   return `VPC-${now.getUTCFullYear()}-${suffix}`;
 }
 
@@ -32,20 +35,14 @@ const workflowFor: Record<CaseType, typeof youthConcernCase> = {
 const parsedPolicies = new Map<string, PolicyDocument>();
 const parsedRoutingTables = new Map<string, RoutingTable>();
 
-async function activePolicy({ prisma }: ApiDeps, caseType: CaseType): Promise<PolicyDocument> {
-  const row = await prisma.policy.findFirst({
-    where: { caseType, activatedAt: { lte: new Date() } },
-    orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
-    select: { id: true },
-  });
-  if (!row) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
-  const cached = parsedPolicies.get(row.id);
+async function policyById({ prisma }: ApiDeps, id: string): Promise<PolicyDocument> {
+  const cached = parsedPolicies.get(id);
   if (cached) return cached;
-  const { document } = await prisma.policy.findUniqueOrThrow({ where: { id: row.id }, select: { document: true } });
+  const { document } = await prisma.policy.findUniqueOrThrow({ where: { id }, select: { document: true } });
   const policy = policyDocumentSchema.parse(document);
   const missing = missingSteps(policy);
   if (missing.length) throw new AppError(ErrorCode.PolicyNotFound, `policy ${policy.version} lacks steps: ${missing.join(', ')}`);
-  parsedPolicies.set(row.id, policy);
+  parsedPolicies.set(id, policy);
   return policy;
 }
 
@@ -84,25 +81,6 @@ export interface StartCaseOptions {
   idempotencyKey?: string;
 }
 
-async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string) {
-  const existing = await deps.prisma.case.findUnique({ where: { idempotencyKey: keyHash } });
-  if (!existing) return undefined;
-  if (existing.requestHash !== requestHash) {
-    throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key was already used for a different request');
-  }
-  return {
-    replayed: true,
-    body: {
-      caseId: existing.id,
-      caseType: existing.caseType,
-      policyVersion: existing.policyVersion,
-      linkedCaseId: existing.linkedCaseId,
-      routing: existing.routingVersion ? { tableVersion: existing.routingVersion, ruleId: existing.routingRule } : null,
-      links: { self: `/cases/${existing.id}` },
-    },
-  };
-}
-
 /** POST /cases: the coordinator names the case type; no routing tracks apply. */
 export async function startCase(deps: ApiDeps, body: StartCaseBody, opts: StartCaseOptions = { actor: 'anonymous' }) {
   return startCaseOfType(deps, body.caseType, body.referral, undefined, opts, body);
@@ -132,11 +110,119 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
   return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
 
+interface RecordedCase {
+  policyId: string;
+  /** Null when the id or Idempotency-Key is taken: nothing was written. */
+  caseId: string | null;
+  linkedCaseId: string | null;
+}
+
 /**
- * Records the case and its subject and starts the workflow in one transaction: if the start
- * fails, nothing is left behind. The workflow gets the policy snapshot but no personal data.
- * The subject's data is stored encrypted; a referral for a person who already has a case
- * (same keyed hash of the personnummer) is linked to that person's first case.
+ * One round trip (a named prepared statement, planned once per connection): picks the active
+ * policy, finds the person's first case by the keyed hash of the personnummer, writes the case
+ * row ("starting") and its encrypted subject. No active policy: no row at all. Id or
+ * Idempotency-Key taken: a row with caseId null and nothing written.
+ */
+const recordCaseSql = `
+  WITH active_policy AS (
+    SELECT id, version FROM policy
+    WHERE case_type = $2 AND activated_at <= now()
+    ORDER BY activated_at DESC, created_at DESC
+    LIMIT 1
+  ), first_case AS (
+    SELECT coalesce(c.linked_case_id, c.id) AS id
+    FROM case_subject s JOIN "case" c ON c.id = s.case_id
+    WHERE s.personal_identity_number_hash = $11::text
+    ORDER BY s.created_at
+    LIMIT 1
+  ), new_case AS (
+    INSERT INTO "case" (id, workflow_id, case_type, policy_version, status, current_step, category, source_agency, urgency,
+                        routing_version, routing_rule, linked_case_id, idempotency_key, request_hash, start_args, updated_at)
+    SELECT $1, $1, $2, p.version, 'starting', 'receipt', $3, $4, $5, $6, $7, (SELECT id FROM first_case), $8, $9, $10::jsonb, now()
+    FROM active_policy p
+    ON CONFLICT DO NOTHING
+    RETURNING id, linked_case_id
+  ), new_subject AS (
+    INSERT INTO case_subject (case_id, personal_identity_number_hash, display_name_enc, personal_identity_number_enc, age_years, narrative_enc)
+    SELECT id, $11, $12, $13, $14::int, $15 FROM new_case
+  )
+  SELECT p.id AS "policyId", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
+  FROM active_policy p LEFT JOIN new_case c ON true`;
+
+/** The workflow input apart from the policy snapshot: kept on the case row (no personal data). */
+type StartArgs = Omit<CaseWorkflowInput, 'caseId' | 'policy'>;
+
+interface CaseRowForStart {
+  id: string;
+  caseType: string;
+  policyVersion: string;
+  startArgs: unknown;
+}
+
+/**
+ * Starts the case's workflow from what its row recorded. Starting twice is harmless: the workflow
+ * id is the case id, and a workflow that is already there is the one this row asked for.
+ */
+async function startRecordedCase(deps: ApiDeps, row: CaseRowForStart): Promise<void> {
+  const policyRow = await deps.prisma.policy.findUniqueOrThrow({
+    where: { caseType_version: { caseType: row.caseType, version: row.policyVersion } },
+    select: { id: true },
+  });
+  const policy = await policyById(deps, policyRow.id);
+  await startWorkflow(deps, row.caseType as CaseType, { caseId: row.id, policy, ...(row.startArgs as StartArgs) }, true);
+}
+
+async function startWorkflow(deps: ApiDeps, caseType: CaseType, input: CaseWorkflowInput, startedBefore: boolean): Promise<void> {
+  try {
+    await deps.temporal.workflow.start(workflowFor[caseType], {
+      workflowId: input.caseId,
+      taskQueue: deps.config.taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [input],
+    });
+  } catch (err) {
+    // Only a start that may have happened before (a retry, the reconciler) may find its workflow.
+    if (!(startedBefore && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** What a keyed retry is answered: the case the key started, or 422 if the key meant another request. */
+async function replayKeyed(deps: ApiDeps, caseId: string, keyHash: string, requestHash: string) {
+  const existing = await deps.prisma.case.findUnique({ where: { idempotencyKey: keyHash } });
+  if (!existing) {
+    // The derived id is taken by another case (40 bits of hash): refuse rather than merge two referrals.
+    const holder = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { idempotencyKey: true } });
+    if (holder?.idempotencyKey === null) return undefined; // written by an earlier attempt's workflow: see startCaseOfType
+    throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key collides with another request; use a new key');
+  }
+  if (existing.requestHash !== requestHash) {
+    throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key was already used for a different request');
+  }
+  // The first attempt may have stopped between recording the case and starting it.
+  if (existing.status === 'starting' && existing.startArgs !== null) await startRecordedCase(deps, existing);
+  return {
+    replayed: true,
+    body: {
+      caseId: existing.id,
+      caseType: existing.caseType,
+      policyVersion: existing.policyVersion,
+      linkedCaseId: existing.linkedCaseId,
+      routing: existing.routingVersion ? { tableVersion: existing.routingVersion, ruleId: existing.routingRule } : null,
+      links: { self: `/cases/${existing.id}` },
+    },
+  };
+}
+
+/**
+ * Records the case, then starts its workflow. The row (status "starting") is written first, in
+ * one statement that also picks the active policy, finds the person's first case and stores the
+ * encrypted subject; the workflow gets the policy snapshot but no personal data.
+ * - If Temporal refuses the start, the row is deleted and the caller gets the error: nothing is
+ *   left behind.
+ * - If this process dies between the two, the row still says "starting" and holds the start
+ *   input: a keyed retry, or resumeInterruptedStarts, completes the start.
+ * No transaction is held open across the call to Temporal, so a slow start never pins a
+ * database connection.
  */
 async function startCaseOfType(
   deps: ApiDeps,
@@ -147,110 +233,147 @@ async function startCaseOfType(
   request: unknown,
 ) {
   // With an Idempotency-Key the case id is derived from the key, so a client retrying after a lost
-  // answer (or an API crash between starting the workflow and committing) reaches the same case.
+  // answer (or an API crash) reaches the same case.
   const keyHash = opts.idempotencyKey === undefined ? undefined : sha256(`${opts.actor}\n${opts.idempotencyKey}`);
-  const requestHash = sha256(JSON.stringify(request));
-  if (keyHash) {
-    const replay = await replayKeyed(deps, keyHash, requestHash);
-    if (replay) return replay;
-  }
-  const policy = await activePolicy(deps, caseType);
+  // Only a keyed request is compared with its retries.
+  const requestHash = keyHash ? sha256(JSON.stringify(request)) : '';
   const now = new Date();
-  const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
-  const receivedAt = referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString();
   const { fieldCrypto } = deps;
-  const pin = referral.subject.personalIdentityNumber;
-  const pinHash = pin ? fieldCrypto.lookupHash(normalisePersonnummer(pin)) : null;
-  const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
-  // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
-  const decision = routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 };
-
-  let linkedCaseId: string | null = null;
-  const facts = {
-    caseType,
-    policyVersion: policy.version,
-    category: referral.category,
-    sourceAgency: referral.sourceAgency,
-    urgency: referral.urgency,
-    routingVersion: routing?.tableVersion ?? null,
-    routingRule: routing?.ruleId ?? null,
-    idempotencyKey: keyHash ?? null,
-    requestHash: keyHash ? requestHash : null,
+  const pin = referral.subject.personalIdentityNumber ? normalisePersonnummer(referral.subject.personalIdentityNumber) : undefined;
+  const startArgs: StartArgs = {
+    receivedAt: referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString(),
+    receiptStated: referral.receivedAt !== undefined,
+    // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
+    routing: routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 },
   };
+
+  for (let attempt = 0; ; attempt++) {
+    const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
+    const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
+    const pinHash = pin ? fieldCrypto.lookupHash(pin) : null;
+    const { rows } = await sqlPool(deps.prisma).query<RecordedCase>({
+      name: 'record-case',
+      text: recordCaseSql,
+      values: [
+        caseId,
+        caseType,
+        referral.category,
+        referral.sourceAgency,
+        referral.urgency ?? null,
+        routing?.tableVersion ?? null,
+        routing?.ruleId ?? null,
+        keyHash ?? null,
+        keyHash ? requestHash : null,
+        JSON.stringify(startArgs),
+        pinHash,
+        enc(referral.subject.displayName, 'display_name'),
+        enc(pin, 'personal_identity_number'),
+        referral.subject.ageYears,
+        enc(referral.narrative, 'narrative'),
+      ],
+    });
+    const recorded = rows[0];
+    if (!recorded) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
+
+    if (recorded.caseId === null) {
+      if (keyHash) {
+        const replay = await replayKeyed(deps, caseId, keyHash, requestHash);
+        if (replay) return replay;
+        return completeCaseWrittenByWorkflow(deps, caseId, caseType, referral, routing, startArgs, keyHash, requestHash, enc);
+      }
+      // A random id already taken (1 in 2^40 per case): draw another.
+      if (attempt < 3) continue;
+      throw new Error('could not draw a free case id');
+    }
+
+    const policy = await policyById(deps, recorded.policyId);
+    try {
+      await startWorkflow(deps, caseType, { caseId, policy, ...startArgs }, keyHash !== undefined);
+    } catch (err) {
+      await deps.prisma.case.deleteMany({ where: { id: caseId, status: 'starting' } });
+      throw err;
+    }
+    const linkedCaseId = recorded.linkedCaseId;
+    return {
+      replayed: false,
+      body: {
+        caseId,
+        caseType,
+        policyVersion: policy.version,
+        linkedCaseId,
+        routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
+        links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
+      },
+    };
+  }
+}
+
+/**
+ * A keyed retry whose case row was written by the workflow alone: an earlier attempt started the
+ * workflow, then lost its own row (Temporal answered with an error after all, and the row was
+ * deleted). Add what only the request knows.
+ */
+async function completeCaseWrittenByWorkflow(
+  deps: ApiDeps,
+  caseId: string,
+  caseType: CaseType,
+  referral: ReferralBody,
+  routing: RoutingDecision | undefined,
+  startArgs: StartArgs,
+  keyHash: string,
+  requestHash: string,
+  enc: (value: string | undefined, column: string) => string | null,
+) {
+  const pin = referral.subject.personalIdentityNumber ? normalisePersonnummer(referral.subject.personalIdentityNumber) : undefined;
   const subject = {
     displayNameEnc: enc(referral.subject.displayName, 'display_name'),
-    personalIdentityNumberEnc: pin ? enc(normalisePersonnummer(pin), 'personal_identity_number') : null,
-    personalIdentityNumberHash: pinHash,
+    personalIdentityNumberEnc: enc(pin, 'personal_identity_number'),
+    personalIdentityNumberHash: pin ? deps.fieldCrypto.lookupHash(pin) : null,
     ageYears: referral.subject.ageYears,
     narrativeEnc: enc(referral.narrative, 'narrative'),
   };
-  try {
-    await deps.prisma.$transaction(
-      async (tx) => {
-        if (pinHash) {
-          const earlier = await tx.caseSubject.findFirst({
-            where: { personalIdentityNumberHash: pinHash, caseId: { not: caseId } },
-            orderBy: { createdAt: 'asc' },
-            select: { case: { select: { id: true, linkedCaseId: true } } },
-          });
-          linkedCaseId = earlier ? (earlier.case.linkedCaseId ?? earlier.case.id) : null;
-        }
-        const written = keyHash ? await tx.case.findUnique({ where: { id: caseId } }) : null;
-        if (written && written.idempotencyKey !== null) {
-          // Two keys mapped to one id (40 bits of hash); refuse rather than merge two referrals.
-          throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key collides with another request; use a new key');
-        }
-        if (written) {
-          // The workflow of a crashed earlier attempt wrote the row first: add what only the request knows.
-          await tx.case.update({ where: { id: caseId }, data: { ...facts, linkedCaseId } });
-          await tx.caseSubject.upsert({ where: { caseId }, create: { caseId, ...subject }, update: subject });
-        } else {
-          await tx.case.create({
-            data: {
-              id: caseId,
-              workflowId: caseId,
-              status: 'starting',
-              currentStep: 'receipt',
-              ...facts,
-              linkedCaseId,
-              subject: { create: subject },
-            },
-          });
-        }
-        try {
-          await deps.temporal.workflow.start(workflowFor[caseType], {
-            workflowId: caseId,
-            taskQueue: deps.config.taskQueue,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            args: [{ caseId, policy, receivedAt, receiptStated: referral.receivedAt !== undefined, routing: decision }],
-          });
-        } catch (err) {
-          // Only a keyed retry may find its workflow already running: the earlier attempt started it.
-          if (!(keyHash && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
+  const row = await deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.case.update({
+      where: { id: caseId },
+      data: {
+        category: referral.category,
+        sourceAgency: referral.sourceAgency,
+        urgency: referral.urgency ?? null,
+        routingVersion: routing?.tableVersion ?? null,
+        routingRule: routing?.ruleId ?? null,
+        idempotencyKey: keyHash,
+        requestHash,
+        startArgs: startArgs as object,
       },
-      { timeout: 20_000, maxWait: 10_000 },
-    );
-  } catch (err) {
-    // A concurrent request with the same key won the insert: answer as it did.
-    if (keyHash && (err as { code?: string }).code === 'P2002') {
-      const replay = await replayKeyed(deps, keyHash, requestHash);
-      if (replay) return replay;
-    }
-    throw err;
-  }
-
+    });
+    await tx.caseSubject.upsert({ where: { caseId }, create: { caseId, ...subject }, update: subject });
+    return updated;
+  });
   return {
     replayed: false,
     body: {
       caseId,
       caseType,
-      policyVersion: policy.version,
-      linkedCaseId,
+      policyVersion: row.policyVersion,
+      linkedCaseId: row.linkedCaseId,
       routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
-      links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
+      links: { self: `/cases/${caseId}` },
     },
   };
+}
+
+/**
+ * Completes starts that a crash cut short: cases still "starting" after `olderThanMs` whose row
+ * holds the start input. Safe to run from every API replica at once.
+ */
+export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs?: number } = {}): Promise<number> {
+  const rows = await deps.prisma.case.findMany({
+    where: { status: 'starting', startArgs: { not: Prisma.DbNull }, createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 120_000)) } },
+    select: { id: true, caseType: true, policyVersion: true, startArgs: true },
+    take: 100,
+  });
+  for (const row of rows) await startRecordedCase(deps, row);
+  return rows.length;
 }
 
 /** Every case of the same person: the first case and all linked to it (ids and status only). */

@@ -13,6 +13,11 @@ const seededUnits = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'prisma
   units: Array<{ code: string }>;
 }).units.map((u) => u.code);
 
+/** A caller with every role in every seeded unit, for tests and the benchmark that are not about access control. */
+export function superuserIdentity(sub = 'test-superuser'): Identity {
+  return { sub, roles: [...roles], units: seededUnits, supervisedUnits: seededUnits };
+}
+
 /**
  * The real app for tests that wire their own Temporal connection or database (fault tests, the
  * benchmark): the test keys, a test token issuer, and a superuser agent so access control does not
@@ -31,6 +36,6 @@ export function authedTestApp(opts: { connection: Connection; namespace?: string
     fieldCrypto: testFieldCrypto(),
     config: { taskQueue: opts.taskQueue, auth: issuer.auth, rateLimitPerMinute: 1_000_000 },
   });
-  const superuser: Identity = { sub: 'test-superuser', roles: [...roles], units: seededUnits, supervisedUnits: seededUnits };
+  const superuser = superuserIdentity();
   return { app, issuer, temporal, api: authedAgent(app, issuer, superuser), token: issuer.token(superuser) };
 }

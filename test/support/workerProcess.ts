@@ -21,9 +21,9 @@ export interface ProcessTarget {
   issuer?: { auth: AuthConfig };
 }
 
-function spawnEntry(entry: string, target: ProcessTarget, smtp: { host: string; port: number }, extraEnv: Record<string, string> = {}) {
+function spawnEntry(entry: string, target: ProcessTarget, smtp: { host: string; port: number }, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []) {
   // `node --import tsx`, not the tsx binary: that one forks a second process SIGKILL would miss.
-  return spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, entry)], {
     cwd: root,
     env: {
       ...process.env,
@@ -42,7 +42,7 @@ function spawnEntry(entry: string, target: ProcessTarget, smtp: { host: string; 
       SMTP_HOST: smtp.host,
       SMTP_PORT: String(smtp.port),
       APP_BASE_URL: 'http://samverkan.test',
-      WORKFLOW_BUNDLE_PATH: testWorkflowBundle().codePath,
+      ...(entry.startsWith('worker/') ? { WORKFLOW_BUNDLE_PATH: testWorkflowBundle().codePath } : {}),
       SAMVERKAN_LOG: 'info',
       ...extraEnv,
     },
@@ -60,8 +60,12 @@ export async function spawnWorker(
 }
 
 /** Runs `api/main.ts` as a real OS process on `port`, so it can be killed under load and restarted there. */
-export async function spawnApi(target: ProcessTarget, port: number): Promise<WorkerProcess> {
-  return started(spawnEntry('api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port) }), 'api listening');
+export async function spawnApi(
+  target: ProcessTarget,
+  port: number,
+  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<WorkerProcess> {
+  return started(spawnEntry('api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port), ...opts.env }, opts.nodeArgs), 'api listening');
 }
 
 async function started(child: ChildProcess, banner: string): Promise<WorkerProcess> {
@@ -73,6 +77,8 @@ async function started(child: ChildProcess, banner: string): Promise<WorkerProce
     const onData = () => {
       if (output.includes(banner)) {
         clearTimeout(timer);
+        // Stop scanning: a long-running process would make every later chunk rescan all output.
+        child.stdout?.off('data', onData);
         resolve();
       }
     };

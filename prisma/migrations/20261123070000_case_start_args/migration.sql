@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "case" ADD COLUMN     "start_args" JSONB;

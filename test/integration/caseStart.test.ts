@@ -1,0 +1,125 @@
+import { Client } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { resumeInterruptedStarts } from '../../api/useCases/cases';
+import { AesGcmPayloadCodec } from '../../security/payloadCodec';
+import { testFieldCrypto } from '../support/keys';
+import { fastYouthConcernPolicy } from '../support/policies';
+import { authedAgent, eventually, startStack, type Stack } from '../support/stack';
+import { superuserIdentity } from '../support/testApp';
+
+const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 15, displayName: 'Test Person' } } };
+
+/** The API's dependencies on the stack, for calling use-cases directly. */
+function apiDeps(stack: Stack) {
+  const temporal = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(stack.payloadKeys)] } });
+  return { temporal, prisma: stack.db.prisma, fieldCrypto: testFieldCrypto(), config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth } };
+}
+
+describe('starting a case: recorded first, then started', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('case-start', { policy: fastYouthConcernPolicy('test-case-start'), worker: false });
+  });
+  afterAll(async () => {
+    await stack.teardown();
+  });
+
+  it('when Temporal refuses the start, then the caller gets an error and neither the case nor its subject is left behind', async () => {
+    // A namespace that does not exist: the real server answers the start with an error.
+    const temporal = new Client({ connection: stack.env.connection, namespace: 'no-such-namespace' });
+    const app = createApp({ temporal, prisma: stack.db.prisma, fieldCrypto: testFieldCrypto(), config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth } });
+    const before = await stack.db.prisma.case.count();
+
+    const res = await authedAgent(app, stack.issuer, superuserIdentity()).post('/cases').send(referral);
+
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(await stack.db.prisma.case.count()).toBe(before);
+    expect(await stack.db.prisma.caseSubject.count({ where: { case: { status: 'starting' } } })).toBe(0);
+  });
+
+  it('when a case was recorded but the API died before starting it, then the reconciler starts it from the row with the input it recorded', async () => {
+    // What a crash between the two steps leaves: the row with its start input, no workflow.
+    const caseId = 'VPC-2026-CRASHED1';
+    const receivedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const routing = { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: true };
+    await stack.db.prisma.case.create({
+      data: {
+        id: caseId,
+        workflowId: caseId,
+        caseType: 'youth-concern',
+        policyVersion: 'test-case-start',
+        status: 'starting',
+        currentStep: 'receipt',
+        startArgs: { receivedAt, receiptStated: true, routing },
+        createdAt: new Date(Date.now() - 5 * 60_000),
+      },
+    });
+    // A fresh row may still belong to a request in flight: it is left alone.
+    const fresh = await stack.api.post('/cases').send(referral).expect(201);
+    await stack.env.client.workflow.getHandle(fresh.body.caseId).terminate('test: stands for a request still in flight');
+
+    const deps = apiDeps(stack);
+    expect(await resumeInterruptedStarts(deps, { olderThanMs: 120_000 })).toBe(1);
+
+    const started = await stack.env.client.workflow.getHandle(caseId).describe();
+    expect(started.type).toBe('youthConcernCase');
+    const input = (await stack.env.client.workflow.getHandle(caseId).fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    expect(input).toHaveLength(1);
+
+    // The workflow then runs as any other: the worker records progress on the same row.
+    await stack.startWorker();
+    try {
+      await eventually('the resumed case to open its first task', () => stack.db.prisma.task.findFirst({ where: { caseId } }));
+      expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('open');
+      // Running it again finds the workflow there and changes nothing.
+      await resumeInterruptedStarts(deps, { olderThanMs: 0 });
+      expect((await stack.env.client.workflow.getHandle(caseId).describe()).runId).toBe(started.runId);
+    } finally {
+      await stack.stopWorker();
+    }
+  });
+
+  it('when a keyed request is retried after its workflow was lost, then the retry starts the recorded case instead of answering with a case that does not run', async () => {
+    const first = await stack.api.post('/cases').set('Idempotency-Key', 'case-start-lost-1').send(referral).expect(201);
+    const caseId: string = first.body.caseId;
+    // Stand-in for "the process died after recording": remove the workflow the first attempt started.
+    await stack.env.client.workflowService.deleteWorkflowExecution({ namespace: stack.env.namespace ?? 'default', workflowExecution: { workflowId: caseId } });
+    await eventually('the workflow to be gone', async () => {
+      try {
+        await stack.env.client.workflow.getHandle(caseId).describe();
+        return false;
+      } catch {
+        return true;
+      }
+    });
+
+    const retry = await stack.api.post('/cases').set('Idempotency-Key', 'case-start-lost-1').send(referral).expect(201);
+
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.caseId).toBe(caseId);
+    expect((await stack.env.client.workflow.getHandle(caseId).describe()).status.name).toBe('RUNNING');
+    expect(await stack.db.prisma.case.count({ where: { id: caseId } })).toBe(1);
+  });
+
+  it('when many requests arrive at once, then each has exactly one audit row, written before its answer', async () => {
+    const actors = Array.from({ length: 40 }, (_, i) => `audit-burst-${i}`);
+    const answers = await Promise.all(actors.map((sub) => stack.api.get('/tasks').set('X-Actor-Id', sub)));
+
+    expect(answers.map((a) => a.status)).toEqual(actors.map(() => 200));
+    // No waiting: every answer came after its row was committed.
+    const rows = await stack.db.prisma.auditEvent.findMany({ where: { actor: { in: actors } } });
+    expect(rows.map((r) => r.actor).sort()).toEqual([...actors].sort());
+    expect(rows.every((r) => r.action === 'task.list' && r.status === 200 && r.route === '/tasks')).toBe(true);
+  });
+
+  it('when a token was verified and then expires, then the next request with it is refused', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = stack.issuer.token(superuserIdentity('short-lived'), { exp });
+    await stack.api.get('/tasks').set('Authorization', `Bearer ${token}`).expect(200);
+    // The verified token is remembered, but never past its own exp.
+    await eventually('the token to expire', async () => Date.now() >= exp * 1000 + 50);
+    const refused = await stack.api.get('/tasks').set('Authorization', `Bearer ${token}`).expect(401);
+    expect(refused.body.error.message).toContain('EXPIRED');
+  });
+});
