@@ -169,10 +169,10 @@ async function startRecordedCase(deps: ApiDeps, row: CaseRowForStart): Promise<v
     select: { id: true },
   });
   const policy = await policyById(deps, policyRow.id);
-  await startWorkflow(deps, row.caseType as CaseType, { caseId: row.id, policy, ...(row.startArgs as StartArgs) }, true);
+  await startWorkflow(deps, row.caseType as CaseType, { caseId: row.id, policy, ...(row.startArgs as StartArgs) });
 }
 
-async function startWorkflow(deps: ApiDeps, caseType: CaseType, input: CaseWorkflowInput, startedBefore: boolean): Promise<void> {
+async function startWorkflow(deps: ApiDeps, caseType: CaseType, input: CaseWorkflowInput): Promise<void> {
   try {
     await deps.temporal.workflow.start(workflowFor[caseType], {
       workflowId: input.caseId,
@@ -181,8 +181,9 @@ async function startWorkflow(deps: ApiDeps, caseType: CaseType, input: CaseWorkf
       args: [input],
     });
   } catch (err) {
-    // Only a start that may have happened before (a retry, the reconciler) may find its workflow.
-    if (!(startedBefore && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // The workflow id is the id of a row this API recorded, so a workflow already there was
+    // started for that row (by a retry, the reconciler, or an earlier attempt): that is success.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }
 
@@ -288,7 +289,7 @@ async function startCaseOfType(
 
     const policy = await policyById(deps, recorded.policyId);
     try {
-      await startWorkflow(deps, caseType, { caseId, policy, ...startArgs }, keyHash !== undefined);
+      await startWorkflow(deps, caseType, { caseId, policy, ...startArgs });
     } catch (err) {
       await deps.prisma.case.deleteMany({ where: { id: caseId, status: 'starting' } });
       throw err;
