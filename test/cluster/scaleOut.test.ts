@@ -1,8 +1,8 @@
 import { roles } from '../../domain/auth';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
-import { spawnApi, type ApiProcess } from '../support/apiProcess';
-import { spawnWorker, type WorkerProcess } from '../support/workerProcess';
+import { freePort } from '../../dev/devServer';
+import { spawnApi, spawnWorker, type WorkerProcess } from '../support/workerProcess';
 
 const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
 const CASES = 12;
@@ -10,7 +10,7 @@ const CASES = 12;
 describe('scaled out: two workers and two API processes on one Temporal server', () => {
   let stack: Stack;
   const workers: WorkerProcess[] = [];
-  const apis: ApiProcess[] = [];
+  const apis: Array<WorkerProcess & { url: string }> = [];
 
   beforeAll(async () => {
     stack = await startStack('scale', {
@@ -24,7 +24,10 @@ describe('scaled out: two workers and two API processes on one Temporal server',
       }),
     });
     workers.push(await spawnWorker(stack, stack.smtp), await spawnWorker(stack, stack.smtp));
-    apis.push(await spawnApi(stack), await spawnApi(stack));
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      apis.push({ ...(await spawnApi(stack, port)), url: `http://127.0.0.1:${port}` });
+    }
   });
   afterAll(async () => {
     // APIs stop gracefully, closing their keep-alive sockets; a reset one could surface as an error here.
