@@ -3,6 +3,7 @@
 // prisma/generated, so the generated path stays an implementation detail.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { log } from '../config/log';
 import { PrismaClient, Prisma } from './generated/client';
 
 export { PrismaClient, Prisma };
@@ -17,6 +18,9 @@ export function createPrisma(databaseUrl: string, opts: { maxConnections?: numbe
     connectionTimeoutMillis: 5_000,
     ...(opts.maxConnections ? { max: opts.maxConnections } : {}),
   });
+  // An idle connection that the server drops (restart, failover, DROP DATABASE) emits 'error' on
+  // the pool; unhandled, that would end the process. The next query simply opens a new one.
+  pool.on('error', (err: Error & { code?: string }) => log.warn('database connection lost', { error: err.name, code: err.code ?? null }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   // The pool is ours (sqlPool uses it even when Prisma never connected), so $disconnect ends it.
   const disconnect = prisma.$disconnect.bind(prisma);
