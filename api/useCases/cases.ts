@@ -48,6 +48,20 @@ async function policyById({ prisma }: ApiDeps, id: string): Promise<PolicyDocume
 
 /** AAD for an encrypted subject column: binds the ciphertext to its row and column. */
 export const subjectContext = (caseId: string, column: string) => `case_subject.${column}:${caseId}`;
+
+/** The subject's columns for case `caseId`: personal data encrypted (bound to the row), the personnummer also as a keyed hash. */
+function subjectColumns({ fieldCrypto }: ApiDeps, caseId: string, referral: ReferralBody) {
+  const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
+  const pin = referral.subject.personalIdentityNumber ? normalisePersonnummer(referral.subject.personalIdentityNumber) : undefined;
+  return {
+    displayNameEnc: enc(referral.subject.displayName, 'display_name'),
+    personalIdentityNumberEnc: enc(pin, 'personal_identity_number'),
+    personalIdentityNumberHash: pin ? fieldCrypto.lookupHash(pin) : null,
+    ageYears: referral.subject.ageYears,
+    narrativeEnc: enc(referral.narrative, 'narrative'),
+  };
+}
+type SubjectColumns = ReturnType<typeof subjectColumns>;
 export async function activeRoutingTable({ prisma }: ApiDeps): Promise<RoutingTable> {
   const row = await prisma.routingTable.findFirst({
     where: { activatedAt: { lte: new Date() } },
@@ -239,8 +253,6 @@ async function startCaseOfType(
   // Only a keyed request is compared with its retries.
   const requestHash = keyHash ? sha256(JSON.stringify(request)) : '';
   const now = new Date();
-  const { fieldCrypto } = deps;
-  const pin = referral.subject.personalIdentityNumber ? normalisePersonnummer(referral.subject.personalIdentityNumber) : undefined;
   const startArgs: StartArgs = {
     receivedAt: referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString(),
     receiptStated: referral.receivedAt !== undefined,
@@ -250,8 +262,7 @@ async function startCaseOfType(
 
   for (let attempt = 0; ; attempt++) {
     const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
-    const enc = (value: string | undefined, column: string) => (value ? fieldCrypto.encrypt(value, subjectContext(caseId, column)) : null);
-    const pinHash = pin ? fieldCrypto.lookupHash(pin) : null;
+    const subject = subjectColumns(deps, caseId, referral);
     const { rows } = await sqlPool(deps.prisma).query<RecordedCase>({
       name: 'record-case',
       text: recordCaseSql,
@@ -266,11 +277,11 @@ async function startCaseOfType(
         keyHash ?? null,
         keyHash ? requestHash : null,
         JSON.stringify(startArgs),
-        pinHash,
-        enc(referral.subject.displayName, 'display_name'),
-        enc(pin, 'personal_identity_number'),
-        referral.subject.ageYears,
-        enc(referral.narrative, 'narrative'),
+        subject.personalIdentityNumberHash,
+        subject.displayNameEnc,
+        subject.personalIdentityNumberEnc,
+        subject.ageYears,
+        subject.narrativeEnc,
       ],
     });
     const recorded = rows[0];
@@ -280,7 +291,7 @@ async function startCaseOfType(
       if (keyHash) {
         const replay = await replayKeyed(deps, caseId, keyHash, requestHash);
         if (replay) return replay;
-        return completeCaseWrittenByWorkflow(deps, caseId, caseType, referral, routing, startArgs, keyHash, requestHash, enc);
+        return completeCaseWrittenByWorkflow(deps, caseId, caseType, referral, routing, startArgs, keyHash, requestHash, subject);
       }
       // A random id already taken (1 in 2^40 per case): draw another.
       if (attempt < 3) continue;
@@ -323,16 +334,8 @@ async function completeCaseWrittenByWorkflow(
   startArgs: StartArgs,
   keyHash: string,
   requestHash: string,
-  enc: (value: string | undefined, column: string) => string | null,
+  subject: SubjectColumns,
 ) {
-  const pin = referral.subject.personalIdentityNumber ? normalisePersonnummer(referral.subject.personalIdentityNumber) : undefined;
-  const subject = {
-    displayNameEnc: enc(referral.subject.displayName, 'display_name'),
-    personalIdentityNumberEnc: enc(pin, 'personal_identity_number'),
-    personalIdentityNumberHash: pin ? deps.fieldCrypto.lookupHash(pin) : null,
-    ageYears: referral.subject.ageYears,
-    narrativeEnc: enc(referral.narrative, 'narrative'),
-  };
   const row = await deps.prisma.$transaction(async (tx) => {
     const updated = await tx.case.update({
       where: { id: caseId },
