@@ -12,7 +12,7 @@ import {
   requireRole,
   unitScope,
 } from './access';
-import { createAuditWriter, type AuditNote } from './audit';
+import { createAuditWriter, type AuditEntry, type AuditNote, type InlineAudit } from './audit';
 import { authenticate, principalOf } from './auth';
 import type { ApiDeps } from './context';
 import { AppError, errorHandler, toHttpError } from './errors';
@@ -69,7 +69,7 @@ interface Handled {
   /** Send `body` (a string) with this content type instead of JSON. */
   contentType?: string;
 }
-type Handler = (req: Request, res: Response, caller: Principal, note: AuditNote) => Promise<Handled>;
+type Handler = (req: Request, res: Response, caller: Principal, note: AuditNote, inline: InlineAudit) => Promise<Handled>;
 
 /** Routes validate, call one use-case and return; errors map to HTTP in errorHandler alone. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -101,15 +101,22 @@ export function createApp(deps: ApiDeps): express.Express {
       const { caseId, taskId } = req.params as Record<string, string | undefined>;
       if (caseId !== undefined && idParam.safeParse(caseId).success) note.caseId = caseId;
       if (taskId !== undefined && idParam.safeParse(taskId).success) note.taskId = taskId;
+      const entry = (status: number): AuditEntry => ({ principal: caller, action, method: req.method, route: req.route?.path ?? req.path, status, ...note });
+      let writtenInline: number | undefined;
+      const inline: InlineAudit = {
+        row: (status) => ({ at: new Date().toISOString(), entry: entry(status) }),
+        written: (status) => (writtenInline = status),
+      };
       let result: Handled | undefined;
       let failure: unknown;
       try {
-        result = await handler(req, res, caller, note);
+        result = await handler(req, res, caller, note, inline);
       } catch (err) {
         failure = err ?? new Error('unknown failure');
       }
       const status = result ? (result.status ?? 200) : toHttpError(failure).status;
-      await audit.record({ principal: caller, action, method: req.method, route: req.route?.path ?? req.path, status, ...note });
+      // A use-case that wrote the row with its change needs none here, unless the answer changed after.
+      if (writtenInline !== status) await audit.record(entry(status));
       if (!result) throw failure;
       res.status(status);
       if (result.contentType) res.type(result.contentType).send(result.body);
@@ -146,9 +153,9 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.post(
     '/cases',
-    audited('case.create', async (req, res, caller, note) => {
+    audited('case.create', async (req, res, caller, note, inline) => {
       requireRole(caller, 'coordinator');
-      const started = await startCase(deps, startCaseBody.parse(req.body), { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req) });
+      const started = await startCase(deps, startCaseBody.parse(req.body), { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req), audit: inline });
       note.caseId = started.body.caseId;
       if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
       return { status: 201, body: started.body };
@@ -166,9 +173,9 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.post(
     '/referrals',
-    audited('referral.route', async (req, res, caller, note) => {
+    audited('referral.route', async (req, res, caller, note, inline) => {
       requireRole(caller, 'coordinator');
-      const started = await routeAndStart(deps, routeReferralBody.parse(req.body).referral, { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req) });
+      const started = await routeAndStart(deps, routeReferralBody.parse(req.body).referral, { actor: caller.sub, idempotencyKey: idempotencyKeyOf(req), audit: inline });
       note.caseId = started.body.caseId;
       if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
       return { status: 201, body: started.body };

@@ -17,6 +17,17 @@ export interface AuditEntry extends AuditNote {
   status: number;
 }
 
+/**
+ * For a use-case that writes the request's audit row itself, in the same statement as the change
+ * it audits: the change and its audit row then commit together, in one round trip.
+ */
+export interface InlineAudit {
+  /** The request's row as it stands, with this status: `auditColumns` gives its values. */
+  row(status: number): { at: string; entry: AuditEntry };
+  /** The row with this status is committed: the route writes no second one for the same answer. */
+  written(status: number): void;
+}
+
 export interface AuditWriter {
   /** Resolves once the row is committed; rejects if it could not be written. */
   record(entry: AuditEntry): Promise<void>;
@@ -68,6 +79,22 @@ export function createAuditWriter(prisma: PrismaClient, opts: { maxBatch?: numbe
   };
 }
 
+/** One audit row's column values, in the order both insert statements take them. */
+export function auditColumns(at: string, e: AuditEntry) {
+  return [
+    at,
+    e.principal?.sub ?? 'anonymous',
+    (e.principal?.roles ?? []).join(','),
+    e.action,
+    e.method,
+    e.route,
+    e.status,
+    e.caseId ?? null,
+    e.taskId ?? null,
+    e.detail ? JSON.stringify(e.detail) : null,
+  ] as const;
+}
+
 /** One statement for the whole batch: columns as parallel arrays, expanded by unnest. */
 const insertSql = `
   INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail)
@@ -75,21 +102,10 @@ const insertSql = `
   FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::jsonb[]) AS r`;
 
 async function insert(prisma: PrismaClient, batch: Pending[]): Promise<void> {
-  const column = <T>(f: (e: AuditEntry) => T) => batch.map((p) => f(p.entry));
+  const rows = batch.map((p) => auditColumns(p.at, p.entry));
   await sqlPool(prisma).query({
     name: 'audit-batch',
     text: insertSql,
-    values: [
-      batch.map((p) => p.at),
-      column((e) => e.principal?.sub ?? 'anonymous'),
-      column((e) => (e.principal?.roles ?? []).join(',')),
-      column((e) => e.action),
-      column((e) => e.method),
-      column((e) => e.route),
-      column((e) => e.status),
-      column((e) => e.caseId ?? null),
-      column((e) => e.taskId ?? null),
-      column((e) => (e.detail ? JSON.stringify(e.detail) : null)),
-    ],
+    values: rows[0].map((_, column) => rows.map((row) => row[column])),
   });
 }

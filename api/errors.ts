@@ -43,7 +43,7 @@ function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
 // Node socket errors, PostgreSQL admin shutdown / not yet accepting / too many connections, Prisma's "can't reach" / "closed".
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P03', '53300', 'P1001', 'P1002', 'P1017']);
 
-function isUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; current && depth < 8; depth++) {
     const code = (current as { code?: unknown }).code;

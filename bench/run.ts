@@ -39,6 +39,8 @@ const grow = (process.env.BENCH_GROW ?? '2000,4000').split(',').filter(Boolean).
 const startsPerSide = Number(process.env.BENCH_STARTS ?? 800);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const completions = Number(process.env.BENCH_COMPLETIONS ?? 60);
+/** Blocks of ratio 1, each four runs side by side: raw, API, API, raw. */
+const startBlocks = Number(process.env.BENCH_BLOCKS ?? 5);
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const pct = (values: number[], p: number) => {
@@ -158,6 +160,9 @@ async function main(): Promise<void> {
       env: { RATE_LIMIT_PER_MINUTE: '1000000000' },
       // The API process's profile covers its whole life; it is written when the process exits.
       nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+      // The API logs every request, as in production; to a file, as a log shipper would take it,
+      // not through a pipe this process would have to read on the load generator's CPU.
+      logFile: join(os.tmpdir(), `samverkan-bench-api-${process.pid}.log`),
     });
     const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 15 } } };
     const items = Array.from({ length: startsPerSide }, (_, i) => i);
@@ -201,23 +206,23 @@ async function main(): Promise<void> {
     progress('start throughput: warming both paths');
     await measureRaw();
     await measureApi();
+    // The server slows as its store fills (each run is several per cent slower than the one
+    // before), so runs go in blocks of raw, API, API, raw: over a block the drift is the same for
+    // both sides and cancels from the block's ratio, sum(API) ÷ sum(raw). Pairing single runs
+    // would not cancel it: whichever side ran second would always lose.
     const apiRates: number[] = [];
     const rawRates: number[] = [];
-    // The server slows as its store fills, so the order flips every rep (raw-API, API-raw, …):
-    // neither side always runs on the fuller store.
-    for (let rep = 0; rep < 6; rep++) {
-      if (rep % 2 === 0) {
-        rawRates.push(await measureRaw());
-        apiRates.push(await measureApi());
-      } else {
-        apiRates.push(await measureApi());
-        rawRates.push(await measureRaw());
-      }
-      progress(`start throughput, rep ${rep + 1}: API ${apiRates.at(-1)!.toFixed(1)}/s, raw ${rawRates.at(-1)!.toFixed(1)}/s`);
+    const blockRatios: number[] = [];
+    for (let block = 0; block < startBlocks; block++) {
+      const raw1 = await measureRaw();
+      const api1 = await measureApi();
+      const api2 = await measureApi();
+      const raw2 = await measureRaw();
+      apiRates.push(api1, api2);
+      rawRates.push(raw1, raw2);
+      blockRatios.push((api1 + api2) / (raw1 + raw2));
+      progress(`start throughput, block ${block + 1} of ${startBlocks}: API ${api1.toFixed(1)}, ${api2.toFixed(1)}/s, raw ${raw1.toFixed(1)}, ${raw2.toFixed(1)}/s: ratio ${blockRatios.at(-1)!.toFixed(3)}`);
     }
-    // Each rep's two runs sit side by side in time, so the ratio is taken per rep and the median
-    // of those is reported: one lucky or unlucky run does not decide it.
-    const paired = apiRates.map((a, i) => a / rawRates[i]).sort((a, b) => a - b);
     const median = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
       const mid = sorted.length / 2;
@@ -226,10 +231,11 @@ async function main(): Promise<void> {
     results.starts = {
       apiRate: median(apiRates),
       rawRate: median(rawRates),
-      ratio: median(paired),
-      lowest: paired[0],
-      highest: paired.at(-1)!,
-      reps: paired.length,
+      // The median block: one lucky or unlucky block does not decide it.
+      ratio: median(blockRatios),
+      lowest: Math.min(...blockRatios),
+      highest: Math.max(...blockRatios),
+      blocks: blockRatios.length,
       concurrency,
       perSide: startsPerSide,
     };
@@ -434,7 +440,7 @@ interface CurvePoint {
 interface Report {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; loadAtStart: string; node: string };
   loadAtEnd: string;
-  starts: { apiRate: number; rawRate: number; ratio: number; lowest: number; highest: number; reps: number; concurrency: number; perSide: number };
+  starts: { apiRate: number; rawRate: number; ratio: number; lowest: number; highest: number; blocks: number; concurrency: number; perSide: number };
   curve: CurvePoint[];
   memory: { perThousand: number; open: number };
   completion: { apiP95: number; rawP95: number; ratio: number; n: number };
@@ -485,7 +491,7 @@ function writeReport(r: Report): void {
     [
       '1. API start-case ÷ raw `client.workflow.start` (throughput, concurrency ' + r.starts.concurrency + ', same call on both sides)',
       `${r.starts.ratio.toFixed(2)}`,
-      `median of ${r.starts.reps} side-by-side reps (range ${r.starts.lowest.toFixed(2)}–${r.starts.highest.toFixed(2)}); medians ${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`,
+      `median of ${r.starts.blocks} blocks of raw, API, API, raw (range ${r.starts.lowest.toFixed(2)}–${r.starts.highest.toFixed(2)}); medians ${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`,
     ],
     [`2. p99 escalation lateness, ${big.burst.n} deadlines at one instant ÷ ${idle.n} at one instant on an idle server`, `${(big.burst.p99 / Math.max(1, idle.p99)).toFixed(2)}`, `${big.burst.p99} ms ÷ ${idle.p99} ms (absolute p99 ${big.burst.p99} ms)`],
     ['3. p95 completing a task: API ÷ bare Temporal update', `${r.completion.ratio.toFixed(2)}`, `${r.completion.apiP95.toFixed(1)} ms ÷ ${r.completion.rawP95.toFixed(1)} ms (${r.completion.n} each)`],

@@ -8,8 +8,10 @@ import type { CaseWorkflowInput, RoutingDecision } from '../../domain/messages';
 import { Prisma, sqlPool } from '../../prisma/client';
 import { routeReferral, routingTableSchema, type RoutingTable } from '../../domain/routing';
 import { exitProgrammeCase, socialInterventionGroupCase, triageCase, youthConcernCase } from '../../workflows';
+import { log } from '../../config/log';
+import { auditColumns, type InlineAudit } from '../audit';
 import type { ApiDeps } from '../context';
-import { AppError } from '../errors';
+import { AppError, isUnavailable } from '../errors';
 import type { ReferralBody, StartCaseBody } from '../schemas';
 
 const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U to misread
@@ -39,6 +41,12 @@ async function policyById({ prisma }: ApiDeps, id: string): Promise<PolicyDocume
   const cached = parsedPolicies.get(id);
   if (cached) return cached;
   const { document } = await prisma.policy.findUniqueOrThrow({ where: { id }, select: { document: true } });
+  return parsedPolicy(id, document);
+}
+
+function parsedPolicy(id: string, document: unknown): PolicyDocument {
+  const cached = parsedPolicies.get(id);
+  if (cached) return cached;
   const policy = policyDocumentSchema.parse(document);
   const missing = missingSteps(policy);
   if (missing.length) throw new AppError(ErrorCode.PolicyNotFound, `policy ${policy.version} lacks steps: ${missing.join(', ')}`);
@@ -93,6 +101,8 @@ export interface StartCaseOptions {
   actor: string;
   /** From the Idempotency-Key header: the same key (for the same actor) starts at most one case. */
   idempotencyKey?: string;
+  /** The request's audit row, committed with the case it records (see startCaseOfType). */
+  audit?: InlineAudit;
 }
 
 /** POST /cases: the coordinator names the case type; no routing tracks apply. */
@@ -126,6 +136,7 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
 
 interface RecordedCase {
   policyId: string;
+  policyVersion: string;
   /** Null when the id or Idempotency-Key is taken: nothing was written. */
   caseId: string | null;
   linkedCaseId: string | null;
@@ -134,8 +145,9 @@ interface RecordedCase {
 /**
  * One round trip (a named prepared statement, planned once per connection): picks the active
  * policy, finds the person's first case by the keyed hash of the personnummer, writes the case
- * row ("starting") and its encrypted subject. No active policy: no row at all. Id or
- * Idempotency-Key taken: a row with caseId null and nothing written.
+ * row ("starting"), its encrypted subject and, when given ($16 on), the request's audit row. No
+ * active policy: no row at all. Id or Idempotency-Key taken: a row with caseId null and nothing
+ * written.
  */
 const recordCaseSql = `
   WITH active_policy AS (
@@ -159,9 +171,20 @@ const recordCaseSql = `
   ), new_subject AS (
     INSERT INTO case_subject (case_id, personal_identity_number_hash, display_name_enc, personal_identity_number_enc, age_years, narrative_enc)
     SELECT id, $11, $12, $13, $14::int, $15 FROM new_case
+  ), new_audit AS (
+    INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail)
+    SELECT gen_random_uuid(), $16::timestamptz, $17, $18, $19, $20, $21, $22::int, id, $23, $24::jsonb
+    FROM new_case WHERE $16::timestamptz IS NOT NULL
   )
-  SELECT p.id AS "policyId", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
+  SELECT p.id AS "policyId", p.version AS "policyVersion", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
   FROM active_policy p LEFT JOIN new_case c ON true`;
+
+/** $16–$24 of recordCaseSql: the audit row's columns but its case id, which is the new row's own; all null for no row. */
+function auditValues(row: ReturnType<InlineAudit['row']> | undefined) {
+  if (!row) return Array<null>(9).fill(null);
+  const [at, actor, roles, action, method, route, status, , taskId, detail] = auditColumns(row.at, row.entry);
+  return [at, actor, roles, action, method, route, status, taskId, detail];
+}
 
 /** The workflow input apart from the policy snapshot: kept on the case row (no personal data). */
 type StartArgs = Omit<CaseWorkflowInput, 'caseId' | 'policy'>;
@@ -180,25 +203,38 @@ interface CaseRowForStart {
 async function startRecordedCase(deps: ApiDeps, row: CaseRowForStart): Promise<void> {
   const policyRow = await deps.prisma.policy.findUniqueOrThrow({
     where: { caseType_version: { caseType: row.caseType, version: row.policyVersion } },
-    select: { id: true },
+    select: { id: true, document: true },
   });
-  const policy = await policyById(deps, policyRow.id);
+  const policy = parsedPolicy(policyRow.id, policyRow.document);
   await startWorkflow(deps, row.caseType as CaseType, { caseId: row.id, policy, ...(row.startArgs as StartArgs) });
 }
 
+/** How long a request (or the reconciler) waits for Temporal to take a recorded case's start before leaving it to the reconciler. */
+const startDeadlineMs = 5_000;
+
 async function startWorkflow(deps: ApiDeps, caseType: CaseType, input: CaseWorkflowInput): Promise<void> {
   try {
-    await deps.temporal.workflow.start(workflowFor[caseType], {
-      workflowId: input.caseId,
-      taskQueue: deps.config.taskQueue,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [input],
-    });
+    // Bounded: with Temporal away the client would retry for ~19 s, and neither a caller nor the
+    // reconciler need wait for that; a start that lands after the deadline is found next time as
+    // already there.
+    await deps.temporal.connection.withDeadline(Date.now() + startDeadlineMs, () =>
+      deps.temporal.workflow.start(workflowFor[caseType], {
+        workflowId: input.caseId,
+        taskQueue: deps.config.taskQueue,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+      }),
+    );
   } catch (err) {
     // The workflow id is the id of a row this API recorded, so a workflow already there was
     // started for that row (by a retry, the reconciler, or an earlier attempt): that is success.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/** A recorded case whose start Temporal did not take now: the reconciler starts it from its row. */
+function deferStart(caseId: string, err: unknown): void {
+  log.warn('case start deferred to the reconciler', { caseId, error: err instanceof Error ? err.name : 'unknown' });
 }
 
 /** What a keyed retry is answered: the case the key started, or 422 if the key meant another request. */
@@ -214,28 +250,42 @@ async function replayKeyed(deps: ApiDeps, caseId: string, keyHash: string, reque
     throw new AppError(ErrorCode.IdempotencyKeyReused, 'the Idempotency-Key was already used for a different request');
   }
   // The first attempt may have stopped between recording the case and starting it.
-  if (existing.status === 'starting' && existing.startArgs !== null) await startRecordedCase(deps, existing);
+  if (existing.status === 'starting' && existing.startArgs !== null) {
+    try {
+      await startRecordedCase(deps, existing);
+    } catch (err) {
+      deferStart(existing.id, err);
+    }
+  }
+  // The routing the first answer named, tracks included, is in the recorded start input.
+  const recordedRouting = existing.routingVersion
+    ? ((existing.startArgs as StartArgs | null)?.routing ?? { tableVersion: existing.routingVersion, ruleId: existing.routingRule ?? '', tracks: [] })
+    : undefined;
+  return { replayed: true, body: createdBody(existing, recordedRouting) };
+}
+
+/** The 201 body for a created case: the first answer and every keyed replay of it say the same. */
+function createdBody(c: { id: string; caseType: string; policyVersion: string; linkedCaseId: string | null }, routing: Pick<RoutingDecision, 'tableVersion' | 'ruleId' | 'tracks'> | undefined) {
   return {
-    replayed: true,
-    body: {
-      caseId: existing.id,
-      caseType: existing.caseType,
-      policyVersion: existing.policyVersion,
-      linkedCaseId: existing.linkedCaseId,
-      routing: existing.routingVersion ? { tableVersion: existing.routingVersion, ruleId: existing.routingRule } : null,
-      links: { self: `/cases/${existing.id}` },
-    },
+    caseId: c.id,
+    caseType: c.caseType,
+    policyVersion: c.policyVersion,
+    linkedCaseId: c.linkedCaseId,
+    routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
+    links: { self: `/cases/${c.id}`, ...(c.linkedCaseId ? { linkedCase: `/cases/${c.linkedCaseId}` } : {}) },
   };
 }
 
 /**
  * Records the case, then starts its workflow. The row (status "starting") is written first, in
- * one statement that also picks the active policy, finds the person's first case and stores the
- * encrypted subject; the workflow gets the policy snapshot but no personal data.
- * - If Temporal refuses the start, the row is deleted and the caller gets the error: nothing is
- *   left behind.
- * - If this process dies between the two, the row still says "starting" and holds the start
- *   input: a keyed retry, or resumeInterruptedStarts, completes the start.
+ * one statement that also picks the active policy, finds the person's first case, stores the
+ * encrypted subject and the request's audit row; the workflow gets the policy snapshot but no
+ * personal data. Once that statement commits, the case is created and the caller gets 201:
+ * - If Temporal cannot take the start now (down, or refusing), the row keeps saying "starting"
+ *   with its start input, and the reconciler (resumeInterruptedStarts) starts it later. A referral
+ *   is never turned away, or lost, because the workflow engine is away.
+ * - If this process dies between the two, a keyed retry or the reconciler completes the start.
+ * - If the database cannot record it, nothing is written and the caller gets the error.
  * No transaction is held open across the call to Temporal, so a slow start never pins a
  * database connection.
  */
@@ -263,6 +313,8 @@ async function startCaseOfType(
   for (let attempt = 0; ; attempt++) {
     const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
     const subject = subjectColumns(deps, caseId, referral);
+    // Recorded is created: the answer is 201 whether or not Temporal takes the start right away.
+    const auditRow = opts.audit?.row(201);
     const { rows } = await sqlPool(deps.prisma).query<RecordedCase>({
       name: 'record-case',
       text: recordCaseSql,
@@ -282,6 +334,7 @@ async function startCaseOfType(
         subject.personalIdentityNumberEnc,
         subject.ageYears,
         subject.narrativeEnc,
+        ...auditValues(auditRow),
       ],
     });
     const recorded = rows[0];
@@ -298,25 +351,15 @@ async function startCaseOfType(
       throw new Error('could not draw a free case id');
     }
 
-    const policy = await policyById(deps, recorded.policyId);
+    opts.audit?.written(201);
+    // The case and its audit row are committed: from here on it is created, and the caller is told
+    // so. If Temporal cannot take the start now, the reconciler starts it from the row later.
     try {
-      await startWorkflow(deps, caseType, { caseId, policy, ...startArgs });
+      await startWorkflow(deps, caseType, { caseId, policy: await policyById(deps, recorded.policyId), ...startArgs });
     } catch (err) {
-      await deps.prisma.case.deleteMany({ where: { id: caseId, status: 'starting' } });
-      throw err;
+      deferStart(caseId, err);
     }
-    const linkedCaseId = recorded.linkedCaseId;
-    return {
-      replayed: false,
-      body: {
-        caseId,
-        caseType,
-        policyVersion: policy.version,
-        linkedCaseId,
-        routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
-        links: { self: `/cases/${caseId}`, ...(linkedCaseId ? { linkedCase: `/cases/${linkedCaseId}` } : {}) },
-      },
-    };
+    return { replayed: false, body: createdBody({ id: caseId, caseType, policyVersion: recorded.policyVersion, linkedCaseId: recorded.linkedCaseId }, routing) };
   }
 }
 
@@ -353,31 +396,35 @@ async function completeCaseWrittenByWorkflow(
     await tx.caseSubject.upsert({ where: { caseId }, create: { caseId, ...subject }, update: subject });
     return updated;
   });
-  return {
-    replayed: false,
-    body: {
-      caseId,
-      caseType,
-      policyVersion: row.policyVersion,
-      linkedCaseId: row.linkedCaseId,
-      routing: routing ? { tableVersion: routing.tableVersion, ruleId: routing.ruleId, tracks: routing.tracks } : null,
-      links: { self: `/cases/${caseId}` },
-    },
-  };
+  return { replayed: false, body: createdBody(row, routing) };
 }
 
 /**
- * Completes starts that a crash cut short: cases still "starting" after `olderThanMs` whose row
- * holds the start input. Safe to run from every API replica at once.
+ * Starts recorded cases that are still "starting" after `olderThanMs`: a crash cut their start
+ * short, or Temporal could not take it then. Safe to run from every API replica at once. A case
+ * Temporal refuses is counted and left for the next run; it does not hold up the others. If
+ * Temporal cannot be reached at all, the run stops there: the rest would only wait out the same
+ * deadline one by one.
  */
-export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs?: number } = {}): Promise<number> {
+export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs?: number } = {}): Promise<{ started: number; refused: number }> {
   const rows = await deps.prisma.case.findMany({
-    where: { status: 'starting', startArgs: { not: Prisma.DbNull }, createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 120_000)) } },
+    where: { status: 'starting', startArgs: { not: Prisma.DbNull }, createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 30_000)) } },
     select: { id: true, caseType: true, policyVersion: true, startArgs: true },
+    orderBy: { createdAt: 'asc' },
     take: 100,
   });
-  for (const row of rows) await startRecordedCase(deps, row);
-  return rows.length;
+  let started = 0;
+  let refused = 0;
+  for (const row of rows) {
+    try {
+      await startRecordedCase(deps, row);
+      started++;
+    } catch (err) {
+      refused++;
+      if (isUnavailable(err)) break;
+    }
+  }
+  return { started, refused };
 }
 
 /** Every case of the same person: the first case and all linked to it (ids and status only). */

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { resumeInterruptedStarts } from '../../api/useCases/cases';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
@@ -25,17 +25,51 @@ describe('starting a case: recorded first, then started', () => {
     await stack.teardown();
   });
 
-  it('when Temporal refuses the start, then the caller gets an error and neither the case nor its subject is left behind', async () => {
+  it('when Temporal refuses the start, then the case is kept with its audit row, the caller gets 201, and the reconciler starts it once Temporal takes it', async () => {
     // A namespace that does not exist: the real server answers the start with an error.
-    const temporal = new Client({ connection: stack.env.connection, namespace: 'no-such-namespace' });
-    const app = createApp({ temporal, prisma: stack.db.prisma, fieldCrypto: testFieldCrypto(), config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth } });
-    const before = await stack.db.prisma.case.count();
+    const refusing = new Client({ connection: stack.env.connection, namespace: 'no-such-namespace' });
+    const refusingDeps = { ...apiDeps(stack), temporal: refusing };
+    const app = createApp(refusingDeps);
+    const actor = superuserIdentity('refused-start');
 
-    const res = await authedAgent(app, stack.issuer, superuserIdentity()).post('/cases').send(referral);
+    const res = await authedAgent(app, stack.issuer, actor).post('/cases').send(referral);
 
-    expect(res.status).toBeGreaterThanOrEqual(500);
-    expect(await stack.db.prisma.case.count()).toBe(before);
-    expect(await stack.db.prisma.caseSubject.count({ where: { case: { status: 'starting' } } })).toBe(0);
+    expect(res.status).toBe(201);
+    const caseId: string = res.body.caseId;
+    expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('starting');
+    expect(await stack.db.prisma.caseSubject.count({ where: { caseId } })).toBe(1);
+    // One audit row for the one request, committed with the case.
+    const audit = await stack.db.prisma.auditEvent.findMany({ where: { actor: actor.sub } });
+    expect(audit.map((a) => [a.action, a.status, a.caseId])).toEqual([['case.create', 201, caseId]]);
+
+    // While Temporal still refuses, the reconciler counts the case and keeps it.
+    expect(await resumeInterruptedStarts(refusingDeps, { olderThanMs: 0 })).toEqual({ started: 0, refused: 1 });
+    expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('starting');
+
+    expect(await resumeInterruptedStarts(apiDeps(stack), { olderThanMs: 0 })).toEqual({ started: 1, refused: 0 });
+    expect((await stack.env.client.workflow.getHandle(caseId).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('when Temporal cannot be reached at all, then the caller gets 201 once the start deadline passes, not after the client has retried for ~19 s, and the reconciler stops at the first case', async () => {
+    // Nothing listens on port 1: every call fails as UNAVAILABLE, and the client would keep retrying.
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const app = createApp({ ...apiDeps(stack), temporal: unreachable });
+
+    const sent = Date.now();
+    const res = await authedAgent(app, stack.issuer, superuserIdentity('unreachable-start')).post('/cases').send(referral);
+    const waited = Date.now() - sent;
+
+    expect(res.status).toBe(201);
+    expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: res.body.caseId } })).status).toBe('starting');
+    // The deadline is 5 s; the client's own retries would take ~19 s.
+    expect(waited).toBeGreaterThanOrEqual(4_500);
+    expect(waited).toBeLessThan(12_000);
+
+    // The reconciler, with Temporal still unreachable, stops at the first case instead of waiting
+    // out the deadline once per recorded case.
+    expect(await stack.db.prisma.case.count({ where: { status: 'starting' } })).toBeGreaterThanOrEqual(2);
+    expect(await resumeInterruptedStarts({ ...apiDeps(stack), temporal: unreachable }, { olderThanMs: 0 })).toEqual({ started: 0, refused: 1 });
+    await unreachable.connection.close();
   });
 
   it('when a case was recorded but the API died before starting it, then the reconciler starts it from the row with the input it recorded', async () => {
@@ -60,7 +94,7 @@ describe('starting a case: recorded first, then started', () => {
     await stack.env.client.workflow.getHandle(fresh.body.caseId).terminate('test: stands for a request still in flight');
 
     const deps = apiDeps(stack);
-    expect(await resumeInterruptedStarts(deps, { olderThanMs: 120_000 })).toBe(1);
+    expect(await resumeInterruptedStarts(deps, { olderThanMs: 120_000 })).toEqual({ started: 1, refused: 0 });
 
     const started = await stack.env.client.workflow.getHandle(caseId).describe();
     expect(started.type).toBe('youthConcernCase');
@@ -98,8 +132,21 @@ describe('starting a case: recorded first, then started', () => {
 
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.caseId).toBe(caseId);
+    // A replay says what the first answer said.
+    expect(retry.body).toEqual(first.body);
     expect((await stack.env.client.workflow.getHandle(caseId).describe()).status.name).toBe('RUNNING');
     expect(await stack.db.prisma.case.count({ where: { id: caseId } })).toBe(1);
+  });
+
+  it('when a routed referral is retried with its key, then the replay names the same routing, tracks included', async () => {
+    const routed = { referral: { sourceAgency: 'police', category: 'drug-possession', suspectedOfCrime: true, subject: { ageYears: 16 } } };
+    const first = await stack.api.post('/referrals').set('Idempotency-Key', 'case-start-routed-1').send(routed).expect(201);
+    expect(first.body.routing.tracks).toEqual(['police-lul']);
+
+    const retry = await stack.api.post('/referrals').set('Idempotency-Key', 'case-start-routed-1').send(routed).expect(201);
+
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
   });
 
   it('when many requests arrive at once, then each has exactly one audit row, written before its answer', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthConfig } from '../../config';
 import { testKeyEnv } from './keys';
@@ -21,7 +22,14 @@ export interface ProcessTarget {
   issuer?: { auth: AuthConfig };
 }
 
-function spawnEntry(entry: string, target: ProcessTarget, smtp: { host: string; port: number }, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []) {
+function spawnEntry(
+  entry: string,
+  target: ProcessTarget,
+  smtp: { host: string; port: number },
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  logFd?: number,
+) {
   // `node --import tsx`, not the tsx binary: that one forks a second process SIGKILL would miss.
   return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, entry)], {
     cwd: root,
@@ -46,7 +54,7 @@ function spawnEntry(entry: string, target: ProcessTarget, smtp: { host: string; 
       SAMVERKAN_LOG: 'info',
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   });
 }
 
@@ -59,38 +67,58 @@ export async function spawnWorker(
   return started(spawnEntry('worker/main.ts', target, smtp, extraEnv), 'worker started');
 }
 
-/** Runs `api/main.ts` as a real OS process on `port`, so it can be killed under load and restarted there. */
+/**
+ * Runs `api/main.ts` as a real OS process on `port`, so it can be killed under load and restarted
+ * there. With `logFile` its output goes to that file instead of a pipe to this process: the
+ * benchmark uses it so the load generator does not spend its own CPU reading the API's request log.
+ */
 export async function spawnApi(
   target: ProcessTarget,
   port: number,
-  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; logFile?: string } = {},
 ): Promise<WorkerProcess> {
-  return started(spawnEntry('api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port), ...opts.env }, opts.nodeArgs), 'api listening');
+  const { logFile } = opts;
+  const fd = logFile ? openSync(logFile, 'a') : undefined;
+  try {
+    const child = spawnEntry('api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port), ...opts.env }, opts.nodeArgs, fd);
+    return await started(child, 'api listening', logFile ? () => readFileSync(logFile, 'utf8') : undefined);
+  } finally {
+    if (fd !== undefined) closeSync(fd); // the child holds its own copy
+  }
 }
 
-async function started(child: ChildProcess, banner: string): Promise<WorkerProcess> {
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+/**
+ * Waits for `banner` in the child's output: read from its pipes, or with `readLog`, from the file
+ * its output goes to (polled, since a file has no data events).
+ */
+async function started(child: ChildProcess, banner: string, readLog?: () => string): Promise<WorkerProcess> {
+  let piped = '';
+  child.stdout?.on('data', (d: Buffer) => (piped += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (piped += d.toString()));
+  const output = readLog ?? (() => piped);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process did not print "${banner}" in 60 s:\n${output}`)), 60_000);
-    const onData = () => {
-      if (output.includes(banner)) {
-        clearTimeout(timer);
-        // Stop scanning: a long-running process would make every later chunk rescan all output.
-        child.stdout?.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => {
+    let poll: NodeJS.Timeout | undefined;
+    const done = (err?: Error) => {
       clearTimeout(timer);
-      reject(new Error(`process exited with ${code} before "${banner}":\n${output}`));
-    });
+      clearInterval(poll);
+      child.stdout?.off('data', check);
+      child.off('exit', exited);
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`process did not print "${banner}" in 60 s:\n${output()}`)), 60_000);
+    // Stops once the banner is seen: a long-running process would make every later chunk rescan all output.
+    const check = () => {
+      if (output().includes(banner)) done();
+    };
+    const exited = (code: number | null) => done(new Error(`process exited with ${code} before "${banner}":\n${output()}`));
+    if (readLog) poll = setInterval(check, 100);
+    else child.stdout?.on('data', check);
+    child.once('exit', exited);
   });
   return {
     child,
-    output: () => output,
+    output,
     kill: (signal) =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
