@@ -76,7 +76,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     for (const l of [...listeners]) l(mail);
   };
 
-  let smtp: SMTPServer | undefined = createSmtpServer(onMail, hold);
+  let smtp: SMTPServer | undefined = createSmtpServer(onMail, hold, opts.log);
   const port = await listenSmtp(smtp, host, opts.port ?? 0);
 
   let web: http.Server | undefined;
@@ -96,7 +96,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const startListening = async () => {
     if (smtp) return;
     // A fresh instance: a closed SMTPServer keeps closing state and can't be reused reliably.
-    const next = createSmtpServer(onMail, hold);
+    const next = createSmtpServer(onMail, hold, opts.log);
     await listenSmtp(next, host, port);
     smtp = next;
   };
@@ -186,7 +186,7 @@ interface HoldState {
   dropped: number;
 }
 
-function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState): SMTPServer {
+function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState, log?: (line: string) => void): SMTPServer {
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -217,6 +217,10 @@ function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState): S
       });
     },
   });
+  // smtp-server emits a client's dropped connection mid-transaction (a worker killed while
+  // sending) as 'error'; unheard, that would end the process hosting the sink. A mail server
+  // notes it and goes on serving.
+  server.on('error', (err: Error & { code?: string }) => log?.(`client connection error: ${err.code ?? err.message}`));
   return server;
 }
 

@@ -1,6 +1,8 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
 import nodemailer from 'nodemailer';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
+import { eventually } from '../support/stack';
 
 function transportFor(sink: SmtpSink) {
   // No pooling and short timeouts so a down sink fails fast instead of hanging the test.
@@ -151,6 +153,34 @@ describe('SMTP sink', () => {
     } finally {
       await webSink.stop();
     }
+  });
+
+  test('when a client dies mid-transaction (connection reset after MAIL FROM), then the sink logs it and goes on accepting mail', async () => {
+    // A worker killed while sending does exactly this; smtp-server reports it as an 'error' event.
+    const socket = net.connect(sink.port, sink.host);
+    const lines: string[] = [];
+    const reply = (code: string) =>
+      new Promise<void>((resolve) => {
+        const onData = (chunk: Buffer) => {
+          lines.push(...chunk.toString('utf8').split('\r\n'));
+          if (lines.some((l) => l.startsWith(`${code} `))) {
+            lines.length = 0;
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+      });
+    await reply('220');
+    socket.write('EHLO killed-worker\r\n');
+    await reply('250');
+    socket.write('MAIL FROM:<noreply@samverkan.test>\r\n');
+    await reply('250');
+    socket.resetAndDestroy();
+
+    await eventually('the reset logged', async () => logged.some((l) => l.includes('ECONNRESET')), 5_000);
+    await transportFor(sink).sendMail({ from: 'a@b.test', to: 'x@kommun.test', subject: 'After the reset', text: 'still here' });
+    expect((await sink.waitFor((m) => m.subject === 'After the reset')).length).toBe(1);
   });
 
   test('when the sink is stopped while a waitFor is pending, then the wait rejects at once', async () => {
