@@ -71,6 +71,7 @@ const envSchema = z.object({
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   RETENTION_AFTER: isoDuration.default('P2Y'),
   RETENTION_EVERY: isoDuration.default('P1D'),
+  START_RECONCILE_AFTER: isoDuration.default('PT30S'),
 }).superRefine((e, ctx) => {
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
@@ -121,6 +122,8 @@ export interface AppConfig {
     /** How often the retention sweep runs, in milliseconds. */
     everyMs: number;
   };
+  /** How long a recorded case may stay "starting" before the API's reconciler starts it, in milliseconds. */
+  startReconcileAfterMs: number;
 }
 
 /** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
@@ -185,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     },
     retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },
+    startReconcileAfterMs: Duration.fromISO(e.START_RECONCILE_AFTER).toMillis(),
   };
 }
 

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
   // Our own UI's origin, whatever port it got, may call the codec endpoint.
   const { app, temporal, deps } = appFromConfig(config, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
-  const reconciler = startReconciler(deps);
+  const reconciler = startReconciler(deps, { olderThanMs: config.startReconcileAfterMs });
   await ensureRetentionSchedule(temporal, {
     taskQueue: config.temporal.taskQueue,
     retainAfter: config.retention.after,

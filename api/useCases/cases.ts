@@ -437,23 +437,31 @@ async function completeCaseWrittenByWorkflow(
  */
 export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs?: number } = {}): Promise<{ started: number; refused: number }> {
   const rows = await deps.prisma.case.findMany({
-    where: { status: 'starting', startArgs: { not: Prisma.DbNull }, createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 30_000)) } },
+    where: {
+      status: 'starting',
+      startArgs: { not: Prisma.DbNull },
+      startConfirmedAt: null,
+      createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 30_000)) },
+    },
     select: { id: true, caseType: true, policyVersion: true, startArgs: true },
     orderBy: { createdAt: 'asc' },
     take: 100,
   });
-  let started = 0;
+  const confirmed: string[] = [];
   let refused = 0;
   for (const row of rows) {
     try {
       await startRecordedCase(deps, row);
-      started++;
+      confirmed.push(row.id);
     } catch (err) {
       refused++;
       if (isUnavailable(err)) break;
     }
   }
-  return { started, refused };
+  // Its workflow exists now and will write the status itself (once a worker runs it); without
+  // this mark, every pass would start the same oldest rows again, costing Temporal a call each.
+  if (confirmed.length) await deps.prisma.case.updateMany({ where: { id: { in: confirmed } }, data: { startConfirmedAt: new Date() } });
+  return { started: confirmed.length, refused };
 }
 
 /** Every case of the same person: the first case and all linked to it (ids and status only). */

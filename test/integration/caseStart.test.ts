@@ -48,6 +48,12 @@ describe('starting a case: recorded first, then started', () => {
 
     expect(await resumeInterruptedStarts(apiDeps(stack), { olderThanMs: 0 })).toEqual({ started: 1, refused: 0 });
     expect((await stack.env.client.workflow.getHandle(caseId).describe()).status.name).toBe('RUNNING');
+
+    // No worker runs here, so the row is still "starting"; the next pass knows its workflow exists
+    // and leaves it, instead of starting it again on every pass.
+    const row = await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect([row.status, row.startConfirmedAt !== null]).toEqual(['starting', true]);
+    expect(await resumeInterruptedStarts(apiDeps(stack), { olderThanMs: 0 })).toEqual({ started: 0, refused: 0 });
   });
 
   it('when Temporal cannot be reached at all, then the caller gets 201 once the start deadline passes, not after the client has retried for ~19 s, and the reconciler stops at the first case', async () => {

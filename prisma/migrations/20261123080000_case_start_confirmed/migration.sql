@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "case" ADD COLUMN     "start_confirmed_at" TIMESTAMPTZ(3);
