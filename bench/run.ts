@@ -41,6 +41,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const completions = Number(process.env.BENCH_COMPLETIONS ?? 60);
 /** Blocks of ratio 1, each four runs side by side: raw, API, API, raw. */
 const startBlocks = Number(process.env.BENCH_BLOCKS ?? 5);
+const warmupRounds = Number(process.env.BENCH_WARMUP ?? 3);
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const pct = (values: number[], p: number) => {
@@ -204,11 +205,14 @@ async function main(): Promise<void> {
           });
         }),
       );
-    // Warm both paths (JIT, connection pools, prepared statements) with a full round each, then
-    // alternate so drifting load on a shared machine hits both alike.
-    progress('start throughput: warming both paths');
-    await measureRaw();
-    await measureApi();
+    // Warm both paths (JIT, connection pools, prepared statements) before measuring. One round was
+    // not enough: the API process's CPU per start went 4.6 → 3.2 → 2.4 → 2.1 ms over its first four
+    // runs (the load generator's 1.9 → 1.7 → 1.5 → 1.1 ms), so the first block still measured warm-up.
+    for (let round = 1; round <= warmupRounds; round++) {
+      progress(`start throughput: warming both paths, round ${round} of ${warmupRounds}`);
+      await measureRaw();
+      await measureApi();
+    }
     // The server slows as its store fills (each run is several per cent slower than the one
     // before), so runs go in blocks of raw, API, API, raw: over a block the drift is the same for
     // both sides and cancels from the block's ratio, sum(API) ÷ sum(raw). Pairing single runs
