@@ -7,7 +7,7 @@ import { createApp, type ApiDeps } from './app';
 
 /**
  * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
- * its dev-key auth and its own Web UI's origin. Callers also run startReconciler(deps).
+ * its dev-key auth and its own Web UI's origin. Callers also run startReconciler(deps, { olderThanMs: config.startReconcileAfterMs }).
  */
 export function appFromConfig(
   config: AppConfig,

@@ -7,7 +7,7 @@ import { resumeInterruptedStarts } from './useCases/cases';
  * (see startCaseOfType). Runs in each API process; starting a case twice is harmless, so replicas
  * need not coordinate.
  */
-export function startReconciler(deps: ApiDeps, opts: { everyMs?: number; olderThanMs?: number } = {}): { stop(): void } {
+export function startReconciler(deps: ApiDeps, opts: { everyMs?: number; olderThanMs: number }): { stop(): void } {
   let running = false;
   const tick = async () => {
     if (running) return;

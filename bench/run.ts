@@ -1,7 +1,7 @@
 // npm run bench: five measures side by side in one run on one Temporal dev server, written to the
 // README's performance section with a PNG chart. Not part of npm test. Sizes: BENCH_ROUNDS.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     const issuer = createTestIssuer();
     bearer = `Bearer ${issuer.token(superuserIdentity('bench'))}`;
     const port = await freePort();
+    const apiLog = join(os.tmpdir(), `samverkan-bench-api-${process.pid}.log`);
     const api = await spawnApi({ env: { address: server.address }, taskQueue: idle, db: { url: db.url }, issuer }, port, {
       // No worker runs here, so every case the bench starts stays "starting"; in service the worker
       // moves a case on within a second and the reconciler finds nothing. Left at its 30 s, the
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
       nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
       // The API logs every request, as in production; to a file, as a log shipper would take it,
       // not through a pipe this process would have to read on the load generator's CPU.
-      logFile: join(os.tmpdir(), `samverkan-bench-api-${process.pid}.log`),
+      logFile: apiLog,
     });
     const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'threat', subject: { ageYears: 15 } } };
     const items = Array.from({ length: startsPerSide }, (_, i) => i);
@@ -252,6 +253,7 @@ async function main(): Promise<void> {
       // For working on ratio 1 alone: print it, leave the README as it is.
       console.log(JSON.stringify(results.starts));
       await api.kill('SIGTERM');
+      rmSync(apiLog, { force: true });
       return;
     }
 
@@ -414,6 +416,8 @@ async function main(): Promise<void> {
     await running;
     await nativeConnection.close();
     await api.kill('SIGTERM');
+    // Kept only if the run failed, for looking into why.
+    rmSync(apiLog, { force: true });
     results.loadAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     writeReport(results as unknown as Report);
   } finally {

@@ -44,6 +44,19 @@ async function policyById({ prisma }: ApiDeps, id: string): Promise<PolicyDocume
   return parsedPolicy(id, document);
 }
 
+// The reconciler finds policies by (case type, version); a published version never changes its row.
+const policyIdsByVersion = new Map<string, string>();
+
+async function policyByVersion({ prisma }: ApiDeps, caseType: string, version: string): Promise<PolicyDocument> {
+  const key = `${caseType}\n${version}`;
+  const id = policyIdsByVersion.get(key);
+  if (id) return parsedPolicies.get(id)!;
+  const row = await prisma.policy.findUniqueOrThrow({ where: { caseType_version: { caseType, version } }, select: { id: true, document: true } });
+  const policy = parsedPolicy(row.id, row.document);
+  policyIdsByVersion.set(key, row.id);
+  return policy;
+}
+
 function parsedPolicy(id: string, document: unknown): PolicyDocument {
   const cached = parsedPolicies.get(id);
   if (cached) return cached;
@@ -250,11 +263,7 @@ interface CaseRowForStart {
  * id is the case id, and a workflow that is already there is the one this row asked for.
  */
 async function startRecordedCase(deps: ApiDeps, row: CaseRowForStart): Promise<void> {
-  const policyRow = await deps.prisma.policy.findUniqueOrThrow({
-    where: { caseType_version: { caseType: row.caseType, version: row.policyVersion } },
-    select: { id: true, document: true },
-  });
-  const policy = parsedPolicy(policyRow.id, policyRow.document);
+  const policy = await policyByVersion(deps, row.caseType, row.policyVersion);
   await startWorkflow(deps, row.caseType as CaseType, { caseId: row.id, policy, ...(row.startArgs as StartArgs) });
 }
 
@@ -435,13 +444,13 @@ async function completeCaseWrittenByWorkflow(
  * Temporal cannot be reached at all, the run stops there: the rest would only wait out the same
  * deadline one by one.
  */
-export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs?: number } = {}): Promise<{ started: number; refused: number }> {
+export async function resumeInterruptedStarts(deps: ApiDeps, opts: { olderThanMs: number }): Promise<{ started: number; refused: number }> {
   const rows = await deps.prisma.case.findMany({
     where: {
       status: 'starting',
       startArgs: { not: Prisma.DbNull },
       startConfirmedAt: null,
-      createdAt: { lt: new Date(Date.now() - (opts.olderThanMs ?? 30_000)) },
+      createdAt: { lt: new Date(Date.now() - opts.olderThanMs) },
     },
     select: { id: true, caseType: true, policyVersion: true, startArgs: true },
     orderBy: { createdAt: 'asc' },
