@@ -9,7 +9,10 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       return addSpan(new Date(input.from), input.span, { timeZone: input.timeZone }).toISOString();
     },
 
-    /** Keeps the read model's case row in step with the workflow; safe to retry. */
+    /**
+     * Keeps the read model's case row in step with the workflow; safe to retry. Only moves status
+     * and step: the API records every case row before it starts the workflow, so the row is there.
+     */
     async recordCaseProgress(input: {
       caseId: string;
       caseType: string;
@@ -18,19 +21,7 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       currentStep: string;
     }): Promise<void> {
       const closedAt = input.status === 'closed' ? clock.now() : null;
-      await prisma.case.upsert({
-        where: { id: input.caseId },
-        create: {
-          id: input.caseId,
-          workflowId: input.caseId,
-          caseType: input.caseType,
-          policyVersion: input.policyVersion,
-          status: input.status,
-          currentStep: input.currentStep,
-          closedAt,
-        },
-        update: { status: input.status, currentStep: input.currentStep, closedAt },
-      });
+      await prisma.case.update({ where: { id: input.caseId }, data: { status: input.status, currentStep: input.currentStep, closedAt } });
     },
   };
 }

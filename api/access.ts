@@ -1,7 +1,67 @@
 import { hasRole, visibleUnits, type Principal, type Role } from '../domain/auth';
 import { ErrorCode } from '../domain/errors';
 import type { PrismaClient } from '../prisma/client';
+import type { ApiDeps } from './context';
 import { AppError } from './errors';
+
+/**
+ * The scopes an operation's access rule can name (api/operation.ts), each evaluated here:
+ * - `anyone`: any caller holding one of the operation's roles;
+ * - `unitMember` / `unitSupervisor`: lists of units (path `unitCode` or query `unit`; all units for
+ *   coordinators) the caller is staff or supervisor of, or supervises;
+ * - `caseVisible`: the case (path `caseId`) is shared with one of the caller's agencies;
+ * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises;
+ * - `escalationUnitSupervisor`: the escalation's (path `escalationId`) task is in a unit the caller supervises.
+ */
+export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
+export type ScopeKind = (typeof scopeKinds)[number];
+
+/** What an access check found, for the handler and the audit row. */
+export interface Grant {
+  /** The units the caller may list; undefined = every unit. */
+  units?: string[];
+  caseId?: string;
+  taskId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The path parameter each scope reads (the unit scopes read `unitCode` or the `unit` query parameter). */
+export const scopeParam: Partial<Record<ScopeKind, string>> = {
+  caseVisible: 'caseId',
+  taskUnitStaff: 'taskId',
+  taskUnitSupervisor: 'taskId',
+  escalationUnitSupervisor: 'escalationId',
+};
+
+interface ScopeInput {
+  params?: Record<string, string>;
+  query?: { unit?: string };
+}
+
+/** Evaluates one access rule after the role check; throws 403 (or 404, for what the caller may not see). */
+export async function checkScope({ prisma }: ApiDeps, p: Principal, scope: ScopeKind, input: ScopeInput): Promise<Grant> {
+  const param = (name: string) => input.params?.[name] as string;
+  switch (scope) {
+    case 'anyone':
+      return {};
+    case 'unitMember':
+    case 'unitSupervisor':
+      return { units: unitScope(p, input.params?.unitCode ?? input.query?.unit, scope === 'unitMember' ? 'member' : 'supervisor') };
+    case 'caseVisible':
+      await assertCaseVisible(prisma, p, param('caseId'));
+      return { caseId: param('caseId') };
+    case 'taskUnitStaff':
+    case 'taskUnitSupervisor': {
+      const { caseId } = await assertTaskActionAllowed(prisma, p, param('taskId'), scope === 'taskUnitStaff' ? 'staff' : 'supervisor');
+      return { caseId, taskId: param('taskId') };
+    }
+    case 'escalationUnitSupervisor': {
+      const escalationId = param('escalationId');
+      const { caseId, taskId } = await assertEscalationActionAllowed(prisma, p, escalationId);
+      return { caseId, taskId, detail: { escalationId } };
+    }
+  }
+}
 
 /** Route-level gate: the caller must hold one of these roles at all. Says nothing about any case. */
 export function requireRole(p: Principal, ...allowed: Role[]): void {

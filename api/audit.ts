@@ -17,15 +17,10 @@ export interface AuditEntry extends AuditNote {
   status: number;
 }
 
-/**
- * For a use-case that writes the request's audit row itself, in the same statement as the change
- * it audits: the change and its audit row then commit together, in one round trip.
- */
-export interface InlineAudit {
-  /** The request's row as it stands, with this status: `auditColumns` gives its values. */
-  row(status: number): { at: string; entry: AuditEntry };
-  /** The row with this status is committed: the route writes no second one for the same answer. */
-  written(status: number): void;
+/** A request's audit row as a use-case writes it with its change (see api/useCases/recordCase.ts). */
+export interface AuditRow {
+  at: string;
+  entry: AuditEntry;
 }
 
 export interface AuditWriter {
@@ -108,4 +103,9 @@ async function insert(prisma: PrismaClient, batch: Pending[]): Promise<void> {
     text: insertSql,
     values: rows[0].map((_, column) => rows.map((row) => row[column])),
   });
+}
+
+/** What a list request leaves on its audit row: the filter it asked for and how many rows it got. */
+export function listedNote(unit: string | null | undefined, status: string, returned: number): AuditNote {
+  return { detail: { unit: unit ?? null, status, returned } };
 }

@@ -137,3 +137,10 @@ export const notificationListQuery = z
 
 /** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
 export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');
+
+/** Path parameters, one object per shape of path. */
+export const caseParams = z.object({ caseId: idParam }).strict();
+export const taskParams = z.object({ taskId: idParam }).strict();
+
+/** POST /cases and POST /referrals read an optional Idempotency-Key. */
+export const idempotencyHeaders = z.object({ 'Idempotency-Key': idempotencyKeyHeader.optional() });

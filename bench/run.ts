@@ -29,7 +29,7 @@ import { superuserIdentity } from '../test/support/testApp';
 import { createTestIssuer } from '../test/support/tokens';
 import { spawnApi } from '../test/support/workerProcess';
 import { freePort } from '../dev/devServer';
-import { newCaseId } from '../api/useCases/cases';
+import { newCaseId } from '../api/useCases/recordCase';
 
 process.env.SAMVERKAN_LOG = 'silent';
 const root = join(__dirname, '..');

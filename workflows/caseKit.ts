@@ -85,6 +85,9 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   };
   let consentVersion = 0;
   setHandler(consentChangedSignal, async (change: ConsentChangedInput) => {
+    // Delivered at least once (the API's reconciler re-delivers what it could not mark): by id, and
+    // a withdrawal is final, so a late repeat of "given" cannot re-open what was withdrawn.
+    if (change.status === 'given' && consents.get(change.consentId)?.status === 'withdrawn') return;
     consents.set(change.consentId, { ...change });
     consentVersion += 1;
     await forward();

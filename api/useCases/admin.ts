@@ -1,10 +1,10 @@
 import { ErrorCode } from '../../domain/errors';
-import { missingSteps, type PolicyDocument } from '../../domain/policy';
+import { missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import type { RoutingTable } from '../../domain/routing';
 import { publishPolicy, publishRoutingTable } from '../../prisma/seed';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import { activeRoutingTable } from './cases';
+import { activeRoutingTable } from '../publishedVersions';
 
 /** Every policy version, which one is active per case type, and how many cases run on each. */
 export async function listPolicies({ prisma }: ApiDeps) {
@@ -22,7 +22,7 @@ export async function listPolicies({ prisma }: ApiDeps) {
       const cases: Record<string, number> = {};
       for (const c of counts) if (c.caseType === row.caseType && c.policyVersion === row.version) cases[c.status] = c._count._all;
       return {
-        caseType: row.caseType,
+        caseType: row.caseType as CaseType,
         version: row.version,
         active: activeByType.get(row.caseType) === row.id,
         activatedAt: row.activatedAt.toISOString(),
@@ -35,7 +35,8 @@ export async function listPolicies({ prisma }: ApiDeps) {
 export async function getPolicy({ prisma }: ApiDeps, caseType: string, version: string) {
   const row = await prisma.policy.findUnique({ where: { caseType_version: { caseType, version } } });
   if (!row) throw new AppError(ErrorCode.PolicyNotFound, 'no such policy version');
-  return { caseType: row.caseType, version: row.version, activatedAt: row.activatedAt.toISOString(), document: row.document };
+  // Stored as published: parsed by the policy schema on the way in.
+  return { caseType: row.caseType as CaseType, version: row.version, activatedAt: row.activatedAt.toISOString(), document: row.document as PolicyDocument };
 }
 
 async function refuseExisting(exists: Promise<unknown>, what: string) {

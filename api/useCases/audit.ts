@@ -33,7 +33,7 @@ export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof audit
       status: r.status,
       caseId: r.caseId,
       taskId: r.taskId,
-      detail: r.detail,
+      detail: r.detail as Record<string, unknown> | null,
     })),
   };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../domain/errors';
-import { consentChangedSignal, type ConsentChangedInput } from '../../domain/messages';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { RecordConsentBody } from '../schemas';
-import { consentView } from './cases';
+import { consentView } from '../views/consent';
+import { tellCaseWorkflow } from './consentSignals';
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,9 +16,9 @@ async function openCase({ prisma }: ApiDeps, caseId: string) {
 }
 
 /**
- * Records one consent (one person, one receiving agency, one purpose) and tells the case
- * workflow in the same transaction, so the row and the workflow never disagree. The signal
- * carries the person's role only, never a name.
+ * Records one consent (one person, one receiving agency, one purpose), then tells the case
+ * workflow. Recorded is given: the row decides who sees the case at once, and the workflow learns
+ * of it now or from the reconciler (see consentSignals.ts).
  */
 export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordConsentBody, actor: string) {
   const kase = await openCase(deps, caseId);
@@ -27,59 +27,33 @@ export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordC
   if (expiresAt && expiresAt.getTime() <= givenAt.getTime()) {
     throw new AppError(ErrorCode.ValidationFailed, 'expiresAt must be later than givenAt');
   }
-  const row = await deps.prisma.$transaction(
-    async (tx) => {
+  const id = randomUUID();
+  const row = await deps.prisma.consent.create({
+    data: {
+      id,
+      caseId,
+      personRole: body.personRole,
       // The name is personal data: stored encrypted, bound to this row and column.
-      const id = randomUUID();
-      const created = await tx.consent.create({
-        data: {
-          id,
-          caseId,
-          personRole: body.personRole,
-          personName: body.personName ? deps.fieldCrypto.encrypt(body.personName, `consent.person_name:${id}`) : null,
-          receivingAgency: body.receivingAgency,
-          purpose: body.purpose,
-          givenAt,
-          expiresAt,
-          recordedBy: actor,
-        },
-      });
-      const change: ConsentChangedInput = {
-        consentId: created.id,
-        personRole: body.personRole,
-        agency: body.receivingAgency,
-        purpose: body.purpose,
-        status: 'given',
-        expiresAt: expiresAt?.toISOString(),
-      };
-      await deps.temporal.workflow.getHandle(kase.workflowId).signal(consentChangedSignal, change);
-      return created;
+      personName: body.personName ? deps.fieldCrypto.encrypt(body.personName, `consent.person_name:${id}`) : null,
+      receivingAgency: body.receivingAgency,
+      purpose: body.purpose,
+      givenAt,
+      expiresAt,
+      recordedBy: actor,
     },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
+  });
+  await tellCaseWorkflow(deps, kase.workflowId, row);
   return consentView(row);
 }
 
-/** Withdrawal stops sharing at once: the case withdraws the affected tasks. The row is kept, marked withdrawn. */
+/** Withdrawal stops sharing at once: the row is marked withdrawn (and kept), then the case withdraws the affected tasks. */
 export async function withdrawConsent(deps: ApiDeps, caseId: string, consentId: string, actor: string) {
   const kase = await openCase(deps, caseId);
   // Consent ids are UUIDs; anything else cannot exist (and would fail the uuid column's parse).
   const existing = uuidShape.test(consentId) ? await deps.prisma.consent.findFirst({ where: { id: consentId, caseId } }) : null;
   if (!existing) throw new AppError(ErrorCode.ConsentNotFound, 'no such consent on this case');
   if (existing.withdrawnAt) throw new AppError(ErrorCode.ConsentAlreadyWithdrawn, 'the consent is already withdrawn');
-  const row = await deps.prisma.$transaction(
-    async (tx) => {
-      const updated = await tx.consent.update({ where: { id: consentId }, data: { withdrawnAt: new Date(), withdrawnBy: actor } });
-      await deps.temporal.workflow.getHandle(kase.workflowId).signal(consentChangedSignal, {
-        consentId,
-        personRole: existing.personRole as ConsentChangedInput['personRole'],
-        agency: existing.receivingAgency,
-        purpose: existing.purpose,
-        status: 'withdrawn',
-      });
-      return updated;
-    },
-    { timeout: 20_000, maxWait: 10_000 },
-  );
+  const row = await deps.prisma.consent.update({ where: { id: consentId }, data: { withdrawnAt: new Date(), withdrawnBy: actor } });
+  await tellCaseWorkflow(deps, kase.workflowId, row);
   return consentView(row);
 }

@@ -5,7 +5,7 @@ import { acknowledgeEscalationUpdate } from '../../domain/messages';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
-import { escalationView } from './cases';
+import { escalationView } from '../views/escalation';
 
 /** Escalations of tasks in the given units (every unit when `units` is undefined). */
 export async function listEscalations({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof escalationListQuery>) {

@@ -29,7 +29,7 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
     items: rows.map((n) => ({
       notificationId: n.id,
       kind: n.kind,
-      status: n.status,
+      status: n.status as 'pending' | 'sending' | 'failing' | 'sent',
       attempts: n.attempts,
       lastError: n.lastError,
       taskId: n.taskId,
@@ -37,7 +37,7 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
       unit: n.task?.unit.code ?? null,
       createdAt: n.createdAt.toISOString(),
       sentAt: n.sentAt?.toISOString() ?? null,
-      links: n.task ? { case: `/cases/${n.task.caseId}` } : {},
+      links: n.task ? { case: `/cases/${n.task.caseId}` } : ({} as { case?: string }),
     })),
   };
 }

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { ErrorCode } from '../../domain/errors';
-import { completeTaskUpdate, extendDeadlineUpdate, type TaskView } from '../../domain/messages';
+import { completeTaskUpdate, extendDeadlineUpdate, type TaskStatus, type TaskView } from '../../domain/messages';
+import type { CaseType } from '../../domain/policy';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { Prisma } from '../../prisma/client';
@@ -78,10 +79,10 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
     items: rows.map((t) => ({
       taskId: t.id,
       caseId: t.caseId,
-      caseType: t.case.caseType,
+      caseType: t.case.caseType as CaseType,
       stepKey: t.stepKey,
       unit: t.unit.code,
-      status: t.status,
+      status: t.status as TaskStatus,
       dueAt: t.dueAt.toISOString(),
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete` },

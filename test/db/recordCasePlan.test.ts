@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, type ClientBase } from 'pg';
 import { referralBody } from '../../api/schemas';
-import { newCaseId, recordCaseQuery, type RecordCaseInput } from '../../api/useCases/cases';
+import { newCaseId, recordCaseQuery, type RecordCaseInput } from '../../api/useCases/recordCase';
 import { sqlPool } from '../../prisma/client';
 import { publishPolicy } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';

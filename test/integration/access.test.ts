@@ -1,9 +1,9 @@
 import { createApp } from '../../api/app';
-import { operations } from '../../api/openapi';
+import { operations } from '../../api/operations';
 import { publishPolicy } from '../../prisma/seed';
 import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { contractRequest, eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
 const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
@@ -31,151 +31,100 @@ interface Ids {
 }
 
 interface Row {
-  route: string;
-  call(stack: Stack, who: Identity, ids: Ids): Promise<{ status: number; body: unknown }>;
+  /** The operation called, by its declared id: method and path come from the declaration. */
+  id: string;
+  /** A query string, for a second row of the same operation. */
+  query?: string;
+  /** Path values besides the fixture's ids (e.g. a consent made for this call). */
+  params?: (stack: Stack, ids: Ids) => Promise<Record<string, string>>;
+  body?: (stack: Stack) => unknown;
   expect: Record<Caller, number>;
 }
 
 const allow = (codes: Partial<Record<Caller, number>>, otherwise: number): Record<Caller, number> =>
   Object.fromEntries((Object.keys(callers) as Caller[]).map((c) => [c, codes[c] ?? otherwise])) as Record<Caller, number>;
 
+const operationById = new Map(operations.map((op) => [op.id, op]));
+
+/** Calls the row's operation as `who`: its method and path from the declaration, the path filled with the fixture's ids. */
+async function call(row: Row, s: Stack, who: Identity, ids: Ids) {
+  const op = operationById.get(row.id)!;
+  const values: Record<string, string> = { ...ids, unitCode: unit, caseType: 'triage', version: '2026.1', ...(await row.params?.(s, ids)) };
+  const path = op.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]));
+  const req = s.as(who)[op.method](row.query ? `${path}?${row.query}` : path);
+  return op.method === 'post' ? req.send((await row.body?.(s)) ?? {}) : req;
+}
+
 /**
- * The role × route table. Rows run in order and, within a row, refusals run before the one
- * allowed change, so each write happens exactly once (complete comes last: it closes the task).
+ * The role × route table, keyed by operation id. Rows run in order and, within a row, refusals run
+ * before the one allowed change, so each write happens exactly once (complete comes last: it closes the task).
  */
 const table: Row[] = [
+  { id: 'case.create', body: () => referral, expect: allow({ coordinator: 201 }, 403) },
   {
-    route: 'POST /cases',
-    call: (s, who) => s.as(who).post('/cases').send(referral),
-    expect: allow({ coordinator: 201 }, 403),
-  },
-  {
-    route: 'GET /cases/:caseId',
-    call: (s, who, ids) => s.as(who).get(`/cases/${ids.caseId}`),
+    id: 'case.read',
     // Shared with social services (it has a task there); not with the police units: 404, not 403.
     expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
+  { id: 'task.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'task.list', query: `unit=${unit}&status=all`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'unit.tasks', expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'escalation.list', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'escalation.list', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'report.read', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'report.csv', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'audit.read', query: 'limit=5', expect: allow({ auditor: 200 }, 403) },
+  { id: 'notification.list', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'referral.route', body: () => ({ referral: referral.referral }), expect: allow({ coordinator: 201 }, 403) },
   {
-    route: 'GET /tasks',
-    call: (s, who) => s.as(who).get('/tasks'),
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
-  },
-  {
-    route: 'GET /tasks?unit=',
-    call: (s, who) => s.as(who).get(`/tasks?unit=${unit}&status=all`),
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403),
-  },
-  {
-    route: 'GET /units/:unitCode/tasks',
-    call: (s, who) => s.as(who).get(`/units/${unit}/tasks`),
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403),
-  },
-  {
-    route: 'GET /escalations',
-    call: (s, who) => s.as(who).get('/escalations?status=all'),
-    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
-  },
-  {
-    route: 'GET /escalations?unit=',
-    call: (s, who) => s.as(who).get(`/escalations?unit=${unit}`),
-    expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403),
-  },
-  {
-    route: 'GET /reports/tasks',
-    call: (s, who) => s.as(who).get('/reports/tasks'),
-    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
-  },
-  {
-    route: 'GET /reports/tasks.csv',
-    call: (s, who) => s.as(who).get(`/reports/tasks.csv?unit=${unit}`),
-    expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403),
-  },
-  {
-    route: 'GET /audit',
-    call: (s, who) => s.as(who).get('/audit?limit=5'),
-    expect: allow({ auditor: 200 }, 403),
-  },
-  {
-    route: 'GET /notifications',
-    call: (s, who) => s.as(who).get('/notifications?status=all'),
-    expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403),
-  },
-  {
-    route: 'POST /referrals',
-    call: (s, who) => s.as(who).post('/referrals').send({ referral: referral.referral }),
+    id: 'consent.record',
+    body: () => ({ personRole: 'subject', receivingAgency: 'police', purpose: 'information-sharing' }),
     expect: allow({ coordinator: 201 }, 403),
   },
   {
-    route: 'POST /cases/:caseId/consents',
-    call: (s, who, ids) =>
-      s.as(who).post(`/cases/${ids.caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'police', purpose: 'information-sharing' }),
-    expect: allow({ coordinator: 201 }, 403),
-  },
-  {
-    route: 'POST /cases/:caseId/consents/:consentId/withdraw',
+    id: 'consent.withdraw',
     // Each call withdraws a consent of its own, recorded first by the test superuser.
-    call: async (s, who, ids) => {
+    params: async (s, ids) => {
       const given = await s.api
         .post(`/cases/${ids.caseId}/consents`)
         .send({ personRole: 'subject', receivingAgency: 'school', purpose: 'information-sharing' })
         .expect(201);
-      return s.as(who).post(`/cases/${ids.caseId}/consents/${given.body.consentId}/withdraw`).send({});
+      return { consentId: given.body.consentId as string };
     },
     expect: allow({ coordinator: 200 }, 403),
   },
+  { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
+  { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {
-    route: 'GET /admin/policies',
-    call: (s, who) => s.as(who).get('/admin/policies'),
-    expect: allow({ admin: 200 }, 403),
-  },
-  {
-    route: 'GET /admin/policies/:caseType/:version',
-    call: (s, who) => s.as(who).get('/admin/policies/triage/2026.1'),
-    expect: allow({ admin: 200 }, 403),
-  },
-  {
-    route: 'POST /admin/policies',
+    id: 'policy.publish',
     // A new triage version: publishing one leaves the youth-concern cases of this file alone.
-    call: async (s, who) => {
-      const current = await s.api.get('/admin/policies/triage/2026.1').expect(200);
-      return s.as(who).post('/admin/policies').send({ ...current.body.document, version: 'acc-admin-test' });
-    },
+    body: async (s) => ({ ...(await s.api.get('/admin/policies/triage/2026.1').expect(200)).body.document, version: 'acc-admin-test' }),
+    expect: allow({ admin: 201 }, 403),
+  },
+  { id: 'routing.read', expect: allow({ admin: 200 }, 403) },
+  {
+    id: 'routing.publish',
+    body: async (s) => ({ ...(await s.api.get('/admin/routing').expect(200)).body.active, version: 'acc-admin-test' }),
     expect: allow({ admin: 201 }, 403),
   },
   {
-    route: 'GET /admin/routing',
-    call: (s, who) => s.as(who).get('/admin/routing'),
-    expect: allow({ admin: 200 }, 403),
-  },
-  {
-    route: 'POST /admin/routing',
-    call: async (s, who) => {
-      const current = await s.api.get('/admin/routing').expect(200);
-      return s.as(who).post('/admin/routing').send({ ...current.body.active, version: 'acc-admin-test' });
-    },
-    expect: allow({ admin: 201 }, 403),
-  },
-  {
-    route: 'POST /tasks/:taskId/extend',
-    call: (s, who, ids) =>
-      s.as(who).post(`/tasks/${ids.taskId}/extend`).send({ newDueAt: new Date(Date.now() + 3_600_000).toISOString(), justification: 'awaiting the school' }),
+    id: 'task.extend',
+    body: () => ({ newDueAt: new Date(Date.now() + 3_600_000).toISOString(), justification: 'awaiting the school' }),
     // A supervisor of a unit the case is not shared with must not learn the task exists.
     expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
   },
+  { id: 'escalation.acknowledge', body: () => ({ note: 'seen' }), expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403) },
   {
-    route: 'POST /escalations/:escalationId/acknowledge',
-    call: (s, who, ids) => s.as(who).post(`/escalations/${ids.escalationId}/acknowledge`).send({ note: 'seen' }),
-    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
-  },
-  {
-    route: 'POST /tasks/:taskId/complete',
-    call: (s, who, ids) => s.as(who).post(`/tasks/${ids.taskId}/complete`).send({ outcome: 'no-immediate-risk' }),
+    id: 'task.complete',
+    body: () => ({ outcome: 'no-immediate-risk' }),
     // Same agency, other unit: the case is visible, the task is not theirs to complete (403).
     expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403),
   },
 ];
-
-const publicRoutes = new Set(['GET /health', 'GET /ready', 'GET /openapi.json']);
+const labelled = table.map((row) => {
+  const op = operationById.get(row.id);
+  return { ...row, label: `${row.id}: ${op?.method.toUpperCase()} ${op?.path}${row.query ? `?${row.query}` : ''}` };
+});
 
 describe('access control: every role against every route', () => {
   let stack: Stack;
@@ -206,18 +155,19 @@ describe('access control: every role against every route', () => {
     await stack.teardown();
   });
 
-  describe.each(table)('$route', (row) => {
+  describe.each(labelled)('$label', (row) => {
     const order = (Object.keys(callers) as Caller[]).sort((a, b) => Number(row.expect[a] < 300) - Number(row.expect[b] < 300));
     it.each(order)(`when %s calls it, then the answer is as in the table`, async (caller) => {
-      const res = await row.call(stack, callers[caller], ids);
+      const res = await call(row, stack, callers[caller], ids);
       expect({ caller, status: res.status }).toEqual({ caller, status: row.expect[caller] });
     });
   });
 
-  it('when the table is compared with the API, then it covers every authenticated route', () => {
-    const covered = new Set(table.map((r) => r.route.replace(/\?.*$/, '')));
-    const documented = operations.map((o) => `${o.method.toUpperCase()} ${o.path.replace(/\{(\w+)\}/g, ':$1')}`).filter((r) => !publicRoutes.has(r));
-    expect(documented.filter((r) => !covered.has(r))).toEqual([]);
+  it('when the table is compared with the API, then it covers every authenticated operation', () => {
+    const covered = new Set(table.map((r) => r.id));
+    const authenticated = operations.filter((o) => o.access !== 'public').map((o) => o.id);
+    expect(authenticated.filter((id) => !covered.has(id))).toEqual([]);
+    expect([...covered].filter((id) => !operationById.has(id))).toEqual([]);
   });
 
   it('when staff list tasks or a supervisor lists escalations, then only their own units appear', async () => {
@@ -259,7 +209,7 @@ describe('access control: every role against every route', () => {
       ['a tampered token', (s: Stack) => s.issuer.token(staff).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['coordinator'] })).toString('base64url')}.`)],
       ['a malformed header', () => 'not a jwt at all'],
     ])('when a request carries %s, then it is refused with 401 and WWW-Authenticate', async (_what, token) => {
-      const req = stack.app && (await import('supertest')).default(stack.app).get('/tasks');
+      const req = contractRequest(stack.app).get('/tasks');
       const t = token(stack);
       if (t !== undefined) void req.set('Authorization', `Bearer ${t}`);
       const res = await req;
@@ -271,7 +221,7 @@ describe('access control: every role against every route', () => {
     it('when a token is signed by a key the app does not trust, then it is refused with 401', async () => {
       const { createTestIssuer } = await import('../support/tokens');
       const stranger = createTestIssuer();
-      const res = await (await import('supertest')).default(stack.app).get('/tasks').set('Authorization', `Bearer ${stranger.token(staff)}`);
+      const res = await contractRequest(stack.app).get('/tasks').set('Authorization', `Bearer ${stranger.token(staff)}`);
       expect(res.status).toBe(401);
     });
   });
@@ -303,13 +253,12 @@ describe('access control: every role against every route', () => {
         fieldCrypto: testFieldCrypto(),
         config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth, rateLimitPerMinute: 3 },
       });
-      const request = (await import('supertest')).default;
       const busy = stack.issuer.token({ sub: 'acc-busy', roles: ['staff'], units: [unit] });
       const calm = stack.issuer.token({ sub: 'acc-calm', roles: ['staff'], units: [unit] });
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await request(limited).get('/tasks').set('Authorization', `Bearer ${busy}`)).status);
+      for (let i = 0; i < 4; i++) statuses.push((await contractRequest(limited).get('/tasks').set('Authorization', `Bearer ${busy}`)).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const other = await request(limited).get('/tasks').set('Authorization', `Bearer ${calm}`);
+      const other = await contractRequest(limited).get('/tasks').set('Authorization', `Bearer ${calm}`);
       expect(other.status).toBe(200);
     });
 

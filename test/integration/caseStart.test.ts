@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { resumeInterruptedStarts } from '../../api/useCases/cases';
+import { resumeInterruptedStarts } from '../../api/useCases/caseWorkflow';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
 import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';

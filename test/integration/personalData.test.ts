@@ -1,5 +1,5 @@
 import type { Payload } from '@temporalio/common';
-import { subjectContext } from '../../api/useCases/cases';
+import { subjectContext } from '../../api/useCases/recordCase';
 import { ENCRYPTED_ENCODING } from '../../security/payloadCodec';
 import { historyText } from '../support/historyText';
 import { testFieldCrypto, testOperatorToken } from '../support/keys';

@@ -14,6 +14,7 @@ import { createMailer } from '../../worker/mailer';
 import { roles } from '../../domain/auth';
 import { parseKeyring, type Keyring } from '../../security/keyring';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
+import { checkContract } from './contract';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testFieldCrypto, testOperatorTokenSha256, testPayloadKeysSpec } from './keys';
 import { createTestIssuer, type Identity, type TestIssuer } from './tokens';
@@ -87,24 +88,28 @@ export interface Stack {
  */
 const httpMethods = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 
-/** A supertest agent whose every request carries a bearer token for `who`. */
-export function authedAgent(app: Express, issuer: TestIssuer, who: Identity): ReturnType<typeof request> {
+/** A supertest agent whose every answer is checked against the declared operations (test/support/contract.ts). */
+export function contractRequest(app: Express, prepare: (test: Test) => Test = (test) => test): ReturnType<typeof request> {
   const agent = request(app);
   return new Proxy(agent, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof prop !== 'string' || !httpMethods.has(prop) || typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const test = (value as (...a: unknown[]) => Test).apply(target, args);
-        test.set('Authorization', `Bearer ${issuer.token(who)}`);
-        const set = test.set.bind(test) as (field: unknown, val?: unknown) => Test;
-        test.set = ((field: unknown, val?: unknown) =>
-          typeof field === 'string' && field.toLowerCase() === 'x-actor-id'
-            ? set('Authorization', `Bearer ${issuer.token({ ...who, sub: String(val) })}`)
-            : set(field, val)) as Test['set'];
-        return test;
-      };
+      return (...args: unknown[]) => checkContract(prepare((value as (...a: unknown[]) => Test).apply(target, args)));
     },
+  });
+}
+
+/** A contract-checked agent whose every request carries a bearer token for `who`. */
+export function authedAgent(app: Express, issuer: TestIssuer, who: Identity): ReturnType<typeof request> {
+  return contractRequest(app, (test) => {
+    test.set('Authorization', `Bearer ${issuer.token(who)}`);
+    const set = test.set.bind(test) as (field: unknown, val?: unknown) => Test;
+    test.set = ((field: unknown, val?: unknown) =>
+      typeof field === 'string' && field.toLowerCase() === 'x-actor-id'
+        ? set('Authorization', `Bearer ${issuer.token({ ...who, sub: String(val) })}`)
+        : set(field, val)) as Test['set'];
+    return test;
   });
 }
 

@@ -1,0 +1,58 @@
+import { defineOperation } from '../operation';
+import { caseParams, idempotencyHeaders, routeReferralBody, startCaseBody } from '../schemas';
+import { readCase } from '../useCases/readCase';
+import { routeAndStart, startCase, type StartedCase } from '../useCases/startCase';
+import { caseSchema } from '../views/case';
+import { createdCaseSchema } from '../views/createdCase';
+
+const noActivePolicy = 'no active policy (or routing table) for the referral, or the Idempotency-Key was used for another request';
+
+/** Created, or a keyed replay of the first answer; the audit row went in with the case unless replayed. */
+function created(started: StartedCase) {
+  return {
+    status: 201 as const,
+    body: started.body,
+    audited: started.audited,
+    audit: { caseId: started.body.caseId },
+    ...(started.replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}),
+  };
+}
+
+export const caseOperations = [
+  defineOperation({
+    id: 'case.create',
+    method: 'post',
+    path: '/cases',
+    summary: 'Start a case of a named type from a referral (no routing)',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    headers: idempotencyHeaders,
+    body: startCaseBody,
+    responses: { 201: createdCaseSchema },
+    errors: { 422: noActivePolicy },
+    handle: async ({ deps, caller, headers, body, auditRow }) =>
+      created(await startCase(deps, body, { actor: caller.sub, idempotencyKey: headers['Idempotency-Key'], auditRow: auditRow(201) })),
+  }),
+  defineOperation({
+    id: 'referral.route',
+    method: 'post',
+    path: '/referrals',
+    summary: 'Route a referral by the decision table and start its case (a triage case when no rule matches)',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    headers: idempotencyHeaders,
+    body: routeReferralBody,
+    responses: { 201: createdCaseSchema },
+    errors: { 422: noActivePolicy },
+    handle: async ({ deps, caller, headers, body, auditRow }) =>
+      created(await routeAndStart(deps, body.referral, { actor: caller.sub, idempotencyKey: headers['Idempotency-Key'], auditRow: auditRow(201) })),
+  }),
+  defineOperation({
+    id: 'case.read',
+    method: 'get',
+    path: '/cases/:caseId',
+    summary: 'A case with its tasks, deadlines, extensions, escalations, notifications and consents',
+    access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'caseVisible' },
+    params: caseParams,
+    responses: { 200: caseSchema },
+    handle: async ({ deps, params }) => ({ status: 200, body: await readCase(deps, params.caseId) }),
+  }),
+];

@@ -1,0 +1,30 @@
+import { defineOperation } from '../operation';
+import { caseParams, idParam, recordConsentBody } from '../schemas';
+import { recordConsent, withdrawConsent } from '../useCases/consents';
+import { consentSchema } from '../views/consent';
+
+export const consentOperations = [
+  defineOperation({
+    id: 'consent.record',
+    method: 'post',
+    path: '/cases/:caseId/consents',
+    summary: 'Record a consent: one person, one receiving agency, one purpose',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    params: caseParams,
+    body: recordConsentBody,
+    responses: { 201: consentSchema },
+    errors: { 404: 'no such case', 409: 'the case is closed' },
+    handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await recordConsent(deps, params.caseId, body, caller.sub) }),
+  }),
+  defineOperation({
+    id: 'consent.withdraw',
+    method: 'post',
+    path: '/cases/:caseId/consents/:consentId/withdraw',
+    summary: "Withdraw a consent; the affected agency's open tasks are withdrawn at once",
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    params: caseParams.extend({ consentId: idParam }).strict(),
+    responses: { 200: consentSchema },
+    errors: { 404: 'no such case or consent', 409: 'the case is closed, or the consent already withdrawn' },
+    handle: async ({ deps, caller, params }) => ({ status: 200, body: await withdrawConsent(deps, params.caseId, params.consentId, caller.sub) }),
+  }),
+];

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { listedNote } from '../audit';
+import { defineOperation } from '../operation';
+import { acknowledgeEscalationBody, escalationListQuery, idParam } from '../schemas';
+import { acknowledgeEscalation, listEscalations } from '../useCases/escalations';
+import { pageOf } from '../views/common';
+import { acknowledgedEscalationSchema, escalationSchema } from '../views/escalation';
+
+export const escalationOperations = [
+  defineOperation({
+    id: 'escalation.list',
+    method: 'get',
+    path: '/escalations',
+    summary: "Escalations (coordinator: all; supervisor: their units')",
+    access: { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' },
+    query: escalationListQuery,
+    responses: { 200: pageOf(escalationSchema) },
+    handle: async ({ deps, grant, query }) => {
+      const body = await listEscalations(deps, grant.units, query);
+      return { status: 200, body, audit: listedNote(query.unit, query.status, body.items.length) };
+    },
+  }),
+  defineOperation({
+    id: 'escalation.acknowledge',
+    method: 'post',
+    path: '/escalations/:escalationId/acknowledge',
+    summary: 'Acknowledge an escalation; answers the escalation as its task now holds it',
+    access: { roles: ['supervisor'], scope: 'escalationUnitSupervisor' },
+    params: z.object({ escalationId: idParam }).strict(),
+    body: acknowledgeEscalationBody,
+    responses: { 200: acknowledgedEscalationSchema },
+    errors: { 409: 'the escalation is already acknowledged or resolved' },
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await acknowledgeEscalation(deps, params.escalationId, body, caller.sub) }),
+  }),
+];

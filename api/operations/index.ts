@@ -1,0 +1,26 @@
+import type { Operation } from '../operation';
+import { policyOperations } from './adminPolicies';
+import { routingOperations } from './adminRouting';
+import { auditOperations } from './audit';
+import { caseOperations } from './cases';
+import { consentOperations } from './consents';
+import { escalationOperations } from './escalations';
+import { notificationOperations } from './notifications';
+import { describeOperation, healthOperations } from './public';
+import { reportOperations } from './reports';
+import { taskOperations } from './tasks';
+
+/** Every operation the API serves. A new route is one declaration in its resource's file (and its use-case). */
+export const operations: readonly Operation[] = [
+  ...healthOperations,
+  describeOperation(() => operations),
+  ...caseOperations,
+  ...consentOperations,
+  ...taskOperations,
+  ...escalationOperations,
+  ...notificationOperations,
+  ...reportOperations,
+  ...auditOperations,
+  ...policyOperations,
+  ...routingOperations,
+];

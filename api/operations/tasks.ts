@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { listedNote } from '../audit';
+import { defineOperation } from '../operation';
+import { completeTaskBody, extendDeadlineBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
+import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
+import { pageOf } from '../views/common';
+import { taskListItemSchema, taskStateSchema } from '../views/task';
+
+const taskPage = pageOf(taskListItemSchema);
+const notOpen = 'the task is already completed, or no longer open';
+
+export const taskOperations = [
+  defineOperation({
+    id: 'task.list',
+    method: 'get',
+    path: '/tasks',
+    summary: "Tasks the caller may see (coordinator: all; staff/supervisor: their units'), by due date",
+    access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'unitMember' },
+    query: taskSearchQuery,
+    responses: { 200: taskPage },
+    handle: async ({ deps, grant, query }) => {
+      const body = await listTasks(deps, grant.units, query);
+      return { status: 200, body, audit: listedNote(query.unit, query.status, body.items.length) };
+    },
+  }),
+  defineOperation({
+    id: 'unit.tasks',
+    auditAction: 'task.list',
+    method: 'get',
+    path: '/units/:unitCode/tasks',
+    summary: "A unit's inbox, by due date",
+    access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'unitMember' },
+    params: z.object({ unitCode: unitCodeSchema }).strict(),
+    query: taskListQuery,
+    responses: { 200: z.strictObject({ unit: z.string(), ...taskPage.shape }) },
+    errors: { 404: 'no such unit' },
+    handle: async ({ deps, params, query }) => {
+      const body = await listUnitTasks(deps, params.unitCode, query);
+      return { status: 200, body, audit: listedNote(params.unitCode, query.status, body.items.length) };
+    },
+  }),
+  defineOperation({
+    id: 'task.complete',
+    method: 'post',
+    path: '/tasks/:taskId/complete',
+    summary: 'Complete a task with one of its outcomes',
+    access: { roles: ['staff'], scope: 'taskUnitStaff' },
+    params: taskParams,
+    body: completeTaskBody,
+    responses: { 200: taskStateSchema },
+    errors: { 409: notOpen, 422: 'the outcome is not one the step allows' },
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await completeTask(deps, params.taskId, body, caller.sub) }),
+  }),
+  defineOperation({
+    id: 'task.extend',
+    method: 'post',
+    path: '/tasks/:taskId/extend',
+    summary: 'Extend a deadline, with a written justification',
+    access: { roles: ['supervisor'], scope: 'taskUnitSupervisor' },
+    params: taskParams,
+    body: extendDeadlineBody,
+    responses: { 200: taskStateSchema },
+    errors: { 409: notOpen, 422: 'the new deadline is not later than the current one' },
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await extendDeadline(deps, params.taskId, body, caller.sub) }),
+  }),
+];

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Response bodies are declared strict: a field the declaration does not name fails the contract test. */
+export const instant = z.iso.datetime({ offset: true });
+export const nullableInstant = instant.nullable();
+
+/** A page of a list: the total that matched, the window asked for, and the items in it. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.strictObject({ total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int(), items: z.array(item) });
+}
+
+/** The one error body every operation answers its error statuses with (api/errors.ts builds it). */
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.strictObject({ field: z.string(), problem: z.string() })).optional(),
+  }),
+});
