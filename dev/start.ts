@@ -9,6 +9,7 @@ import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { ensureRetentionSchedule } from '../worker/retentionSchedule';
 import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
+import { removeDevApiUrl, writeDevApiUrl } from './apiAddress';
 import { applyDevKeys } from './devKeys';
 import { startDevServer, type DevServer } from './devServer';
 import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
   });
+  writeDevApiUrl(dataDir, `http://localhost:${config.port}`);
 
   console.log(
     [
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     stopping = true;
     say('stopping…');
     reconciler.stop();
+    removeDevApiUrl(dataDir);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

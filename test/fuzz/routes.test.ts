@@ -122,7 +122,10 @@ function requestArb(ops: readonly Operation[], fx: Fixture): fc.Arbitrary<FuzzRe
   );
   const anyId = fc.oneof(fc.constantFrom(...foreignIds).map(encodeURIComponent), hostileId);
 
-  return fc.constantFrom(...ops).chain((op) => {
+  const perOperation = new Map(ops.map((op) => [op, operationRequests(op)]));
+  return fc.constantFrom(...ops).chain((op) => perOperation.get(op)!);
+
+  function operationRequests(op: Operation): fc.Arbitrary<FuzzRequest> {
     const params = op.path.match(/:[A-Za-z]+/g) ?? [];
     const fill = (ids: string[]) => params.reduce((p, param, i) => p.replace(param, ids[i]), op.path);
     const queryKeys = Object.keys(op.query?.shape ?? {});
@@ -202,7 +205,7 @@ function requestArb(ops: readonly Operation[], fx: Fixture): fc.Arbitrary<FuzzRe
         body,
       })),
     );
-  });
+  }
 }
 
 /** Requests carry a superuser's token so they reach validation; refusing the token is access.test's job. */

@@ -90,8 +90,15 @@ export function fromJsonSchema(s: JsonSchema): fc.Arbitrary<unknown> {
   }
 }
 
-/** Values the zod schema accepts as input, drawn from its JSON Schema. */
+const built = new WeakMap<z.ZodType, fc.Arbitrary<unknown>>();
+
+/** Values the zod schema accepts as input, drawn from its JSON Schema (built once per schema). */
 export function validInput<T extends z.ZodType>(schema: T): fc.Arbitrary<z.input<T>> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return fromJsonSchema(json).filter((value) => schema.safeParse(value).success) as fc.Arbitrary<z.input<T>>;
+  let arb = built.get(schema);
+  if (!arb) {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    arb = fromJsonSchema(json).filter((value) => schema.safeParse(value).success);
+    built.set(schema, arb);
+  }
+  return arb as fc.Arbitrary<z.input<T>>;
 }

@@ -22,7 +22,8 @@ const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.'
 
 /** What is wrong with this answer to `method url`, or undefined when it keeps the contract. */
 export function contractProblem(method: string, url: string, answer: { status: number; contentType?: string; body: unknown; text?: string }): string | undefined {
-  const path = new URL(url, 'http://api.test').pathname;
+  // As Express sees it: no normalising of "." segments, which the URL class would do.
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0];
   // Temporal's codec-server protocol (api/codecServer.ts), mounted beside the API, not part of it; and CORS preflights.
   if (path.startsWith('/codec/') || method.toUpperCase() === 'OPTIONS') return undefined;
   const op = operationFor(method, path);
