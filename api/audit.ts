@@ -104,8 +104,3 @@ async function insert(prisma: PrismaClient, batch: Pending[]): Promise<void> {
     values: rows[0].map((_, column) => rows.map((row) => row[column])),
   });
 }
-
-/** What a list request leaves on its audit row: the filter it asked for and how many rows it got. */
-export function listedNote(unit: string | null | undefined, status: string, returned: number): AuditNote {
-  return { detail: { unit: unit ?? null, status, returned } };
-}

@@ -79,6 +79,11 @@ export interface Operation extends Omit<OperationSpec<Schema, Schema, Schema, Sc
   handle(ctx: Omit<OperationContext<never, never, never, never>, 'params' | 'query' | 'headers' | 'body'> & Record<'params' | 'query' | 'headers' | 'body', unknown>): Promise<{ status: number; body: unknown; headers?: Record<string, string>; audit?: AuditNote; audited?: boolean }>;
 }
 
+/** A 200 with a page of a list: its audit row carries the filter asked for and how many rows it returned (never the rows). */
+export function listed<B extends { items: unknown[] }>(body: B, unit: string | null | undefined, status: string) {
+  return { status: 200 as const, body, audit: { detail: { unit: unit ?? null, status, returned: body.items.length } } };
+}
+
 const describe: Record<number, string> = {
   400: 'invalid input; the body names each field',
   401: 'no valid bearer token',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { listedNote } from '../audit';
-import { defineOperation } from '../operation';
+import { defineOperation, listed } from '../operation';
 import { acknowledgeEscalationBody, escalationListQuery, idParam } from '../schemas';
 import { acknowledgeEscalation, listEscalations } from '../useCases/escalations';
 import { pageOf } from '../views/common';
@@ -15,10 +14,7 @@ export const escalationOperations = [
     access: { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' },
     query: escalationListQuery,
     responses: { 200: pageOf(escalationSchema) },
-    handle: async ({ deps, grant, query }) => {
-      const body = await listEscalations(deps, grant.units, query);
-      return { status: 200, body, audit: listedNote(query.unit, query.status, body.items.length) };
-    },
+    handle: async ({ deps, grant, query }) => listed(await listEscalations(deps, grant.units, query), query.unit, query.status),
   }),
   defineOperation({
     id: 'escalation.acknowledge',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { listedNote } from '../audit';
-import { defineOperation } from '../operation';
+import { defineOperation, listed } from '../operation';
 import { notificationListQuery } from '../schemas';
 import { listNotifications } from '../useCases/notifications';
 import { instant, nullableInstant, pageOf } from '../views/common';
@@ -29,9 +28,6 @@ export const notificationOperations = [
     access: { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' },
     query: notificationListQuery,
     responses: { 200: pageOf(notificationSchema) },
-    handle: async ({ deps, grant, query }) => {
-      const body = await listNotifications(deps, grant.units, query);
-      return { status: 200, body, audit: listedNote(query.unit, query.status, body.items.length) };
-    },
+    handle: async ({ deps, grant, query }) => listed(await listNotifications(deps, grant.units, query), query.unit, query.status),
   }),
 ];

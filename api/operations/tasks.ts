@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { listedNote } from '../audit';
-import { defineOperation } from '../operation';
+import { defineOperation, listed } from '../operation';
 import { completeTaskBody, extendDeadlineBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
 import { pageOf } from '../views/common';
@@ -18,10 +17,7 @@ export const taskOperations = [
     access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'unitMember' },
     query: taskSearchQuery,
     responses: { 200: taskPage },
-    handle: async ({ deps, grant, query }) => {
-      const body = await listTasks(deps, grant.units, query);
-      return { status: 200, body, audit: listedNote(query.unit, query.status, body.items.length) };
-    },
+    handle: async ({ deps, grant, query }) => listed(await listTasks(deps, grant.units, query), query.unit, query.status),
   }),
   defineOperation({
     id: 'unit.tasks',
@@ -34,10 +30,7 @@ export const taskOperations = [
     query: taskListQuery,
     responses: { 200: z.strictObject({ unit: z.string(), ...taskPage.shape }) },
     errors: { 404: 'no such unit' },
-    handle: async ({ deps, params, query }) => {
-      const body = await listUnitTasks(deps, params.unitCode, query);
-      return { status: 200, body, audit: listedNote(params.unitCode, query.status, body.items.length) };
-    },
+    handle: async ({ deps, params, query }) => listed(await listUnitTasks(deps, params.unitCode, query), params.unitCode, query.status),
   }),
   defineOperation({
     id: 'task.complete',

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../../dev/devServer';
+import { startNpmStart } from '../support/npmStart';
 
 const root = join(__dirname, '..', '..');
 const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -86,31 +86,9 @@ describe('the README quickstart, run as printed against npm start', () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE "${database}"`);
     await admin.end();
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort() };
-    const startEnv: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      SAMVERKAN_DATA_DIR: dataDir,
-      DATABASE_URL: `${serverUrl}/${database}`,
-      PORT: String(ports.api),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.ui),
-      MAILBOX_PORT: String(ports.mailbox),
-      SMTP_PORT: String(ports.smtp),
-    };
-    const start = spawn(process.execPath, ['--import', 'tsx', join(root, 'dev', 'start.ts')], { cwd: root, env: startEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    start.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    start.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+    const start = await startNpmStart(() => ({ PATH: process.env.PATH, HOME: process.env.HOME, SAMVERKAN_DATA_DIR: dataDir, DATABASE_URL: `${serverUrl}/${database}` }));
+    let exitCode: number | null = null;
     try {
-      const deadline = Date.now() + 120_000;
-      while (!log.includes('samverkan is running')) {
-        if (start.exitCode !== null) throw new Error(`npm start exited early:\n${log}`);
-        if (Date.now() > deadline) throw new Error(`npm start not up in 120 s:\n${log}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-
       // The newcomer's shell: nothing set by hand (the data directory stands for the clone's .data/).
       const { runs, stderr } = await runSteps(steps, { PATH: process.env.PATH, HOME: process.env.HOME, SAMVERKAN_DATA_DIR: dataDir });
       const failed = runs.filter((r) => r.exitCode !== 0).map((r) => r.title);
@@ -145,8 +123,8 @@ describe('the README quickstart, run as printed against npm start', () => {
         ]),
       );
     } finally {
-      start.kill('SIGINT');
+      exitCode = await start.stop();
     }
-    expect(await exited).toBe(0);
+    expect(exitCode).toBe(0);
   }, 300_000);
 });

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { devIdentities, loadOrCreateDevKey, signDevToken } from '../../dev/devAuth';
-import { freePort } from '../../dev/devServer';
 import { testKeyEnv } from '../support/keys';
-
-const root = join(__dirname, '..', '..');
+import { startNpmStart } from '../support/npmStart';
 
 /** `npm start`'s program as a newcomer runs it, here with no PostgreSQL: the embedded one must serve. */
 describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
@@ -15,37 +12,20 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('when started with no database server, then it runs on PGlite, takes a case end to end, mails the unit and stops cleanly on Ctrl-C', async () => {
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort(), pg: await freePort() };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      EMBEDDED_POSTGRES: '1',
-      SAMVERKAN_DATA_DIR: dataDir,
-      PORT: String(ports.api),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.ui),
-      MAILBOX_PORT: String(ports.mailbox),
-      SMTP_PORT: String(ports.smtp),
-      EMBEDDED_PG_PORT: String(ports.pg),
-      SAMVERKAN_LOG: 'info',
-    };
-    delete env.DATABASE_URL;
-    delete env.TEMPORAL_ADDRESS;
-    delete env.SMTP_HOST;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'dev', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const start = await startNpmStart(() => {
+      const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_POSTGRES: '1', SAMVERKAN_DATA_DIR: dataDir, SAMVERKAN_LOG: 'info' };
+      delete env.DATABASE_URL;
+      delete env.TEMPORAL_ADDRESS;
+      delete env.SMTP_HOST;
+      return env;
+    }, 90_000);
+    const { ports } = start;
+    const output = start.output;
+    let exitCode: number | null = null;
     try {
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('samverkan is running')) {
-        if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-        if (Date.now() > deadline) throw new Error(`npm start not up in 90 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(output).toContain('embedded PGlite');
-      expect(output).toContain(`http://localhost:${ports.api}`);
-      expect(output).toMatch(/Mailbox\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(output()).toContain('embedded PGlite');
+      expect(output()).toContain(`http://localhost:${ports.api}`);
+      expect(output()).toMatch(/Mailbox\s+http:\/\/127\.0\.0\.1:\d+/);
 
       const api = `http://127.0.0.1:${ports.api}`;
       // A coordinator's token, signed with the dev key npm start created and trusts.
@@ -64,7 +44,7 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
       const mailDeadline = Date.now() + 60_000;
       let subjects: string[] = [];
       while (!subjects.some((s) => s.includes(caseId))) {
-        if (Date.now() > mailDeadline) throw new Error(`no mail for ${caseId}; mailbox has ${JSON.stringify(subjects)}\n${output}`);
+        if (Date.now() > mailDeadline) throw new Error(`no mail for ${caseId}; mailbox has ${JSON.stringify(subjects)}\n${output()}`);
         await new Promise((r) => setTimeout(r, 250));
         const mails = (await (await fetch(`http://127.0.0.1:${ports.mailbox}/messages`)).json()) as Array<{ subject: string }>;
         subjects = mails.map((m) => m.subject);
@@ -72,9 +52,9 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
       const ready = (await (await fetch(`${api}/ready`)).json()) as { ready: boolean };
       expect(ready.ready).toBe(true);
     } finally {
-      child.kill('SIGINT');
+      exitCode = await start.stop();
     }
-    expect(await exited).toBe(0);
-    expect(output).toContain('[samverkan] stopped');
+    expect(exitCode).toBe(0);
+    expect(output()).toContain('[samverkan] stopped');
   });
 });
