@@ -10,7 +10,7 @@ import { seed } from './seed';
 
 /**
  * The deployment step, run once per deploy before the workers and the API (compose's one-shot
- * `migrate` service; `npm run setup:db`). The database: migrated, with the least-privilege roles
+ * `migrate` service; `npm run setup`). The database: migrated, with the least-privilege roles
  * when MIGRATE_DATABASE_URL is an administrator, and seeded. Temporal: the namespace registered
  * if missing, and the retention Schedule created or brought up to date, here and not by every
  * worker replica at its start. Safe to run again.

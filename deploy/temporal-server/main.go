@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/common/log"
 	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // PostgreSQL persistence
+	"go.temporal.io/server/common/primitives"
 	"go.temporal.io/server/temporal"
 )
 
@@ -73,8 +74,14 @@ func start(configDir, env string, allowNoAuth bool) error {
 		}
 	}
 
+	// The internal frontend, when configured, is where the system workers (schedules, batch jobs)
+	// reach the server with internode certificates, past the authorizer.
+	services := temporal.DefaultServices
+	if _, ok := cfg.Services[string(primitives.InternalFrontendService)]; ok {
+		services = append(append([]string{}, services...), string(primitives.InternalFrontendService))
+	}
 	server, err := temporal.NewServer(
-		temporal.ForServices(temporal.DefaultServices),
+		temporal.ForServices(services),
 		temporal.WithConfig(cfg),
 		temporal.WithDynamicConfigClient(dynamicConfigClient),
 		temporal.WithLogger(logger),
