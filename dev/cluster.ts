@@ -42,8 +42,6 @@ export interface ClusterTls {
 
 export interface Cluster {
   address: string;
-  /** Set when started with `tls`: what a client needs besides its own certificate. */
-  tls?: Omit<TLSConfig, 'clientCertPair'>;
   namespace: string;
   databases: string[];
   process: ChildProcess;
@@ -130,7 +128,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   return {
     address,
-    ...(opts.tls ? { tls: { serverRootCACertificate: opts.tls.client.serverRootCACertificate, serverNameOverride: opts.tls.client.serverNameOverride } } : {}),
     namespace,
     databases: [mainDb, visibilityDb],
     process: child,
