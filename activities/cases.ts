@@ -1,5 +1,7 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { addSpan } from '../domain/deadlines';
-import type { Span } from '../domain/policy';
+import { ErrorCode } from '../domain/errors';
+import { missingSteps, policyDocumentSchema, type CaseType, type PolicyDocument, type Span } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 
 export function createCaseActivities({ prisma, clock }: ActivityDeps) {
@@ -16,8 +18,11 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       policyVersion: string;
       status: 'open' | 'closed';
       currentStep: string;
+      /** Why a closed case closed, when not simply completed. */
+      closeReason?: string;
     }): Promise<void> {
       const closedAt = input.status === 'closed' ? clock.now() : null;
+      const closeReason = input.closeReason ?? null;
       await prisma.case.upsert({
         where: { id: input.caseId },
         create: {
@@ -28,9 +33,46 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
           status: input.status,
           currentStep: input.currentStep,
           closedAt,
+          closeReason,
         },
-        update: { status: input.status, currentStep: input.currentStep, closedAt },
+        update: { status: input.status, currentStep: input.currentStep, closedAt, closeReason },
       });
+    },
+
+    /**
+     * Records a case started beside another for the same referral (a minor's youth concern beside
+     * a voluntary programme), linked to the person's first case, and returns the active policy it
+     * runs on. The subject's personal data stays on the first case; safe to retry.
+     */
+    async openCompanionCase(input: { caseId: string; caseType: CaseType; besideCaseId: string }): Promise<PolicyDocument> {
+      const beside = await prisma.case.findUniqueOrThrow({ where: { id: input.besideCaseId } });
+      const row = await prisma.policy.findFirst({
+        where: { caseType: input.caseType, activatedAt: { lte: clock.now() } },
+        orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],
+      });
+      if (!row) throw ApplicationFailure.nonRetryable(`no active policy for ${input.caseType}`, ErrorCode.PolicyNotFound);
+      const policy = policyDocumentSchema.parse(row.document);
+      const missing = missingSteps(policy);
+      if (missing.length) throw ApplicationFailure.nonRetryable(`policy ${policy.version} lacks steps`, ErrorCode.PolicyNotFound);
+      await prisma.case.upsert({
+        where: { id: input.caseId },
+        create: {
+          id: input.caseId,
+          workflowId: input.caseId,
+          caseType: input.caseType,
+          policyVersion: policy.version,
+          status: 'open',
+          currentStep: 'receipt',
+          category: beside.category,
+          sourceAgency: beside.sourceAgency,
+          urgency: beside.urgency,
+          routingVersion: beside.routingVersion,
+          routingRule: beside.routingRule,
+          linkedCaseId: beside.linkedCaseId ?? beside.id,
+        },
+        update: {},
+      });
+      return policy;
     },
   };
 }

@@ -18,11 +18,11 @@ export async function agenciesSharingCase(prisma: PrismaClient, caseId: string):
   // nothing, and a withdrawal (or expiry) stops the sharing at once.
   const [tasks, consents] = await Promise.all([
     prisma.task.findMany({
-      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn'] } },
+      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn', 'not-shared'] } },
       select: { consentAgency: true, unit: { select: { agency: { select: { code: true } } } } },
     }),
     prisma.consent.findMany({
-      where: { caseId, withdrawnAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      where: { caseId, withdrawnAt: null, refusedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
       select: { receivingAgency: true },
     }),
   ]);

@@ -24,6 +24,8 @@ import {
   escalationListQuery,
   extendDeadlineBody,
   idParam,
+  raiseAcuteThreatBody,
+  refuseConsentBody,
   idempotencyKeyHeader,
   notificationListQuery,
   recordConsentBody,
@@ -40,6 +42,8 @@ import { getPolicy, getRouting, listPolicies, publishPolicyVersion, publishRouti
 import { listAudit } from './useCases/audit';
 import { getCase, routeAndStart, startCase } from './useCases/cases';
 import { recordConsent, withdrawConsent } from './useCases/consents';
+import { raiseAcuteThreat } from './useCases/raiseAcuteThreat';
+import { refuseConsent } from './useCases/refuseConsent';
 import { acknowledgeEscalation, listEscalations } from './useCases/escalations';
 import { listNotifications } from './useCases/notifications';
 import { readiness } from './useCases/health';
@@ -197,6 +201,22 @@ export function createApp(deps: ApiDeps): express.Express {
       const caseId = param(req, 'caseId');
       note.caseId = caseId;
       return { body: await withdrawConsent(deps, caseId, param(req, 'consentId'), caller.sub) };
+    }),
+  );
+
+  app.post(
+    '/cases/:caseId/consent-refusals',
+    audited('consent.refuse', async (req, _res, caller) => {
+      requireRole(caller, 'coordinator');
+      return { status: 201, body: await refuseConsent(deps, param(req, 'caseId'), refuseConsentBody.parse(req.body), caller.sub) };
+    }),
+  );
+  app.post(
+    '/cases/:caseId/acute-threats',
+    audited('case.acute-threat', async (req, _res, caller) => {
+      requireRole(caller, 'coordinator', 'staff');
+      const body = raiseAcuteThreatBody.parse(req.body);
+      return { status: 201, body: await raiseAcuteThreat(deps, caller, param(req, 'caseId'), body) };
     }),
   );
 

@@ -41,6 +41,11 @@ export const routingRuleSchema = z
         tracks: z.array(code).default([]),
         /** Step key → unit code for this rule's cases, overriding the policy's unit. */
         units: z.record(z.string().min(1), code).default({}),
+        /**
+         * For a subject under 18: case types started beside this one for the same referral, linked
+         * to it. A voluntary programme never replaces social services' assessment of a child.
+         */
+        alsoForMinors: z.array(z.literal('youth-concern')).optional(),
       })
       .strict(),
   })
@@ -86,4 +91,9 @@ export function ruleMatches(rule: RoutingRule, facts: ReferralFacts): boolean {
 /** The first matching rule, or undefined: the caller must then start a triage case. */
 export function routeReferral(table: RoutingTable, facts: ReferralFacts): RoutingRule | undefined {
   return table.rules.find((rule) => ruleMatches(rule, facts));
+}
+
+/** The cases a referral starts beside its own: for a minor, what the rule says runs alongside. */
+export function alongsideOf(rule: RoutingRule | undefined, facts: Pick<ReferralFacts, 'ageYears'>): Array<'youth-concern'> {
+  return facts.ageYears < 18 ? (rule?.then.alsoForMinors ?? []) : [];
 }

@@ -6,13 +6,14 @@ import { policyDocumentSchema, missingSteps, type CaseType, type PolicyDocument 
 import { normalisePersonnummer } from '../../security/personnummer';
 import type { CaseWorkflowInput, RoutingDecision } from '../../domain/messages';
 import { Prisma, sqlPool } from '../../prisma/client';
-import { routeReferral, routingTableSchema, type RoutingTable } from '../../domain/routing';
+import { alongsideOf, routeReferral, routingTableSchema, type RoutingTable } from '../../domain/routing';
 import { exitProgrammeCase, socialInterventionGroupCase, triageCase, youthConcernCase } from '../../workflows';
 import { log } from '../../config/log';
 import { auditColumns, type InlineAudit } from '../audit';
 import type { ApiDeps } from '../context';
 import { AppError, isUnavailable } from '../errors';
 import type { ReferralBody, StartCaseBody } from '../schemas';
+import { overdueSeconds } from './tasks';
 
 const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U to misread
 
@@ -143,6 +144,7 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
     tracks: rule?.then.tracks ?? [],
     units: rule?.then.units ?? {},
     subjectIsMinor: referral.subject.ageYears < 18,
+    ...(alongsideOf(rule, referral.subject).length ? { alongside: alongsideOf(rule, referral.subject) } : {}),
   };
   return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
@@ -366,6 +368,8 @@ async function startCaseOfType(
     receiptStated: referral.receivedAt !== undefined,
     // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
     routing: routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 },
+    ...(referral.subject.guardians !== undefined ? { guardians: referral.subject.guardians } : {}),
+    ...(referral.dates ? { dates: referral.dates } : {}),
   };
 
   for (let attempt = 0; ; attempt++) {
@@ -513,6 +517,7 @@ export async function getCase(deps: ApiDeps, caseId: string) {
     routing: row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
+    closeReason: row.closeReason,
     pseudonymisedAt: row.pseudonymisedAt?.toISOString() ?? null,
     linkedCaseId: row.linkedCaseId,
     relatedCases: await relatedCases(deps, row),
@@ -525,6 +530,12 @@ export async function getCase(deps: ApiDeps, caseId: string) {
       dueAt: t.dueAt.toISOString(),
       originalDueAt: t.originalDueAt.toISOString(),
       overdue: (t.status === 'open' || t.status === 'waiting-for-consent') && t.dueAt.getTime() < Date.now(),
+      overdueSeconds: overdueSeconds(t),
+      // What the deadline counts from (startedAt is that moment); null when the policy predates clocks.
+      clock: t.clockFrom ? { countsFrom: t.clockFrom, ref: t.clockFromRef, since: t.startedAt.toISOString() } : null,
+      openReason: t.openReason,
+      openedBy: t.openedBy,
+      endedAt: t.endedAt?.toISOString() ?? null,
       legalBasis: t.legalBasis,
       consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
       withdrawnAt: t.withdrawnAt?.toISOString() ?? null,
@@ -590,6 +601,7 @@ export function consentView(c: {
   recordedBy: string;
   withdrawnAt: Date | null;
   withdrawnBy: string | null;
+  refusedAt?: Date | null;
 }) {
   const expired = c.expiresAt !== null && c.expiresAt.getTime() <= Date.now();
   return {
@@ -597,7 +609,7 @@ export function consentView(c: {
     personRole: c.personRole,
     receivingAgency: c.receivingAgency,
     purpose: c.purpose,
-    status: c.withdrawnAt ? 'withdrawn' : expired ? 'expired' : 'given',
+    status: c.withdrawnAt ? 'withdrawn' : c.refusedAt ? 'refused' : expired ? 'expired' : 'given',
     givenAt: c.givenAt.toISOString(),
     expiresAt: c.expiresAt?.toISOString() ?? null,
     recordedBy: c.recordedBy,
