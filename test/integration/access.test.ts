@@ -124,6 +124,19 @@ const table: Row[] = [
     expect: allow({ coordinator: 200 }, 403),
   },
   {
+    route: 'POST /cases/:caseId/consent-refusals',
+    call: (s, who, ids) =>
+      s.as(who).post(`/cases/${ids.caseId}/consent-refusals`).send({ personRole: 'subject', receivingAgency: 'school', purpose: 'information-sharing' }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    route: 'POST /cases/:caseId/acute-threats',
+    call: (s, who, ids) => s.as(who).post(`/cases/${ids.caseId}/acute-threats`).send({ reason: 'threatened outside school' }),
+    // Coordinators and staff of a unit with a task in the case get past access (this policy has no
+    // acute-threat step: 422); staff of another unit of the agency 403; an agency the case is not shared with 404.
+    expect: allow({ coordinator: 422, staffOwnUnit: 422, staffOtherAgency: 404 }, 403),
+  },
+  {
     route: 'GET /admin/policies',
     call: (s, who) => s.as(who).get('/admin/policies'),
     expect: allow({ admin: 200 }, 403),

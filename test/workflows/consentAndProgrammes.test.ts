@@ -87,6 +87,7 @@ describe('consent and the voluntary programmes (workflow level, activities faked
     const told = await h.until('the coordinators told', () => h.callsOf('notify', { taskId: `${id}.action-plan`, kind: 'consent-expired' })[0]);
     expect(told.recipientUnitCode).toBe('vpc-coordination');
     await kase.terminate();
+    await recordHistory(h.client, id, 'v3-socialInterventionGroupCase-reconfirmation-expiry');
   });
 
   it('when an exit referral is declined at the first conversation, then the case closes with that outcome and no further step opens (finding 4)', async () => {
@@ -124,6 +125,7 @@ describe('consent and the voluntary programmes (workflow level, activities faked
     await h.openTask(`${id}.follow-up-1`);
     expect(h.callsOf('openTask', { taskId: `${id}.joint-plan-housing` })).toEqual([]);
     await kase.terminate();
+    await recordHistory(h.client, id, 'v3-exitProgrammeCase-refused-not-needed');
   });
 
   it('when a 15-year-old\'s voluntary programme starts, then a linked youth concern starts beside it and opens the protection assessment whatever consent does (finding 3)', async () => {
@@ -139,5 +141,7 @@ describe('consent and the voluntary programmes (workflow level, activities faked
     expect(statusOf(`${kase.workflowId}.action-plan`)).toBe('waiting-for-consent');
     await companion.terminate();
     await kase.terminate();
+    await recordHistory(h.client, kase.workflowId, 'v3-socialInterventionGroupCase-companion');
+    await recordHistory(h.client, companionId, 'v3-youthConcernCase-companion');
   });
 });
