@@ -126,8 +126,10 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
       const notShared = await stack.api.post(`/tasks/${police.taskId}/complete`).send({ outcome: 'contribution-agreed' }).expect(409);
       expect(notShared.body.error).toMatchObject({ code: 'TASK_NOT_OPEN', reason: 'not-shared' });
 
-      // Social services may share: the plan opens, and reviews start from it.
-      await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'social-services', purpose: 'sig' });
+      // Social services may share: the plan opens, and reviews start from it. Consent lasts the policy's 12 months.
+      const consentId = await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'social-services', purpose: 'sig' });
+      const consent = (await stack.api.get(`/cases/${caseId}`).expect(200)).body.consents.find((c: { consentId: string }) => c.consentId === consentId);
+      expect(consent.expiresAt).toBe(DateTime.fromISO(consent.givenAt, { zone: 'Europe/Stockholm' }).plus({ months: 12 }).toUTC().toISO());
       const plan = await task(stack, caseId, 'actionPlan');
       expect(plan.clock).toMatchObject({ countsFrom: 'consent' });
       await complete(stack, plan.taskId, 'plan-agreed');
