@@ -4,6 +4,9 @@ import { ErrorCode } from '../domain/errors';
 import { missingSteps, policyDocumentSchema, type CaseType, type PolicyDocument, type Span } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 
+/** A new case row's own columns (the workflow id is the case id). */
+const caseRow = (id: string, caseType: string, policyVersion: string, status: string, currentStep: string) => ({ id, workflowId: id, caseType, policyVersion, status, currentStep });
+
 export function createCaseActivities({ prisma, clock }: ActivityDeps) {
   return {
     /** A span added in local time (Europe/Stockholm), for when a repeated step next opens. */
@@ -25,16 +28,7 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       const closeReason = input.closeReason ?? null;
       await prisma.case.upsert({
         where: { id: input.caseId },
-        create: {
-          id: input.caseId,
-          workflowId: input.caseId,
-          caseType: input.caseType,
-          policyVersion: input.policyVersion,
-          status: input.status,
-          currentStep: input.currentStep,
-          closedAt,
-          closeReason,
-        },
+        create: { ...caseRow(input.caseId, input.caseType, input.policyVersion, input.status, input.currentStep), closedAt, closeReason },
         update: { status: input.status, currentStep: input.currentStep, closedAt, closeReason },
       });
     },
@@ -57,12 +51,7 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       await prisma.case.upsert({
         where: { id: input.caseId },
         create: {
-          id: input.caseId,
-          workflowId: input.caseId,
-          caseType: input.caseType,
-          policyVersion: policy.version,
-          status: 'open',
-          currentStep: 'receipt',
+          ...caseRow(input.caseId, input.caseType, policy.version, 'open', 'receipt'),
           category: beside.category,
           sourceAgency: beside.sourceAgency,
           urgency: beside.urgency,

@@ -68,14 +68,9 @@ export const recordConsentBody = z
 export type RecordConsentBody = z.infer<typeof recordConsentBody>;
 
 /** A refusal: who said no (role, and optionally name, stored encrypted), to which agency, for what. */
-export const refuseConsentBody = z
-  .object({
-    personRole: z.enum(consentPersonRoles),
-    personName: z.string().trim().min(1).max(200).optional(),
-    receivingAgency: agencyCode,
-    purpose: purposeCode,
-    refusedAt: z.iso.datetime({ offset: true }).optional(),
-  })
+export const refuseConsentBody = recordConsentBody
+  .pick({ personRole: true, personName: true, receivingAgency: true, purpose: true })
+  .extend({ refusedAt: z.iso.datetime({ offset: true }).optional() })
   .strict();
 export type RefuseConsentBody = z.infer<typeof refuseConsentBody>;
 

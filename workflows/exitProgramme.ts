@@ -1,7 +1,7 @@
 import { continueAsNew, patched } from '@temporalio/workflow';
 import type { CaseResult, CaseWorkflowInput, TaskResult } from '../domain/messages';
 import { createCaseKit, type CaseCarry } from './caseKit';
-import { repeatStep } from './repeating';
+import { repeatUntilClosed } from './repeating';
 
 export interface ExitCaseInput extends CaseWorkflowInput {
   /** Set by continue-as-new: the monthly follow-up loop resumes here. */
@@ -18,7 +18,6 @@ export interface ExitCaseInput extends CaseWorkflowInput {
  * is not motivated, closes the case with that outcome.
  */
 export async function exitProgrammeCase(input: ExitCaseInput): Promise<CaseResult> {
-  const { policy } = input;
   const kit = createCaseKit(input, input.carry);
 
   if (!input.carry) {
@@ -50,17 +49,7 @@ export async function exitProgrammeCase(input: ExitCaseInput): Promise<CaseResul
     }
   }
 
-  const interval = policy.intervals?.followUp;
-  if (!interval) throw new Error('policy lacks intervals.followUp'); // the API refuses such policies
-  await repeatStep(kit, policy.timeZone, {
-    stepKey: 'followUp',
-    interval,
-    perRun: policy.cyclesPerRun ?? 4,
-    cycle: input.carry?.cycle ?? 0,
-    again: (followUp) => followUp.outcome !== 'close-case',
-    mayHandOver: kit.idle,
-    handOver: (cycle) => continueAsNew<typeof exitProgrammeCase>({ ...input, carry: kit.carryOver(cycle) }),
-  });
+  await repeatUntilClosed(kit, input, 'followUp', (carry) => continueAsNew<typeof exitProgrammeCase>({ ...input, carry }));
 
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };

@@ -1,8 +1,8 @@
 import { sleep } from '@temporalio/workflow';
-import type { TaskResult } from '../domain/messages';
+import type { CaseWorkflowInput, TaskResult } from '../domain/messages';
 import type { Span } from '../domain/policy';
 import { act } from './activityProxies';
-import { stepKebab, type createCaseKit } from './caseKit';
+import { stepKebab, type CaseCarry, type createCaseKit } from './caseKit';
 
 type CaseKit = ReturnType<typeof createCaseKit>;
 
@@ -42,4 +42,27 @@ export async function repeatStep(kit: CaseKit, timeZone: string, opts: RepeatOpt
     last = await kit.runStep(opts.stepKey, { idSuffix: `-${cycle}`, after: last });
     if (!opts.again(last)) return;
   }
+}
+
+/**
+ * A voluntary programme's repeated step (SIG reviews, exit follow-ups): every `intervals[stepKey]`
+ * until one is completed with "close-case"; continues as new every `cyclesPerRun`.
+ */
+export function repeatUntilClosed(
+  kit: CaseKit,
+  input: CaseWorkflowInput & { carry?: CaseCarry },
+  stepKey: string,
+  handOver: (carry: CaseCarry) => Promise<never>,
+): Promise<void> {
+  const interval = input.policy.intervals?.[stepKey];
+  if (!interval) throw new Error(`policy lacks intervals.${stepKey}`); // the API refuses such policies
+  return repeatStep(kit, input.policy.timeZone, {
+    stepKey,
+    interval,
+    perRun: input.policy.cyclesPerRun ?? 4,
+    cycle: input.carry?.cycle ?? 0,
+    again: (result) => result.outcome !== 'close-case',
+    mayHandOver: kit.idle,
+    handOver: (cycle) => handOver(kit.carryOver(cycle)),
+  });
 }

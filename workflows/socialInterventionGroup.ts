@@ -1,7 +1,7 @@
 import { continueAsNew, patched } from '@temporalio/workflow';
 import type { CaseResult, CaseWorkflowInput } from '../domain/messages';
 import { createCaseKit, type CaseCarry } from './caseKit';
-import { repeatStep } from './repeating';
+import { repeatUntilClosed } from './repeating';
 
 export interface SigCaseInput extends CaseWorkflowInput {
   /** Set by continue-as-new: the review loop resumes here. */
@@ -15,7 +15,6 @@ export interface SigCaseInput extends CaseWorkflowInput {
  * Every `cyclesPerRun` reviews the workflow continues as new, so its history stays bounded.
  */
 export async function socialInterventionGroupCase(input: SigCaseInput): Promise<CaseResult> {
-  const { policy } = input;
   const kit = createCaseKit(input, input.carry);
 
   if (!input.carry) {
@@ -37,17 +36,7 @@ export async function socialInterventionGroupCase(input: SigCaseInput): Promise<
     }
   }
 
-  const interval = policy.intervals?.review;
-  if (!interval) throw new Error('policy lacks intervals.review'); // the API refuses such policies
-  await repeatStep(kit, policy.timeZone, {
-    stepKey: 'review',
-    interval,
-    perRun: policy.cyclesPerRun ?? 4,
-    cycle: input.carry?.cycle ?? 0,
-    again: (review) => review.outcome !== 'close-case',
-    mayHandOver: kit.idle,
-    handOver: (cycle) => continueAsNew<typeof socialInterventionGroupCase>({ ...input, carry: kit.carryOver(cycle) }),
-  });
+  await repeatUntilClosed(kit, input, 'review', (carry) => continueAsNew<typeof socialInterventionGroupCase>({ ...input, carry }));
 
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
