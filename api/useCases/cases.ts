@@ -518,6 +518,8 @@ export async function getCase(deps: ApiDeps, caseId: string) {
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
     closeReason: row.closeReason,
+    // How many guardians the referral recorded (consent for a minor needs each, under the default rule).
+    guardians: (row.startArgs as { guardians?: number } | null)?.guardians ?? null,
     pseudonymisedAt: row.pseudonymisedAt?.toISOString() ?? null,
     linkedCaseId: row.linkedCaseId,
     relatedCases: await relatedCases(deps, row),

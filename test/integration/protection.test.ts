@@ -82,6 +82,7 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
       const res = await stack.api.post('/referrals').send({ referral: { sourceAgency: 'school', category: 'recruitment', subject: { ageYears: 15, guardians: 2 } } }).expect(201);
       expect(res.body).toMatchObject({ caseType: 'social-intervention-group', routing: { ruleId: 'youth-15-17-recruitment', tableVersion: '2026.2' } });
       const sigId = res.body.caseId as string;
+      expect((await stack.api.get(`/cases/${sigId}`).expect(200)).body.guardians).toBe(2);
 
       const companionId = await eventually('the linked youth concern', async () => {
         const related = (await stack.api.get(`/cases/${sigId}`).expect(200)).body.relatedCases as Array<{ caseId: string }>;
