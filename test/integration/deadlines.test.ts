@@ -172,6 +172,8 @@ describe('task deadlines: reminders, escalations and extensions', () => {
     for (let level = 1; level <= 5; level++) {
       const escalation = await eventually(`escalation level ${level}`, () => stack.db.prisma.escalation.findFirst({ where: { taskId: task.id, level } }), 30_000);
       raised.push(escalation);
+      // Its email is started once the task holds the escalation (the row is written a moment before).
+      await eventually(`the email of level ${level}`, () => stack.db.prisma.notification.findUnique({ where: { idempotencyKey: `${escalation.id}:notify` } }), 30_000);
       await stack.api.post(`/escalations/${escalation.id}/acknowledge`).set('X-Actor-Id', 'arbetsledare-1').send({ note: 'seen' }).expect(200);
     }
     expect(raised.map((e) => [e.level, e.target])).toEqual([
