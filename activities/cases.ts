@@ -1,5 +1,7 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { addSpan } from '../domain/deadlines';
-import type { Span } from '../domain/policy';
+import { ErrorCode } from '../domain/errors';
+import { missingSteps, policyDocumentSchema, type CaseType, type PolicyDocument, type Span } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 
 export function createCaseActivities({ prisma, clock }: ActivityDeps) {
@@ -19,9 +21,30 @@ export function createCaseActivities({ prisma, clock }: ActivityDeps) {
       policyVersion: string;
       status: 'open' | 'closed';
       currentStep: string;
+      /** Why a closed case closed, when not simply completed. */
+      closeReason?: string;
     }): Promise<void> {
       const closedAt = input.status === 'closed' ? clock.now() : null;
-      await prisma.case.update({ where: { id: input.caseId }, data: { status: input.status, currentStep: input.currentStep, closedAt } });
+      await prisma.case.update({
+        where: { id: input.caseId },
+        data: { status: input.status, currentStep: input.currentStep, closedAt, closeReason: input.closeReason ?? null },
+      });
+    },
+
+    /**
+     * The policy of a case started beside another for the same referral (a minor's youth concern
+     * beside a voluntary programme): the version the API recorded its row with, when it recorded
+     * the case beside it. Reads only; safe to retry.
+     */
+    async openCompanionCase(input: { caseId: string; caseType: CaseType; besideCaseId: string }): Promise<PolicyDocument> {
+      const row = await prisma.case.findUnique({ where: { id: input.caseId }, select: { caseType: true, policyVersion: true } });
+      if (row?.caseType !== input.caseType) {
+        throw ApplicationFailure.nonRetryable(`no ${input.caseType} case recorded beside ${input.besideCaseId}`, ErrorCode.CaseNotFound);
+      }
+      const policy = await prisma.policy.findUnique({ where: { caseType_version: { caseType: row.caseType, version: row.policyVersion } } });
+      const document = policyDocumentSchema.parse(policy?.document);
+      if (missingSteps(document).length) throw ApplicationFailure.nonRetryable(`policy ${document.version} lacks steps`, ErrorCode.PolicyNotFound);
+      return document;
     },
   };
 }

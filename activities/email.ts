@@ -1,6 +1,14 @@
 import { DateTime } from 'luxon';
 
-export type NotificationKind = 'assigned' | 'reminder' | 'escalation' | 'extended' | 'waiting-for-consent' | 'withdrawn';
+export type NotificationKind =
+  | 'assigned'
+  | 'reminder'
+  | 'escalation'
+  | 'extended'
+  | 'waiting-for-consent'
+  | 'withdrawn'
+  | 'consent-expired'
+  | 'closed';
 
 export interface EmailFacts {
   kind: NotificationKind;
@@ -20,6 +28,8 @@ const headline: Record<NotificationKind, (facts: EmailFacts) => string> = {
   extended: () => 'Deadline extended',
   'waiting-for-consent': () => 'Task waiting for consent',
   withdrawn: () => 'Task withdrawn: consent no longer covers your unit',
+  'consent-expired': () => 'Consent expired: a task was withdrawn',
+  closed: () => 'Task closed with its case',
 };
 
 /**

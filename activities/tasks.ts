@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
+import { addSpan, computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
 import { ErrorCode } from '../domain/errors';
-import type { ConsentGate, EscalationView } from '../domain/messages';
-import type { EscalationTarget, StepPolicy } from '../domain/policy';
+import type { ConsentGate, EscalationView, TaskClock } from '../domain/messages';
+import type { EscalationTarget, Span, StepPolicy } from '../domain/policy';
 import type { ActivityDeps } from './deps';
 
 export function recipientFor(
@@ -24,6 +24,17 @@ export interface OpenTaskInput {
   timeZone: string;
 }
 
+/** A ladder that comes back: the interval, counted in local time. */
+export interface RepeatInput {
+  every: Span;
+  timeZone: string;
+}
+
+const after = (from: Date, repeat: RepeatInput | undefined) => (repeat ? addSpan(from, repeat.every, { timeZone: repeat.timeZone }).toISOString() : undefined);
+
+/** The wait's ladder when the policy names none: the wait unit's supervisor as it lapses. */
+const defaultWaitLadder: StepPolicy['escalation'] = [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }];
+
 export function createTaskActivities({ prisma, clock }: ActivityDeps) {
   async function findUnit(code: string) {
     const unit = await prisma.unit.findUnique({ where: { code } });
@@ -39,13 +50,17 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
      * Computes the deadline plan and records the open task; idempotent on retry. A task that
      * waited for consent becomes open here, with its deadline counted from the consent.
      */
-    async openTask(input: OpenTaskInput & { consent?: ConsentGate }): Promise<DeadlinePlan> {
+    async openTask(
+      input: OpenTaskInput & { consent?: ConsentGate; clock?: TaskClock; dueAt?: string; openReason?: string; openedBy?: string },
+    ): Promise<DeadlinePlan> {
       const unit = await findUnit(input.unitCode);
       const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
-      const dueAt = computeDueAt(input.step.deadline, startAt, calendar);
+      // A due time the case sets (a re-confirmation due when the consent ends) wins over the step's rule.
+      const dueAt = input.dueAt ? new Date(input.dueAt) : computeDueAt(input.step.deadline, startAt, calendar);
       const plan = planDeadline({ startAt, dueAt, reminders: input.step.reminders, escalation: input.step.escalation, calendar });
-      const opened = { status: 'open', startedAt: startAt, dueAt, originalDueAt: dueAt };
+      const anchor = input.clock ? { clockFrom: input.clock.from, clockFromRef: input.clock.ref ?? null } : {};
+      const opened = { status: 'open', startedAt: startAt, dueAt, originalDueAt: dueAt, ...anchor };
       await prisma.$transaction(async (tx) => {
         const existing = await tx.task.findUnique({ where: { id: input.taskId } });
         if (!existing) {
@@ -59,6 +74,8 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
               legalBasis: input.step.legalBasis ?? null,
               consentAgency: input.consent?.agency ?? null,
               consentPurpose: input.consent?.purpose ?? null,
+              openReason: input.openReason ?? null,
+              openedBy: input.openedBy ?? null,
             },
           });
         } else if (existing.status === 'waiting-for-consent') {
@@ -74,8 +91,9 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       const gate = input.step.consent;
       if (!gate) throw ApplicationFailure.nonRetryable('the step needs no consent', ErrorCode.ValidationFailed);
       const unit = await findUnit(input.unitCode);
+      const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
-      const dueAt = computeDueAt(gate.waitDeadline, startAt, { timeZone: input.timeZone });
+      const dueAt = computeDueAt(gate.waitDeadline, startAt, calendar);
       await prisma.task.upsert({
         where: { id: input.taskId },
         create: {
@@ -92,12 +110,16 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
         },
         update: {},
       });
-      return {
-        startAt: startAt.toISOString(),
-        dueAt: dueAt.toISOString(),
-        reminders: [],
-        escalations: [{ level: 1, target: 'unitSupervisor', at: dueAt.toISOString() }],
-      };
+      return planDeadline({ startAt, dueAt, reminders: [], escalation: gate.waitEscalation ?? defaultWaitLadder, calendar });
+    },
+
+    /** A task that ends without an outcome: not shared (consent refused) or closed with its case. */
+    async recordTaskEnded(input: { taskId: string; status: 'not-shared' | 'closed'; endedAt: string }): Promise<void> {
+      const at = new Date(input.endedAt);
+      await prisma.$transaction([
+        prisma.task.update({ where: { id: input.taskId }, data: { status: input.status, endedAt: at } }),
+        prisma.escalation.updateMany({ where: { taskId: input.taskId, status: 'open' }, data: { status: 'resolved', resolvedAt: at } }),
+      ]);
     },
 
     /** Withdrawal keeps the task and everything about it; it only ends the sharing. */
@@ -176,7 +198,9 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       dueAt: string;
       /** Escalate to another unit than the task's (the coordinators, for a consent wait). */
       recipientUnitCode?: string;
-    }): Promise<EscalationView> {
+      /** The policy repeats the ladder: the answer says when it comes back. */
+      repeat?: RepeatInput;
+    }): Promise<EscalationView & { nextRepeatAt?: string }> {
       const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
       const unit = input.recipientUnitCode ? await findUnit(input.recipientUnitCode) : task.unit;
       const row = await prisma.escalation.upsert({
@@ -194,7 +218,9 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
         },
         update: {},
       });
-      return { id: row.id, level: row.level, target: row.target, status: 'open', raisedAt: row.raisedAt.toISOString() };
+      const view: EscalationView = { id: row.id, level: row.level, target: row.target, status: 'open', raisedAt: row.raisedAt.toISOString() };
+      const nextRepeatAt = after(row.raisedAt, input.repeat);
+      return nextRepeatAt ? { ...view, nextRepeatAt } : view;
     },
 
     async recordEscalationAcknowledged(input: {
@@ -202,7 +228,9 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       acknowledgedBy: string;
       acknowledgedAt: string;
       note?: string;
-    }): Promise<void> {
+      /** The task is still open and its policy repeats: the answer says when the next rung comes. */
+      repeat?: RepeatInput;
+    }): Promise<{ rearmAt?: string }> {
       await prisma.escalation.update({
         where: { id: input.escalationId },
         data: {
@@ -212,6 +240,8 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
           note: input.note ?? null,
         },
       });
+      const rearmAt = after(new Date(input.acknowledgedAt), input.repeat);
+      return rearmAt ? { rearmAt } : {};
     },
   };
 }

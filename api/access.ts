@@ -10,10 +10,12 @@ import { AppError } from './errors';
  * - `unitMember` / `unitSupervisor`: lists of units (path `unitCode` or query `unit`; all units for
  *   coordinators) the caller is staff or supervisor of, or supervises;
  * - `caseVisible`: the case (path `caseId`) is shared with one of the caller's agencies;
+ * - `caseTaskHolder`: the case (path `caseId`) is visible, and the caller is a coordinator or staff
+ *   of a unit holding a task in it that shared the case (not one waiting, withdrawn or not shared);
  * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises;
  * - `escalationUnitSupervisor`: the escalation's (path `escalationId`) task is in a unit the caller supervises.
  */
-export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
+export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
 export type ScopeKind = (typeof scopeKinds)[number];
 
 /** What an access check found, for the handler and the audit row. */
@@ -28,6 +30,7 @@ export interface Grant {
 /** The path parameter each scope reads (the unit scopes read `unitCode` or the `unit` query parameter). */
 export const scopeParam: Partial<Record<ScopeKind, string>> = {
   caseVisible: 'caseId',
+  caseTaskHolder: 'caseId',
   taskUnitStaff: 'taskId',
   taskUnitSupervisor: 'taskId',
   escalationUnitSupervisor: 'escalationId',
@@ -49,6 +52,9 @@ export async function checkScope({ prisma }: ApiDeps, p: Principal, scope: Scope
       return { units: unitScope(p, input.params?.unitCode ?? input.query?.unit, scope === 'unitMember' ? 'member' : 'supervisor') };
     case 'caseVisible':
       await assertCaseVisible(prisma, p, param('caseId'));
+      return { caseId: param('caseId') };
+    case 'caseTaskHolder':
+      await assertCaseTaskHolder(prisma, p, param('caseId'));
       return { caseId: param('caseId') };
     case 'taskUnitStaff':
     case 'taskUnitSupervisor': {
@@ -78,11 +84,11 @@ export async function agenciesSharingCase(prisma: PrismaClient, caseId: string):
   // nothing, and a withdrawal (or expiry) stops the sharing at once.
   const [tasks, consents] = await Promise.all([
     prisma.task.findMany({
-      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn'] } },
+      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn', 'not-shared'] } },
       select: { consentAgency: true, unit: { select: { agency: { select: { code: true } } } } },
     }),
     prisma.consent.findMany({
-      where: { caseId, withdrawnAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      where: { caseId, withdrawnAt: null, refusedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
       select: { receivingAgency: true },
     }),
   ]);
@@ -109,6 +115,21 @@ export async function assertCaseVisible(prisma: PrismaClient, p: Principal, case
     if ([...mine].some((a) => sharing.has(a))) return;
   }
   throw new AppError(ErrorCode.CaseNotFound, 'no such case');
+}
+
+// Tasks that shared the case with their unit (one waiting, withdrawn or refused shared nothing).
+const sharingStatuses = ['open', 'completed', 'closed'];
+
+/**
+ * For acting on a case as one who works on it (raising an acute threat): a coordinator, or staff of
+ * a unit with a task in the case that shared it. A case the caller cannot see is 404; a visible
+ * case with no task of the caller's units is 403.
+ */
+export async function assertCaseTaskHolder(prisma: PrismaClient, p: Principal, caseId: string): Promise<void> {
+  await assertCaseVisible(prisma, p, caseId);
+  if (hasRole(p, 'coordinator')) return;
+  const holds = hasRole(p, 'staff') && (await prisma.task.count({ where: { caseId, status: { in: sharingStatuses }, unit: { code: { in: p.units } } } })) > 0;
+  if (!holds) throw new AppError(ErrorCode.Forbidden, 'only coordinators and staff of a unit with a task in the case may do this');
 }
 
 /**

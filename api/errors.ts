@@ -18,8 +18,14 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Array<{ field: string; problem: string }> };
+  /** `reason` names a task's state when it cannot take the change (e.g. "waiting-for-consent"). */
+  error: { code: string; message: string; reason?: string; fields?: Array<{ field: string; problem: string }> };
 }
+
+const reasonOf = (details: unknown): { reason?: string } => {
+  const reason = (details as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? { reason } : {};
+};
 
 function fieldsOf(err: ZodError, prefix?: string) {
   const name = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
@@ -29,6 +35,11 @@ function fieldsOf(err: ZodError, prefix?: string) {
       ? issue.keys.map((key) => ({ field: name([...issue.path, key]), problem: 'is not a known field' }))
       : [{ field: name(issue.path), problem: issue.message }],
   );
+}
+
+/** Whether a failure carries one of our error codes (a validator's refusal), somewhere down its causes. */
+export function isCodedFailure(err: unknown): boolean {
+  return findApplicationFailure(err) !== undefined;
 }
 
 function findApplicationFailure(err: unknown): ApplicationFailure | undefined {
@@ -73,12 +84,13 @@ export function toHttpError(err: unknown): HttpError {
     };
   }
   if (err instanceof AppError) {
-    return { status: httpStatusFor[err.code], body: { error: { code: err.code, message: err.message } } };
+    return { status: httpStatusFor[err.code], body: { error: { code: err.code, message: err.message, ...reasonOf(err.details) } } };
   }
   const failure = findApplicationFailure(err);
   if (failure?.type && isErrorCode(failure.type)) {
     const fields = failure.type === ErrorCode.ValidationFailed ? (failure.details?.[0] as ErrorBody['error']['fields']) : undefined;
-    return { status: httpStatusFor[failure.type], body: { error: { code: failure.type, message: failure.message, fields } } };
+    const reason = failure.type === ErrorCode.ValidationFailed ? {} : reasonOf(failure.details?.[0]);
+    return { status: httpStatusFor[failure.type], body: { error: { code: failure.type, message: failure.message, ...reason, fields } } };
   }
   if (err instanceof WorkflowNotFoundError) {
     return { status: 404, body: { error: { code: ErrorCode.NotFound, message: 'no such running case or task' } } };

@@ -6,8 +6,9 @@ import {
   agencyCode,
   consentPersonRoles,
   purposeCode,
+  raiseAcuteThreatInputSchema,
 } from '../domain/messages';
-import { caseTypes } from '../domain/policy';
+import { caseDateKeys, caseTypes } from '../domain/policy';
 import { concernCategories, urgencies } from '../domain/routing';
 import { isValidPersonnummer } from '../security/personnummer';
 
@@ -37,9 +38,13 @@ export const referralBody = z
         .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
         .optional(),
       ageYears: z.number().int().min(0).max(120),
+      /** How many guardians a minor has (joint custody: 2); consent then needs each of them. */
+      guardians: z.number().int().min(0).max(4).optional(),
     })
     .strict(),
   narrative: z.string().max(20_000).optional(),
+  /** Dates the case states beside its receipt, e.g. when the police notified the suspicion (LUL 4 §). */
+  dates: z.partialRecord(z.enum(caseDateKeys), z.iso.datetime({ offset: true })).optional(),
 })
 .strict();
 export type ReferralBody = z.infer<typeof referralBody>;
@@ -61,6 +66,17 @@ export const recordConsentBody = z
   })
   .strict();
 export type RecordConsentBody = z.infer<typeof recordConsentBody>;
+
+/** A refusal: who said no (role, and optionally name, stored encrypted), to which agency, for what. */
+export const refuseConsentBody = recordConsentBody
+  .pick({ personRole: true, personName: true, receivingAgency: true, purpose: true })
+  .extend({ refusedAt: z.iso.datetime({ offset: true }).optional() })
+  .strict();
+export type RefuseConsentBody = z.infer<typeof refuseConsentBody>;
+
+/** The reason a threat turned acute (3–2000 characters); the actor is the caller. */
+export const raiseAcuteThreatBody = raiseAcuteThreatInputSchema.omit({ actor: true });
+export type RaiseAcuteThreatBody = z.infer<typeof raiseAcuteThreatBody>;
 
 
 /** A whole number in a query string: digits only, since z.coerce would read "" or " " as 0. */

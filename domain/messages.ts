@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { PolicyDocument, StepPolicy } from './policy';
+import type { CaseDateKey, Clock, PolicyDocument, StepPolicy } from './policy';
 
 /**
  * Messages shared by the API and the workflows. Each takes one input object whose type is
@@ -38,7 +38,8 @@ export const acknowledgeEscalationInputSchema = z
   .strict();
 export type AcknowledgeEscalationInput = z.infer<typeof acknowledgeEscalationInputSchema>;
 
-export type TaskStatus = 'open' | 'completed' | 'waiting-for-consent' | 'withdrawn';
+/** A task's state; "not-shared" ended a wait with a refusal, "closed" ended with its case. */
+export type TaskStatus = 'open' | 'completed' | 'waiting-for-consent' | 'withdrawn' | 'not-shared' | 'closed';
 export type EscalationStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface EscalationView {
@@ -69,6 +70,8 @@ export interface TaskView {
   outcome?: string;
   completedBy?: string;
   completedAt?: string;
+  /** When a task withdrawn, not shared or closed with its case ended. */
+  endedAt?: string;
   extensions: ExtensionView[];
   escalations: EscalationView[];
 }
@@ -88,6 +91,7 @@ export interface CaseStateView {
   currentStep: string;
   runs?: number;
   completedSteps: Array<{ stepKey: string; outcome: string }>;
+  closeReason?: string;
 }
 export const getCaseStateQuery = defineQuery<CaseStateView>('getCaseState');
 
@@ -102,6 +106,19 @@ export interface TaskWorkflowInput {
   /** When the deadline counts from (e.g. receipt of the referral); the workflow's start if absent. */
   startAt?: string;
   consent?: ConsentGate;
+  /** What `startAt` is (recorded on the task); absent in tasks from before clocks were named. */
+  clock?: TaskClock;
+  /** A due time the case sets (a re-confirmation due when the consent ends), instead of the step's rule. */
+  dueAt?: string;
+  /** Why the task was opened beside the case's steps (an acute threat raised), and by whom. */
+  openReason?: string;
+  openedBy?: string;
+}
+
+/** What a task's deadline counts from, as recorded on it: the policy's anchor and, for a step or date, which. */
+export interface TaskClock {
+  from: Clock['from'];
+  ref?: string;
 }
 
 export interface TaskResult {
@@ -112,6 +129,8 @@ export interface TaskResult {
   completedAt: string;
   /** Set when the task ended without completion (consent withdrawn). */
   withdrawn?: boolean;
+  /** How a task that was not completed ended. */
+  ended?: 'withdrawn' | 'not-shared' | 'closed';
 }
 
 /**
@@ -129,13 +148,39 @@ export interface CaseWorkflowInput {
   receiptStated?: boolean;
   /** Absent in histories from before routing. */
   routing?: RoutingDecision;
+  /** How many guardians the case records for a minor (a count, not people); unknown when absent. */
+  guardians?: number;
+  /** Dates the case states beside its receipt, e.g. when the police notified the suspicion. */
+  dates?: Partial<Record<CaseDateKey, string>>;
+  /** The case this one was started beside (a minor's youth concern beside a voluntary programme). */
+  linkedCaseId?: string;
+  /**
+   * The ids the API recorded the cases of `routing.alongside` under, by case type (the API is the
+   * only creator of case rows). Absent in histories whose workflow drew the ids itself.
+   */
+  companionIds?: Partial<Record<CompanionCaseType, string>>;
 }
+
+/** What routing may start beside a case for the same referral. */
+export type CompanionCaseType = 'youth-concern';
 
 export interface CaseResult {
   caseId: string;
   status: 'closed';
   steps: Array<{ stepKey: string; outcome: string }>;
+  /** Why the case closed, when not simply completed (e.g. "declined", "no-consent"). */
+  closeReason?: string;
 }
+
+/** A coordinator, or staff of a unit with a task in the case, raises an acute threat on a running case. */
+export const raiseAcuteThreatInputSchema = z
+  .object({
+    reason: z.string().trim().min(3).max(2000),
+    actor: actorSchema,
+  })
+  .strict();
+export type RaiseAcuteThreatInput = z.infer<typeof raiseAcuteThreatInputSchema>;
+export const raiseAcuteThreatUpdate = defineUpdate<{ taskId: string }, [RaiseAcuteThreatInput]>('raiseAcuteThreat');
 
 // ---- Consent (OSL 12:2) -------------------------------------------------------------------
 
@@ -150,17 +195,29 @@ export const consentChangedInputSchema = z
     personRole: z.enum(consentPersonRoles),
     agency: agencyCode,
     purpose: purposeCode,
-    status: z.enum(['given', 'withdrawn']),
+    status: z.enum(['given', 'withdrawn', 'refused']),
+    /** When the answer was given; absent in signals from before refusals. */
+    givenAt: isoInstant.optional(),
     expiresAt: isoInstant.optional(),
+    /** When the coordinators get a re-confirmation task (the policy's interval before expiresAt). */
+    reconfirmAt: isoInstant.optional(),
   })
   .strict();
 export type ConsentChangedInput = z.infer<typeof consentChangedInputSchema>;
 export const consentChangedSignal = defineSignal<[ConsentChangedInput]>('consentChanged');
 
-/** Case → task: consent for the task's agency and purpose now exists (or no longer does). */
-export const taskConsentInputSchema = z.object({ granted: z.boolean() }).strict();
+/**
+ * Case → task: consent for the task's agency and purpose now exists (or no longer does); `refused`
+ * when someone whose consent is needed said no, `expired` when it lapsed rather than was withdrawn.
+ */
+export const taskConsentInputSchema = z
+  .object({ granted: z.boolean(), refused: z.boolean().optional(), expired: z.boolean().optional() })
+  .strict();
 export type TaskConsentInput = z.infer<typeof taskConsentInputSchema>;
 export const taskConsentSignal = defineSignal<[TaskConsentInput]>('taskConsent');
+
+/** Case → task: the case closed while the task still ran beside it. */
+export const closeWithCaseSignal = defineSignal('closeWithCase');
 
 export interface ConsentGate {
   agency: string;
@@ -180,4 +237,6 @@ export interface RoutingDecision {
   /** Step key → unit code, overriding the policy's unit for this case. */
   units: Record<string, string>;
   subjectIsMinor: boolean;
+  /** Case types started beside this one for the same referral, linked to it. */
+  alongside?: CompanionCaseType[];
 }

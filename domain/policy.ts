@@ -52,14 +52,49 @@ export const escalationRuleSchema = z
   .strict();
 export type EscalationRule = z.infer<typeof escalationRuleSchema>;
 
+/** Dates a case may state beside its receipt (e.g. when the police notified the suspicion, LUL 4 §). */
+export const caseDateKeys = ['suspicionNotifiedAt'] as const;
+export type CaseDateKey = (typeof caseDateKeys)[number];
+
+/**
+ * What a step's deadline counts from. Absent: from when the task opens (the path of policies
+ * that predate this field, kept for the cases that run on them).
+ */
+export const clockSchema = z.discriminatedUnion('from', [
+  /** The referral's receipt (its stated receivedAt, else registration). */
+  z.object({ from: z.literal('receipt') }).strict(),
+  /** The completion of the step before it on its track. */
+  z.object({ from: z.literal('previousStep') }).strict(),
+  /** The moment consent to share with the step's agency is in force. */
+  z.object({ from: z.literal('consent') }).strict(),
+  /** A date the case states; the receipt when it states none. */
+  z.object({ from: z.literal('statedDate'), date: z.enum(caseDateKeys) }).strict(),
+  /** When the task opens (e.g. a review the case schedules). */
+  z.object({ from: z.literal('opening') }).strict(),
+]);
+export type Clock = z.infer<typeof clockSchema>;
+
+const outcomeCode = z.string().regex(/^[a-z][a-z0-9-]*$/);
+
 export const stepPolicySchema = z
   .object({
     title: z.string().min(1),
     unitCode: z.string().min(1),
+    /** Why the step is set as it is (the legal reading behind a choice); for people, not code. */
+    rationale: z.string().optional(),
+    clock: clockSchema.optional(),
     deadline: deadlineRuleSchema,
     reminders: z.array(reminderRuleSchema).default([]),
     escalation: z.array(escalationRuleSchema).min(1),
-    outcomes: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1),
+    /**
+     * After the last rung, the task escalates again (to the last rung's target) this long after
+     * the previous escalation, until it is done or extended; an acknowledged escalation of a task
+     * still open comes back at the next rung this long after the acknowledgement.
+     */
+    repeatEscalationEvery: spanSchema.optional(),
+    /** Who besides the unit's inbox hears at once when the task opens (urgent work). */
+    notifyOnOpen: z.array(z.enum(escalationTargets)).optional(),
+    outcomes: z.array(outcomeCode).min(1),
     /** A legal duty (e.g. LUL 6 §) the task rests on; recorded on the task, and such a task needs no consent. */
     legalBasis: z.string().optional(),
     /**
@@ -73,13 +108,39 @@ export const stepPolicySchema = z
         purpose: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/),
         waitDeadline: deadlineRuleSchema,
         waitUnitCode: z.string().min(1).optional(),
+        /** The wait's own ladder (default: the wait unit's supervisor as it lapses); it repeats like the task's. */
+        waitEscalation: z.array(escalationRuleSchema).min(1).optional(),
+        /** Outcomes that may be given while the task still waits (e.g. "not-needed"): they share nothing. */
+        outcomesWhileWaiting: z.array(outcomeCode).optional(),
       })
       .strict()
       .optional(),
   })
   .strict()
-  .refine((s) => !(s.consent && s.legalBasis), { message: 'a step rests either on consent or on a legal basis, not both' });
+  .refine((s) => !(s.consent && s.legalBasis), { message: 'a step rests either on consent or on a legal basis, not both' })
+  .refine((s) => (s.consent?.outcomesWhileWaiting ?? []).every((o) => s.outcomes.includes(o)), {
+    message: 'consent.outcomesWhileWaiting must be outcomes of the step',
+  })
+  .refine((s) => s.clock?.from !== 'consent' || s.consent, { message: 'a clock from consent needs a consent gate' });
 export type StepPolicy = z.infer<typeof stepPolicySchema>;
+
+export const guardianRules = ['one', 'all-registered'] as const;
+export type GuardianRule = (typeof guardianRules)[number];
+
+/** The coordinators' task that asks for consent to be re-confirmed before it ends. */
+export const reconfirmationStep = 'consentReconfirmation';
+
+/** How consent works in a case type (absent in policies that predate it). */
+export const consentRulesSchema = z
+  .object({
+    /** For a minor: "one" guardian, or "all-registered" guardians the case records (FB 6:13). */
+    guardianRule: z.enum(guardianRules),
+    /** How long a consent lasts when it is recorded without an end (SIG: re-confirmed yearly). */
+    validFor: spanSchema.optional(),
+    /** How long before a consent ends the coordinators get a re-confirmation task. */
+    reconfirmBefore: spanSchema.optional(),
+  })
+  .strict();
 
 export const caseTypes = ['youth-concern', 'social-intervention-group', 'exit-programme', 'triage'] as const;
 export type CaseType = (typeof caseTypes)[number];
@@ -95,8 +156,12 @@ export const policyDocumentSchema = z
     intervals: z.record(z.string(), spanSchema).optional(),
     /** Continue-as-new after this many repetitions, so a long case keeps a bounded history. */
     cyclesPerRun: z.number().int().min(1).max(100).optional(),
+    consentRules: consentRulesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.consentRules?.reconfirmBefore || reconfirmationStep in p.steps, {
+    message: `consentRules.reconfirmBefore needs a ${reconfirmationStep} step`,
+  });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 
 export const youthConcernSteps = ['protectionAssessment', 'investigationDecision', 'investigation'] as const;
@@ -105,6 +170,9 @@ export type YouthConcernStep = (typeof youthConcernSteps)[number];
 /** Steps of the police track (LUL), run in parallel when the subject is 15–17 and suspected. */
 export const youthConcernPoliceSteps = ['lulNotification', 'policeInvestigation', 'prosecutorStatement'] as const;
 export const youthConcernLaterSteps = ['interventionPlan', 'followUp'] as const;
+/** Opened beside the case: when a protection assessment finds immediate protection needed, and on an acute threat. */
+export const immediateProtectionStep = 'immediateProtection';
+export const acuteThreatStep = 'acuteThreatAssessment';
 
 export const sigSteps = ['actionPlan', 'policeContribution', 'review'] as const;
 export const exitSteps = [

@@ -29,6 +29,8 @@ export const routingConditionSchema = z
     path: ['ageMin'],
   });
 
+const voluntaryProgrammes: readonly string[] = ['social-intervention-group', 'exit-programme'];
+
 export const routingRuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
@@ -41,8 +43,18 @@ export const routingRuleSchema = z
         tracks: z.array(code).default([]),
         /** Step key → unit code for this rule's cases, overriding the policy's unit. */
         units: z.record(z.string().min(1), code).default({}),
+        /**
+         * For a subject under 18: case types started beside this one for the same referral, linked
+         * to it. A voluntary programme never replaces social services' assessment of a child.
+         */
+        alsoForMinors: z.array(z.literal('youth-concern')).optional(),
       })
-      .strict(),
+      .strict()
+      // Only a voluntary programme's workflow starts cases beside it (workflows/caseKit.ts startCompanions).
+      .refine((t) => !t.alsoForMinors?.length || voluntaryProgrammes.includes(t.caseType), {
+        message: 'alsoForMinors is for voluntary programmes (social-intervention-group, exit-programme)',
+        path: ['alsoForMinors'],
+      }),
   })
   .strict();
 export type RoutingRule = z.infer<typeof routingRuleSchema>;
@@ -86,4 +98,9 @@ export function ruleMatches(rule: RoutingRule, facts: ReferralFacts): boolean {
 /** The first matching rule, or undefined: the caller must then start a triage case. */
 export function routeReferral(table: RoutingTable, facts: ReferralFacts): RoutingRule | undefined {
   return table.rules.find((rule) => ruleMatches(rule, facts));
+}
+
+/** The cases a referral starts beside its own: for a minor, what the rule says runs alongside. */
+export function alongsideOf(rule: RoutingRule | undefined, facts: Pick<ReferralFacts, 'ageYears'>): Array<'youth-concern'> {
+  return facts.ageYears < 18 ? (rule?.then.alsoForMinors ?? []) : [];
 }

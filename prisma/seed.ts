@@ -37,8 +37,18 @@ export function defaultPolicies(): PolicyDocument[] {
     });
 }
 
+/** Every seeded routing-table version, oldest first (prisma/seed/routing/<version>.json). */
+export function routingTables(): RoutingTable[] {
+  const dir = join(seedDir, 'routing');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => routingTableSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+}
+
+/** The newest seeded routing table: the one that routes on a fresh database. */
 export function defaultRoutingTable(): RoutingTable {
-  return routingTableSchema.parse(JSON.parse(readFileSync(join(seedDir, 'routing.json'), 'utf8')));
+  return routingTables().at(-1)!;
 }
 
 /** Publishes a routing-table version; like policies, a version is immutable once published. */
@@ -90,6 +100,7 @@ export async function seed(prisma: PrismaClient): Promise<{ units: number; polic
   // Seeded versions activate in file order (youth-concern 2026.1, then 2026.2), all long ago,
   // so a version an admin publishes later wins.
   for (const [i, policy] of policies.entries()) await publishPolicy(prisma, policy, new Date(i * 1000));
-  await publishRoutingTable(prisma, defaultRoutingTable(), new Date(0));
+  // Like policies: every version long ago, in order, so the newest seeded one routes.
+  for (const [i, table] of routingTables().entries()) await publishRoutingTable(prisma, table, new Date(i * 1000));
   return { units: registry.units.length, policies: policies.length };
 }

@@ -1,39 +1,33 @@
 import {
+  allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  proxyActivities,
+  ParentClosePolicy,
   setHandler,
   startChild,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ErrorCode } from '../domain/errors';
 import {
-  consentChangedSignal,
+  closeWithCaseSignal,
   getCaseStateQuery,
-  taskConsentSignal,
+  raiseAcuteThreatInputSchema,
+  raiseAcuteThreatUpdate,
   type CaseStateView,
   type CaseWorkflowInput,
-  type ConsentChangedInput,
+  type TaskClock,
   type TaskResult,
 } from '../domain/messages';
-import type { StepPolicy } from '../domain/policy';
+import { acuteThreatStep, reconfirmationStep, type Clock, type StepPolicy } from '../domain/policy';
+import { act } from './activityProxies';
+import { createConsentRegister, type ConsentRecord } from './caseConsent';
 import { taskWorkflow } from './task';
+import { parseOrReject, reject } from './validation';
 
-/** Not a workflow: the parts every case workflow shares (state query, read model, consent, child tasks). */
+/** Not a workflow: the parts every case workflow shares (state, consent, steps, tasks beside the steps, closing). */
 
-export const caseActivities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-export interface ConsentRecord {
-  consentId: string;
-  personRole: 'subject' | 'guardian';
-  agency: string;
-  purpose: string;
-  status: 'given' | 'withdrawn';
-  expiresAt?: string;
-}
+export type { ConsentRecord };
 
 /** Carried across continue-as-new so a long case keeps what it knew. */
 export interface CaseCarry {
@@ -41,16 +35,41 @@ export interface CaseCarry {
   completedSteps: Array<{ stepKey: string; outcome: string }>;
   cycle: number;
   runs: number;
+  /** The step done last before the hand-over, for a clock that counts from it. */
+  last?: TaskResult;
+}
+
+export interface StepOptions {
+  idSuffix?: string;
+  /** When the step's policy names no clock: the deadline counts from this (else from the opening). */
+  startAt?: string;
+  /** The step done just before on this track, for a clock from the previous step. */
+  after?: TaskResult;
+  /** Instead of the policy's clock (an acute threat raised now counts from now). */
+  clock?: Clock;
+  /** A due time the case sets, instead of the step's deadline rule. */
+  dueAt?: string;
+  openReason?: string;
+  openedBy?: string;
+}
+
+interface BesideTask {
+  childId: string;
+  /** Ended with the case if still running when it closes (else the case waits for it). */
+  closesWithCase: boolean;
+  result?: Promise<TaskResult>;
+  done: boolean;
 }
 
 export function stepKebab(stepKey: string): string {
   return stepKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // as the API's case references: no I, L, O, U
+
 export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   const { caseId, policy } = input;
   const workflowId = workflowInfo().workflowId;
-  const consents = new Map<string, ConsentRecord>((carry?.consents ?? []).map((c) => [c.consentId, c]));
   const state: CaseStateView = {
     caseId,
     caseType: policy.caseType,
@@ -62,58 +81,18 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   };
   setHandler(getCaseStateQuery, () => ({ ...state, completedSteps: [...state.completedSteps] }));
 
-  /** Consent for one agency and purpose: the subject's, and for a minor also a guardian's, unexpired and not withdrawn. */
-  const hasConsent = (agency: string, purpose: string): boolean => {
-    const now = Date.now();
-    const valid = [...consents.values()].filter(
-      (c) => c.agency === agency && c.purpose === purpose && c.status === 'given' && (!c.expiresAt || Date.parse(c.expiresAt) > now),
-    );
-    const subject = valid.some((c) => c.personRole === 'subject');
-    const guardian = valid.some((c) => c.personRole === 'guardian');
-    return subject && (!input.routing?.subjectIsMinor || guardian);
-  };
-
-  // Running consent-gated tasks, so a change of consent reaches them at once.
-  const gated = new Map<string, { agency: string; purpose: string; granted: boolean }>();
-  const forward = async () => {
-    for (const [childId, gate] of gated) {
-      const granted = hasConsent(gate.agency, gate.purpose);
-      if (granted === gate.granted) continue;
-      gate.granted = granted;
-      await getExternalWorkflowHandle(childId).signal(taskConsentSignal, { granted });
-    }
-  };
-  let consentVersion = 0;
-  setHandler(consentChangedSignal, async (change: ConsentChangedInput) => {
-    // Delivered at least once (the API's reconciler re-delivers what it could not mark): by id, and
-    // a withdrawal is final, so a late repeat of "given" cannot re-open what was withdrawn.
-    if (change.status === 'given' && consents.get(change.consentId)?.status === 'withdrawn') return;
-    consents.set(change.consentId, { ...change });
-    consentVersion += 1;
-    await forward();
+  const beside: BesideTask[] = [];
+  let closing = false;
+  const consent = createConsentRegister(input, carry?.consents ?? [], (dueAt) => {
+    // The coordinators' re-confirmation task, due when the consent ends; it closes with the case.
+    void startBeside(reconfirmationStep, { idSuffix: `-${uuid4().slice(0, 8)}`, dueAt, clock: { from: 'opening' } }, true).catch(() => undefined);
   });
 
-  // Expiry ends consent like a withdrawal: a timer runs to the next expiry, then tasks are re-checked.
-  // With no expiring consent it waits without a timer, so cases without expiries record no extra events.
-  const watchExpiry = async (): Promise<never> => {
-    for (;;) {
-      const seen = consentVersion;
-      const now = Date.now();
-      const expiries = [...consents.values()]
-        .filter((c) => c.status === 'given' && c.expiresAt && Date.parse(c.expiresAt) > now)
-        .map((c) => Date.parse(c.expiresAt!));
-      if (!expiries.length) {
-        await condition(() => consentVersion !== seen);
-        continue;
-      }
-      const changed = await condition(() => consentVersion !== seen, Math.min(...expiries) - now);
-      if (!changed) await forward();
-    }
-  };
-  void watchExpiry();
+  /** Consent for one agency and purpose, under the policy's guardian rule. */
+  const hasConsent = (agency: string, purpose: string): boolean => consent.verdict(agency, purpose).inForce;
 
-  const progress = (status: 'open' | 'closed', currentStep: string) =>
-    caseActivities.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep });
+  const progress = (status: 'open' | 'closed', currentStep: string, closeReason?: string) =>
+    act.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep, closeReason });
 
   const stepPolicy = (stepKey: string): StepPolicy => {
     const step = policy.steps[stepKey];
@@ -121,12 +100,35 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     return unitCode ? { ...step, unitCode } : step;
   };
 
-  /** Runs one step as a child task; consent-gated steps wait for consent inside the task. */
-  const runStep = async (stepKey: string, opts: { idSuffix?: string; startAt?: string } = {}): Promise<TaskResult> => {
+  /** When the deadline counts from, by the step's clock, and what to record on the task. */
+  const anchor = (step: StepPolicy, opts: StepOptions, consentSince: string | undefined): { startAt?: string; clock?: TaskClock } => {
+    const clock = opts.clock ?? step.clock;
+    switch (clock?.from) {
+      case undefined:
+        return { startAt: opts.startAt };
+      case 'receipt':
+        return { startAt: input.receivedAt, clock: { from: 'receipt' } };
+      case 'previousStep':
+        return opts.after ? { startAt: opts.after.completedAt, clock: { from: 'previousStep', ref: opts.after.stepKey } } : { clock: { from: 'opening' } };
+      case 'consent':
+        return { startAt: consentSince, clock: { from: 'consent' } };
+      case 'statedDate': {
+        const stated = input.dates?.[clock.date];
+        return stated ? { startAt: stated, clock: { from: 'statedDate', ref: clock.date } } : { startAt: input.receivedAt, clock: { from: 'receipt' } };
+      }
+      case 'opening':
+        return { clock: { from: 'opening' } };
+    }
+  };
+
+  /** Starts one step as a child task; consent-gated steps wait for consent inside the task. */
+  const startStep = async (stepKey: string, opts: StepOptions) => {
     state.currentStep = stepKey;
     const step = stepPolicy(stepKey);
     const childId = `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}`;
-    const gate = step.consent ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: hasConsent(step.consent.agency, step.consent.purpose) } : undefined;
+    const verdict = step.consent ? consent.verdict(step.consent.agency, step.consent.purpose) : undefined;
+    const gate = step.consent && verdict ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: verdict.inForce } : undefined;
+    const { startAt, clock } = anchor(step, opts, verdict?.inForce ? verdict.since : undefined);
     const handle = await startChild(taskWorkflow, {
       workflowId: childId,
       args: [
@@ -137,36 +139,120 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
           step,
           policyVersion: policy.version,
           timeZone: policy.timeZone,
-          startAt: opts.startAt,
+          startAt,
           consent: gate ? { ...gate } : undefined,
+          clock,
+          dueAt: opts.dueAt,
+          openReason: opts.openReason,
+          openedBy: opts.openedBy,
         },
       ],
     });
-    if (gate) {
-      gated.set(childId, gate);
-      await forward(); // consent may have changed while the child started
-    }
-    const result = await handle.result();
-    gated.delete(childId);
-    state.completedSteps.push({ stepKey, outcome: result.outcome });
+    if (gate) await consent.track(childId, gate); // consent may have changed while the child started
+    return { childId, handle };
+  };
+
+  const finished = (childId: string, result: TaskResult): TaskResult => {
+    consent.untrack(childId);
+    state.completedSteps.push({ stepKey: result.stepKey, outcome: result.outcome });
     return result;
   };
 
-  const carryOver = (cycle: number): CaseCarry => ({
-    consents: [...consents.values()],
+  /** Runs one step to its end. (One async function, as before, so running cases see the same order of commands.) */
+  const runStep = async (stepKey: string, opts: StepOptions = {}): Promise<TaskResult> => {
+    const { childId, handle } = await startStep(stepKey, opts);
+    const result = await handle.result();
+    return finished(childId, result);
+  };
+
+  /** A task beside the case's steps (an acute threat, a re-confirmation): tracked until it ends. */
+  const startBeside = async (stepKey: string, opts: StepOptions, closesWithCase: boolean): Promise<string> => {
+    const entry: BesideTask = { childId: `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}`, closesWithCase, done: false };
+    beside.push(entry);
+    try {
+      const current = state.currentStep;
+      const starting = startStep(stepKey, opts);
+      state.currentStep = current; // a task beside the steps is not the case's current step
+      const { childId, handle } = await starting;
+      entry.result = handle.result().then((result) => finished(childId, result));
+    } catch (err) {
+      entry.done = true;
+      throw err;
+    }
+    const settle = () => void (entry.done = true);
+    void entry.result.then(settle, settle);
+    return entry.childId;
+  };
+
+  // Acute threat at any time: a coordinator, or staff of a unit with a task in the case, raises it
+  // (the API checks who); the police safety unit gets the same-day task, with the reason recorded.
+  setHandler(
+    raiseAcuteThreatUpdate,
+    async (raw) => {
+      const update = raiseAcuteThreatInputSchema.parse(raw);
+      const opts = { idSuffix: `-${uuid4().slice(0, 8)}`, clock: { from: 'opening' as const }, openReason: update.reason, openedBy: update.actor };
+      return { taskId: await startBeside(acuteThreatStep, opts, false) };
+    },
+    {
+      validator: (raw) => {
+        parseOrReject(raiseAcuteThreatInputSchema, raw);
+        if (state.status === 'closed' || closing) reject(ErrorCode.CaseNotOpen, 'the case is closed');
+        if (!(acuteThreatStep in policy.steps)) reject(ErrorCode.InvalidPolicy, `policy ${policy.version} has no ${acuteThreatStep} step`);
+      },
+    },
+  );
+
+  /**
+   * Starts the cases routing puts beside this one (a minor's youth concern beside a voluntary
+   * programme). They live on their own (abandoned, not ended, when this case closes), linked to it.
+   */
+  const startCompanions = async (): Promise<void> => {
+    for (const caseType of input.routing?.alongside ?? []) {
+      // The API recorded its row under this id; a case from before that drew the id here.
+      const companionId =
+        input.companionIds?.[caseType] ?? `VPC-${new Date().getUTCFullYear()}-${Array.from({ length: 8 }, () => refAlphabet[Math.floor(Math.random() * 32)]).join('')}`;
+      const companionPolicy = await act.openCompanionCase({ caseId: companionId, caseType, besideCaseId: caseId });
+      const companion: CaseWorkflowInput = {
+        caseId: companionId,
+        policy: companionPolicy,
+        receivedAt: input.receivedAt,
+        receiptStated: input.receiptStated,
+        // The social track only: the programme's own tracks stay with the programme.
+        routing: input.routing ? { ...input.routing, tracks: [], units: {}, alongside: [] } : undefined,
+        guardians: input.guardians,
+        dates: input.dates,
+        linkedCaseId: caseId,
+      };
+      await startChild('youthConcernCase', { workflowId: companionId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [companion] });
+    }
+  };
+
+  /** No task beside the steps still runs: the case may continue as new. */
+  const idle = (): boolean => beside.every((t) => t.done);
+
+  const carryOver = (cycle: number, last?: TaskResult): CaseCarry => ({
+    consents: consent.records(),
     completedSteps: state.completedSteps,
     cycle,
     runs: state.runs ?? 1,
+    ...(last ? { last } : {}),
   });
 
-  const close = async (): Promise<void> => {
+  /** Closes the case: tasks beside it that close with it are ended, the others awaited. */
+  const close = async (closeReason?: string): Promise<void> => {
+    closing = true;
+    await condition(() => beside.every((t) => t.done || t.result !== undefined));
+    for (const t of beside) if (!t.done && t.closesWithCase) await getExternalWorkflowHandle(t.childId).signal(closeWithCaseSignal);
+    await Promise.all(beside.map((t) => t.result));
+    await condition(allHandlersFinished);
     state.status = 'closed';
     state.currentStep = 'closed';
-    await progress('closed', 'closed');
+    if (closeReason) state.closeReason = closeReason;
+    await progress('closed', 'closed', closeReason);
   };
 
   /** Where a deadline "from receipt" starts: the stated receipt, else the task's own opening. */
   const fromReceipt = input.receiptStated ? input.receivedAt : undefined;
 
-  return { state, progress, runStep, hasConsent, carryOver, close, stepPolicy, fromReceipt };
+  return { state, progress, runStep, startBeside, startCompanions, hasConsent, carryOver, close, idle, stepPolicy, fromReceipt };
 }

@@ -1,10 +1,5 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-
-const act = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+import { workflowInfo } from '@temporalio/workflow';
+import { sweepActivities as act } from './activityProxies';
 
 export interface RetentionSweepWorkflowInput {
   /** ISO-8601 duration after closing during which a case keeps its personal data. */

@@ -1,304 +1,209 @@
-import {
-  allHandlersFinished,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DeadlinePlan } from '../domain/deadlines';
-import { ErrorCode } from '../domain/errors';
 import {
   acknowledgeEscalationInputSchema,
   acknowledgeEscalationUpdate,
+  closeWithCaseSignal,
   completeTaskInputSchema,
   completeTaskUpdate,
   extendDeadlineInputSchema,
   extendDeadlineUpdate,
   getTaskQuery,
   taskConsentSignal,
-  type EscalationView,
-  type ExtensionView,
   type TaskResult,
-  type TaskView,
   type TaskWorkflowInput,
 } from '../domain/messages';
-import type { EscalationTarget } from '../domain/policy';
-import { parseOrReject, reject } from './validation';
+import { act } from './activityProxies';
+import { TaskSchedule } from './taskSchedule';
+import { TaskState } from './taskState';
 
-
-// Read-model writes and email must eventually happen, so they retry without limit;
-// non-retryable failures (a unit missing from the registry) surface at once.
-const act = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-type ScheduledEvent =
-  | { kind: 'reminder'; key: string; at: string; index: number }
-  | { kind: 'escalation'; key: string; at: string; level: number; target: EscalationTarget };
+type NotifyInput = Parameters<Activities['notify']>[0];
 
 /**
- * The task-with-deadline engine: one task for one unit, due at a time the policy sets,
- * reminded before, escalated step by step after. Escalation never cancels the task; only
- * completion stops the timers. An extension re-dates every pending timer.
+ * The task-with-deadline engine: one task for one unit, due at a time the policy sets, reminded
+ * before, escalated rung by rung after (and again after the last rung, when the policy says so).
+ * Escalation never cancels the task; completion, a withdrawal, a refusal or the case's close end
+ * it. An extension re-dates the schedule. The state and its rules live in TaskState; this function
+ * wires messages to it and runs the schedule. Handlers are registered first, so every message
+ * meets its validator, whatever the task is doing.
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
   const { taskId, caseId, step } = input;
   const startAt = input.startAt ?? new Date().toISOString();
-  const extensions: ExtensionView[] = [];
-  const escalations: EscalationView[] = [];
-  let completion: { outcome: string; completedBy: string; completedAt: string } | undefined;
-  // Consent gate: only tasks started with input.consent (none in histories from before it) use these.
-  let consentGranted = input.consent?.granted ?? true;
-  let waitingForConsent = false;
-  let withdrawal: { at: string } | undefined;
-  setHandler(taskConsentSignal, ({ granted }) => {
-    consentGranted = granted;
-    // Withdrawal stops sharing at once for an active task; a waiting one has shared nothing and keeps waiting.
-    if (!granted && !waitingForConsent && !completion && !withdrawal) withdrawal = { at: new Date().toISOString() };
-  });
+  const now = () => new Date().toISOString();
+  const state = new TaskState(input, startAt);
+  // The deadline being watched: the consent wait's, then the task's own.
+  let schedule: TaskSchedule | undefined;
+  const repeat = step.repeatEscalationEvery ? { every: step.repeatEscalationEvery, timeZone: input.timeZone } : undefined;
 
-  // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.
-  // Now they run beside the timers and the task waits for them only before it closes.
-  const mailBesideTimers = patched('mail-beside-timers');
-  const pendingMail: Array<Promise<unknown>> = [];
-  const notify = async (args: Parameters<Activities['notify']>[0]): Promise<void> => {
-    if (!mailBesideTimers) {
-      await act.notify(args);
-      return;
-    }
-    const sending = act.notify(args);
-    // Observed here so a failure waits for the final await instead of failing the task at once.
-    sending.catch(() => undefined);
-    pendingMail.push(sending);
-  };
-
-  let plan: DeadlinePlan;
-  if (input.consent && !input.consent.granted && patched('task-consent-gate')) {
-    const waitUnit = step.consent?.waitUnitCode ?? 'vpc-coordination';
-    waitingForConsent = true;
-    plan = await act.openWaitingTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt, step, timeZone: input.timeZone });
-    await act.notify({ idempotencyKey: `${taskId}:waiting`, taskId, kind: 'waiting-for-consent', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: waitUnit });
-    const waitDue = plan.dueAt;
-    let lapsed = false;
-    while (!consentGranted) {
-      if (lapsed) {
-        await condition(() => consentGranted);
-        break;
-      }
-      const wait = Date.parse(waitDue) - Date.now();
-      if (wait > 0 && (await condition(() => consentGranted, wait))) break;
-      lapsed = true;
-      // The wait for consent has its own deadline; the coordinators' supervisor hears when it lapses.
-      const escalation = await act.raiseEscalation({
-        escalationId: `${taskId}.consent-wait`,
-        taskId,
-        caseId,
-        level: 1,
-        target: 'unitSupervisor',
-        dueAt: waitDue,
-        recipientUnitCode: waitUnit,
-      });
-      escalations.push(escalation);
-      await act.notify({
-        idempotencyKey: `${escalation.id}:notify`,
-        taskId,
-        kind: 'escalation',
-        target: 'unitSupervisor',
-        stepTitle: step.title,
-        level: 1,
-        recipientUnitCode: waitUnit,
-      });
-    }
-    waitingForConsent = false;
-    for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
-    // Deadlines such as "action plan within 30 days" count from the moment consent exists.
-    plan = await act.openTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt: new Date().toISOString(), step, timeZone: input.timeZone, consent: input.consent });
-  } else {
-    plan = await act.openTask({
-      taskId,
-      caseId,
-      stepKey: input.stepKey,
-      unitCode: step.unitCode,
-      startAt,
-      step,
-      timeZone: input.timeZone,
-      consent: input.consent,
-    });
-  }
-  const originalDueAt = plan.dueAt;
-  // Bumped on every extension; timer keys carry it so a re-dated schedule starts fresh.
-  let deadlineVersion = 0;
-  const fired = new Set<string>();
-
-  const view = (): TaskView => ({
-    taskId,
-    caseId,
-    stepKey: input.stepKey,
-    unitCode: step.unitCode,
-    status: completion ? 'completed' : withdrawal ? 'withdrawn' : waitingForConsent ? 'waiting-for-consent' : 'open',
-    startedAt: plan.startAt,
-    dueAt: plan.dueAt,
-    originalDueAt,
-    outcome: completion?.outcome,
-    completedBy: completion?.completedBy,
-    completedAt: completion?.completedAt,
-    extensions: [...extensions],
-    escalations: escalations.map((e) => ({ ...e })),
-  });
-
-  setHandler(getTaskQuery, view);
-
+  setHandler(taskConsentSignal, (change) => state.consentChanged(change, now()));
+  setHandler(closeWithCaseSignal, () => state.closeWithCase(now()));
+  setHandler(getTaskQuery, () => state.view());
   setHandler(
     completeTaskUpdate,
     async (raw) => {
       const update = completeTaskInputSchema.parse(raw);
-      const completedAt = new Date().toISOString();
+      const completedAt = now();
       // Claimed before the first await so a concurrent completion is rejected by the validator.
-      completion = { outcome: update.outcome, completedBy: update.actor, completedAt };
-      for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
+      state.complete(update, completedAt);
       await act.recordTaskCompleted({ taskId, outcome: update.outcome, note: update.note, completedBy: update.actor, completedAt });
-      return view();
+      return state.view();
     },
-    {
-      validator: (raw) => {
-        const update = parseOrReject(completeTaskInputSchema, raw);
-        if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
-        if (withdrawal) reject(ErrorCode.TaskNotOpen, 'the task was withdrawn');
-        if (waitingForConsent) reject(ErrorCode.TaskNotOpen, 'the task is waiting for consent');
-        if (!step.outcomes.includes(update.outcome)) {
-          reject(ErrorCode.InvalidOutcome, `outcome must be one of: ${step.outcomes.join(', ')}`);
-        }
-      },
-    },
+    { validator: (raw) => void state.checkComplete(raw) },
   );
-
   setHandler(
     extendDeadlineUpdate,
     async (raw) => {
-      const update = extendDeadlineInputSchema.parse(raw);
-      const sequence = extensions.length + 1;
-      const extension: ExtensionView = {
-        sequence,
-        previousDueAt: plan.dueAt,
-        newDueAt: new Date(update.newDueAt).toISOString(),
-        justification: update.justification,
-        extendedBy: update.actor,
-      };
-      extensions.push(extension);
-      plan = await act.extendTask({ taskId, ...extension, startAt: new Date().toISOString(), step, timeZone: input.timeZone });
-      deadlineVersion += 1;
-      await notify({ idempotencyKey: `${taskId}:extended:${sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
-      return view();
+      const extension = state.extend(extendDeadlineInputSchema.parse(raw));
+      const plan = await act.extendTask({ taskId, ...extension, startAt: now(), step, timeZone: input.timeZone });
+      state.plan = plan;
+      schedule?.redate(plan);
+      await mail.send({ idempotencyKey: `${taskId}:extended:${extension.sequence}`, taskId, kind: 'extended', target: 'unitInbox', stepTitle: step.title });
+      return state.view();
     },
-    {
-      validator: (raw) => {
-        const update = parseOrReject(extendDeadlineInputSchema, raw);
-        if (completion) reject(ErrorCode.TaskAlreadyDone, 'the task is already completed');
-        if (withdrawal) reject(ErrorCode.TaskNotOpen, 'the task was withdrawn');
-        if (waitingForConsent) reject(ErrorCode.TaskNotOpen, 'the task is waiting for consent');
-        const newDue = Date.parse(update.newDueAt);
-        if (newDue <= Date.now()) reject(ErrorCode.InvalidExtension, 'newDueAt must be in the future');
-        if (newDue <= Date.parse(plan.dueAt)) reject(ErrorCode.InvalidExtension, 'newDueAt must be later than the current due time');
-      },
-    },
+    { validator: (raw) => void state.checkExtend(raw, Date.now()) },
   );
-
   setHandler(
     acknowledgeEscalationUpdate,
     async (raw) => {
       const update = acknowledgeEscalationInputSchema.parse(raw);
-      const escalation = escalations.find((e) => e.id === update.escalationId);
-      if (!escalation) throw new Error('unreachable: validated escalation vanished');
-      escalation.status = 'acknowledged';
-      await act.recordEscalationAcknowledged({
+      const escalation = state.acknowledge(update);
+      const acknowledged = await act.recordEscalationAcknowledged({
         escalationId: escalation.id,
         acknowledgedBy: update.actor,
-        acknowledgedAt: new Date().toISOString(),
+        acknowledgedAt: now(),
         note: update.note,
+        repeat: state.live ? repeat : undefined,
       });
+      // Acknowledged is not solved: while the task is open, the ladder comes back.
+      if (acknowledged?.rearmAt && state.live) schedule?.rearm(acknowledged.rearmAt);
       return { ...escalation };
     },
-    {
-      validator: (raw) => {
-        const update = parseOrReject(acknowledgeEscalationInputSchema, raw);
-        const escalation = escalations.find((e) => e.id === update.escalationId);
-        if (!escalation) reject(ErrorCode.EscalationNotFound, 'no such escalation on this task');
-        if (escalation.status !== 'open') reject(ErrorCode.EscalationAlreadyAcknowledged, `the escalation is already ${escalation.status}`);
-      },
-    },
+    { validator: (raw) => void state.checkAcknowledge(raw) },
   );
 
-  await notify({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
+  // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.
+  // Now they run beside the timers and the task waits for them only before it closes.
+  const mail = mailer(patched('mail-beside-timers'));
 
-  const schedule = (): ScheduledEvent[] => [
-    ...plan.reminders.map((at, index) => ({ kind: 'reminder' as const, key: `v${deadlineVersion}:r${index + 1}`, at, index: index + 1 })),
-    ...plan.escalations.map((e) => ({ kind: 'escalation' as const, key: `v${deadlineVersion}:e${e.level}`, at: e.at, level: e.level, target: e.target })),
-  ];
-
-  while (!completion && !withdrawal) {
-    const next = schedule()
-      .filter((e) => !fired.has(e.key))
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
-    const version = deadlineVersion;
-    const interrupted = () => completion !== undefined || withdrawal !== undefined || deadlineVersion !== version;
-    if (!next) {
-      await condition(interrupted);
-      continue;
-    }
-    const wait = Date.parse(next.at) - Date.now();
-    if (wait > 0 && (await condition(interrupted, wait))) continue;
-
-    fired.add(next.key);
-    if (next.kind === 'reminder') {
-      await notify({
-        idempotencyKey: `${taskId}:reminder:${next.key}`,
-        taskId,
-        kind: 'reminder',
-        target: 'unitInbox',
-        stepTitle: step.title,
-      });
-    } else {
-      const escalation = await act.raiseEscalation({
-        escalationId: `${taskId}.esc-${deadlineVersion + 1}-${next.level}`,
+  /** Fires the schedule's events until it is done: reminders to the inbox, escalations up the ladder. */
+  const runSchedule = async (watched: TaskSchedule, ladder: { escalationId: (level: number) => string; recipientUnitCode?: string; send: (n: NotifyInput) => Promise<void> }) => {
+    schedule = watched;
+    while (!watched.done()) {
+      const event = await watched;
+      if (!event) continue;
+      if (event.kind === 'reminder') {
+        await ladder.send({ idempotencyKey: `${taskId}:reminder:${event.key}`, taskId, kind: 'reminder', target: 'unitInbox', stepTitle: step.title });
+        continue;
+      }
+      const raised = await act.raiseEscalation({
+        escalationId: ladder.escalationId(event.level),
         taskId,
         caseId,
-        level: next.level,
-        target: next.target,
-        dueAt: plan.dueAt,
+        level: event.level,
+        target: event.target,
+        dueAt: watched.plan.dueAt,
+        recipientUnitCode: ladder.recipientUnitCode,
+        repeat,
       });
-      escalations.push(escalation);
-      await notify({
-        idempotencyKey: `${escalation.id}:notify`,
+      state.escalated(raised);
+      watched.escalated(raised.nextRepeatAt);
+      await ladder.send({
+        idempotencyKey: `${raised.id}:notify`,
         taskId,
         kind: 'escalation',
-        target: next.target,
+        target: event.target,
         stepTitle: step.title,
-        level: next.level,
+        level: event.level,
+        recipientUnitCode: ladder.recipientUnitCode,
       });
     }
-  }
-
-  if (withdrawal) {
-    // The task ends without an outcome; its row, timers' traces and emails stay as history.
-    for (const e of escalations) if (e.status === 'open') e.status = 'resolved';
-    await act.recordTaskWithdrawn({ taskId, withdrawnAt: withdrawal.at });
-    await act.notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
-    await Promise.all(pendingMail);
-    await condition(allHandlersFinished);
-    return { taskId, stepKey: input.stepKey, outcome: 'withdrawn', completedBy: 'system', completedAt: withdrawal.at, withdrawn: true };
-  }
-  if (!completion) throw new Error('unreachable: the loop ends only on completion or withdrawal');
-
-  // Closing would abandon emails still retrying (say, while the mail server is down).
-  await Promise.all(pendingMail);
-  await condition(allHandlersFinished);
-  return {
-    taskId,
-    stepKey: input.stepKey,
-    outcome: completion.outcome,
-    completedBy: completion.completedBy,
-    completedAt: completion.completedAt,
   };
+
+  let waited = false;
+  if (input.consent && !input.consent.granted && patched('task-consent-gate')) {
+    // Consent gate: the task shows as waiting, on a deadline of its own, and tells the coordinators.
+    waited = true;
+    state.beginWaiting();
+    const waitUnit = step.consent?.waitUnitCode ?? 'vpc-coordination';
+    const waitPlan = await act.openWaitingTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt, step, timeZone: input.timeZone });
+    state.planned(waitPlan);
+    await act.notify({ idempotencyKey: `${taskId}:waiting`, taskId, kind: 'waiting-for-consent', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: waitUnit });
+    await runSchedule(new TaskSchedule(waitPlan, () => state.consentGranted || !state.waiting), {
+      escalationId: (level) => `${taskId}.consent-wait${level > 1 ? `-${level}` : ''}`,
+      recipientUnitCode: waitUnit,
+      send: async (n) => void (await act.notify(n)),
+    });
+    if (state.waiting) state.consentArrived();
+  }
+
+  if (state.live) {
+    const plan = await act.openTask({
+      taskId,
+      caseId,
+      stepKey: input.stepKey,
+      unitCode: step.unitCode,
+      // A deadline such as "action plan within 30 days of consent" counts from when consent came.
+      startAt: waited && (!input.clock || input.clock.from === 'consent') ? now() : startAt,
+      step,
+      timeZone: input.timeZone,
+      consent: input.consent,
+      clock: input.clock,
+      dueAt: input.dueAt,
+      openReason: input.openReason,
+      openedBy: input.openedBy,
+    });
+    state.opened(plan);
+    await mail.send({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
+    for (const target of step.notifyOnOpen ?? []) {
+      await mail.send({ idempotencyKey: `${taskId}:assigned:${target}`, taskId, kind: 'assigned', target, stepTitle: step.title });
+    }
+    const ladder = new TaskSchedule(plan, () => !state.live);
+    await runSchedule(ladder, { escalationId: (level) => `${taskId}.esc-${ladder.version + 1}-${level}`, send: mail.send });
+  }
+
+  await recordEnding(state, input);
+  // Closing would abandon emails still retrying (say, while the mail server is down).
+  await mail.settled();
+  await condition(allHandlersFinished);
+  return state.result();
+}
+
+/** Emails in line (tasks from before mail-beside-timers) or beside the timers, awaited before the task ends. */
+function mailer(besideTimers: boolean) {
+  const pending: Array<Promise<unknown>> = [];
+  return {
+    send: async (n: NotifyInput): Promise<void> => {
+      if (!besideTimers) {
+        await act.notify(n);
+        return;
+      }
+      const sending = act.notify(n);
+      // Observed here so a failure waits for the final await instead of failing the task at once.
+      sending.catch(() => undefined);
+      pending.push(sending);
+    },
+    settled: () => Promise.all(pending),
+  };
+}
+
+/** A task that ended without an outcome keeps its row, its timers' traces and its emails as history. */
+async function recordEnding(state: TaskState, input: TaskWorkflowInput): Promise<void> {
+  const { taskId, step } = input;
+  const { endedAt } = state.view();
+  if (state.status === 'withdrawn') {
+    await act.recordTaskWithdrawn({ taskId, withdrawnAt: endedAt! });
+    await act.notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
+    if (state.expired) {
+      // A consent that ran out despite the re-confirmation task: the coordinators hear it too.
+      const coordinators = step.consent?.waitUnitCode ?? 'vpc-coordination';
+      await act.notify({ idempotencyKey: `${taskId}:consent-expired`, taskId, kind: 'consent-expired', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: coordinators });
+    }
+  } else if (state.status === 'not-shared' || state.status === 'closed') {
+    await act.recordTaskEnded({ taskId, status: state.status, endedAt: endedAt! });
+    // Only a unit that had the task open hears that it closed; a waiting task never reached it.
+    if (state.status === 'closed' && state.reachedUnit) {
+      await act.notify({ idempotencyKey: `${taskId}:closed`, taskId, kind: 'closed', target: 'unitInbox', stepTitle: step.title });
+    }
+  }
 }

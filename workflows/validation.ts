@@ -18,6 +18,7 @@ export function parseOrReject<T>(schema: z.ZodType<T>, input: unknown): T {
   });
 }
 
-export function reject(type: ErrorCode, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+/** Refuses a message; `reason` (a state such as "waiting-for-consent") travels as the failure's detail. */
+export function reject(type: ErrorCode, message: string, reason?: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, ...(reason ? { details: [{ reason }] } : {}) });
 }

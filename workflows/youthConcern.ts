@@ -1,5 +1,4 @@
-import { executeChild, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { continueAsNew, executeChild, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   getCaseStateQuery,
   type CaseResult,
@@ -7,14 +6,16 @@ import {
   type CaseWorkflowInput,
   type TaskResult,
 } from '../domain/messages';
-import type { YouthConcernStep } from '../domain/policy';
-import { createCaseKit } from './caseKit';
+import { immediateProtectionStep, type YouthConcernStep } from '../domain/policy';
+import { act } from './activityProxies';
+import { createCaseKit, type CaseCarry } from './caseKit';
+import { repeatStep } from './repeating';
 import { taskWorkflow } from './task';
 
-const act = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+export interface YouthConcernInput extends CaseWorkflowInput {
+  /** Set by continue-as-new: the follow-ups resume here. */
+  carry?: CaseCarry;
+}
 
 const stepIds: Record<YouthConcernStep, string> = {
   protectionAssessment: 'protection-assessment',
@@ -27,7 +28,7 @@ const stepIds: Record<YouthConcernStep, string> = {
  * open an investigation (14 days) → investigation (4 months, extendable) → closed.
  * Each step is a child task workflow, so its deadline, reminders and escalations live there.
  */
-export async function youthConcernCase(input: CaseWorkflowInput): Promise<CaseResult> {
+export async function youthConcernCase(input: YouthConcernInput): Promise<CaseResult> {
   // Cases started before the police track and the later steps existed keep their old path.
   if (patched('youth-concern-tracks')) return youthConcernWithTracks(input);
   const { caseId, policy } = input;
@@ -79,26 +80,70 @@ export async function youthConcernCase(input: CaseWorkflowInput): Promise<CaseRe
 }
 
 /**
- * The completed youth concern: the social-services track (protection assessment from receipt →
- * decision → investigation → intervention plan → follow-up) and, when routing adds "police-lul"
- * (15–17 and suspected), a parallel police track: the LUL 6 § notification to social services at
- * once, the police investigation within 6 weeks of the notification of suspicion (LUL 4 §) and the
- * statement to the prosecutor. Steps the policy lacks are skipped, so older policies still run.
+ * The completed youth concern: the social-services track (protection assessment → decision →
+ * investigation → intervention plan → follow-ups) and, when routing adds "police-lul" (15–17 and
+ * suspected), a parallel police track: the LUL 6 § notification to social services at once, the
+ * police investigation within 6 weeks of the notification of suspicion (LUL 4 §) and the statement
+ * to the prosecutor. Each step's clock counts from what its policy says (the decision from receipt,
+ * the investigation from the decision). A protection assessment that finds immediate protection
+ * needed opens an urgent task beside the track. Steps the policy lacks are skipped, so older
+ * policies still run.
  */
-async function youthConcernWithTracks(input: CaseWorkflowInput): Promise<CaseResult> {
-  const kit = createCaseKit(input);
+async function youthConcernWithTracks(input: YouthConcernInput): Promise<CaseResult> {
+  const kit = createCaseKit(input, input.carry);
   const has = (step: string) => step in input.policy.steps;
+  // Cases started before keep their path: "measures-continue" closed them, and a discontinued
+  // police investigation still asked for the prosecutor's statement.
+  const outcomesDrive = input.carry !== undefined || patched('youth-concern-outcomes');
+  // Continue-as-new only when nothing but the follow-ups runs.
+  let running = 0;
+  const alongside = async <T>(work: () => Promise<T>): Promise<T> => {
+    running += 1;
+    try {
+      return await work();
+    } finally {
+      running -= 1;
+    }
+  };
+  const followUps = (cycle: number, last: TaskResult | undefined) =>
+    repeatStep(kit, input.policy.timeZone, {
+      stepKey: 'followUp',
+      interval: input.policy.intervals?.followUp,
+      perRun: input.policy.cyclesPerRun ?? 4,
+      cycle,
+      last,
+      again: (followUp) => followUp.outcome === 'measures-continue',
+      mayHandOver: () => running === 0 && kit.idle(),
+      handOver: (at, after) => continueAsNew<typeof youthConcernCase>({ ...input, carry: kit.carryOver(at, after) }),
+    });
+
+  if (input.carry) {
+    await followUps(input.carry.cycle, input.carry.last);
+    await kit.close();
+    return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
+  }
   await kit.progress('open', 'receipt');
 
   const socialTrack = async () => {
     // "Same day" counts from a stated receipt (a referral registered late), not from registration.
-    await kit.runStep('protectionAssessment', { startAt: kit.fromReceipt });
-    const decision = await kit.runStep('investigationDecision');
-    if (decision.outcome !== 'open-investigation') return;
-    const investigation = await kit.runStep('investigation');
-    if (investigation.outcome !== 'measures-decided') return;
-    if (has('interventionPlan')) await kit.runStep('interventionPlan');
-    if (has('followUp')) await kit.runStep('followUp');
+    const assessment = await kit.runStep('protectionAssessment', { startAt: kit.fromReceipt });
+    // Immediate protection is urgent work beside the case, which carries on.
+    const urgent =
+      assessment.outcome === 'immediate-protection-needed' && has(immediateProtectionStep)
+        ? alongside(() => kit.runStep(immediateProtectionStep, { after: assessment }))
+        : undefined;
+    const rest = async () => {
+      const decision = await kit.runStep('investigationDecision', { after: assessment });
+      if (decision.outcome !== 'open-investigation') return;
+      const investigation = await kit.runStep('investigation', { after: decision });
+      if (investigation.outcome !== 'measures-decided') return;
+      const plan = has('interventionPlan') ? await kit.runStep('interventionPlan', { after: investigation }) : investigation;
+      if (!has('followUp')) return;
+      const followUp = await kit.runStep('followUp', { after: plan });
+      // Measures continue: the next follow-up, and so on (the first is follow-up 1).
+      if (outcomesDrive && followUp.outcome === 'measures-continue') await followUps(1, followUp);
+    };
+    await Promise.all([urgent, rest()]);
   };
 
   const policeTrack = async () => {
@@ -108,13 +153,15 @@ async function youthConcernWithTracks(input: CaseWorkflowInput): Promise<CaseRes
       steps.includes('lulNotification') ? kit.runStep('lulNotification', { startAt: kit.fromReceipt }) : undefined,
       (async () => {
         // The 6 weeks run from the notification of suspicion: the referral's stated receipt.
-        if (steps.includes('policeInvestigation')) await kit.runStep('policeInvestigation', { startAt: kit.fromReceipt });
-        if (steps.includes('prosecutorStatement')) await kit.runStep('prosecutorStatement');
+        const investigation = steps.includes('policeInvestigation') ? await kit.runStep('policeInvestigation', { startAt: kit.fromReceipt }) : undefined;
+        // A discontinued investigation ends the track: no charge to decide, so no statement to give.
+        if (outcomesDrive && investigation?.outcome === 'investigation-discontinued') return;
+        if (steps.includes('prosecutorStatement')) await kit.runStep('prosecutorStatement', { after: investigation });
       })(),
     ]);
   };
 
-  await Promise.all([socialTrack(), policeTrack()]);
+  await Promise.all([socialTrack(), alongside(policeTrack)]);
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
 }

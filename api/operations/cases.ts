@@ -1,9 +1,15 @@
+import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { caseParams, idempotencyHeaders, routeReferralBody, startCaseBody } from '../schemas';
+import { caseParams, idempotencyHeaders, raiseAcuteThreatBody, routeReferralBody, startCaseBody } from '../schemas';
+import { raiseAcuteThreat } from '../useCases/raiseAcuteThreat';
 import { readCase } from '../useCases/readCase';
 import { routeAndStart, startCase, type StartedCase } from '../useCases/startCase';
 import { caseSchema } from '../views/case';
 import { createdCaseSchema } from '../views/createdCase';
+
+const acuteThreatSchema = z
+  .strictObject({ caseId: z.string(), taskId: z.string(), links: z.strictObject({ case: z.string() }) })
+  .describe("the police safety unit's same-day task, opened");
 
 const noActivePolicy = 'no active policy (or routing table) for the referral, or the Idempotency-Key was used for another request';
 
@@ -54,5 +60,17 @@ export const caseOperations = [
     params: caseParams,
     responses: { 200: caseSchema },
     handle: async ({ deps, params }) => ({ status: 200, body: await readCase(deps, params.caseId) }),
+  }),
+  defineOperation({
+    id: 'case.acute-threat',
+    method: 'post',
+    path: '/cases/:caseId/acute-threats',
+    summary: "Raise an acute threat on a running case of any type: the police safety unit's same-day task opens, with the reason",
+    access: { roles: ['coordinator', 'staff'], scope: 'caseTaskHolder' },
+    params: caseParams,
+    body: raiseAcuteThreatBody,
+    responses: { 201: acuteThreatSchema },
+    errors: { 409: 'the case is closed', 422: "the case's policy has no acute-threat step" },
+    handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await raiseAcuteThreat(deps, params.caseId, body, caller.sub) }),
   }),
 ];

@@ -1,6 +1,7 @@
 import { defineOperation } from '../operation';
-import { caseParams, idParam, recordConsentBody } from '../schemas';
+import { caseParams, idParam, recordConsentBody, refuseConsentBody } from '../schemas';
 import { recordConsent, withdrawConsent } from '../useCases/consents';
+import { refuseConsent } from '../useCases/refuseConsent';
 import { consentSchema } from '../views/consent';
 
 export const consentOperations = [
@@ -15,6 +16,18 @@ export const consentOperations = [
     responses: { 201: consentSchema },
     errors: { 404: 'no such case', 409: 'the case is closed' },
     handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await recordConsent(deps, params.caseId, body, caller.sub) }),
+  }),
+  defineOperation({
+    id: 'consent.refuse',
+    method: 'post',
+    path: '/cases/:caseId/consent-refusals',
+    summary: 'Record that consent was refused; a task waiting for it ends as not shared and the case goes on without that agency',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    params: caseParams,
+    body: refuseConsentBody,
+    responses: { 201: consentSchema.describe('the refusal, as a consent with status "refused"') },
+    errors: { 404: 'no such case', 409: 'the case is closed' },
+    handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await refuseConsent(deps, params.caseId, body, caller.sub) }),
   }),
   defineOperation({
     id: 'consent.withdraw',

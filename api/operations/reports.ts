@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
 import { reportQuery } from '../schemas';
+import { instant } from '../views/common';
 import { reportCsv, unitStepReport } from '../useCases/reports';
 
 const seconds = z.number().nullable();
@@ -20,6 +21,18 @@ const reportSchema = z.strictObject({
       extensions: z.number().int(),
     }),
   ),
+  /** Tasks still open (or waiting) past their due time, longest overdue first. */
+  overdueTasks: z.array(
+    z.strictObject({
+      taskId: z.string(),
+      caseId: z.string(),
+      unit: z.string(),
+      step: z.string(),
+      status: z.enum(['open', 'waiting-for-consent']),
+      dueAt: instant,
+      overdueSeconds: z.number().int().min(0),
+    }),
+  ),
 });
 
 const access = { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' } as const;
@@ -29,7 +42,7 @@ export const reportOperations = [
     id: 'report.read',
     method: 'get',
     path: '/reports/tasks',
-    summary: 'Per unit and step: open, overdue, completed, median and p90 seconds to completion, escalations, extensions',
+    summary: 'Per unit and step: open, overdue, completed, median and p90 seconds to completion, escalations, extensions; and each task still overdue, with how long',
     access,
     query: reportQuery,
     responses: { 200: reportSchema },

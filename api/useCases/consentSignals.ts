@@ -1,15 +1,18 @@
 import { log } from '../../config/log';
+import { addSpan } from '../../domain/deadlines';
 import { consentChangedSignal, type ConsentChangedInput } from '../../domain/messages';
+import type { PolicyDocument } from '../../domain/policy';
 import type { ApiDeps } from '../context';
 import { isUnavailable } from '../errors';
+import { policyByVersion } from '../publishedVersions';
 import { temporalDeadlineMs } from './caseWorkflow';
 
 /**
  * The second half of "record the row, then tell Temporal" for consents: the case workflow is told
  * the row's current state, and the row is marked once it has been. What a request could not
  * deliver (Temporal away, the case not started yet) the reconciler delivers later. The workflow's
- * handler keeps consents by id and never turns a withdrawn one back to given, so a repeated or late
- * delivery changes nothing.
+ * handler keeps consents by id and never moves one back (given → refused → withdrawn), so a
+ * repeated or late delivery changes nothing. A refusal is a row of its own, told the same way.
  */
 
 export interface ConsentRow {
@@ -17,42 +20,62 @@ export interface ConsentRow {
   personRole: string;
   receivingAgency: string;
   purpose: string;
+  givenAt: Date;
   expiresAt: Date | null;
   withdrawnAt: Date | null;
+  refusedAt: Date | null;
 }
 
-/** The signal carries the person's role only, never a name. */
-function changeOf(row: ConsentRow): ConsentChangedInput {
+/** The case a consent belongs to: its workflow, and the policy version whose consent rules apply. */
+export interface ConsentCase {
+  workflowId: string;
+  caseType: string;
+  policyVersion: string;
+}
+
+type Told = ConsentChangedInput['status'];
+const statusOf = (row: ConsentRow): Told => (row.withdrawnAt ? 'withdrawn' : row.refusedAt ? 'refused' : 'given');
+
+/**
+ * The signal carries the person's role only, never a name. A consent in force that ends carries
+ * when the coordinators are asked to re-confirm it: the policy's interval before it ends.
+ */
+function changeOf(row: ConsentRow, policy: PolicyDocument): ConsentChangedInput {
+  const status = statusOf(row);
+  const ends = status === 'given' ? row.expiresAt : null;
+  const reconfirmBefore = policy.consentRules?.reconfirmBefore;
   return {
     consentId: row.id,
     personRole: row.personRole as ConsentChangedInput['personRole'],
     agency: row.receivingAgency,
     purpose: row.purpose,
-    status: row.withdrawnAt ? 'withdrawn' : 'given',
-    ...(row.expiresAt && !row.withdrawnAt ? { expiresAt: row.expiresAt.toISOString() } : {}),
+    status,
+    givenAt: row.givenAt.toISOString(),
+    ...(ends ? { expiresAt: ends.toISOString() } : {}),
+    ...(ends && reconfirmBefore ? { reconfirmAt: addSpan(ends, reconfirmBefore, { timeZone: policy.timeZone }, -1).toISOString() } : {}),
   };
 }
 
-/** Marks what the workflow now knows; a withdrawal is never overwritten by a late "given". */
-async function markSignalled({ prisma }: ApiDeps, id: string, status: 'given' | 'withdrawn'): Promise<void> {
+/** Marks what the workflow now knows; a withdrawal is never overwritten by a late "given" or "refused". */
+async function markSignalled({ prisma }: ApiDeps, id: string, status: Told): Promise<void> {
   await prisma.consent.updateMany({
-    where: { id, ...(status === 'given' ? { signalledStatus: null } : {}) },
+    where: { id, ...(status === 'withdrawn' ? {} : { signalledStatus: null }) },
     data: { signalledStatus: status },
   });
 }
 
-async function signal(deps: ApiDeps, workflowId: string, row: ConsentRow): Promise<void> {
-  const change = changeOf(row);
+async function signal(deps: ApiDeps, kase: ConsentCase, row: ConsentRow): Promise<void> {
+  const change = changeOf(row, await policyByVersion(deps, kase.caseType, kase.policyVersion));
   await deps.temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, () =>
-    deps.temporal.workflow.getHandle(workflowId).signal(consentChangedSignal, change),
+    deps.temporal.workflow.getHandle(kase.workflowId).signal(consentChangedSignal, change),
   );
   await markSignalled(deps, row.id, change.status);
 }
 
 /** Tells the case workflow now if it can; otherwise the reconciler does. The recorded row is the answer either way. */
-export async function tellCaseWorkflow(deps: ApiDeps, workflowId: string, row: ConsentRow): Promise<void> {
+export async function tellCaseWorkflow(deps: ApiDeps, kase: ConsentCase, row: ConsentRow): Promise<void> {
   try {
-    await signal(deps, workflowId, row);
+    await signal(deps, kase, row);
   } catch (err) {
     log.warn('consent signal deferred to the reconciler', { consentId: row.id, error: err instanceof Error ? err.name : 'unknown' });
   }
@@ -69,10 +92,10 @@ export async function redeliverConsentSignals(deps: ApiDeps, opts: { olderThanMs
     where: {
       OR: [
         { signalledStatus: null, createdAt: { lt: cutoff } },
-        { withdrawnAt: { lt: cutoff }, OR: [{ signalledStatus: null }, { signalledStatus: 'given' }] },
+        { withdrawnAt: { lt: cutoff }, OR: [{ signalledStatus: null }, { signalledStatus: { in: ['given', 'refused'] } }] },
       ],
     },
-    include: { case: { select: { workflowId: true, status: true } } },
+    include: { case: { select: { workflowId: true, caseType: true, policyVersion: true, status: true } } },
     orderBy: { createdAt: 'asc' },
     take: 100,
   });
@@ -80,8 +103,8 @@ export async function redeliverConsentSignals(deps: ApiDeps, opts: { olderThanMs
   let refused = 0;
   for (const row of rows) {
     try {
-      if (row.case.status === 'closed') await markSignalled(deps, row.id, row.withdrawnAt ? 'withdrawn' : 'given');
-      else await signal(deps, row.case.workflowId, row);
+      if (row.case.status === 'closed') await markSignalled(deps, row.id, statusOf(row));
+      else await signal(deps, row.case, row);
       delivered++;
     } catch (err) {
       refused++;

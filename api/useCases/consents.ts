@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { addSpan } from '../../domain/deadlines';
 import { ErrorCode } from '../../domain/errors';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
+import { policyByVersion } from '../publishedVersions';
 import type { RecordConsentBody } from '../schemas';
 import { consentView } from '../views/consent';
 import { tellCaseWorkflow } from './consentSignals';
@@ -15,35 +17,58 @@ async function openCase({ prisma }: ApiDeps, caseId: string) {
   return row;
 }
 
+/** One answer to record: a consent given (with its period) or refused. */
+export interface ConsentAnswer {
+  personRole: RecordConsentBody['personRole'];
+  personName?: string;
+  receivingAgency: string;
+  purpose: string;
+  /** When the answer was given (a refusal: when it was refused). */
+  givenAt: Date;
+  expiresAt: Date | null;
+  refused: boolean;
+}
+
 /**
- * Records one consent (one person, one receiving agency, one purpose), then tells the case
- * workflow. Recorded is given: the row decides who sees the case at once, and the workflow learns
- * of it now or from the reconciler (see consentSignals.ts).
+ * Records one answer (one person, one receiving agency, one purpose), then tells the case
+ * workflow. Recorded is the answer: the row decides who sees the case at once, and the workflow
+ * learns of it now or from the reconciler (see consentSignals.ts).
  */
-export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordConsentBody, actor: string) {
+export async function recordConsentAnswer(deps: ApiDeps, caseId: string, answer: ConsentAnswer, actor: string) {
   const kase = await openCase(deps, caseId);
-  const givenAt = body.givenAt ? new Date(body.givenAt) : new Date();
-  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-  if (expiresAt && expiresAt.getTime() <= givenAt.getTime()) {
-    throw new AppError(ErrorCode.ValidationFailed, 'expiresAt must be later than givenAt');
-  }
+  const policy = await policyByVersion(deps, kase.caseType, kase.policyVersion);
+  // A consent recorded without an end lasts the policy's period (SIG: a year).
+  const validFor = answer.refused ? undefined : policy.consentRules?.validFor;
+  const expiresAt = answer.expiresAt ?? (validFor ? addSpan(answer.givenAt, validFor, { timeZone: policy.timeZone }) : null);
   const id = randomUUID();
   const row = await deps.prisma.consent.create({
     data: {
       id,
       caseId,
-      personRole: body.personRole,
+      personRole: answer.personRole,
       // The name is personal data: stored encrypted, bound to this row and column.
-      personName: body.personName ? deps.fieldCrypto.encrypt(body.personName, `consent.person_name:${id}`) : null,
-      receivingAgency: body.receivingAgency,
-      purpose: body.purpose,
-      givenAt,
+      personName: answer.personName ? deps.fieldCrypto.encrypt(answer.personName, `consent.person_name:${id}`) : null,
+      receivingAgency: answer.receivingAgency,
+      purpose: answer.purpose,
+      givenAt: answer.givenAt,
       expiresAt,
+      refusedAt: answer.refused ? answer.givenAt : null,
       recordedBy: actor,
     },
   });
-  await tellCaseWorkflow(deps, kase.workflowId, row);
+  await tellCaseWorkflow(deps, kase, row);
   return consentView(row);
+}
+
+/** POST /cases/:caseId/consents: a consent given. */
+export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordConsentBody, actor: string) {
+  const givenAt = body.givenAt ? new Date(body.givenAt) : new Date();
+  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= givenAt.getTime()) {
+    throw new AppError(ErrorCode.ValidationFailed, 'expiresAt must be later than givenAt');
+  }
+  const { personRole, personName, receivingAgency, purpose } = body;
+  return recordConsentAnswer(deps, caseId, { personRole, personName, receivingAgency, purpose, givenAt, expiresAt, refused: false }, actor);
 }
 
 /** Withdrawal stops sharing at once: the row is marked withdrawn (and kept), then the case withdraws the affected tasks. */
@@ -54,6 +79,6 @@ export async function withdrawConsent(deps: ApiDeps, caseId: string, consentId: 
   if (!existing) throw new AppError(ErrorCode.ConsentNotFound, 'no such consent on this case');
   if (existing.withdrawnAt) throw new AppError(ErrorCode.ConsentAlreadyWithdrawn, 'the consent is already withdrawn');
   const row = await deps.prisma.consent.update({ where: { id: consentId }, data: { withdrawnAt: new Date(), withdrawnBy: actor } });
-  await tellCaseWorkflow(deps, kase.workflowId, row);
+  await tellCaseWorkflow(deps, kase, row);
   return consentView(row);
 }

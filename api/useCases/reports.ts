@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
 import type { reportQuery } from '../schemas';
+import { overdueSeconds } from '../views/task';
 
 export interface ReportRow {
   unit: string;
@@ -32,7 +33,8 @@ interface RawRow {
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */
-export async function unitStepReport({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof reportQuery>) {
+export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: z.infer<typeof reportQuery>) {
+  const { prisma } = deps;
   const from = query.from ? new Date(query.from) : new Date(0);
   const to = query.to ? new Date(query.to) : new Date('9999-12-31T00:00:00Z');
   const rows = await prisma.$queryRaw<RawRow[]>`
@@ -66,7 +68,33 @@ export async function unitStepReport({ prisma }: ApiDeps, units: string[] | unde
     escalations: Number(r.escalations),
     extensions: Number(r.extensions),
   }));
-  return { from: query.from ?? null, to: query.to ?? null, items };
+  return { from: query.from ?? null, to: query.to ?? null, items, overdueTasks: await overdueTasks(deps, units, from, to) };
+}
+
+/** Every task still open (or waiting) past its due time, longest overdue first, with how long. */
+async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, from: Date, to: Date) {
+  const now = new Date();
+  const live = ['open', 'waiting-for-consent'] as const;
+  const rows = await prisma.task.findMany({
+    where: {
+      startedAt: { gte: from, lt: to },
+      status: { in: [...live] },
+      dueAt: { lt: now },
+      ...(units ? { unit: { code: { in: units } } } : {}),
+    },
+    orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+    take: 1000,
+    select: { id: true, caseId: true, stepKey: true, status: true, dueAt: true, unit: { select: { code: true } } },
+  });
+  return rows.map((t) => ({
+    taskId: t.id,
+    caseId: t.caseId,
+    unit: t.unit.code,
+    step: t.stepKey,
+    status: t.status as (typeof live)[number],
+    dueAt: t.dueAt.toISOString(),
+    overdueSeconds: overdueSeconds(t, now),
+  }));
 }
 
 const csvColumns: Array<keyof ReportRow> = [

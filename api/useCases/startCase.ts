@@ -1,8 +1,7 @@
 import { ErrorCode } from '../../domain/errors';
 import type { RoutingDecision } from '../../domain/messages';
 import type { CaseType } from '../../domain/policy';
-import { routeReferral } from '../../domain/routing';
-import { sqlPool } from '../../prisma/client';
+import { alongsideOf, routeReferral } from '../../domain/routing';
 import type { AuditRow } from '../audit';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
@@ -10,7 +9,8 @@ import { activeRoutingTable, policyById } from '../publishedVersions';
 import type { ReferralBody, StartCaseBody } from '../schemas';
 import { createdCaseView, type CreatedCase } from '../views/createdCase';
 import { deferStart, startRecordedCase, startWorkflow } from './caseWorkflow';
-import { caseIdForKey, newCaseId, recordCaseQuery, sha256, subjectColumns, type RecordedCase, type StartArgs } from './recordCase';
+import { companionIdsFor, recordCaseWith } from './companionCases';
+import { caseIdForKey, newCaseId, recordCaseQuery, sha256, subjectColumns, type StartArgs } from './recordCase';
 
 export interface StartCaseOptions {
   actor: string;
@@ -53,6 +53,8 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
     tracks: rule?.then.tracks ?? [],
     units: rule?.then.units ?? {},
     subjectIsMinor: referral.subject.ageYears < 18,
+    // A minor's youth concern runs beside a voluntary programme (recorded with the case, see companionCases.ts).
+    ...(alongsideOf(rule, referral.subject).length ? { alongside: alongsideOf(rule, referral.subject) } : {}),
   };
   return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
@@ -92,8 +94,8 @@ async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string):
  * - If this process dies between the two, a keyed retry or the reconciler completes the start.
  * - If the database cannot record it, nothing is written and the caller gets the error.
  * No transaction is held open across the call to Temporal, so a slow start never pins a
- * database connection. Only this statement creates a case row; the workflow's activity only
- * moves its status and step.
+ * database connection. Only this statement (with the companions routing starts beside the case,
+ * in the same transaction) creates case rows; the workflow's activities only move status and step.
  */
 async function startCaseOfType(
   deps: ApiDeps,
@@ -114,15 +116,20 @@ async function startCaseOfType(
     receiptStated: referral.receivedAt !== undefined,
     // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
     routing: routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 },
+    ...(referral.subject.guardians !== undefined ? { guardians: referral.subject.guardians } : {}),
+    ...(referral.dates ? { dates: referral.dates } : {}),
   };
 
   for (let attempt = 0; ; attempt++) {
     const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
     const subject = subjectColumns(deps, caseId, referral);
-    const { rows } = await sqlPool(deps.prisma).query<RecordedCase>(
-      recordCaseQuery({ caseId, caseType, referral, routing, keyHash, requestHash, startArgs, subject, auditRow: opts.auditRow }),
+    const companionIds = companionIdsFor(routing, keyHash, now);
+    const args: StartArgs = companionIds ? { ...startArgs, companionIds } : startArgs;
+    const recorded = await recordCaseWith(
+      deps,
+      recordCaseQuery({ caseId, caseType, referral, routing, keyHash, requestHash, startArgs: args, subject, auditRow: opts.auditRow }),
+      companionIds,
     );
-    const recorded = rows[0];
     if (!recorded) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
 
     if (recorded.caseId === null) {
@@ -135,7 +142,7 @@ async function startCaseOfType(
     // The case and its audit row are committed: from here on it is created, and the caller is told
     // so. If Temporal cannot take the start now, the reconciler starts it from the row later.
     try {
-      await startWorkflow(deps, caseType, { caseId, policy: await policyById(deps, recorded.policyId), ...startArgs });
+      await startWorkflow(deps, caseType, { caseId, policy: await policyById(deps, recorded.policyId), ...args });
     } catch (err) {
       deferStart(caseId, err);
     }

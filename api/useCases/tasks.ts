@@ -1,24 +1,49 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { z } from 'zod';
 import { ErrorCode } from '../../domain/errors';
 import { completeTaskUpdate, extendDeadlineUpdate, type TaskStatus, type TaskView } from '../../domain/messages';
 import type { CaseType } from '../../domain/policy';
+import { whyNotOpen } from '../../domain/taskRefusals';
 import type { ApiDeps } from '../context';
-import { AppError } from '../errors';
+import { AppError, isCodedFailure } from '../errors';
 import type { Prisma } from '../../prisma/client';
 import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
+import { overdueSeconds } from '../views/task';
 
-/** The read model answers "exists?" and "already done?" without touching Temporal. */
-async function openTaskOrThrow({ prisma }: ApiDeps, taskId: string) {
-  const task = await prisma.task.findUnique({ where: { id: taskId }, select: { id: true, status: true } });
-  if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
-  if (task.status === 'completed') throw new AppError(ErrorCode.TaskAlreadyDone, 'the task is already completed');
-  return task;
+const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
+
+/** The refusal a task's row explains, naming its state: waiting, withdrawn, not shared, completed (by whom, when), closed. */
+async function refusalOf({ prisma }: ApiDeps, taskId: string): Promise<AppError | undefined> {
+  const task = await prisma.task.findUnique({ where: { id: taskId }, select: refusalFacts });
+  if (!task) return new AppError(ErrorCode.TaskNotFound, 'no such task');
+  const why = whyNotOpen({
+    status: task.status,
+    completedBy: task.completedBy,
+    completedAt: task.completedAt?.toISOString(),
+    endedAt: (task.withdrawnAt ?? task.endedAt)?.toISOString(),
+    consent: task.consentAgency ? { agency: task.consentAgency, purpose: task.consentPurpose } : null,
+  });
+  return why && new AppError(why.code, why.message, { reason: why.reason });
 }
 
-/** A task workflow that closed between our read and the update was completed meanwhile. */
-function closedMeansDone(err: unknown): never {
-  if (err instanceof WorkflowNotFoundError) throw new AppError(ErrorCode.TaskAlreadyDone, 'the task is already completed');
+/**
+ * The read model answers "exists?" and "still open?" without touching Temporal. A task waiting
+ * for consent goes on to its workflow, which may take an outcome allowed while it waits.
+ */
+async function openTaskOrThrow(deps: ApiDeps, taskId: string): Promise<void> {
+  const refusal = await refusalOf(deps, taskId);
+  if (refusal && (refusal.details as { reason?: string } | undefined)?.reason !== 'waiting-for-consent') throw refusal;
+}
+
+/**
+ * A task workflow that ended between our read and the update (completed, withdrawn, …) answers
+ * with the state its row now shows; so does a task started before its updates were registered
+ * from its first moment, while it still waits for consent.
+ */
+async function explainRefusal(deps: ApiDeps, taskId: string, err: unknown): Promise<never> {
+  const ended = err instanceof WorkflowNotFoundError;
+  const unexplained = err instanceof WorkflowUpdateFailedError && !isCodedFailure(err);
+  if (ended || unexplained) throw (await refusalOf(deps, taskId)) ?? err;
   throw err;
 }
 
@@ -32,7 +57,7 @@ export async function completeTask(
   return deps.temporal.workflow
     .getHandle(taskId)
     .executeUpdate(completeTaskUpdate, { args: [{ ...body, actor }] })
-    .catch(closedMeansDone);
+    .catch((err: unknown) => explainRefusal(deps, taskId, err));
 }
 
 export async function extendDeadline(
@@ -45,7 +70,7 @@ export async function extendDeadline(
   return deps.temporal.workflow
     .getHandle(taskId)
     .executeUpdate(extendDeadlineUpdate, { args: [{ ...body, actor }] })
-    .catch(closedMeansDone);
+    .catch((err: unknown) => explainRefusal(deps, taskId, err));
 }
 
 /** Tasks in the given units (every unit when `units` is undefined), filtered, sorted by due date. */
@@ -85,6 +110,7 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
       status: t.status as TaskStatus,
       dueAt: t.dueAt.toISOString(),
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
+      overdueSeconds: overdueSeconds(t, now),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete` },
     })),
   };

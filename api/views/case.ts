@@ -3,7 +3,7 @@ import { caseTypes } from '../../domain/policy';
 import { instant, nullableInstant } from './common';
 import { consentSchema, consentView } from './consent';
 import { escalationSchema, escalationView } from './escalation';
-import { taskStatuses } from './task';
+import { overdueSeconds, taskStatuses } from './task';
 
 export const caseStatuses = ['starting', 'open', 'closed'] as const;
 
@@ -16,6 +16,14 @@ const caseTaskSchema = z.strictObject({
   dueAt: instant,
   originalDueAt: instant,
   overdue: z.boolean(),
+  overdueSeconds: z.number().int().min(0),
+  /** What the deadline counts from (`since` is that moment); null when the policy predates clocks. */
+  clock: z.strictObject({ countsFrom: z.string(), ref: z.string().nullable(), since: instant }).nullable(),
+  /** Why a task was opened beside the case's steps (an acute threat raised), and by whom. */
+  openReason: z.string().nullable(),
+  openedBy: z.string().nullable(),
+  /** When a task withdrawn, not shared or closed with its case ended. */
+  endedAt: nullableInstant,
   legalBasis: z.string().nullable(),
   consent: z.strictObject({ agency: z.string(), purpose: z.string().nullable() }).nullable(),
   withdrawnAt: nullableInstant,
@@ -48,6 +56,10 @@ export const caseSchema = z.strictObject({
   routing: z.strictObject({ tableVersion: z.string(), ruleId: z.string().nullable() }).nullable(),
   createdAt: instant,
   closedAt: nullableInstant,
+  /** Why the case closed when not simply completed (declined, not-motivated, no-consent). */
+  closeReason: z.string().nullable(),
+  /** How many guardians the referral recorded (consent for a minor needs each, under the default rule). */
+  guardians: z.number().int().nullable(),
   pseudonymisedAt: nullableInstant,
   linkedCaseId: z.string().nullable(),
   relatedCases: z.array(z.strictObject({ caseId: z.string(), status: z.enum(caseStatuses), createdAt: instant })),
@@ -69,6 +81,8 @@ interface CaseRow {
   routingRule: string | null;
   createdAt: Date;
   closedAt: Date | null;
+  closeReason: string | null;
+  startArgs: unknown;
   pseudonymisedAt: Date | null;
   linkedCaseId: string | null;
   tasks: Array<{
@@ -79,6 +93,11 @@ interface CaseRow {
     startedAt: Date;
     dueAt: Date;
     originalDueAt: Date;
+    clockFrom: string | null;
+    clockFromRef: string | null;
+    openReason: string | null;
+    openedBy: string | null;
+    endedAt: Date | null;
     legalBasis: string | null;
     consentAgency: string | null;
     consentPurpose: string | null;
@@ -107,6 +126,8 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases']): 
     routing: row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
     createdAt: row.createdAt.toISOString(),
     closedAt: iso(row.closedAt),
+    closeReason: row.closeReason,
+    guardians: (row.startArgs as { guardians?: number } | null)?.guardians ?? null,
     pseudonymisedAt: iso(row.pseudonymisedAt),
     linkedCaseId: row.linkedCaseId,
     relatedCases,
@@ -119,6 +140,11 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases']): 
       dueAt: t.dueAt.toISOString(),
       originalDueAt: t.originalDueAt.toISOString(),
       overdue: (t.status === 'open' || t.status === 'waiting-for-consent') && t.dueAt.getTime() < Date.now(),
+      overdueSeconds: overdueSeconds(t),
+      clock: t.clockFrom ? { countsFrom: t.clockFrom, ref: t.clockFromRef, since: t.startedAt.toISOString() } : null,
+      openReason: t.openReason,
+      openedBy: t.openedBy,
+      endedAt: iso(t.endedAt),
       legalBasis: t.legalBasis,
       consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
       withdrawnAt: iso(t.withdrawnAt),

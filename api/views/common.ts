@@ -14,6 +14,8 @@ export const errorBodySchema = z.strictObject({
   error: z.strictObject({
     code: z.string(),
     message: z.string(),
+    /** A task's actual state when it cannot take the change (e.g. "waiting-for-consent"; domain/taskRefusals.ts). */
+    reason: z.string().optional(),
     fields: z.array(z.strictObject({ field: z.string(), problem: z.string() })).optional(),
   }),
 });

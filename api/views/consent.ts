@@ -8,7 +8,8 @@ export const consentSchema = z.strictObject({
   personRole: z.enum(consentPersonRoles),
   receivingAgency: z.string(),
   purpose: z.string(),
-  status: z.enum(['given', 'withdrawn', 'expired']),
+  /** "refused": the answer recorded was a refusal (givenAt is when it was given). */
+  status: z.enum(['given', 'refused', 'withdrawn', 'expired']),
   givenAt: instant,
   expiresAt: nullableInstant,
   recordedBy: z.string(),
@@ -26,6 +27,7 @@ export function consentView(c: {
   recordedBy: string;
   withdrawnAt: Date | null;
   withdrawnBy: string | null;
+  refusedAt: Date | null;
 }): z.infer<typeof consentSchema> {
   const expired = c.expiresAt !== null && c.expiresAt.getTime() <= Date.now();
   return {
@@ -33,7 +35,7 @@ export function consentView(c: {
     personRole: c.personRole as z.infer<typeof consentSchema>['personRole'],
     receivingAgency: c.receivingAgency,
     purpose: c.purpose,
-    status: c.withdrawnAt ? 'withdrawn' : expired ? 'expired' : 'given',
+    status: c.withdrawnAt ? 'withdrawn' : c.refusedAt ? 'refused' : expired ? 'expired' : 'given',
     givenAt: c.givenAt.toISOString(),
     expiresAt: c.expiresAt?.toISOString() ?? null,
     recordedBy: c.recordedBy,

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { TaskStatus } from '../../domain/messages';
 import { caseTypes } from '../../domain/policy';
 import { instant } from './common';
 
-export const taskStatuses = ['open', 'completed', 'waiting-for-consent', 'withdrawn'] as const;
+/** "not-shared": a consent wait ended by a refusal; "closed": ended with its case (domain/messages.ts TaskStatus). */
+export const taskStatuses = ['open', 'completed', 'waiting-for-consent', 'withdrawn', 'not-shared', 'closed'] as const satisfies readonly TaskStatus[];
 
 /** One line of an inbox or a task search. */
 export const taskListItemSchema = z.strictObject({
@@ -14,6 +16,8 @@ export const taskListItemSchema = z.strictObject({
   status: z.enum(taskStatuses),
   dueAt: instant,
   overdue: z.boolean(),
+  /** How long an open (or waiting) task has been past its due time; 0 when it is not. */
+  overdueSeconds: z.number().int().min(0),
   links: z.strictObject({ case: z.string(), complete: z.string() }),
 });
 
@@ -30,6 +34,8 @@ export const taskStateSchema = z.strictObject({
   outcome: z.string().optional(),
   completedBy: z.string().optional(),
   completedAt: instant.optional(),
+  /** When a task withdrawn, not shared or closed with its case ended. */
+  endedAt: instant.optional(),
   extensions: z.array(
     z.strictObject({ sequence: z.number().int(), previousDueAt: instant, newDueAt: instant, justification: z.string(), extendedBy: z.string() }),
   ),
@@ -37,3 +43,9 @@ export const taskStateSchema = z.strictObject({
     z.strictObject({ id: z.string(), level: z.number().int(), target: z.string(), status: z.enum(['open', 'acknowledged', 'resolved']), raisedAt: instant }),
   ),
 });
+
+/** How long an open (or waiting) task has been past its due time, in whole seconds; 0 when it is not. */
+export function overdueSeconds(t: { status: string; dueAt: Date }, now = new Date()): number {
+  const live = t.status === 'open' || t.status === 'waiting-for-consent';
+  return live ? Math.max(0, Math.floor((now.getTime() - t.dueAt.getTime()) / 1000)) : 0;
+}

@@ -1,5 +1,5 @@
-import { routeReferral, routingTableSchema, type ReferralFacts } from '../../domain/routing';
-import { defaultRoutingTable } from '../../prisma/seed';
+import { alongsideOf, routeReferral, routingTableSchema, type ReferralFacts } from '../../domain/routing';
+import { defaultRoutingTable, routingTables } from '../../prisma/seed';
 
 const facts = (overrides: Partial<ReferralFacts>): ReferralFacts => ({
   sourceAgency: 'police',
@@ -33,6 +33,28 @@ describe('the seeded routing table', () => {
       tracks: ['acute-threat'],
     });
     expect(routeReferral(table, facts({ ageYears: 24, category: 'network-exit' }))?.then.tracks).toEqual([]);
+  });
+
+  it('when a minor is routed to a voluntary programme, then the youth concern runs beside it; an adult gets the programme alone (finding 3)', () => {
+    const recruited = facts({ ageYears: 15, category: 'recruitment' });
+    expect(routeReferral(table, recruited)?.then.caseType).toBe('social-intervention-group');
+    expect(alongsideOf(routeReferral(table, recruited), recruited)).toEqual(['youth-concern']);
+    for (const urgency of ['normal', 'acute'] as const) {
+      const leaving = facts({ ageYears: 16, category: 'network-exit', urgency });
+      expect(routeReferral(table, leaving)?.then.caseType).toBe('exit-programme');
+      expect(alongsideOf(routeReferral(table, leaving), leaving)).toEqual(['youth-concern']);
+    }
+    const adult = facts({ ageYears: 24, category: 'network-exit' });
+    expect(alongsideOf(routeReferral(table, adult), adult)).toEqual([]);
+  });
+
+  it('when any rule could send a person under 18 to a voluntary programme, then it starts the youth concern beside it', () => {
+    const voluntary = table.rules.filter((r) => r.then.caseType !== 'youth-concern' && (r.when.ageMin ?? 0) < 18);
+    expect(voluntary.map((r) => r.id).sort()).toEqual(['exit', 'exit-acute-threat', 'youth-15-17-recruitment']);
+    for (const rule of voluntary) expect({ rule: rule.id, alongside: rule.then.alsoForMinors }).toEqual({ rule: rule.id, alongside: ['youth-concern'] });
+    // The table that routed before (2026.1) is kept as it was: its running cases name it.
+    expect(routingTables().map((t) => t.version)).toEqual(['2026.1', '2026.2']);
+    expect(routingTables()[0].rules.some((r) => r.then.alsoForMinors)).toBe(false);
   });
 
   it('when no rule matches, then routing returns nothing (the caller starts a triage task)', () => {

@@ -94,6 +94,18 @@ const table: Row[] = [
     },
     expect: allow({ coordinator: 200 }, 403),
   },
+  {
+    id: 'consent.refuse',
+    body: () => ({ personRole: 'subject', receivingAgency: 'school', purpose: 'information-sharing' }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    id: 'case.acute-threat',
+    body: () => ({ reason: 'threatened outside school' }),
+    // Coordinators and staff of a unit with a task in the case get past access (this policy has no
+    // acute-threat step: 422); staff of another unit of the agency 403; an agency the case is not shared with 404.
+    expect: allow({ coordinator: 422, staffOwnUnit: 422, staffOtherAgency: 404 }, 403),
+  },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {

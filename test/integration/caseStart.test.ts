@@ -155,6 +155,21 @@ describe('starting a case: recorded first, then started', () => {
     expect(retry.body).toEqual(first.body);
   });
 
+  it('when a keyed referral starts a youth concern beside its programme, then the API records both rows before any workflow runs, and a retry records no more', async () => {
+    const minor = { referral: { sourceAgency: 'school', category: 'recruitment', subject: { ageYears: 15 } } };
+    const first = await stack.api.post('/referrals').set('Idempotency-Key', 'case-start-companion-1').send(minor).expect(201);
+    expect(first.body.caseType).toBe('social-intervention-group');
+    const programme = await stack.db.prisma.case.findUniqueOrThrow({ where: { id: first.body.caseId } });
+    const companions = await stack.db.prisma.case.findMany({ where: { linkedCaseId: programme.id } });
+    // No worker runs here: the companion row is the API's, waiting for the programme's workflow to start it.
+    expect(companions).toEqual([expect.objectContaining({ caseType: 'youth-concern', policyVersion: 'test-case-start', status: 'starting', startArgs: null })]);
+    expect(programme.startArgs).toMatchObject({ routing: { alongside: ['youth-concern'] }, companionIds: { 'youth-concern': companions[0].id } });
+
+    const retry = await stack.api.post('/referrals').set('Idempotency-Key', 'case-start-companion-1').send(minor).expect(201);
+    expect(retry.body).toEqual(first.body);
+    expect(await stack.db.prisma.case.count({ where: { linkedCaseId: programme.id } })).toBe(1);
+  });
+
   it('when many requests arrive at once, then each has exactly one audit row, written before its answer', async () => {
     const actors = Array.from({ length: 40 }, (_, i) => `audit-burst-${i}`);
     const answers = await Promise.all(actors.map((sub) => stack.api.get('/tasks').set('X-Actor-Id', sub)));

@@ -64,11 +64,13 @@ describe('consents: recorded first, then told to the case workflow', () => {
     expect((await stack.db.prisma.consent.findUniqueOrThrow({ where: { id: given.body.consentId } })).signalledStatus).toBe('withdrawn');
   });
 
-  it('when the workflow reports progress for a case the API never recorded, then no case row is created (the API is the only creator)', async () => {
+  it('when the workflow reports progress for a case the API never recorded, then no case row is created (the API is the only creator), nor for a case beside it', async () => {
     const activities = createActivities({ prisma: stack.db.prisma, mailer: { sendMail: async () => ({}) }, clock: systemClock, config: { appBaseUrl: 'x', mailFrom: 'x', timeZone: 'Europe/Stockholm' } });
     await expect(
       activities.recordCaseProgress({ caseId: 'VPC-2026-NEVERREC', caseType: 'youth-concern', policyVersion: 'x', status: 'open', currentStep: 'receipt' }),
     ).rejects.toThrow();
+    // Nor for a case started beside another that the API did not record with it.
+    await expect(activities.openCompanionCase({ caseId: 'VPC-2026-NEVERREC', caseType: 'youth-concern', besideCaseId: 'VPC-2026-NEVERREC' })).rejects.toThrow();
     expect(await stack.db.prisma.case.count({ where: { id: 'VPC-2026-NEVERREC' } })).toBe(0);
   });
 });

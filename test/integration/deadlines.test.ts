@@ -150,6 +150,59 @@ describe('task deadlines: reminders, escalations and extensions', () => {
     await recordHistory(stack.env.client, task.id, 'v1-taskWorkflow-extended');
   });
 
+  it('when a task is left open and each escalation is acknowledged, then it keeps escalating at the policy interval, three rounds and more, and reports show how long it has been overdue (finding 6)', async () => {
+    const interval = 2;
+    await publishPolicy(
+      stack.db.prisma,
+      fastYouthConcernPolicy('test-repeat', {
+        protectionAssessment: {
+          deadline: { kind: 'span', span: secs(1) },
+          reminders: [],
+          escalation: [
+            { after: secs(0), target: 'unitSupervisor' },
+            { after: secs(1), target: 'unitHead' },
+          ],
+          repeatEscalationEvery: secs(interval),
+        },
+      }),
+    );
+    const { caseId, task } = await startCase(stack);
+    const raised: Array<{ id: string; level: number; target: string; raisedAt: Date }> = [];
+    // Three rounds after the ladder's last rung: seen, acknowledged, and back at the interval while the task stays open.
+    for (let level = 1; level <= 5; level++) {
+      const escalation = await eventually(`escalation level ${level}`, () => stack.db.prisma.escalation.findFirst({ where: { taskId: task.id, level } }), 30_000);
+      raised.push(escalation);
+      // Its email is started once the task holds the escalation (the row is written a moment before).
+      await eventually(`the email of level ${level}`, () => stack.db.prisma.notification.findUnique({ where: { idempotencyKey: `${escalation.id}:notify` } }), 30_000);
+      await stack.api.post(`/escalations/${escalation.id}/acknowledge`).set('X-Actor-Id', 'arbetsledare-1').send({ note: 'seen' }).expect(200);
+    }
+    expect(raised.map((e) => [e.level, e.target])).toEqual([
+      [1, 'unitSupervisor'],
+      [2, 'unitHead'],
+      [3, 'unitHead'],
+      [4, 'unitHead'],
+      [5, 'unitHead'],
+    ]);
+    for (let i = 2; i < raised.length; i++) {
+      expect(raised[i].raisedAt.getTime() - raised[i - 1].raisedAt.getTime()).toBeGreaterThanOrEqual(interval * 1000 - 50);
+    }
+    const heads = await stack.smtp.waitFor((m) => m.to.includes(head) && m.subject.includes(caseId), { count: 4 });
+    expect(heads.map((m) => m.subject.replace(/^.*\((.*)\)$/, '$1')).sort()).toEqual([2, 3, 4, 5].map((l) => `Deadline lapsed: escalation level ${l}`));
+    expect((await stack.db.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('open');
+
+    const report = await stack.api.get('/reports/tasks?unit=soc-children-youth').expect(200);
+    const overdue = (report.body.overdueTasks as Array<{ taskId: string; overdueSeconds: number }>).find((t) => t.taskId === task.id);
+    expect(overdue?.overdueSeconds).toBeGreaterThanOrEqual(3 * interval);
+    const view = await stack.api.get(`/cases/${caseId}`).expect(200);
+    expect(view.body.tasks[0].overdueSeconds).toBeGreaterThanOrEqual(3 * interval);
+
+    await stack.api.post(`/tasks/${task.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
+    await stack.env.client.workflow.getHandle(task.id).result();
+    const after = await stack.db.prisma.escalation.count({ where: { taskId: task.id } });
+    expect(after).toBeLessThanOrEqual(6);
+    await recordHistory(stack.env.client, task.id, 'v3-taskWorkflow-acknowledged-keeps-escalating');
+  });
+
   it('when a new policy version is published, then a running case keeps its version and new cases get the new one', async () => {
     const slow = { deadline: { kind: 'span' as const, span: secs(600) } };
     await publishPolicy(stack.db.prisma, fastYouthConcernPolicy('test-pin-a', { protectionAssessment: slow }));

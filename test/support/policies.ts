@@ -125,3 +125,67 @@ export function fastExitPolicy(version: string, opts: { followUpEverySeconds?: n
     },
   };
 }
+
+const previousStep = { from: 'previousStep' as const };
+
+/**
+ * Youth concern with every rule of issue 14, in seconds: clocks (the decision 14 days from receipt,
+ * the investigation from the decision), the urgent immediate-protection step, the acute-threat step,
+ * follow-ups that repeat (continuing as new after each), and a police track whose investigation can
+ * be discontinued. Deadlines are long unless a test shortens them: nothing lapses by accident.
+ */
+export function rulesYouthConcernPolicy(version: string, stepOverrides: Partial<Record<string, Partial<StepPolicy>>> = {}): PolicyDocument {
+  const base = fastYouthConcernTracksPolicy(version);
+  const slow = { deadline: slowSpan(60) };
+  const steps: Record<string, StepPolicy> = {
+    ...base.steps,
+    protectionAssessment: { ...base.steps.protectionAssessment, clock: { from: 'receipt' } },
+    investigationDecision: { ...base.steps.investigationDecision, clock: { from: 'receipt' }, deadline: { kind: 'span', span: { amount: 14, unit: 'calendarDays' } } },
+    investigation: { ...base.steps.investigation, clock: previousStep },
+    interventionPlan: { ...base.steps.interventionPlan, clock: previousStep },
+    followUp: { ...base.steps.followUp, clock: previousStep },
+    policeInvestigation: { ...base.steps.policeInvestigation, clock: { from: 'statedDate', date: 'suspicionNotifiedAt' }, outcomes: ['investigation-concluded', 'investigation-discontinued'] },
+    prosecutorStatement: { ...base.steps.prosecutorStatement, unitCode: 'soc-children-youth', legalBasis: 'LUL 11 §', clock: previousStep },
+    immediateProtection: fastStep({
+      title: 'Immediate protection',
+      legalBasis: 'LVU 6 §',
+      clock: previousStep,
+      deadline: { kind: 'span', span: { amount: 4, unit: 'hours' } },
+      notifyOnOpen: ['unitSupervisor'],
+      outcomes: ['urgent-decision-made', 'no-urgent-measures'],
+    }),
+    acuteThreatAssessment: fastStep({ title: 'Acute threat', unitCode: 'police-safety', legalBasis: 'Police Act 2 §', clock: { from: 'opening' }, outcomes: ['contact-made'], ...slow }),
+  };
+  for (const [key, over] of Object.entries(stepOverrides)) steps[key] = { ...steps[key], ...over };
+  return { ...base, cyclesPerRun: 1, steps };
+}
+
+/** SIG in seconds with the consent rules of issue 14: all registered guardians, a period, a re-confirmation task. */
+export function rulesSigPolicy(version: string, opts: { reviewEverySeconds?: number } = {}): PolicyDocument {
+  const base = fastSigPolicy(version, { reviewEverySeconds: opts.reviewEverySeconds ?? 0.1, cyclesPerRun: 4 });
+  const onConsent = { clock: { from: 'consent' as const } };
+  return {
+    ...base,
+    consentRules: { guardianRule: 'all-registered', validFor: { amount: 12, unit: 'months' }, reconfirmBefore: { amount: 1, unit: 'months' } },
+    steps: {
+      ...base.steps,
+      actionPlan: { ...base.steps.actionPlan, ...onConsent },
+      policeContribution: { ...base.steps.policeContribution, ...onConsent },
+      consentReconfirmation: fastStep({ title: 'Re-confirm consent', unitCode: 'vpc-coordination', clock: { from: 'opening' }, outcomes: ['reconfirmed', 'not-reconfirmed'], deadline: slowSpan(60) }),
+      acuteThreatAssessment: fastStep({ title: 'Acute threat', unitCode: 'police-safety', legalBasis: 'Police Act 2 §', clock: { from: 'opening' }, outcomes: ['contact-made'], deadline: slowSpan(60) }),
+    },
+  };
+}
+
+/** The exit programme in seconds where outcomes close it and joint-plan steps take "not-needed" while they wait. */
+export function rulesExitPolicy(version: string): PolicyDocument {
+  const base = fastExitPolicy(version);
+  const steps = { ...base.steps };
+  steps.firstConversation = { ...steps.firstConversation, outcomes: ['held', 'declined'] };
+  steps.initialAssessment = { ...steps.initialAssessment, outcomes: ['motivated', 'not-motivated'] };
+  for (const key of ['jointPlanHousing', 'jointPlanEmployment', 'jointPlanAddiction', 'jointPlanPolice']) {
+    const step = steps[key];
+    steps[key] = { ...step, outcomes: ['agreed', 'not-needed'], consent: { ...step.consent!, outcomesWhileWaiting: ['not-needed'] } };
+  }
+  return { ...base, steps };
+}

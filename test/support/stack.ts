@@ -42,14 +42,14 @@ export function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function startTestTemporal(payloadKeys?: Keyring): Promise<TestWorkflowEnvironment> {
+export async function startTestTemporal(payloadKeys?: Keyring, devServerArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   // `npm run test:cluster` runs the same tests against a real Temporal server on PostgreSQL.
   const clusterAddress = process.env.TEMPORAL_TEST_ADDRESS;
   const client = payloadKeys ? { client: { dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(payloadKeys)] } } } : {};
   if (clusterAddress) return TestWorkflowEnvironment.createFromExistingServer({ address: clusterAddress, namespace: 'default', ...client });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false },
+    server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false, extraArgs: devServerArgs },
     ...client,
   });
 }
