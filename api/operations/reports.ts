@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '../operation';
 import { reportQuery } from '../schemas';
 import { instant } from '../views/common';
-import { reportCsv, unitStepReport } from '../useCases/reports';
+import { unitStepCsv, unitStepReport } from '../useCases/reports';
 
 const seconds = z.number().nullable();
 const reportSchema = z.strictObject({
@@ -58,6 +58,6 @@ export const reportOperations = [
     query: reportQuery,
     contentType: 'text/csv; charset=utf-8',
     responses: { 200: z.string() },
-    handle: async ({ deps, grant, query }) => ({ status: 200, body: reportCsv((await unitStepReport(deps, grant.units, query)).items) }),
+    handle: async ({ deps, grant, query }) => ({ status: 200, body: await unitStepCsv(deps, grant.units, query) }),
   }),
 ];

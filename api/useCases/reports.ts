@@ -28,15 +28,23 @@ interface RawRow {
   extensions: bigint;
 }
 
+type ReportQuery = z.infer<typeof reportQuery>;
+/** The tasks a report covers: started in [from, to). */
+interface Window {
+  from: Date;
+  to: Date;
+}
+const windowOf = (query: ReportQuery): Window => ({
+  from: query.from ? new Date(query.from) : new Date(0),
+  to: query.to ? new Date(query.to) : new Date('9999-12-31T00:00:00Z'),
+});
+
 /**
  * Per unit and step, over tasks started in [from, to): open, overdue now, completed, the median
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */
-export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: z.infer<typeof reportQuery>) {
-  const { prisma } = deps;
-  const from = query.from ? new Date(query.from) : new Date(0);
-  const to = query.to ? new Date(query.to) : new Date('9999-12-31T00:00:00Z');
+async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window): Promise<ReportRow[]> {
   const rows = await prisma.$queryRaw<RawRow[]>`
     WITH t AS (
       SELECT u.code AS unit, t.step_key AS step, t.status, t.due_at, t.started_at, t.completed_at,
@@ -57,7 +65,7 @@ export async function unitStepReport(deps: ApiDeps, units: string[] | undefined,
            sum(escalations)::bigint AS escalations,
            sum(extensions)::bigint AS extensions
     FROM t GROUP BY unit, step ORDER BY unit, step`;
-  const items: ReportRow[] = rows.map((r) => ({
+  return rows.map((r) => ({
     unit: r.unit,
     step: r.step,
     open: Number(r.open),
@@ -68,11 +76,17 @@ export async function unitStepReport(deps: ApiDeps, units: string[] | undefined,
     escalations: Number(r.escalations),
     extensions: Number(r.extensions),
   }));
-  return { from: query.from ?? null, to: query.to ?? null, items, overdueTasks: await overdueTasks(deps, units, from, to) };
+}
+
+/** GET /reports/tasks: the rows per unit and step, and every task still overdue in the window. */
+export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: ReportQuery) {
+  const window = windowOf(query);
+  const [items, overdue] = await Promise.all([stepRows(deps, units, window), overdueTasks(deps, units, window)]);
+  return { from: query.from ?? null, to: query.to ?? null, items, overdueTasks: overdue };
 }
 
 /** Every task still open (or waiting) past its due time, longest overdue first, with how long. */
-async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, from: Date, to: Date) {
+async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window) {
   const now = new Date();
   const live = ['open', 'waiting-for-consent'] as const;
   const rows = await prisma.task.findMany({
@@ -114,7 +128,8 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 CSV with a header row. */
-export function reportCsv(items: ReportRow[]): string {
+/** GET /reports/tasks.csv: the rows per unit and step as RFC 4180 CSV with a header row. */
+export async function unitStepCsv(deps: ApiDeps, units: string[] | undefined, query: ReportQuery): Promise<string> {
+  const items = await stepRows(deps, units, windowOf(query));
   return [csvColumns.join(','), ...items.map((r) => csvColumns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
