@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { defineOperation } from '../operation';
 import { reportQuery } from '../schemas';
 import { reportCsv, unitStepReport } from '../useCases/reports';
+import { instant } from '../views/common';
 
 const seconds = z.number().nullable();
 const reportSchema = z.strictObject({
-  from: z.string().nullable(),
-  to: z.string().nullable(),
+  /** The span covered: what was asked, or the defaults (to: now; from: a year before to). */
+  from: instant,
+  to: instant,
   items: z.array(
     z.strictObject({
       unit: z.string(),

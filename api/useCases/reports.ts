@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
-import type { reportQuery } from '../schemas';
+import { reportRange, type reportQuery } from '../schemas';
 
 export interface ReportRow {
   unit: string;
@@ -28,13 +28,12 @@ interface RawRow {
 }
 
 /**
- * Per unit and step, over tasks started in [from, to): open, overdue now, completed, the median
+ * Per unit and step, over tasks started in [from, to) (at most a year: api/schemas.ts): open, overdue now, completed, the median
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */
 export async function unitStepReport({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof reportQuery>) {
-  const from = query.from ? new Date(query.from) : new Date(0);
-  const to = query.to ? new Date(query.to) : new Date('9999-12-31T00:00:00Z');
+  const { from, to } = reportRange(query);
   const rows = await prisma.$queryRaw<RawRow[]>`
     WITH t AS (
       SELECT u.code AS unit, t.step_key AS step, t.status, t.due_at, t.started_at, t.completed_at,
@@ -66,7 +65,7 @@ export async function unitStepReport({ prisma }: ApiDeps, units: string[] | unde
     escalations: Number(r.escalations),
     extensions: Number(r.extensions),
   }));
-  return { from: query.from ?? null, to: query.to ?? null, items };
+  return { from: from.toISOString(), to: to.toISOString(), items };
 }
 
 const csvColumns: Array<keyof ReportRow> = [
