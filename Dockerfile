@@ -1,26 +1,29 @@
-# syntax=docker/dockerfile:1
-# One image for both the worker and the API (compose picks the command).
+# One image for both the worker and the API (compose picks the command). Base images are pinned
+# by digest; the tag in front of each digest says what it was, and README ("The images") says how
+# to refresh them. Node 26 is the active LTS.
 
-FROM node:20-bookworm-slim AS build
+FROM node:26.10.0-trixie-slim@sha256:ec7758ee051e457b468b32bde57b0879010b325bb9862718e9615225ce4aaae1 AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Dependencies ship their native parts inside registry packages; no install script is needed.
 RUN npm ci --ignore-scripts
 COPY . .
 # prisma generate only needs the variable to name an existing file (no engine download).
+# tsconfig.build.json compiles only what runs in production; the dev tools are devDependencies
+# and are pruned before the runtime stage copies node_modules.
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
- && npx tsc -p tsconfig.json \
+ && npx tsc -p tsconfig.build.json \
  && node -e "require('@temporalio/worker').bundleWorkflowCode({workflowsPath: require.resolve('./dist/workflows')}).then(b => require('fs').writeFileSync('dist/workflow-bundle.js', b.code))" \
  && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26.10.0-trixie-slim@sha256:ec7758ee051e457b468b32bde57b0879010b325bb9862718e9615225ce4aaae1 AS runtime
 ENV NODE_ENV=production \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/package.json ./
-# Migrations and seed data are read at run time by `node dist/prisma/migrate.js`.
+# Migrations and seed data are read at run time by the setup step (`node dist/prisma/setup.js`).
 COPY --from=build --chown=node:node /app/prisma/migrations ./dist/prisma/migrations
 COPY --from=build --chown=node:node /app/prisma/seed ./dist/prisma/seed
 USER node

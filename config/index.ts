@@ -41,6 +41,8 @@ const isoDuration = z
   .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
 
 const envSchema = z.object({
+  // production: every connection that leaves the host must be encrypted (see productionProblems).
+  NODE_ENV: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('samverkan'),
@@ -48,9 +50,19 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/samverkan'),
+  // The migrate command's administrator connection; when its user differs from DATABASE_URL's,
+  // it creates the least-privilege roles (prisma/roles.ts). Read by the setup step only.
+  MIGRATE_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+  DATABASE_OWNER_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL role name').default('samverkan_owner'),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  // STARTTLS is then required: nodemailer refuses to send if the relay does not offer it.
+  SMTP_REQUIRE_TLS: z.enum(['true', 'false']).default('false'),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  // A private CA for the relay's certificate (the system's CAs are trusted too).
+  SMTP_TLS_CA_PATH: readableFile.optional(),
   MAIL_FROM: z.string().min(3).default('samverkan <no-reply@samverkan.local>'),
   APP_BASE_URL: z.url().default('http://localhost:3000'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -64,6 +76,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: readableFile.optional(),
   TEMPORAL_TLS_KEY_PATH: readableFile.optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // The setup step registers the namespace when missing, keeping closed workflows this long.
+  TEMPORAL_NAMESPACE_RETENTION: isoDuration.default('P30D'),
   AUTH_ISSUER: z.string().min(1).default('https://samverkan.local/dev-issuer'),
   AUTH_AUDIENCE: z.string().min(1).default('samverkan'),
   AUTH_JWKS_URL: z.url().optional(),
@@ -102,7 +116,48 @@ const envSchema = z.object({
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
   }
+  if (Boolean(e.SMTP_USER) !== Boolean(e.SMTP_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['SMTP_USER'], message: 'SMTP authentication needs both SMTP_USER and SMTP_PASSWORD' });
+  }
+  if (e.NODE_ENV === 'production') {
+    for (const [variable, message] of productionProblems(e)) ctx.addIssue({ code: 'custom', path: [variable], message });
+  }
 });
+
+function isHttps(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Outside development nothing travels in clear: mail, the identity provider's keys, the links
+ * staff open, and Temporal (whose histories hold the cases' encrypted payloads and ids).
+ */
+function productionProblems(e: {
+  SMTP_SECURE: string;
+  SMTP_REQUIRE_TLS: string;
+  AUTH_JWKS_URL?: string;
+  APP_BASE_URL: string;
+  TEMPORAL_TLS: string;
+  TEMPORAL_TLS_CERT_PATH?: string;
+  TEMPORAL_API_KEY?: string;
+}): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  if (e.SMTP_SECURE !== 'true' && e.SMTP_REQUIRE_TLS !== 'true') {
+    problems.push(['SMTP_REQUIRE_TLS', 'production sends mail only over TLS: set SMTP_REQUIRE_TLS=true (STARTTLS, port 587) or SMTP_SECURE=true (port 465)']);
+  }
+  if (e.AUTH_JWKS_URL && !isHttps(e.AUTH_JWKS_URL)) {
+    problems.push(['AUTH_JWKS_URL', 'must be an https: URL in production (keys fetched in clear could be swapped)']);
+  }
+  if (!isHttps(e.APP_BASE_URL)) problems.push(['APP_BASE_URL', 'must be an https: URL in production (it is the link in every email)']);
+  if (e.TEMPORAL_TLS !== 'true' && !e.TEMPORAL_TLS_CERT_PATH && !e.TEMPORAL_API_KEY) {
+    problems.push(['TEMPORAL_TLS', 'production connects to Temporal only over TLS: set TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH (mTLS) or TEMPORAL_API_KEY']);
+  }
+  return problems;
+}
 
 /** Every environment variable the application reads; the compose test checks against it. */
 export const configVariables = (): string[] => Object.keys(envSchema.shape);
@@ -122,10 +177,15 @@ export interface AppConfig {
     tls?: TemporalTlsConfig;
     apiKey?: string;
     metricsPort?: number;
+    /** How long a namespace the setup step registers keeps closed workflows, in milliseconds. */
+    namespaceRetentionMs: number;
   };
   metricsPort?: number;
   databaseUrl: string;
-  smtp: { host: string; port: number; secure: boolean };
+  /** Set only when the setup step should connect as an administrator and split the roles. */
+  migrateDatabaseUrl?: string;
+  databaseOwnerRole: string;
+  smtp: SmtpConfig;
   mailFrom: string;
   appBaseUrl: string;
   port: number;
@@ -158,6 +218,18 @@ export interface AppConfig {
   };
   /** How long a recorded case may stay "starting" before the API's reconciler starts it, in milliseconds. */
   startReconcileAfterMs: number;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465). */
+  secure: boolean;
+  /** STARTTLS or no mail at all. */
+  requireTls?: boolean;
+  auth?: { user: string; pass: string };
+  /** Extra CA certificate(s) for the relay, PEM. */
+  ca?: Buffer;
 }
 
 /** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
@@ -201,10 +273,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           : undefined,
       apiKey: e.TEMPORAL_API_KEY,
       metricsPort: e.TEMPORAL_METRICS_PORT,
+      namespaceRetentionMs: Duration.fromISO(e.TEMPORAL_NAMESPACE_RETENTION).toMillis(),
     },
     metricsPort: e.METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
-    smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE === 'true' },
+    migrateDatabaseUrl: e.MIGRATE_DATABASE_URL,
+    databaseOwnerRole: e.DATABASE_OWNER_ROLE,
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE === 'true',
+      requireTls: e.SMTP_REQUIRE_TLS === 'true',
+      ...(e.SMTP_USER && e.SMTP_PASSWORD ? { auth: { user: e.SMTP_USER, pass: e.SMTP_PASSWORD } } : {}),
+      ...(e.SMTP_TLS_CA_PATH ? { ca: readFileSync(e.SMTP_TLS_CA_PATH) } : {}),
+    },
     mailFrom: e.MAIL_FROM,
     appBaseUrl: e.APP_BASE_URL,
     port: e.PORT,

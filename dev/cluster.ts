@@ -4,51 +4,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { createServer } from 'node:net';
-import { cacheDir, ensureGoBinaries, type Log } from './goBinary';
+import { dynamicConfig, plainServerConfig, productionConfig, type ClusterPorts } from './clusterConfig';
+import type { Log } from './goBinary';
+import { ensureNamespace } from '../worker/temporalNamespace';
+import { resolveTemporalServer, temporalSchemaDir, TEMPORAL_SERVER_VERSION } from './temporalServerBinary';
 
 /**
  * A real Temporal server (not the dev server) on PostgreSQL, on this machine: the server and its
- * SQL schema tool built from their Go modules, pinned to the server version the pinned CLI embeds,
- * schemas set up by Temporal's own tool, several history shards.
+ * SQL schema tool built from deploy/temporal-server (temporalServerBinary.ts), schemas set up by
+ * Temporal's own tool, several history shards. With `tls`, it runs the production config: mTLS
+ * on the frontend and only the certificates named in `tls.roles` may act.
  */
-export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
-const MODULE = 'go.temporal.io/server';
 const run = promisify(execFile);
-
-const GO_MISSING =
-  'The Temporal server is not cached and `go` is not installed, so it cannot be built. Install Go, ' +
-  'or set TEMPORAL_SERVER_BIN and TEMPORAL_SQL_TOOL_BIN to prebuilt binaries.';
-
-export async function resolveTemporalServer(log: Log): Promise<{ server: string; sqlTool: string }> {
-  if (process.env.TEMPORAL_SERVER_BIN && process.env.TEMPORAL_SQL_TOOL_BIN) {
-    return { server: process.env.TEMPORAL_SERVER_BIN, sqlTool: process.env.TEMPORAL_SQL_TOOL_BIN };
-  }
-  const [server, sqlTool] = await ensureGoBinaries(
-    {
-      label: 'Temporal server',
-      version: TEMPORAL_SERVER_VERSION,
-      binaries: [
-        { pkg: `${MODULE}/cmd/server`, name: 'temporal-server', builtAs: 'server' },
-        { pkg: `${MODULE}/cmd/tools/sql`, name: 'temporal-sql-tool', builtAs: 'sql' },
-      ],
-      cacheDir: cacheDir('temporal-server', TEMPORAL_SERVER_VERSION),
-      goMissing: GO_MISSING,
-    },
-    log,
-  );
-  return { server, sqlTool };
-}
-
-/** The versioned schema SQL ships in the server's Go module; `go mod download` tells where it is. */
-async function schemaDir(): Promise<string> {
-  const { stdout } = await run('go', ['mod', 'download', '-json', `${MODULE}@${TEMPORAL_SERVER_VERSION}`], { cwd: tmpdir() });
-  const dir = (JSON.parse(stdout) as { Dir: string }).Dir;
-  return join(dir, 'schema', 'postgresql', 'v12');
-}
 
 export interface ClusterOptions {
   /** A PostgreSQL server URL without database, e.g. postgresql://postgres@127.0.0.1:5432 */
@@ -57,6 +27,17 @@ export interface ClusterOptions {
   /** Database name prefix; a random suffix keeps concurrent runs apart. */
   dbPrefix?: string;
   log?: Log;
+  /** Start with deploy/temporal-server/config/production.yaml: mTLS and the certificate-roles claim mapper. */
+  tls?: ClusterTls;
+}
+
+export interface ClusterTls {
+  /** Holds server-ca.pem, server.pem, server.key and client-ca.pem (dev/temporalPki.ts writes such a set). */
+  dir: string;
+  /** SAMVERKAN_TEMPORAL_ROLES: which client certificate may do what. */
+  roles: string;
+  /** How this process connects to register the namespace: a client certificate with admin on it. */
+  client: TLSConfig;
 }
 
 export interface Cluster {
@@ -75,7 +56,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const mainDb = `${opts.dbPrefix ?? 'temporal'}_${suffix}`;
   const visibilityDb = `${mainDb}_visibility`;
   const shards = opts.historyShards ?? 4;
-  const schemas = await schemaDir();
+  const schemas = await temporalSchemaDir();
 
   const tool = async (db: string, ...args: string[]) => {
     const common = ['--plugin', 'postgres12', '--ep', pg.hostname, '-p', pg.port || '5432', '-u', decodeURIComponent(pg.username || 'postgres')];
@@ -94,10 +75,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   const taken = new Set<number>();
   const port = () => smallFreePort(taken);
-  const ports = {
+  const ports: ClusterPorts = {
     frontend: await port(),
     frontendHttp: await port(),
     frontendMembership: await port(),
+    internalFrontend: await port(),
+    internalFrontendHttp: await port(),
+    internalFrontendMembership: await port(),
     history: await port(),
     historyMembership: await port(),
     matching: await port(),
@@ -107,13 +91,22 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   const root = mkdtempSync(join(tmpdir(), 'samverkan-cluster-'));
   mkdirSync(join(root, 'config'));
-  writeFileSync(join(root, 'config', 'dynamicconfig.yaml'), dynamicConfig());
-  writeFileSync(join(root, 'config', 'cluster.yaml'), serverConfig({ pg, mainDb, visibilityDb, shards, ports, root }));
+  const dynamicConfigFile = join(root, 'config', 'dynamicconfig.yaml');
+  writeFileSync(dynamicConfigFile, dynamicConfig());
+  const store = { pg, mainDb, visibilityDb, shards };
+  let args: string[];
+  let env: NodeJS.ProcessEnv = process.env;
+  if (opts.tls) {
+    const production = productionConfig({ ...store, ports, tlsDir: opts.tls.dir, roles: opts.tls.roles, dynamicConfigFile });
+    args = ['--root', production.root, '--config', 'config', '--env', 'production', 'start'];
+    env = { ...process.env, ...production.env };
+  } else {
+    writeFileSync(join(root, 'config', 'cluster.yaml'), plainServerConfig({ ...store, ports, root }));
+    args = ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'];
+  }
 
-  log(`starting Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL (${shards} history shards), frontend 127.0.0.1:${ports.frontend}`);
-  const child = spawn(server, ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  log(`starting Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL (${shards} history shards${opts.tls ? ', mTLS' : ''}), frontend 127.0.0.1:${ports.frontend}`);
+  const child = spawn(server, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const keep = (d: Buffer) => {
     tail.push(...d.toString().split('\n').filter(Boolean));
@@ -126,7 +119,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const address = `127.0.0.1:${ports.frontend}`;
   const namespace = 'default';
   try {
-    await waitForNamespace(address, namespace, exited, () => tail.join('\n'));
+    await waitForNamespace({ address, ...(opts.tls ? { tls: opts.tls.client } : {}) }, namespace, exited, () => tail.join('\n'));
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -170,7 +163,12 @@ async function smallFreePort(taken: Set<number>): Promise<number> {
 }
 
 /** A real server needs its namespace registered; the namespace cache then takes a moment to see it. */
-async function waitForNamespace(address: string, namespace: string, exited: Promise<number | null>, tail: () => string) {
+async function waitForNamespace(
+  target: { address: string; tls?: TLSConfig },
+  namespace: string,
+  exited: Promise<number | null>,
+  tail: () => string,
+) {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + 120_000;
@@ -179,14 +177,10 @@ async function waitForNamespace(address: string, namespace: string, exited: Prom
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`Temporal server exited (${exitCode}) before it was ready:\n${tail()}`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      const connection = await Connection.connect({ ...target, connectTimeout: 2_000 });
       try {
         if (!registered) {
-          await connection.workflowService
-            .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') })
-            .catch((err: { code?: number }) => {
-              if (err.code !== 6) throw err; // ALREADY_EXISTS
-            });
+          await ensureNamespace(connection, namespace, 3 * 86_400_000);
           registered = true;
         }
         await connection.workflowService.describeNamespace({ namespace });
@@ -210,82 +204,4 @@ async function dropDbs(postgresUrl: string, names: string[]): Promise<void> {
   } finally {
     await admin.end();
   }
-}
-
-function dynamicConfig(): string {
-  return [
-    'frontend.enableUpdateWorkflowExecution:',
-    '  - value: true',
-    'frontend.enableUpdateWorkflowExecutionAsyncAccepted:',
-    '  - value: true',
-    // Test namespaces are registered and used at once; refresh the namespace cache quickly.
-    'system.namespaceCacheRefreshInterval:',
-    '  - value: 2s',
-    '',
-  ].join('\n');
-}
-
-function serverConfig(a: {
-  pg: URL;
-  mainDb: string;
-  visibilityDb: string;
-  shards: number;
-  ports: Record<string, number>;
-  root: string;
-}): string {
-  const store = (db: string, maxConns: number) => `
-      sql:
-        pluginName: "postgres12"
-        databaseName: "${db}"
-        connectAddr: "${a.pg.hostname}:${a.pg.port || '5432'}"
-        connectProtocol: "tcp"
-        user: "${decodeURIComponent(a.pg.username || 'postgres')}"
-        password: "${decodeURIComponent(a.pg.password)}"
-        maxConns: ${maxConns}
-        maxIdleConns: ${maxConns}
-        maxConnLifetime: "1h"`;
-  const svc = (name: string, grpc: number, membership: number, extra = '') => `
-  ${name}:
-    rpc:
-      grpcPort: ${grpc}
-      membershipPort: ${membership}
-      bindOnLocalHost: true${extra}`;
-  return `log:
-  stdout: true
-  level: warn
-
-persistence:
-  defaultStore: default
-  visibilityStore: visibility
-  numHistoryShards: ${a.shards}
-  datastores:
-    default:${store(a.mainDb, 20)}
-    visibility:${store(a.visibilityDb, 5)}
-
-global:
-  membership:
-    maxJoinDuration: 30s
-    broadcastAddress: "127.0.0.1"
-
-services:${svc('frontend', a.ports.frontend, a.ports.frontendMembership, `\n      httpPort: ${a.ports.frontendHttp}`)}${svc('history', a.ports.history, a.ports.historyMembership)}${svc('matching', a.ports.matching, a.ports.matchingMembership)}${svc('worker', a.ports.worker, a.ports.workerMembership)}
-
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: "active"
-  currentClusterName: "active"
-  clusterInformation:
-    active:
-      enabled: true
-      initialFailoverVersion: 1
-      rpcName: "frontend"
-      rpcAddress: "127.0.0.1:${a.ports.frontend}"
-
-dcRedirectionPolicy:
-  policy: "noop"
-
-dynamicConfigClient:
-  filepath: "${join(a.root, 'config', 'dynamicconfig.yaml')}"
-  pollInterval: "10s"
-`;
 }

@@ -1,4 +1,4 @@
-import { resolveTemporalServer } from './cluster';
+import { resolveTemporalServer } from './temporalServerBinary';
 
 /** Prints the Temporal server binary's path, building it once if the cache lacks it. Progress goes to stderr. */
 resolveTemporalServer((line) => process.stderr.write(`${line}\n`))

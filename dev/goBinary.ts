@@ -1,5 +1,6 @@
-// Builds Go binaries once, with `go install` through the Go module proxy, into a cache outside
-// the repository so later clones and CI reuse them. Nothing is ever downloaded prebuilt.
+// Builds Go binaries once, with `go install` (or `go build` in a module of this repository)
+// through the Go module proxy, into a cache outside the repository so later clones and CI reuse
+// them. Nothing is ever downloaded prebuilt.
 import { spawn } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -16,8 +17,10 @@ export interface GoBinarySpec {
   /** For progress lines, e.g. "Temporal CLI". */
   label: string;
   version: string;
-  /** Built together: same module version, one `go install`. */
+  /** Built together: same module version, one `go install` (or one `go build` in `moduleDir`). */
   binaries: Array<{ pkg: string; name: string; builtAs?: string }>;
+  /** A Go module in this repository to build in, with `go build`; `version` should then name its content. */
+  moduleDir?: string;
   cacheDir: string;
   goMissing: string;
 }
@@ -143,8 +146,10 @@ async function goInstall(spec: GoBinarySpec, log: Log): Promise<void> {
     log(`still building… ${Math.round((Date.now() - started) / 1000)}s`);
   }, PROGRESS_EVERY_MS);
   try {
-    const args = ['install', ...spec.binaries.map((b) => `${b.pkg}@${spec.version}`)];
-    await runGo(args, { ...process.env, GOBIN: tmpBin }, log, spec.goMissing);
+    const args = spec.moduleDir
+      ? ['build', '-trimpath', '-o', `${tmpBin}/`, ...spec.binaries.map((b) => b.pkg)]
+      : ['install', ...spec.binaries.map((b) => `${b.pkg}@${spec.version}`)];
+    await runGo(args, { ...process.env, GOBIN: tmpBin }, log, spec.goMissing, spec.moduleDir);
     for (const b of spec.binaries) {
       const built = path.join(tmpBin, b.builtAs ?? b.name);
       if (!(await isExecutableFile(built))) throw new Error(`go install finished but ${built} is missing`);
@@ -157,10 +162,10 @@ async function goInstall(spec: GoBinarySpec, log: Log): Promise<void> {
   }
 }
 
-function runGo(args: string[], env: NodeJS.ProcessEnv, log: Log, goMissing: string): Promise<void> {
+function runGo(args: string[], env: NodeJS.ProcessEnv, log: Log, goMissing: string, moduleDir?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    // cwd outside the repo so a go.work or go.mod nearby can't interfere.
-    const child = spawn('go', args, { env, cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // `go install` runs outside the repo so a go.work or go.mod nearby can't interfere.
+    const child = spawn('go', args, { env, cwd: moduleDir ?? os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const onLine = (line: string) => {
       if (!line.trim()) return;

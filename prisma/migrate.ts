@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client, type ClientConfig } from 'pg';
+import { ensureRoles, giveDatabaseToOwner, grantApp, rolesFor, type DatabaseRoles } from './roles';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/samverkan';
 
@@ -17,6 +18,11 @@ export interface MigrateOptions {
   log?: (line: string) => void;
   /** Folder holding `<name>/migration.sql` folders; defaults to prisma/migrations. */
   migrationsDir?: string;
+  /**
+   * Least privilege (prisma/roles.ts): the roles are created where missing, the migrations run as
+   * the owner, and the app role is granted what it needs. Unset: everything runs as the URL's user.
+   */
+  roles?: DatabaseRoles;
 }
 
 export interface MigrateResult {
@@ -225,6 +231,12 @@ export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): P
     }
     try {
       // Everything below runs under the lock, so state read here cannot change under us.
+      if (opts.roles) {
+        await ensureRoles(client, opts.roles);
+        await giveDatabaseToOwner(client, target, opts.roles);
+        // From here on, what the migrations create belongs to the owner.
+        await client.query(`SET ROLE ${quoteIdent(opts.roles.owner)}`);
+      }
       await client.query(CREATE_MIGRATIONS_TABLE);
       const history = await client.query<AppliedRow>(
         `SELECT migration_name, checksum, finished_at, rolled_back_at, logs
@@ -271,8 +283,13 @@ export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): P
           ? `No pending migrations; ${where} is up to date (0 applied)`
           : `Applied ${done.length} migration${done.length === 1 ? '' : 's'} to ${where}`,
       );
+      if (opts.roles) {
+        await grantApp(client, target.schema, opts.roles);
+        log(`Tables owned by ${opts.roles.owner}; ${opts.roles.app.name} may read and write them, and only read and append to the audit trail`);
+      }
       return { applied: done };
     } finally {
+      await client.query('RESET ROLE').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
@@ -305,9 +322,28 @@ async function applyOne(client: Client, migration: LocalMigration, where: string
   }
 }
 
+/**
+ * Migrates the app's database: connected as `migrateUrl` (an administrator, MIGRATE_DATABASE_URL)
+ * when it differs from the app's user, with the least-privilege roles; else as the app's own user.
+ */
+export function migrateForApp(
+  urls: { appUrl: string; migrateUrl?: string; ownerRole?: string },
+  opts: Omit<MigrateOptions, 'roles'> = {},
+): Promise<MigrateResult> {
+  const migrateUrl = urls.migrateUrl ?? urls.appUrl;
+  const database = (u: string) => parseTarget(u).database;
+  if (database(migrateUrl) !== database(urls.appUrl)) {
+    throw new MigrationError(`MIGRATE_DATABASE_URL names database ${database(migrateUrl)}, DATABASE_URL ${database(urls.appUrl)}: they must be the same`);
+  }
+  return migrate(migrateUrl, { ...opts, roles: rolesFor(urls.appUrl, migrateUrl, urls.ownerRole) });
+}
+
 if (require.main === module) {
-  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  migrate(databaseUrl).then(
+  migrateForApp({
+    appUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    migrateUrl: process.env.MIGRATE_DATABASE_URL || undefined,
+    ownerRole: process.env.DATABASE_OWNER_ROLE || undefined,
+  }).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(`Migration failed: ${errorMessage(err)}`);

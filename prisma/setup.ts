@@ -1,14 +1,26 @@
-import { loadConfig } from '../config';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, temporalConnectionOptions, type AppConfig } from '../config';
 import { log } from '../config/log';
+import { encryptingDataConverter } from '../security/payloadCodec';
+import { ensureRetentionSchedule } from '../worker/retentionSchedule';
+import { ensureNamespace, whenNamespaceServed } from '../worker/temporalNamespace';
 import { createPrisma } from './client';
-import { migrate } from './migrate';
+import { migrateForApp } from './migrate';
 import { seed } from './seed';
 
-/** Deployment step: migrate, then load the registry and default policies. Safe to run again. */
-async function main(): Promise<void> {
-  const { databaseUrl } = loadConfig();
-  const { applied } = await migrate(databaseUrl, { log: (line) => log.info(line) });
-  const prisma = createPrisma(databaseUrl);
+/**
+ * The deployment step, run once per deploy before the workers and the API (compose's one-shot
+ * `migrate` service; `npm run setup`). The database: migrated, with the least-privilege roles
+ * when MIGRATE_DATABASE_URL is an administrator, and seeded. Temporal: the namespace registered
+ * if missing, and the retention Schedule created or brought up to date, here and not by every
+ * worker replica at its start. Safe to run again.
+ */
+async function setUpDatabase(config: AppConfig): Promise<void> {
+  const { applied } = await migrateForApp(
+    { appUrl: config.databaseUrl, migrateUrl: config.migrateDatabaseUrl, ownerRole: config.databaseOwnerRole },
+    { log: (line) => log.info(line) },
+  );
+  const prisma = createPrisma(config.databaseUrl);
   try {
     const seeded = await seed(prisma);
     log.info('database ready', { migrationsApplied: applied.length, units: seeded.units, policies: seeded.policies });
@@ -17,7 +29,28 @@ async function main(): Promise<void> {
   }
 }
 
+async function setUpTemporal(config: AppConfig): Promise<void> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  try {
+    const { namespace, taskQueue } = config.temporal;
+    const registered = await ensureNamespace(connection, namespace, config.temporal.namespaceRetentionMs);
+    const client = new Client({ connection, namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys) });
+    const scheduleId = await whenNamespaceServed(() =>
+      ensureRetentionSchedule(client, { taskQueue, retainAfter: config.retention.after, everyMs: config.retention.everyMs }),
+    );
+    log.info('temporal ready', { namespace, namespaceRegistered: registered, retentionSchedule: scheduleId });
+  } finally {
+    await connection.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await setUpDatabase(config);
+  await setUpTemporal(config);
+}
+
 main().catch((err: unknown) => {
-  log.error('database setup failed', { error: err instanceof Error ? err.message : String(err) });
+  log.error('setup failed', { error: err instanceof Error ? err.message : String(err) });
   process.exit(1);
 });

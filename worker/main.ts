@@ -1,12 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
-import { encryptingDataConverter } from '../security/payloadCodec';
 import { createWorker } from './createWorker';
-import { ensureRetentionSchedule } from './retentionSchedule';
 import { activitiesFromConfig } from './activitiesFromConfig';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
@@ -21,18 +18,8 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.databaseUrl);
   const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'worker'), config.metricsPort) : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
   try {
-    const client = new Client({
-      connection: clientConnection,
-      namespace: config.temporal.namespace,
-      dataConverter: encryptingDataConverter(config.crypto.payloadKeys),
-    });
-    await ensureRetentionSchedule(client, {
-      taskQueue: config.temporal.taskQueue,
-      retainAfter: config.retention.after,
-      everyMs: config.retention.everyMs,
-    });
+    // The retention Schedule is the setup step's (prisma/setup.ts), not each replica's.
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -52,7 +39,6 @@ async function main(): Promise<void> {
   } finally {
     metrics?.close();
     await connection.close();
-    await clientConnection.close();
     await prisma.$disconnect();
   }
 }

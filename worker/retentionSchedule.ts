@@ -11,7 +11,8 @@ export interface RetentionScheduleOptions {
 
 /**
  * Creates the Temporal Schedule that runs the retention sweep, or brings an existing one up to
- * date with the configuration. Idempotent: the worker calls it at every start.
+ * date with the configuration. Idempotent: the setup step (prisma/setup.ts) calls it at every
+ * deploy, and `npm start` at its start.
  */
 export async function ensureRetentionSchedule(client: Client, opts: RetentionScheduleOptions): Promise<string> {
   const scheduleId = opts.scheduleId ?? `retention-${opts.taskQueue}`;

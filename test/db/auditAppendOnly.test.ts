@@ -7,8 +7,8 @@ describe('the audit trail is append-only in the database itself', () => {
   let id: string;
   beforeAll(async () => {
     db = await createTestDatabase('audit_append_only');
-    // A plain superuser connection, not the app's code path: the refusal must not depend on the app.
-    client = new Client({ connectionString: db.url });
+    // A superuser connection, not the app's role: the trigger refuses even those who hold every privilege.
+    client = new Client({ connectionString: db.adminUrl });
     await client.connect();
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO audit_event (id, actor, actor_roles, action, method, route, status, case_id)
@@ -34,9 +34,9 @@ describe('the audit trail is append-only in the database itself', () => {
     expect(rows).toEqual([{ n: 1 }]);
   });
 
-  it('when the app writes through Prisma, then an update is refused too', async () => {
-    await expect(db.prisma.auditEvent.update({ where: { id }, data: { status: 500 } })).rejects.toThrow(/append-only/);
-    await expect(db.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+  it('when the app writes through Prisma, then its role is refused an update or a delete before the trigger is reached', async () => {
+    await expect(db.prisma.auditEvent.update({ where: { id }, data: { status: 500 } })).rejects.toThrow(/permission denied for table audit_event/);
+    await expect(db.prisma.auditEvent.deleteMany({})).rejects.toThrow(/permission denied for table audit_event/);
     expect(await db.prisma.auditEvent.count()).toBe(1);
   });
 });

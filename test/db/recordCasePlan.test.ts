@@ -22,9 +22,12 @@ describe('the case-start statement', () => {
   beforeAll(async () => {
     db = await createTestDatabase('record_case_plan');
     await publishPolicy(db.prisma, fastYouthConcernPolicy('plan-test'));
+    // Statistics stay as the fill leaves them (none), not as autovacuum's timing would (the table owner's call, not the app's).
+    const admin = new Client({ connectionString: db.adminUrl });
+    await admin.connect();
+    for (const table of ['"case"', 'case_subject']) await admin.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+    await admin.end();
     const filler = await sqlPool(db.prisma).connect();
-    // Statistics stay as the fill leaves them (none), not as autovacuum's timing would.
-    for (const table of ['"case"', 'case_subject']) await filler.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
     for (let i = 0; i < EXISTING_CASES; i++) await record(filler, null);
     filler.release();
     // A new connection, which has not prepared the statements yet: they and their plan counts are per connection.

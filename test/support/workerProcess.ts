@@ -67,6 +67,19 @@ export async function spawnWorker(
   return started(spawnEntry('worker/main.ts', target, smtp, extraEnv), 'worker started');
 }
 
+/** Runs the setup step (`prisma/setup.ts`) as a process to its end, as the administrator when `adminUrl` is given. */
+export async function runSetup(target: ProcessTarget & { db: { adminUrl?: string } }, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawnEntry('prisma/setup.ts', target, { host: '127.0.0.1', port: 1 }, {
+    ...(target.db.adminUrl ? { MIGRATE_DATABASE_URL: target.db.adminUrl } : {}),
+    ...extraEnv,
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}
+
 /**
  * Runs `api/main.ts` as a real OS process on `port`, so it can be killed under load and restarted
  * there. With `logFile` its output goes to that file instead of a pipe to this process: the
