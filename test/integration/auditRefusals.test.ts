@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { contractRequest, eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
@@ -94,15 +95,24 @@ describe('the audit trail: refusals, client addresses, and changes as intent and
   });
 
   describe('a change is recorded before it is made', () => {
-    /** Makes the database refuse audit rows matching `when`, as an unreachable database would (SQLSTATE 57P03), for the length of `run`. */
+    /**
+     * Makes the database refuse audit rows matching `when`, as an unreachable database would
+     * (SQLSTATE 57P03), for the length of `run`. A trigger is the administrator's to add: the app role may not.
+     */
     async function refusingAuditRows<T>(name: string, when: string, run: () => Promise<T>): Promise<T> {
-      await stack.db.prisma.$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '57P03'; END $$`);
-      await stack.db.prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_event FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+      const admin = new Client({ connectionString: stack.db.adminUrl });
+      await admin.connect();
       try {
-        return await run();
+        await admin.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '57P03'; END $$`);
+        await admin.query(`CREATE TRIGGER ${name} BEFORE INSERT ON audit_event FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+        try {
+          return await run();
+        } finally {
+          await admin.query(`DROP TRIGGER ${name} ON audit_event`);
+          await admin.query(`DROP FUNCTION ${name}()`);
+        }
       } finally {
-        await stack.db.prisma.$executeRawUnsafe(`DROP TRIGGER ${name} ON audit_event`);
-        await stack.db.prisma.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+        await admin.end();
       }
     }
     const openTask = async () => {
