@@ -72,8 +72,8 @@ function serve(op: Operation, deps: ApiDeps, audit?: AuditWriter): RequestHandle
       // Written before the answer leaves, refusals too; if it cannot be written the caller gets 503,
       // not the data. A result whose intent stands is the exception: the change is on record as
       // attempted, so the caller learns what happened to it rather than a 503 that invites a retry.
-      if (intended) await audit.record(row).catch((err: unknown) => log.error('audit result row not written; its intent row stands', { action: op.auditAction, requestId: request.requestId, error: (err as Error)?.name }));
-      else await audit.record(row);
+      const intentStands = (err: unknown) => log.error('audit result row not written; its intent row stands', { action: op.auditAction, requestId: request.requestId, error: (err as Error)?.name });
+      await (intended ? audit.record(row).catch(intentStands) : audit.record(row));
     }
     if (!reply) throw failure;
     res.status(reply.status);

@@ -11,7 +11,7 @@ import { requestIdOf, sourceAddressOf } from './requestContext';
 import { wellFormedIds } from './schemas';
 
 /** The audit action of the rows that count refusals not recorded one by one. */
-export const suppressedAction = 'audit.suppressed';
+const suppressedAction = 'audit.suppressed';
 
 function decoded(params: Record<string, string>): Record<string, string | undefined> {
   return Object.fromEntries(
