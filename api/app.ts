@@ -12,6 +12,8 @@ export type { ApiDeps } from './context';
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Which proxies' X-Forwarded-For to believe (TRUST_PROXY): req.ip is then the client's address, for the limits and the audit trail.
+  app.set('trust proxy', deps.config.trustProxy ?? false);
   // Access log: method, path (ids only, never a body or query) and status.
   app.use((req, res, next) => {
     const started = Date.now();

@@ -1,13 +1,16 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { AppConfig, AuthConfig } from '../config';
+import { log } from '../config/log';
 import type { PrismaClient } from '../prisma/client';
 import { createFieldCrypto } from '../security/fieldCrypto';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { createApp, type ApiDeps } from './app';
+import { connectSharedCounters } from './redis';
 
 /**
  * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
- * its dev-key auth and its own Web UI's origin. Callers also run startReconciler(deps, { olderThanMs: config.startReconcileAfterMs }).
+ * its dev-key auth and its own Web UI's origin. Callers also run startReconciler(deps, { olderThanMs: config.startReconcileAfterMs }),
+ * and close deps.sharedCounters when they stop.
  */
 export function appFromConfig(
   config: AppConfig,
@@ -19,13 +22,18 @@ export function appFromConfig(
     temporal,
     prisma: deps.prisma,
     fieldCrypto: createFieldCrypto(config.crypto.piiKeys, config.crypto.piiHmacKey),
+    sharedCounters: config.redisUrl ? connectSharedCounters(config.redisUrl) : undefined,
     config: {
       taskQueue: config.temporal.taskQueue,
       auth: deps.auth ?? config.auth,
       bodyLimit: config.bodyLimit,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      addressRateLimitPerMinute: config.addressRateLimitPerMinute,
+      trustProxy: config.trustProxy,
+      auditRefusals: { perAddress: config.auditRefusalsPerAddressPerMinute },
       codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: [...config.codec.corsOrigins, ...(deps.extraCorsOrigins ?? [])] },
     },
   };
+  log.info('rate limits', { countedIn: config.redisUrl ? 'redis, shared by every API process' : 'this process (REDIS_URL is unset)' });
   return { app: createApp(apiDeps), temporal, deps: apiDeps };
 }

@@ -14,7 +14,14 @@ export interface AuditEntry extends AuditNote {
   action: string;
   method: string;
   route: string;
-  status: number;
+  /** The answer's status; null on an intent, written before the outcome is known. */
+  status: number | null;
+  /** The client's address as the trusted proxies report it. */
+  sourceAddress?: string;
+  /** This HTTP request's id (also its X-Request-Id): an intent and its result share it. */
+  requestId?: string;
+  /** A change is recorded as an intent before it is attempted and a result after; other requests in one row. */
+  phase?: 'intent' | 'result';
 }
 
 /** A request's audit row as a use-case writes it with its change (see api/useCases/recordCase.ts). */
@@ -87,14 +94,18 @@ export function auditColumns(at: string, e: AuditEntry) {
     e.caseId ?? null,
     e.taskId ?? null,
     e.detail ? JSON.stringify(e.detail) : null,
+    e.sourceAddress ?? null,
+    e.requestId ?? null,
+    e.phase ?? null,
   ] as const;
 }
 
 /** One statement for the whole batch: columns as parallel arrays, expanded by unnest. */
 const insertSql = `
-  INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail)
+  INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail, source_address, request_id, phase)
   SELECT gen_random_uuid(), r.*
-  FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::jsonb[]) AS r`;
+  FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::jsonb[],
+              $11::text[], $12::uuid[], $13::text[]) AS r`;
 
 async function insert(prisma: PrismaClient, batch: Pending[]): Promise<void> {
   const rows = batch.map((p) => auditColumns(p.at, p.entry));

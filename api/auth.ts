@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwksCache, jwtVerify, type JWKSCacheInput, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
 import type { AuthConfig } from '../config';
 import { principalFromClaims, type Principal } from '../domain/auth';
@@ -8,21 +8,47 @@ import { AppError } from './errors';
 
 const algorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
-function keySetFor(config: AuthConfig): JWTVerifyGetKey {
-  if (config.jwksUrl) return createRemoteJWKSet(new URL(config.jwksUrl));
-  if (config.publicKeys) return createLocalJWKSet(config.publicKeys as unknown as Parameters<typeof createLocalJWKSet>[0]);
+/** Access tokens only (RFC 9068): an ID token, or any other JWT the issuer signs, is refused. */
+export const accessTokenType = 'at+jwt';
+
+/** A fetched JWKS is used for a minute: a key removed from it stops being accepted within that. */
+export const jwksMaxAgeMs = 60_000;
+
+interface KeySet {
+  keys: JWTVerifyGetKey;
+  /** Until when the keys just used may be trusted without fetching them again. */
+  trustedUntil(): number;
+}
+
+function keySetFor(config: AuthConfig): KeySet {
+  if (config.jwksUrl) {
+    const maxAge = config.jwksMaxAgeMs ?? jwksMaxAgeMs;
+    // jose writes the time of each fetch (`uat`) here.
+    const fetched: JWKSCacheInput = {};
+    const keys = createRemoteJWKSet(new URL(config.jwksUrl), { cacheMaxAge: maxAge, cooldownDuration: Math.min(30_000, maxAge / 2), [jwksCache]: fetched });
+    return { keys, trustedUntil: () => ('uat' in fetched ? fetched.uat + maxAge : 0) };
+  }
+  if (config.publicKeys) return { keys: createLocalJWKSet(config.publicKeys as unknown as Parameters<typeof createLocalJWKSet>[0]), trustedUntil: () => Infinity };
   throw new Error('auth: set AUTH_JWKS_URL or AUTH_PUBLIC_KEYS (a JWKS) so tokens can be verified');
 }
 
-/** How long a verified token is trusted without checking its signature again (never past its exp). */
+/** How long a verified token is trusted without checking its signature again (never past its exp, nor past the JWKS it was checked against). */
 const verifiedTtlMs = 60_000;
 const verifiedCacheSize = 10_000;
 
-/** Verifies `Authorization: Bearer <JWT>` (issuer, audience, expiry, signature) and puts the caller in res.locals. */
+/** Why a token was refused, as a class (expired, wrong audience…): never the token's contents. */
+function reasonOf(err: joseErrors.JOSEError | ZodError): string {
+  if (err instanceof ZodError) return 'claims';
+  if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'typ') return `not an access token: typ must be ${accessTokenType}`;
+  return err.code;
+}
+
+/** Verifies `Authorization: Bearer <JWT>` (type, issuer, audience, expiry, signature) and puts the caller in res.locals. */
 export function authenticate(config: AuthConfig): RequestHandler {
-  const keys = keySetFor(config);
+  const { keys, trustedUntil } = keySetFor(config);
   // A client sends the same token on every request; a signature check costs more than the rest of
-  // a small request. A verified token's principal is kept for a minute (bounded by the token's exp).
+  // a small request. A verified token's principal is kept for a minute, bounded by the token's
+  // exp and by the age of the JWKS it was verified against, so a removed key ends it in time.
   const verified = new Map<string, { principal: Principal; until: number }>();
   return async (req, res, next) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.header('authorization') ?? '');
@@ -41,18 +67,17 @@ export function authenticate(config: AuthConfig): RequestHandler {
         issuer: config.issuer,
         audience: config.audience,
         algorithms,
+        typ: accessTokenType,
         requiredClaims: ['sub', 'exp'],
       });
       const principal = principalFromClaims(payload);
       res.locals.principal = principal;
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
-      verified.set(token, { principal, until: Math.min(Date.now() + verifiedTtlMs, (payload.exp as number) * 1000) });
+      verified.set(token, { principal, until: Math.min(Date.now() + verifiedTtlMs, (payload.exp as number) * 1000, trustedUntil()) });
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof ZodError) {
         res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-        // The reason class only (expired, wrong audience…): never the token's contents.
-        const reason = err instanceof ZodError ? 'claims' : err.code;
-        throw new AppError(ErrorCode.Unauthenticated, `the token is not valid (${reason})`);
+        throw new AppError(ErrorCode.Unauthenticated, `the token is not valid (${reasonOf(err)})`);
       }
       throw err;
     }

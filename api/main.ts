@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     reconciler.stop();
     metrics?.close();
     server.close(() => {
-      void Promise.all([connection.close(), prisma.$disconnect()]).then(() => process.exit(0));
+      void Promise.all([connection.close(), prisma.$disconnect(), deps.sharedCounters?.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -1,35 +1,33 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Principal } from '../domain/auth';
-import { ErrorCode } from '../domain/errors';
+import { log } from '../config/log';
 import { checkScope, requireRole, type Grant } from './access';
 import { createAuditWriter, type AuditEntry, type AuditNote, type AuditWriter } from './audit';
 import { authenticate, principalOf } from './auth';
 import type { ApiDeps } from './context';
-import { AppError, toHttpError } from './errors';
+import { toHttpError } from './errors';
 import type { Operation } from './operation';
-import { idParam } from './schemas';
+import { addressLimiter, tokenLimiter } from './rateLimits';
+import { auditRefusals } from './refusalAudit';
+import { requestContext, requestIdOf, sourceAddressOf } from './requestContext';
+import { wellFormedIds } from './schemas';
 
 /**
  * The one adapter between Express and the declared operations: parse, check access, handle,
- * audit, respond. Public operations are mounted first; everything after them needs a valid token,
- * is rate-limited per token subject, and leaves an audit row.
+ * audit, respond. Every request gets an id and is rate-limited per client address first. Public
+ * operations are mounted next; everything after them needs a valid token, is rate-limited per
+ * token subject, and leaves an audit row, refusals before the operation included.
  */
 export function mountOperations(app: express.Express, operations: readonly Operation[], deps: ApiDeps): void {
+  app.use(requestContext);
+  app.use(addressLimiter(deps));
   for (const op of operations.filter((o) => o.access === 'public')) app[op.method](op.path, serve(op, deps));
   app.use(authenticate(deps.config.auth));
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: deps.config.rateLimitPerMinute ?? 300,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      keyGenerator: (_req, res) => `sub:${principalOf(res).sub}`,
-      handler: (_req, _res, next) => next(new AppError(ErrorCode.RateLimited, 'too many requests for this token; retry after the window')),
-    }),
-  );
+  app.use(tokenLimiter(deps));
   app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
   const audit = createAuditWriter(deps.prisma);
+  // Refusals raised above (address or token limit, token, body) are recorded here, then mapped.
+  app.use(auditRefusals(deps, audit, operations));
   for (const op of operations.filter((o) => o.access !== 'public')) app[op.method](op.path, serve(op, deps, audit));
 }
 
@@ -37,22 +35,18 @@ function headersOf(op: Operation, req: Request): Record<string, string | undefin
   return Object.fromEntries(Object.keys(op.headers?.shape ?? {}).map((name) => [name, req.header(name)]));
 }
 
-/** Ids from the path go on the audit row only when well-formed: never echo arbitrary input. */
-function pathIds(req: Request): AuditNote {
-  const { caseId, taskId } = req.params as Record<string, string | undefined>;
-  return {
-    ...(caseId !== undefined && idParam.safeParse(caseId).success ? { caseId } : {}),
-    ...(taskId !== undefined && idParam.safeParse(taskId).success ? { taskId } : {}),
-  };
-}
-
 function serve(op: Operation, deps: ApiDeps, audit?: AuditWriter): RequestHandler {
+  // A POST changes something; unless its use-case writes the row with the change, an intent row goes first.
+  const recordsIntent = op.method === 'post' && !op.auditsWithChange;
   return async (req: Request, res: Response) => {
+    res.locals.operation = op.id;
     const caller = audit ? principalOf(res) : (undefined as unknown as Principal);
-    const entry = (status: number, note: AuditNote): AuditEntry => ({ principal: caller, action: op.auditAction, method: req.method, route: op.path, status, ...note });
-    let note = pathIds(req);
+    const request = { principal: caller, action: op.auditAction, method: req.method, route: op.path, sourceAddress: sourceAddressOf(req), requestId: requestIdOf(res) };
+    const entry = (status: number | null, note: AuditNote, phase?: AuditEntry['phase']): AuditEntry => ({ ...request, status, ...note, ...(phase ? { phase } : {}) });
+    let note: AuditNote = wellFormedIds(req.params as Record<string, string | undefined>);
     let reply: Awaited<ReturnType<Operation['handle']>> | undefined;
     let failure: unknown;
+    let intended = false;
     try {
       if (op.access !== 'public') requireRole(caller, ...op.access.roles);
       const input = {
@@ -63,13 +57,24 @@ function serve(op: Operation, deps: ApiDeps, audit?: AuditWriter): RequestHandle
       };
       const grant: Grant = op.access === 'public' ? {} : await checkScope(deps, caller, op.access.scope, input);
       note = { ...note, ...(grant.caseId ? { caseId: grant.caseId } : {}), ...(grant.taskId ? { taskId: grant.taskId } : {}), ...(grant.detail ? { detail: grant.detail } : {}) };
+      // Before the change is attempted: if this row cannot be written, nothing is changed (503).
+      if (audit && recordsIntent) {
+        await audit.record(entry(null, note, 'intent'));
+        intended = true;
+      }
       reply = await op.handle({ deps, caller, grant, ...input, auditRow: (status) => ({ at: new Date().toISOString(), entry: entry(status, note) }) });
       note = { ...note, ...reply.audit };
     } catch (err) {
       failure = err ?? new Error('unknown failure');
     }
-    // Written before the answer leaves, refusals too; if it cannot be written the caller gets 503, not the data.
-    if (audit && !reply?.audited) await audit.record(entry(reply ? reply.status : toHttpError(failure).status, note));
+    if (audit && !reply?.audited) {
+      const row = entry(reply ? reply.status : toHttpError(failure).status, note, intended ? 'result' : undefined);
+      // Written before the answer leaves, refusals too; if it cannot be written the caller gets 503,
+      // not the data. A result whose intent stands is the exception: the change is on record as
+      // attempted, so the caller learns what happened to it rather than a 503 that invites a retry.
+      const intentStands = (err: unknown) => log.error('audit result row not written; its intent row stands', { action: op.auditAction, requestId: request.requestId, error: (err as Error)?.name });
+      await (intended ? audit.record(row).catch(intentStands) : audit.record(row));
+    }
     if (!reply) throw failure;
     res.status(reply.status);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);

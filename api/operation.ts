@@ -66,6 +66,11 @@ export interface OperationSpec<P, Q, H, B, R extends Responses> {
   contentType?: string;
   /** The audit action when it is not the id (two operations may share one, e.g. a report and its CSV). */
   auditAction?: string;
+  /**
+   * The use-case commits the request's audit row in the statement that makes its change (as a case
+   * start does), so no intent row is written first. Other POSTs are recorded as intent, then result.
+   */
+  auditsWithChange?: true;
   handle(ctx: OperationContext<P, Q, H, B>): Promise<Reply<NoInfer<R>>>;
 }
 
@@ -90,7 +95,7 @@ const describe: Record<number, string> = {
   403: 'the caller may not do this',
   404: 'not found, or not visible to the caller',
   413: 'the body is larger than the limit',
-  429: 'the rate limit for this token is spent; retry after the window',
+  429: 'the rate limit for this address (or, with a token, for the token) is spent; retry after the window',
   503: 'a backing service is unavailable; retry shortly',
 };
 
@@ -99,9 +104,9 @@ const scopesThatFind: ReadonlySet<ScopeKind> = new Set(['caseVisible', 'caseTask
 
 /**
  * Declares an operation. Besides its own statuses, it may answer what the adapter and the access
- * check produce: 400 for input that fails a schema, 401/403/429 on an authenticated route, 404 for
- * a case or task out of sight, 413 for a body over the limit, 503 when the database (which every
- * audited request writes to) is away.
+ * check produce: 429 for an address over its limit, 400 for input that fails a schema, 401/403/429
+ * on an authenticated route, 404 for a case or task out of sight, 413 for a body over the limit,
+ * 503 when the database (which every audited request writes to) is away.
  */
 export function defineOperation<
   P extends ObjectSchema | undefined = undefined,
@@ -114,12 +119,30 @@ export function defineOperation<
   for (const [status, schema] of Object.entries(spec.responses)) statuses[Number(status)] = schema?.description ?? (status === '201' ? 'created' : 'the answer');
   const add = (status: number, text = describe[status]) => (statuses[status] ??= text);
   if (spec.params || spec.query || spec.headers || spec.body) add(400);
+  // The per-address limit comes before everything, public operations included.
+  add(429);
   if (spec.access !== 'public') {
-    [401, 403, 429, 503].forEach((s) => add(s));
+    [401, 403, 503].forEach((s) => add(s));
     if (scopesThatFind.has(spec.access.scope)) add(404);
   }
   // Every authenticated request passes the JSON body parser, which refuses broken JSON (400) and too much of it (413).
   if (spec.body || (spec.method === 'post' && spec.access !== 'public')) [400, 413].forEach((s) => add(s));
   for (const [status, text] of Object.entries(spec.errors ?? {})) statuses[Number(status)] = text;
   return { ...(spec as unknown as Operation), statuses, auditAction: spec.auditAction ?? spec.id };
+}
+
+/** Finds the declared operation a method and path would reach, with its path parameters (before Express has routed it). */
+export function operationMatcher(operations: readonly Operation[]) {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = operations.map((op) => ({
+    op,
+    pattern: new RegExp(`^${op.path.split(/(:\w+)/).map((part) => (part.startsWith(':') ? `(?<${part.slice(1)}>[^/]+)` : escape(part))).join('')}$`),
+  }));
+  return (method: string, path: string): { op: Operation; params: Record<string, string> } | undefined => {
+    for (const { op, pattern } of patterns) {
+      const match = op.method === method.toLowerCase() ? pattern.exec(path) : null;
+      if (match) return { op, params: { ...match.groups } };
+    }
+    return undefined;
+  };
 }

@@ -80,21 +80,33 @@ export type RaiseAcuteThreatBody = z.infer<typeof raiseAcuteThreatBody>;
 
 
 /** A whole number in a query string: digits only, since z.coerce would read "" or " " as 0. */
-const queryInt = (min: number, max: number, fallback: number) =>
+const queryInt = (min: number, max: number, fallback: number, tooBig?: string) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+    .pipe(z.number().int().min(min).max(max, tooBig))
     .default(fallback);
 
 export const idParam = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be an id of letters, digits, dot, dash or underscore');
 
+/** The case and task ids of a path, for its audit row, only when well-formed: never echo arbitrary input. */
+export function wellFormedIds({ caseId, taskId }: Record<string, string | undefined>): { caseId?: string; taskId?: string } {
+  return {
+    ...(caseId !== undefined && idParam.safeParse(caseId).success ? { caseId } : {}),
+    ...(taskId !== undefined && idParam.safeParse(taskId).success ? { taskId } : {}),
+  };
+}
+
 export const unitCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-children-youth"');
-// z.coerce would read a blank parameter as 0; a query number must be digits.
+/**
+ * How far a list may be paged: deep offsets make the database walk every row before the page,
+ * so past this a caller narrows its filters (dates, unit, status) instead.
+ */
+export const maxOffset = 10_000;
 const page = {
   limit: queryInt(1, 200, 50),
-  offset: queryInt(0, 1_000_000, 0),
+  offset: queryInt(0, maxOffset, 0, `must be at most ${maxOffset}: narrow the filters to reach older rows`),
 };
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 const isoInstant = z.iso.datetime({ offset: true });
@@ -120,11 +132,22 @@ export const auditQuery = z
     caseId: idParam.optional(),
     taskId: idParam.optional(),
     action: z.string().regex(/^[a-z.]{1,64}$/, 'must be an action such as "case.read"').optional(),
+    requestId: z.uuid().optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
     ...page,
   })
   .strict();
+
+/** The longest span one report covers (a leap year fits): a wider one is refused, not computed. */
+export const maxReportDays = 366;
+const dayMs = 86_400_000;
+
+/** The span a report covers: `to` defaults to now, `from` to `maxReportDays` before `to`. */
+export function reportRange(query: { from?: string; to?: string }): { from: Date; to: Date } {
+  const to = query.to ? new Date(query.to) : new Date();
+  return { from: query.from ? new Date(query.from) : new Date(to.getTime() - maxReportDays * dayMs), to };
+}
 
 export const reportQuery = z
   .object({
@@ -132,7 +155,15 @@ export const reportQuery = z
     from: isoInstant.optional(),
     to: isoInstant.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((query, ctx) => {
+    const { from, to } = reportRange(query);
+    const span = to.getTime() - from.getTime();
+    // Each field the caller sent is named; `to` left out means now.
+    const named = (['from', 'to'] as const).filter((f) => query[f] !== undefined);
+    const problem = span <= 0 ? 'from must be earlier than to (now, when to is left out)' : span > maxReportDays * dayMs ? `from and to may be at most ${maxReportDays} days apart (to left out means now)` : undefined;
+    for (const field of problem ? named : []) ctx.addIssue({ code: 'custom', path: [field], message: problem! });
+  });
 
 export const escalationListQuery = z
   .object({
@@ -146,8 +177,7 @@ export const notificationListQuery = z
   .object({
     status: z.enum(['pending', 'sending', 'failing', 'sent', 'all']).default('failing'),
     unit: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/).optional(),
-    limit: queryInt(1, 200, 50),
-    offset: queryInt(0, 1_000_000, 0),
+    ...page,
   })
   .strict();
 

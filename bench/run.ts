@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       // No worker runs here, so every case the bench starts stays "starting"; in service the worker
       // moves a case on within a second and the reconciler finds nothing. Left at its 30 s, the
       // reconciler would spend the run starting the bench's own cases again (100 per pass).
-      env: { RATE_LIMIT_PER_MINUTE: '1000000000', START_RECONCILE_AFTER: 'PT1H' },
+      env: { RATE_LIMIT_PER_MINUTE: '1000000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000000', START_RECONCILE_AFTER: 'PT1H' },
       // The API process's profile covers its whole life; it is written when the process exits.
       nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
       // The API logs every request, as in production; to a file, as a log shipper would take it,

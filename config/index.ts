@@ -1,4 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 import { keyringSchema, type Keyring } from '../security/keyring';
@@ -15,6 +16,26 @@ const readableFile = z.string().refine((p) => {
     return false;
   }
 }, 'must be the path of a readable file');
+/** One entry of TRUST_PROXY: Express's named ranges, an address, or address/prefix. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+/**
+ * Express's `trust proxy`: false (the socket's peer is the client), a hop count, or the proxies'
+ * addresses. `true` is refused: it would take the client's address from any X-Forwarded-For.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((v) => v !== 'true' && v !== '*', 'must be a hop count or the proxies\' addresses: "true" would trust any client\'s X-Forwarded-For')
+  .refine((v) => v === '' || v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((e) => isProxyAddress(e.trim())), 'must be false, a hop count, or a comma-separated list of addresses, address/prefix, loopback, linklocal or uniquelocal')
+  .transform((v): TrustProxy => (v === '' || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
+export type TrustProxy = false | number | string[];
+
 const isoDuration = z
   .string()
   .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
@@ -71,6 +92,11 @@ const envSchema = z.object({
     }, 'must be a JWKS document: {"keys":[…]}')
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRUST_PROXY: trustProxy.default(false),
+  // Unset: each API process counts rate limits in its own memory.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),
   // Keys are required: there is no safe default for them (npm start generates dev keys in .data/).
   PAYLOAD_KEYS: keyringSchema,
@@ -165,7 +191,15 @@ export interface AppConfig {
   port: number;
   timeZone: string;
   auth: AuthConfig;
+  /** Requests per minute per token subject. */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address, counted before authentication. */
+  addressRateLimitPerMinute: number;
+  /** Refusals (401, 429, 413, unreadable bodies) recorded in full per address per minute; the rest are counted. */
+  auditRefusalsPerAddressPerMinute: number;
+  trustProxy: TrustProxy;
+  /** Where the rate limits are counted for every API process; unset = in each process's memory. */
+  redisUrl?: string;
   bodyLimit: string;
   crypto: {
     /** Encrypts Temporal payloads (PayloadCodec). */
@@ -204,6 +238,8 @@ export interface AuthConfig {
   audience: string;
   jwksUrl?: string;
   publicKeys?: { keys: Array<Record<string, unknown>> };
+  /** How long a fetched JWKS is used (default a minute; tests shorten it). */
+  jwksMaxAgeMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -262,6 +298,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicKeys: e.AUTH_PUBLIC_KEYS ? (JSON.parse(e.AUTH_PUBLIC_KEYS) as AuthConfig['publicKeys']) : undefined,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    addressRateLimitPerMinute: e.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    auditRefusalsPerAddressPerMinute: e.AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
     bodyLimit: e.BODY_LIMIT,
     crypto: { payloadKeys: e.PAYLOAD_KEYS, piiKeys: e.PII_KEYS, piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64') },
     codec: {

@@ -38,7 +38,8 @@ export interface DevIdentity {
 
 export async function signDevToken(key: DevKey, auth: Pick<AuthConfig, 'issuer' | 'audience'>, who: DevIdentity, ttl = '8h') {
   return new SignJWT({ roles: who.roles, units: who.units ?? [], supervised_units: who.supervisedUnits ?? [] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
+    // An access token (RFC 9068): the API refuses any other type, ID tokens included.
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
     .setSubject(who.sub)
     .setIssuer(auth.issuer)
     .setAudience(auth.audience)

@@ -13,6 +13,7 @@ import { removeDevApiUrl, writeDevApiUrl } from './apiAddress';
 import { applyDevKeys } from './devKeys';
 import { startDevServer, type DevServer } from './devServer';
 import { canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
+import { localRedisUrl, redisAnswers } from './localRedis';
 import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
 import { appFromConfig } from '../api/appFromConfig';
@@ -92,12 +93,15 @@ async function main(): Promise<void> {
   });
   const workerRun = worker.run();
 
+  // Rate limits: the local Redis when one answers (as in CI), else each process's memory.
+  const redisUrl = config.redisUrl ?? ((await redisAnswers(localRedisUrl)) ? localRedisUrl : undefined);
+
   const connection = await Connection.connect({ address });
   // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
   const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
   const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
   // Our own UI's origin, whatever port it got, may call the codec endpoint.
-  const { app, temporal, deps } = appFromConfig(config, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
+  const { app, temporal, deps } = appFromConfig({ ...config, redisUrl }, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
   const reconciler = startReconciler(deps, { olderThanMs: config.startReconcileAfterMs });
   await ensureRetentionSchedule(temporal, {
     taskQueue: config.temporal.taskQueue,
@@ -121,6 +125,7 @@ async function main(): Promise<void> {
       })`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
       `  Database     ${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')} (${databaseUrl})` : redactUrl(databaseUrl)}`,
+      `  Rate limits  ${redisUrl ? `counted in Redis at ${redactUrl(redisUrl)}` : `counted in memory (no Redis answered at ${localRedisUrl})`}`,
       ownIssuer ? '  Tokens       npm run dev:tokens   (one bearer token per role, signed with the dev key in .data/)' : `  Tokens       issued by ${config.auth.issuer}`,
       '  Press Ctrl-C to stop; open cases resume on the next start.',
       '',
@@ -138,7 +143,7 @@ async function main(): Promise<void> {
     await closed;
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
-    await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
+    await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect(), deps.sharedCounters?.close()]);
     await mailbox?.stop();
     await temporalServer?.stop();
     await embedded?.stop();

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const scope = [who.units?.length ? `units=${who.units.join(',')}` : '', who.supervisedUnits?.length ? `supervises=${who.supervisedUnits.join(',')}` : '']
       .filter(Boolean)
       .join(' ');
-    console.log(`# ${who.roles.join(',')} (sub=${who.sub}${scope ? ` ${scope}` : ''}), valid 8 h`);
+    console.log(`# ${who.roles.join(',')} (sub=${who.sub}${scope ? ` ${scope}` : ''}), an access token (typ at+jwt), valid 8 h`);
     console.log(`export TOKEN_${who.roles[0].toUpperCase()}=${token}\n`);
   }
 }

@@ -12,10 +12,15 @@ const auditEventSchema = z.strictObject({
   action: z.string(),
   method: z.string(),
   route: z.string(),
-  status: z.number().int(),
+  /** Null on an intent: written before the change, when the outcome is not known. */
+  status: z.number().int().nullable(),
   caseId: z.string().nullable(),
   taskId: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
+  sourceAddress: z.string().nullable(),
+  /** Shared by a change's intent and result rows, and answered to the caller as X-Request-Id. */
+  requestId: z.string().nullable(),
+  phase: z.enum(['intent', 'result']).nullable(),
 });
 
 export const auditOperations = [
@@ -23,7 +28,7 @@ export const auditOperations = [
     id: 'audit.read',
     method: 'get',
     path: '/audit',
-    summary: 'The audit trail, newest first: who read or changed what, refusals included',
+    summary: 'The audit trail, newest first: who read or changed what, from where; refusals included; a change as its intent and its result',
     access: { roles: ['auditor'], scope: 'anyone' },
     query: auditQuery,
     responses: { 200: pageOf(auditEventSchema) },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation, type Operation } from '../operation';
 import { openApiDocument } from '../openapi';
-import { readiness } from '../useCases/health';
+import { recentReadiness } from '../useCases/health';
 
 const check = z.strictObject({ ok: z.boolean(), error: z.string().optional() });
 const readinessSchema = z.strictObject({ ready: z.boolean(), checks: z.strictObject({ database: check, temporal: check }) });
@@ -20,11 +20,11 @@ export const healthOperations = [
     id: 'health.ready',
     method: 'get',
     path: '/ready',
-    summary: 'Readiness: Temporal and the database answer now (503 with the same body, and Retry-After, when not)',
+    summary: 'Readiness: Temporal and the database answered within the last second (503 with the same body, and Retry-After, when not)',
     access: 'public',
     responses: { 200: readinessSchema.describe('ready'), 503: readinessSchema.describe('not ready') },
     handle: async ({ deps }) => {
-      const body = await readiness(deps);
+      const body = await recentReadiness(deps);
       return body.ready ? { status: 200, body } : { status: 503, body, headers: { 'Retry-After': '5' } };
     },
   }),

@@ -6,8 +6,9 @@ import { unitStepCsv, unitStepReport } from '../useCases/reports';
 
 const seconds = z.number().nullable();
 const reportSchema = z.strictObject({
-  from: z.string().nullable(),
-  to: z.string().nullable(),
+  /** The span covered: what was asked, or the defaults (to: now; from: a year before to). */
+  from: instant,
+  to: instant,
   items: z.array(
     z.strictObject({
       unit: z.string(),

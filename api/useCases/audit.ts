@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
 import type { auditQuery } from '../schemas';
+import { pageOfRows } from './page';
 
 /** The audit trail for an auditor, newest first. */
 export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof auditQuery>) {
@@ -10,19 +11,19 @@ export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof audit
     ...(query.caseId ? { caseId: query.caseId } : {}),
     ...(query.taskId ? { taskId: query.taskId } : {}),
     ...(query.action ? { action: query.action } : {}),
+    ...(query.requestId ? { requestId: query.requestId } : {}),
     ...(query.from || query.to
       ? { at: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } }
       : {}),
   };
-  const [total, rows] = await Promise.all([
-    prisma.auditEvent.count({ where }),
+  const page = await pageOfRows(
+    query,
+    (take) => prisma.auditEvent.count({ where, take }),
     prisma.auditEvent.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: query.limit, skip: query.offset }),
-  ]);
+  );
   return {
-    total,
-    limit: query.limit,
-    offset: query.offset,
-    items: rows.map((r) => ({
+    ...page,
+    items: page.items.map((r) => ({
       id: r.id,
       at: r.at.toISOString(),
       actor: r.actor,
@@ -34,6 +35,9 @@ export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof audit
       caseId: r.caseId,
       taskId: r.taskId,
       detail: r.detail as Record<string, unknown> | null,
+      sourceAddress: r.sourceAddress,
+      requestId: r.requestId,
+      phase: r.phase as 'intent' | 'result' | null,
     })),
   };
 }

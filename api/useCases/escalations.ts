@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
 import { escalationView } from '../views/escalation';
+import { pageOfRows } from './page';
 
 /** Escalations of tasks in the given units (every unit when `units` is undefined). */
 export async function listEscalations({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof escalationListQuery>) {
@@ -13,11 +14,12 @@ export async function listEscalations({ prisma }: ApiDeps, units: string[] | und
     ...(query.status === 'all' ? {} : { status: query.status }),
     ...(units ? { task: { unit: { code: { in: units } } } } : {}),
   };
-  const [total, rows] = await Promise.all([
-    prisma.escalation.count({ where }),
+  const page = await pageOfRows(
+    query,
+    (take) => prisma.escalation.count({ where, take }),
     prisma.escalation.findMany({ where, orderBy: [{ raisedAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
-  ]);
-  return { total, limit: query.limit, offset: query.offset, items: rows.map(escalationView) };
+  );
+  return { ...page, items: page.items.map(escalationView) };
 }
 
 export async function acknowledgeEscalation(

@@ -24,3 +24,20 @@ export async function readiness({ prisma, temporal }: ApiDeps) {
   ]);
   return { ready: database.ok && temporalCheck.ok, checks: { database, temporal: temporalCheck } };
 }
+
+type Readiness = Awaited<ReturnType<typeof readiness>>;
+const recent = new WeakMap<ApiDeps, { until: number; answer: Promise<Readiness> }>();
+
+/**
+ * Readiness as found at most `maxAgeMs` ago: GET /ready needs no token, so however often it is
+ * called, the database and Temporal are asked at most once per second per API process. Callers
+ * that arrive while a check runs share it.
+ */
+export function recentReadiness(deps: ApiDeps, maxAgeMs = 1_000): Promise<Readiness> {
+  const cached = recent.get(deps);
+  if (cached && cached.until > Date.now()) return cached.answer;
+  const entry = { until: Infinity, answer: readiness(deps) };
+  recent.set(deps, entry);
+  void entry.answer.then(() => (entry.until = Date.now() + maxAgeMs));
+  return entry.answer;
+}

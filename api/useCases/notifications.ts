@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
 import type { notificationListQuery } from '../schemas';
+import { pageOfRows } from './page';
 
 /**
  * Notifications for supervisors to watch: `failing` ones have failed several sends in a row and
@@ -12,8 +13,9 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
     ...(query.status === 'all' ? {} : { status: query.status }),
     ...(units ? { task: { unit: { code: { in: units } } } } : {}),
   };
-  const [total, rows] = await Promise.all([
-    prisma.notification.count({ where }),
+  const page = await pageOfRows(
+    query,
+    (take) => prisma.notification.count({ where, take }),
     prisma.notification.findMany({
       where,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -21,12 +23,10 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
       skip: query.offset,
       include: { task: { select: { caseId: true, unit: { select: { code: true } } } } },
     }),
-  ]);
+  );
   return {
-    total,
-    limit: query.limit,
-    offset: query.offset,
-    items: rows.map((n) => ({
+    ...page,
+    items: page.items.map((n) => ({
       notificationId: n.id,
       kind: n.kind,
       status: n.status as 'pending' | 'sending' | 'failing' | 'sent',

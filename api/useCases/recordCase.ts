@@ -94,8 +94,8 @@ const recordCaseSql = (identified: boolean) => `
     INSERT INTO case_subject (case_id, personal_identity_number_hash, display_name_enc, personal_identity_number_enc, age_years, narrative_enc)
     SELECT id, $11, $12, $13, $14::int, $15 FROM new_case
   ), new_audit AS (
-    INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail)
-    SELECT gen_random_uuid(), $16::timestamptz, $17, $18, $19, $20, $21, $22::int, id, $23, $24::jsonb
+    INSERT INTO audit_event (id, at, actor, actor_roles, action, method, route, status, case_id, task_id, detail, source_address, request_id)
+    SELECT gen_random_uuid(), $16::timestamptz, $17, $18, $19, $20, $21, $22::int, id, $23, $24::jsonb, $25, $26::uuid
     FROM new_case WHERE $16::timestamptz IS NOT NULL
   )
   SELECT p.id AS "policyId", p.version AS "policyVersion", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
@@ -144,11 +144,14 @@ export function recordCaseQuery(input: RecordCaseInput) {
   };
 }
 
-/** $16–$24 of the record-case statement: the audit row's columns but its case id, which is the new row's own; all null for no row. */
+/**
+ * $16–$26 of the record-case statement: the audit row's columns but its case id, which is the new
+ * row's own, and its phase: the row is written with the change, so it needs no intent. All null for no row.
+ */
 function auditValues(row: AuditRow | undefined) {
-  if (!row) return Array<null>(9).fill(null);
-  const [at, actor, roles, action, method, route, status, , taskId, detail] = auditColumns(row.at, row.entry);
-  return [at, actor, roles, action, method, route, status, taskId, detail];
+  if (!row) return Array<null>(11).fill(null);
+  const [at, actor, roles, action, method, route, status, , taskId, detail, sourceAddress, requestId] = auditColumns(row.at, row.entry);
+  return [at, actor, roles, action, method, route, status, taskId, detail, sourceAddress, requestId];
 }
 
 /** The workflow input apart from the policy snapshot: kept on the case row (no personal data). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
-import type { reportQuery } from '../schemas';
+import { reportRange, type reportQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
 
 export interface ReportRow {
@@ -34,13 +34,10 @@ interface Window {
   from: Date;
   to: Date;
 }
-const windowOf = (query: ReportQuery): Window => ({
-  from: query.from ? new Date(query.from) : new Date(0),
-  to: query.to ? new Date(query.to) : new Date('9999-12-31T00:00:00Z'),
-});
+const windowOf = (query: ReportQuery): Window => reportRange(query);
 
 /**
- * Per unit and step, over tasks started in [from, to): open, overdue now, completed, the median
+ * Per unit and step, over tasks started in [from, to) (at most a year: api/schemas.ts): open, overdue now, completed, the median
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */
@@ -82,7 +79,7 @@ async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from
 export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: ReportQuery) {
   const window = windowOf(query);
   const [items, overdue] = await Promise.all([stepRows(deps, units, window), overdueTasks(deps, units, window)]);
-  return { from: query.from ?? null, to: query.to ?? null, items, overdueTasks: overdue };
+  return { from: window.from.toISOString(), to: window.to.toISOString(), items, overdueTasks: overdue };
 }
 
 /** Every task still open (or waiting) past its due time, longest overdue first, with how long. */

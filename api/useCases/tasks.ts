@@ -6,6 +6,7 @@ import type { CaseType } from '../../domain/policy';
 import { whyNotOpen } from '../../domain/taskRefusals';
 import type { ApiDeps } from '../context';
 import { AppError, isCodedFailure } from '../errors';
+import { pageOfRows } from './page';
 import type { Prisma } from '../../prisma/client';
 import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
@@ -87,8 +88,9 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
     const before = new Date(query.dueBefore);
     where.AND = [{ dueAt: { lt: before } }];
   }
-  const [total, rows] = await Promise.all([
-    prisma.task.count({ where }),
+  const page = await pageOfRows(
+    query,
+    (take) => prisma.task.count({ where, take }),
     prisma.task.findMany({
       where,
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
@@ -96,12 +98,10 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
       skip: query.offset,
       include: { unit: { select: { code: true } }, case: { select: { caseType: true } } },
     }),
-  ]);
+  );
   return {
-    total,
-    limit: query.limit,
-    offset: query.offset,
-    items: rows.map((t) => ({
+    ...page,
+    items: page.items.map((t) => ({
       taskId: t.id,
       caseId: t.caseId,
       caseType: t.case.caseType as CaseType,

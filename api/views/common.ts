@@ -4,9 +4,18 @@ import { z } from 'zod';
 export const instant = z.iso.datetime({ offset: true });
 export const nullableInstant = instant.nullable();
 
-/** A page of a list: the total that matched, the window asked for, and the items in it. */
+/**
+ * A page of a list: how many matched (counted up to a cap, so a count stays cheap: `totalCapped`
+ * says more matched than `total`), the window asked for, and the items in it.
+ */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.strictObject({ total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int(), items: z.array(item) });
+  return z.strictObject({
+    total: z.number().int().min(0),
+    totalCapped: z.boolean(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    items: z.array(item),
+  });
 }
 
 /** The one error body every operation answers its error statuses with (api/errors.ts builds it). */

@@ -1,7 +1,5 @@
-import { createApp } from '../../api/app';
 import { operations } from '../../api/operations';
 import { publishPolicy } from '../../prisma/seed';
-import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { contractRequest, eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
@@ -234,6 +232,9 @@ describe('access control: every role against every route', () => {
       ['a token without a subject', (s: Stack) => s.issuer.token(staff, { sub: undefined })],
       ['a tampered token', (s: Stack) => s.issuer.token(staff).replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ sub: 'x', roles: ['coordinator'] })).toString('base64url')}.`)],
       ['a malformed header', () => 'not a jwt at all'],
+      // Only access tokens (RFC 9068): an ID token from the same issuer, or a token that states no type, is not one.
+      ['an ID token (typ JWT)', (s: Stack) => s.issuer.token(staff, {}, { typ: 'JWT' })],
+      ['a token with no typ', (s: Stack) => s.issuer.token(staff, {}, { typ: undefined })],
     ])('when a request carries %s, then it is refused with 401 and WWW-Authenticate', async (_what, token) => {
       const req = contractRequest(stack.app).get('/tasks');
       const t = token(stack);
@@ -242,6 +243,13 @@ describe('access control: every role against every route', () => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('when an ID token is sent, then the 401 says it is not an access token; the media-type form application/at+jwt is one', async () => {
+      const id = await contractRequest(stack.app).get('/tasks').set('Authorization', `Bearer ${stack.issuer.token(staff, {}, { typ: 'JWT' })}`);
+      expect(id.body.error.message).toBe('the token is not valid (not an access token: typ must be at+jwt)');
+      const long = await contractRequest(stack.app).get('/tasks').set('Authorization', `Bearer ${stack.issuer.token(staff, {}, { typ: 'application/at+jwt' })}`);
+      expect(long.status).toBe(200);
     });
 
     it('when a token is signed by a key the app does not trust, then it is refused with 401', async () => {
@@ -273,12 +281,7 @@ describe('access control: every role against every route', () => {
     });
 
     it('when one token exceeds its rate limit, then it gets 429 while another token is still served', async () => {
-      const limited = createApp({
-        temporal: stack.env.client,
-        prisma: stack.db.prisma,
-        fieldCrypto: testFieldCrypto(),
-        config: { taskQueue: stack.taskQueue, auth: stack.issuer.auth, rateLimitPerMinute: 3 },
-      });
+      const limited = stack.appWith({ rateLimitPerMinute: 3 });
       const busy = stack.issuer.token({ sub: 'acc-busy', roles: ['staff'], units: [unit] });
       const calm = stack.issuer.token({ sub: 'acc-calm', roles: ['staff'], units: [unit] });
       const statuses: number[] = [];

@@ -84,27 +84,37 @@ describe('a scripted day of work', () => {
 
     // 17:00 The auditor reads the day.
     const audit = await stack.as(auditor).get('/audit?limit=100').expect(200);
-    const rows = [...audit.body.items].reverse().map((r: Record<string, unknown>) => [r.actor, r.action, r.method, r.route, r.status, r.caseId, r.taskId]);
+    const day = [...audit.body.items].reverse() as Array<Record<string, unknown>>;
+    const rows = day.map((r) => [r.actor, r.action, r.method, r.route, r.status, r.caseId, r.taskId, r.phase]);
+    // A case start is one row, written with the case; every other change is its intent (no status yet), then its result.
     expect(rows).toEqual([
-      ['day-coordinator', 'case.create', 'POST', '/cases', 201, a, null],
-      ['day-coordinator', 'case.create', 'POST', '/cases', 201, b, null],
-      ['day-handlaggare', 'task.list', 'GET', '/units/:unitCode/tasks', 200, null, null],
-      ['day-handlaggare', 'case.read', 'GET', '/cases/:caseId', 200, a, null],
-      ['day-polis', 'case.read', 'GET', '/cases/:caseId', 404, a, null],
-      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', 200, a, aAssessment.id],
-      ['day-arbetsledare', 'task.extend', 'POST', '/tasks/:taskId/extend', 200, a, aDecision.id],
-      ['day-arbetsledare', 'escalation.list', 'GET', '/escalations', 200, null, null],
-      ['day-arbetsledare', 'escalation.acknowledge', 'POST', '/escalations/:escalationId/acknowledge', 200, b, bAssessment.id],
-      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', 200, b, bAssessment.id],
-      ['day-arbetsledare', 'report.read', 'GET', '/reports/tasks', 200, null, null],
-      ['day-arbetsledare', 'report.read', 'GET', '/reports/tasks.csv', 200, null, null],
+      ['day-coordinator', 'case.create', 'POST', '/cases', 201, a, null, null],
+      ['day-coordinator', 'case.create', 'POST', '/cases', 201, b, null, null],
+      ['day-handlaggare', 'task.list', 'GET', '/units/:unitCode/tasks', 200, null, null, null],
+      ['day-handlaggare', 'case.read', 'GET', '/cases/:caseId', 200, a, null, null],
+      ['day-polis', 'case.read', 'GET', '/cases/:caseId', 404, a, null, null],
+      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', null, a, aAssessment.id, 'intent'],
+      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', 200, a, aAssessment.id, 'result'],
+      ['day-arbetsledare', 'task.extend', 'POST', '/tasks/:taskId/extend', null, a, aDecision.id, 'intent'],
+      ['day-arbetsledare', 'task.extend', 'POST', '/tasks/:taskId/extend', 200, a, aDecision.id, 'result'],
+      ['day-arbetsledare', 'escalation.list', 'GET', '/escalations', 200, null, null, null],
+      ['day-arbetsledare', 'escalation.acknowledge', 'POST', '/escalations/:escalationId/acknowledge', null, b, bAssessment.id, 'intent'],
+      ['day-arbetsledare', 'escalation.acknowledge', 'POST', '/escalations/:escalationId/acknowledge', 200, b, bAssessment.id, 'result'],
+      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', null, b, bAssessment.id, 'intent'],
+      ['day-handlaggare', 'task.complete', 'POST', '/tasks/:taskId/complete', 200, b, bAssessment.id, 'result'],
+      ['day-arbetsledare', 'report.read', 'GET', '/reports/tasks', 200, null, null, null],
+      ['day-arbetsledare', 'report.read', 'GET', '/reports/tasks.csv', 200, null, null, null],
     ]);
+    // Every row has its request's id and the client's address; an intent and its result share the id, and no two requests do.
+    expect(day.every((r) => typeof r.requestId === 'string' && r.sourceAddress === '127.0.0.1')).toBe(true);
+    day.forEach((r, i) => r.phase === 'intent' && expect(day[i + 1]).toMatchObject({ phase: 'result', requestId: r.requestId }));
+    expect(new Set(day.map((r) => r.requestId)).size).toBe(day.filter((r) => r.phase !== 'intent').length);
     expect(audit.body.items[0].actorRoles).toEqual(['supervisor']);
     // The auditor's own read is audited too.
     const auditReads = await stack.as(auditor).get('/audit?action=audit.read').expect(200);
     expect(auditReads.body.items.map((r: { actor: string }) => r.actor)).toEqual(['day-auditor']);
     const caseA = await stack.as(auditor).get(`/audit?caseId=${a}`).expect(200);
-    expect(caseA.body.total).toBe(5);
+    expect(caseA.body).toMatchObject({ total: 7, totalCapped: false });
 
     // The report: times to completion recomputed here from the read model (continuous percentiles).
     const done = await prisma.task.findMany({ where: { id: { in: [aAssessment.id, bAssessment.id] } } });

@@ -1,7 +1,7 @@
 import type { Test } from 'supertest';
 import type { z } from 'zod';
 import { operations } from '../../api/operations';
-import type { Operation } from '../../api/operation';
+import { operationMatcher, type Operation } from '../../api/operation';
 import { errorBodySchema } from '../../api/views/common';
 
 /**
@@ -11,11 +11,10 @@ import { errorBodySchema } from '../../api/views/common';
  * fails too).
  */
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const matchers = operations.map((op) => ({ op, pattern: new RegExp(`^${op.path.split(/(:\w+)/).map((part) => (part.startsWith(':') ? '[^/]+' : escape(part))).join('')}$`) }));
+const match = operationMatcher(operations);
 
 export function operationFor(method: string, path: string): Operation | undefined {
-  return matchers.find((m) => m.op.method === method.toLowerCase() && m.pattern.test(path))?.op;
+  return match(method, path)?.op;
 }
 
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');

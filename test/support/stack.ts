@@ -5,7 +5,8 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request, { type Test } from 'supertest';
 import { createActivities, systemClock } from '../../activities';
-import { createApp } from '../../api/app';
+import { createApp, type ApiDeps } from '../../api/app';
+import type { ApiConfig } from '../../api/context';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
 import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
@@ -70,6 +71,8 @@ export interface Stack {
   as(who: Identity): ReturnType<typeof request>;
   issuer: TestIssuer;
   app: Express;
+  /** Another app on this stack (its database, Temporal and keys) with some configuration changed, e.g. a low rate limit. */
+  appWith(config: Partial<ApiConfig>, deps?: Partial<ApiDeps>): Express;
   /** Every seeded unit code. */
   unitCodes: string[];
   /** A client with no codec: what an operator of the cluster sees. */
@@ -131,18 +134,22 @@ export async function startStack(
   const issuer = createTestIssuer();
   const unitCodes = (await db.prisma.unit.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((u) => u.code);
   const superuser: Identity = { sub: 'test-superuser', roles: [...roles], units: unitCodes, supervisedUnits: unitCodes };
-  const appFor = (keys: Keyring) => {
+  const appFor = (keys: Keyring, config: Partial<ApiConfig> = {}, deps: Partial<ApiDeps> = {}) => {
     const codec = new AesGcmPayloadCodec(keys);
     const temporal = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [codec] } });
     return createApp({
       temporal,
       prisma: db.prisma,
       fieldCrypto: testFieldCrypto(),
+      ...deps,
       config: {
         taskQueue,
         auth: issuer.auth,
         rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+        // Every test request comes from 127.0.0.1: the per-address limit is tested on its own (limits.test.ts).
+        addressRateLimitPerMinute: 1_000_000,
         codec: { codec, operatorTokenSha256: testOperatorTokenSha256, corsOrigins: ['http://ui.samverkan.test'] },
+        ...config,
       },
     });
   };
@@ -159,6 +166,7 @@ export async function startStack(
     as: (who) => authedAgent(stack.app, issuer, who),
     issuer,
     app: initialApp,
+    appWith: (config, deps) => appFor(stack.payloadKeys, config, deps),
     unitCodes,
     rawClient: new Client({ connection: env.connection, namespace: env.namespace }),
     payloadKeys,

@@ -34,7 +34,7 @@ export function authedTestApp(opts: { connection: Connection; namespace?: string
     temporal,
     prisma: opts.prisma,
     fieldCrypto: testFieldCrypto(),
-    config: { taskQueue: opts.taskQueue, auth: issuer.auth, rateLimitPerMinute: 1_000_000 },
+    config: { taskQueue: opts.taskQueue, auth: issuer.auth, rateLimitPerMinute: 1_000_000, addressRateLimitPerMinute: 1_000_000 },
   });
   const superuser = superuserIdentity();
   return { app, issuer, temporal, api: authedAgent(app, issuer, superuser), token: issuer.token(superuser) };

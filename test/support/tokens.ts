@@ -11,8 +11,11 @@ export interface Identity {
 
 export interface TestIssuer {
   auth: AuthConfig;
-  /** A signed JWT for `who`; `overrides` replaces claims (e.g. exp, aud) to build bad tokens. */
-  token(who: Identity, overrides?: Record<string, unknown>): string;
+  /**
+   * A signed access token (`typ: at+jwt`, RFC 9068) for `who`; `overrides` replaces claims (e.g.
+   * exp, aud) and `header` header parameters (e.g. typ, to make an ID token) to build bad tokens.
+   */
+  token(who: Identity, overrides?: Record<string, unknown>, header?: Record<string, unknown>): string;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -34,7 +37,7 @@ export function createTestIssuer(privateKey?: KeyObject): TestIssuer {
   auth.publicKeys = JSON.parse(JSON.stringify(auth.publicKeys)) as AuthConfig['publicKeys'];
   return {
     auth,
-    token(who, overrides = {}) {
+    token(who, overrides = {}, header = {}) {
       const now = Math.floor(Date.now() / 1000);
       const claims = {
         iss: auth.issuer,
@@ -47,7 +50,7 @@ export function createTestIssuer(privateKey?: KeyObject): TestIssuer {
         supervised_units: who.supervisedUnits ?? [],
         ...overrides,
       };
-      const signingInput = `${b64({ alg: 'EdDSA', typ: 'JWT', kid })}.${b64(claims)}`;
+      const signingInput = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid, ...header })}.${b64(claims)}`;
       return `${signingInput}.${sign(null, Buffer.from(signingInput), key).toString('base64url')}`;
     },
   };

@@ -34,4 +34,24 @@ describe('configuration from the environment', () => {
     expect(options.tls?.clientCertPair?.crt.length).toBeGreaterThan(0);
     expect(() => loadConfig({ ...testKeyEnv(), TEMPORAL_TLS_CERT_PATH: file })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
   });
+
+  it('when the proxy, Redis and limit variables are set, then they are read; unset, the API trusts no proxy and counts in memory', () => {
+    expect(loadConfig(testKeyEnv())).toMatchObject({ trustProxy: false, redisUrl: undefined, addressRateLimitPerMinute: 1200, auditRefusalsPerAddressPerMinute: 20 });
+    const set = loadConfig({
+      ...testKeyEnv(),
+      TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8',
+      REDIS_URL: 'redis://cache:6379',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '600',
+      AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE: '5',
+    });
+    expect(set).toMatchObject({ trustProxy: ['loopback', '10.0.0.0/8', 'fd00::/8'], redisUrl: 'redis://cache:6379', addressRateLimitPerMinute: 600, auditRefusalsPerAddressPerMinute: 5 });
+    expect(loadConfig({ ...testKeyEnv(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
+  });
+
+  it('when TRUST_PROXY would trust any client, or names no address, or REDIS_URL is not redis, then start-up stops naming the variable', () => {
+    expect(() => loadConfig({ ...testKeyEnv(), TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: .*would trust any client/);
+    expect(() => loadConfig({ ...testKeyEnv(), TRUST_PROXY: '10.0.0.0/40' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...testKeyEnv(), TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...testKeyEnv(), REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
 });
