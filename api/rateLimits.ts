@@ -19,6 +19,9 @@ function limiter(deps: ApiDeps, name: 'address' | 'token', limit: number, rest: 
     legacyHeaders: false,
     store: new SharedStore(deps.sharedCounters, name),
     handler: (_req, _res, next) => next(new AppError(ErrorCode.RateLimited, refusal)),
+    // Without TRUST_PROXY a forwarded header is only the client's claim, and ignoring it is the
+    // point; the library would log it as a misconfiguration on every such request.
+    validate: { xForwardedForHeader: false },
     ...rest,
   });
 }

@@ -1,5 +1,6 @@
 import { publishPolicy } from '../../prisma/seed';
 import { fastYouthConcernPolicy } from '../support/policies';
+import { onceOpened } from '../support/cases';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
@@ -63,11 +64,13 @@ describe('a scripted day of work', () => {
     // 10:00 Staff complete A's assessment; the supervisor extends A's next deadline.
     await stack.as(staff).post(`/tasks/${aAssessment.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
     const aDecision = await taskOf(a, 'investigationDecision');
-    await stack
-      .as(supervisor)
-      .post(`/tasks/${aDecision.id}/extend`)
-      .send({ newDueAt: new Date(aDecision.dueAt.getTime() + 3_600_000).toISOString(), justification: 'guardian meeting booked' })
-      .expect(200);
+    const extended = await onceOpened(() =>
+      stack
+        .as(supervisor)
+        .post(`/tasks/${aDecision.id}/extend`)
+        .send({ newDueAt: new Date(aDecision.dueAt.getTime() + 3_600_000).toISOString(), justification: 'guardian meeting booked' }),
+    );
+    expect(extended.status).toBe(200);
 
     // 11:00 B's assessment has lapsed: the supervisor sees the escalation and acknowledges it; staff complete it.
     const bEscalation = await eventually('B assessment escalation', () => prisma.escalation.findFirst({ where: { taskId: bAssessment.id, level: 1 } }));

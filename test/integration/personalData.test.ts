@@ -2,6 +2,7 @@ import type { Payload } from '@temporalio/common';
 import { subjectContext } from '../../api/useCases/recordCase';
 import { ENCRYPTED_ENCODING } from '../../security/payloadCodec';
 import { historyText } from '../support/historyText';
+import { onceOpened } from '../support/cases';
 import { testFieldCrypto, testOperatorToken } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -82,10 +83,10 @@ describe('personal data end to end', () => {
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { caseId } });
     await stack.api.post(`/tasks/${task.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
     const next = await eventually('decision task', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'investigationDecision' } }));
-    await stack.api
-      .post(`/tasks/${next.id}/extend`)
-      .send({ newDueAt: new Date(Date.now() + 600_000).toISOString(), justification: 'Awaiting records from the school.' })
-      .expect(200);
+    const extended = await onceOpened(() =>
+      stack.api.post(`/tasks/${next.id}/extend`).send({ newDueAt: new Date(Date.now() + 600_000).toISOString(), justification: 'Awaiting records from the school.' }),
+    );
+    expect(extended.status).toBe(200);
     const mails = await stack.smtp.waitFor((m) => m.subject.includes(caseId), { count: 6, timeoutMs: 30_000 });
     // A bad personnummer is refused without repeating it.
     const refused = await stack.api

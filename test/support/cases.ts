@@ -29,6 +29,18 @@ export async function taskIn(stack: Stack, caseId: string, stepKey: string, stat
   );
 }
 
+/**
+ * Sends a change to a task whose row has just appeared. The row is written while the task
+ * workflow is still opening, and the task answers 409 TASK_NOT_OPEN (reason `open`, "try again
+ * in a moment") until the opening is done; a person would retry, and so does this.
+ */
+export async function onceOpened<R extends { status: number; body: { error?: { reason?: string } } }>(send: () => PromiseLike<R>): Promise<R> {
+  return eventually('the task to finish opening', async () => {
+    const res = await send();
+    return res.status === 409 && res.body.error?.reason === 'open' ? undefined : res;
+  });
+}
+
 export async function complete(stack: Stack, taskId: string, outcome: string): Promise<void> {
   await stack.api.post(`/tasks/${taskId}/complete`).set('X-Actor-Id', 'handlaggare-1').send({ outcome }).expect(200);
 }
