@@ -2,9 +2,9 @@ import type { Payload } from '@temporalio/common';
 import { subjectContext } from '../../api/useCases/recordCase';
 import { ENCRYPTED_ENCODING } from '../../security/payloadCodec';
 import { historyText } from '../support/historyText';
-import { testFieldCrypto, testOperatorToken } from '../support/keys';
+import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { contractRequest, eventually, startStack, type Stack } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/workerProcess';
 
 const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
@@ -122,12 +122,13 @@ describe('personal data end to end', () => {
       expect(text).not.toContain('soc-children-youth');
     }
 
-    // An authorised operator can decode through the codec endpoint; nobody else can.
+    // An operator (a verified token with the role operator) can decode through the codec endpoint; nobody else can.
     const started = payloadsOf((await stack.rawClient.workflow.getHandle(task.id).fetchHistory()).events![0]);
     const request = { payloads: started.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(p.data) })) };
-    await stack.api.post('/codec/decode').send(request).expect(401);
-    await stack.api.post('/codec/decode').set('authorization', 'Bearer not-the-operator-token-at-all').send(request).expect(401);
-    const decoded = await stack.api.post('/codec/decode').set('authorization', `Bearer ${testOperatorToken}`).send(request).expect(200);
+    await contractRequest(stack.app).post('/codec/decode').send(request).expect(401);
+    await contractRequest(stack.app).post('/codec/decode').set('authorization', 'Bearer not-the-operator-token-at-all').send(request).expect(401);
+    await stack.as({ sub: 'pd-staff', roles: ['staff', 'coordinator'], units: ['soc-children-youth'] }).post('/codec/decode').send(request).expect(403);
+    const decoded = await stack.as({ sub: 'pd-operator', roles: ['operator'] }).post('/codec/decode').send(request).expect(200);
     const decodedText = decoded.body.payloads.map((p: { data: string }) => Buffer.from(p.data, 'base64').toString()).join('\n');
     expect(decodedText).toContain('soc-children-youth');
     // The Web UI's browser preflight is answered for the configured origin only.
