@@ -1,6 +1,5 @@
 import { publishPolicy } from '../../prisma/seed';
-import type { PolicyDocument } from '../../domain/policy';
-import { fastSigPolicy, fastStep } from '../support/policies';
+import { sharingSigPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
@@ -11,25 +10,6 @@ import type { Identity } from '../support/tokens';
  * legal basis. Social services' action plan (soc-adults) rests on a consent in force in every case.
  * Every caller is checked against every case: which fields of GET /cases/:id, which list entries.
  */
-
-const seconds = (amount: number) => ({ amount, unit: 'seconds' as const });
-
-function matrixPolicy(): PolicyDocument {
-  const base = fastSigPolicy('matrix-1', { consentWaitSeconds: 3600 });
-  return {
-    ...base,
-    steps: {
-      ...base.steps,
-      acuteThreatAssessment: fastStep({
-        title: 'Acute threat assessment',
-        unitCode: 'police-safety',
-        legalBasis: 'Police Act (1984:387) 2 §',
-        deadline: { kind: 'span', span: seconds(3600) },
-        outcomes: ['assessed'],
-      }),
-    },
-  };
-}
 
 const consentStates = ['none', 'granted', 'withdrawn by the subject', 'withdrawn by a guardian', 'expired', 'granted for another purpose'] as const;
 type ConsentState = (typeof consentStates)[number];
@@ -162,7 +142,7 @@ describe('need to know: who sees what of a case, by consent state, subject and b
 
   beforeAll(async () => {
     stack = await startStack('need-to-know');
-    await publishPolicy(stack.db.prisma, matrixPolicy());
+    await publishPolicy(stack.db.prisma, sharingSigPolicy('matrix-1'));
     const built = await Promise.all(consentStates.flatMap((state) => subjects.map((subject) => build(state, subject))));
     fixtures.push(...built);
   }, 300_000);
