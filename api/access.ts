@@ -140,7 +140,15 @@ export async function tasksNoLongerSharing(deps: ApiDeps, units: readonly string
     if (!task || (unsharedTaskStatuses as readonly string[]).includes(task.status)) return [onlyTask];
   }
   const tasks = await deps.prisma.task.findMany({
-    where: { unit: { code: { in: [...units] } }, consentAgency: { not: null }, status: { notIn: [...unsharedTaskStatuses] }, ...(onlyTask ? { id: onlyTask } : {}) },
+    where: {
+      unit: { code: { in: [...units] } },
+      consentAgency: { not: null },
+      status: { notIn: [...unsharedTaskStatuses] },
+      ...(onlyTask ? { id: onlyTask } : {}),
+      // A task opened only once its consent was in force, under the same rule: it can stop sharing
+      // only where some consent of its case has since been withdrawn, refused or run out.
+      case: { consents: { some: { OR: [{ withdrawnAt: { not: null } }, { refusedAt: { not: null } }, { expiresAt: { lte: new Date() } }] } } },
+    },
     select: { ...sharingTaskSelect, caseId: true },
   });
   if (!tasks.length) return [];

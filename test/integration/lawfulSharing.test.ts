@@ -194,7 +194,8 @@ describe('lawful sharing: the defects of issue 13', () => {
     const clearPayloads = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"granted":true}').toString('base64') }] };
 
     it('when a large body comes without an operator token, then it is refused 401 before the body is read; an operator gets 413 for it', async () => {
-      const big = { payloads: [{ data: 'A'.repeat(2_000_000) }] };
+      // Larger than any limit the endpoint ever had (8 MB): read first, it would be 413, not 401.
+      const big = { payloads: [{ data: 'A'.repeat(9_000_000) }] };
       const res = await contractRequest(stack.app).post('/codec/decode').send(big);
       expect(res.status).toBe(401);
       await contractRequest(stack.app).post('/codec/decode').set('Authorization', 'Bearer a-static-operator-token-0123456789').send(clearPayloads).expect(401);

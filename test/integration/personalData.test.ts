@@ -190,4 +190,29 @@ describe('personal data end to end', () => {
     expect(other.linkedCaseId).toBeNull();
     expect(JSON.stringify([first, second, third, view, secondView]).match(/2383/)).toBeNull();
   });
+
+  it('when callers without need to know ask, then they receive nothing of the case: not found, in no list, and no personal data anywhere', async () => {
+    const { body } = await stack.api
+      .post('/cases')
+      .send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'drug-possession', subject, narrative } })
+      .expect(201);
+    const caseId: string = body.caseId;
+    await eventually('the protection assessment', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }), 60_000);
+    // Another unit of social services, and the police, hold no task in it.
+    for (const unit of ['soc-adults', 'police-local']) {
+      const agent = stack.as({ sub: `pd-${unit}`, roles: ['staff', 'supervisor'], units: [unit], supervisedUnits: [unit] });
+      const answers = [
+        await agent.get(`/cases/${caseId}`).expect(404),
+        await agent.get('/tasks?status=all&limit=200').expect(200),
+        await agent.get('/escalations?status=all&limit=200').expect(200),
+        await agent.get('/notifications?status=all&limit=200').expect(200),
+        await agent.get('/reports/tasks').expect(200),
+      ];
+      const text = JSON.stringify(answers.map((a) => a.body));
+      expect({ unit, leaks: leaks(text), mentionsCase: text.includes(caseId) }).toEqual({ unit, leaks: [], mentionsCase: false });
+    }
+    // The unit that holds the task reads the case, and still no personal data: it stays in PostgreSQL.
+    const holder = await stack.as({ sub: 'pd-holder', roles: ['staff'], units: ['soc-children-youth'] }).get(`/cases/${caseId}`).expect(200);
+    expect(leaks(JSON.stringify(holder.body))).toEqual([]);
+  });
 });
