@@ -211,21 +211,28 @@ export async function assertCaseTaskHolder(deps: ApiDeps, p: Principal, caseId: 
 
 /**
  * For acting on a task as `role` (staff completes, supervisor extends/acknowledges): the task must
- * be in one of the caller's units for that role. A task of a case the caller cannot see is 404;
+ * be in one of the caller's units for that role, and share its case with that unit. A task the
+ * caller cannot see (of a case not shared with them, or waiting for consent, or withdrawn) is 404;
  * a visible case's task in someone else's unit is 403.
  */
 export async function assertTaskActionAllowed(
-  { prisma, ...deps }: ApiDeps,
+  deps: ApiDeps,
   p: Principal,
   taskId: string,
   role: 'staff' | 'supervisor',
 ): Promise<{ caseId: string; unitCode: string }> {
-  const task = await prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
-  if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
+  const notFound = new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (!task) throw notFound;
   const units = role === 'staff' ? p.units : p.supervisedUnits;
-  if (hasRole(p, role) && units.includes(task.unit.code)) return { caseId: task.caseId, unitCode: task.unit.code };
-  await assertCaseVisible({ prisma, ...deps }, p, task.caseId).catch(() => {
-    throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (hasRole(p, role) && units.includes(task.unit.code)) {
+    // Nothing before consent: a task that shares nothing with its unit (waiting, withdrawn) is not
+    // there for that unit; coordinators see it, and are told its state.
+    if (!hasRole(p, 'coordinator') && (await tasksNoLongerSharing(deps, [task.unit.code], taskId)).length) throw notFound;
+    return { caseId: task.caseId, unitCode: task.unit.code };
+  }
+  await assertCaseVisible(deps, p, task.caseId).catch(() => {
+    throw notFound;
   });
   throw new AppError(ErrorCode.Forbidden, `only ${role} of the task's unit may do this`);
 }

@@ -132,6 +132,8 @@ describe('lawful sharing: the defects of issue 13', () => {
     const report = (await stack.as(who.policeLocalSupervisor).get(`/reports/tasks?from=${encodeURIComponent(from)}`).expect(200)).body;
     expect(report.items.filter((r: { unit: string; step: string }) => r.unit === 'police-local' && r.step === 'policeContribution')).toEqual([]);
     expect(report.overdueTasks.map((t: { taskId: string }) => t.taskId)).not.toContain(task.id);
+    // Nor can it act on it: for the unit the task is not there yet.
+    await stack.as(who.policeLocal).post(`/tasks/${task.id}/complete`).send({ outcome: 'contribution-agreed' }).expect(404);
     // The coordinators see it, and the email about it is theirs.
     expect(ids(await stack.as(who.coordinator).get('/tasks?status=all&limit=200').expect(200))).toContain(task.id);
     expect(ids(await stack.as(who.coordinatorsSupervisor).get('/notifications?status=all&limit=200').expect(200))).toContain(task.id);
