@@ -43,13 +43,14 @@ const windowOf = (query: ReportQuery): Window => reportRange(query);
  * and how many escalations and extensions those tasks had.
  */
 async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window, hidden?: HiddenTasks): Promise<ReportRow[]> {
-  // Nothing before consent: tasks the caller may not see are not counted, nor do they make a row.
+  // Nothing before consent: tasks the caller may not see are not counted, nor do they make a row;
+  // for others than coordinators, escalations count only if addressed to the task's own unit (not the consent wait's).
   const hiddenStatuses = hidden?.hiddenStatuses ?? [];
   const hiddenIds = hidden?.hiddenIds ?? [];
   const rows = await prisma.$queryRaw<RawRow[]>`
     WITH t AS (
       SELECT u.code AS unit, t.step_key AS step, t.status, t.due_at, t.started_at, t.completed_at,
-             (SELECT count(*) FROM escalation e WHERE e.task_id = t.id) AS escalations,
+             (SELECT count(*) FROM escalation e WHERE e.task_id = t.id AND (${!hidden?.hiddenStatuses.length}::boolean OR e.unit_id = t.unit_id)) AS escalations,
              (SELECT count(*) FROM deadline_extension x WHERE x.task_id = t.id) AS extensions
       FROM task t JOIN unit u ON u.id = t.unit_id
       WHERE t.started_at >= ${from} AND t.started_at < ${to}
