@@ -12,10 +12,11 @@ import { policyByVersion } from './publishedVersions';
  * - `anyone`: any caller holding one of the operation's roles;
  * - `unitMember` / `unitSupervisor`: lists of units (path `unitCode` or query `unit`; all units for
  *   coordinators) the caller is staff or supervisor of, or supervises;
- * - `caseVisible`: the case (path `caseId`) is shared with one of the caller's agencies;
+ * - `caseVisible`: a task of one of the caller's units shares the case (domain/needToKnow.ts); the
+ *   grant carries what the caller may see of it;
  * - `caseTaskHolder`: the case (path `caseId`) is visible, and the caller is a coordinator or staff
  *   of a unit holding a task in it that shared the case (not one waiting, withdrawn or not shared);
- * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises;
+ * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises, and shares its case with it;
  * - `escalationUnitSupervisor`: the escalation (path `escalationId`) is addressed to a unit the caller supervises.
  */
 export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
