@@ -59,6 +59,7 @@ export function createNotificationActivities({ prisma, mailer, clock, config }: 
           taskId: input.taskId,
           kind: input.kind,
           recipientEmail: recipient,
+          unitId: unit.id,
           status: 'pending',
         },
         update: {},

@@ -13,7 +13,8 @@ export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
   return {
     /**
      * Pseudonymises closed cases whose retention period has passed: the subject's encrypted name,
-     * personnummer (and its lookup hash) and narrative are removed; the case, its tasks,
+     * personnummer (and its lookup hash) and narrative, the names of those who consented, and the
+     * free text (notes, reasons, justifications) are removed; the case, its tasks,
      * deadlines, escalations and notifications stay as the audit trail, and the action itself
      * is recorded. Safe to retry: a case already done is skipped.
      */
@@ -37,6 +38,14 @@ export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
             where: { caseId: c.id },
             data: { displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null },
           });
+          // Who consented (a guardian's name) is personal data too; the role, agency, purpose and dates stay.
+          await tx.consent.updateMany({ where: { caseId: c.id }, data: { personName: null } });
+          // Free text can name the person or tell their story: notes, acute-threat reasons and
+          // escalation notes go; an extension keeps its dates and who decided, not its wording
+          // (README "Retention": the agencies' own records keep the decision itself).
+          await tx.task.updateMany({ where: { caseId: c.id }, data: { note: null, openReason: null } });
+          await tx.escalation.updateMany({ where: { caseId: c.id }, data: { note: null } });
+          await tx.deadlineExtension.updateMany({ where: { task: { caseId: c.id } }, data: { justification: '' } });
           await tx.retentionAction.create({
             data: {
               caseId: c.id,

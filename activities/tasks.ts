@@ -212,6 +212,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
           level: input.level,
           target: input.target,
           recipientEmail: recipientFor(unit, input.target),
+          unitId: unit.id,
           status: 'open',
           dueAt: new Date(input.dueAt),
           raisedAt: clock.now(),

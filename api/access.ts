@@ -1,19 +1,23 @@
 import { hasRole, visibleUnits, type Principal, type Role } from '../domain/auth';
 import { ErrorCode } from '../domain/errors';
+import { consentFactOf } from '../domain/consent';
+import { caseSight, consentSubjectOf, tasksNotSharing, unsharedTaskStatuses, type CaseSight, type SharingCase, type SharingTask, type Viewer } from '../domain/needToKnow';
 import type { PrismaClient } from '../prisma/client';
 import type { ApiDeps } from './context';
 import { AppError } from './errors';
+import { policyByVersion } from './publishedVersions';
 
 /**
  * The scopes an operation's access rule can name (api/operation.ts), each evaluated here:
  * - `anyone`: any caller holding one of the operation's roles;
  * - `unitMember` / `unitSupervisor`: lists of units (path `unitCode` or query `unit`; all units for
  *   coordinators) the caller is staff or supervisor of, or supervises;
- * - `caseVisible`: the case (path `caseId`) is shared with one of the caller's agencies;
+ * - `caseVisible`: a task of one of the caller's units shares the case (domain/needToKnow.ts); the
+ *   grant carries what the caller may see of it;
  * - `caseTaskHolder`: the case (path `caseId`) is visible, and the caller is a coordinator or staff
  *   of a unit holding a task in it that shared the case (not one waiting, withdrawn or not shared);
- * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises;
- * - `escalationUnitSupervisor`: the escalation's (path `escalationId`) task is in a unit the caller supervises.
+ * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises, and shares its case with it;
+ * - `escalationUnitSupervisor`: the escalation (path `escalationId`) is addressed to a unit the caller supervises.
  */
 export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
 export type ScopeKind = (typeof scopeKinds)[number];
@@ -25,6 +29,8 @@ export interface Grant {
   caseId?: string;
   taskId?: string;
   detail?: Record<string, unknown>;
+  /** What the caller may see of the case (scope `caseVisible`), for the view built for them. */
+  sight?: CaseSight;
 }
 
 /** The path parameter each scope reads (the unit scopes read `unitCode` or the `unit` query parameter). */
@@ -42,7 +48,7 @@ interface ScopeInput {
 }
 
 /** Evaluates one access rule after the role check; throws 403 (or 404, for what the caller may not see). */
-export async function checkScope({ prisma }: ApiDeps, p: Principal, scope: ScopeKind, input: ScopeInput): Promise<Grant> {
+export async function checkScope(deps: ApiDeps, p: Principal, scope: ScopeKind, input: ScopeInput): Promise<Grant> {
   const param = (name: string) => input.params?.[name] as string;
   switch (scope) {
     case 'anyone':
@@ -51,19 +57,18 @@ export async function checkScope({ prisma }: ApiDeps, p: Principal, scope: Scope
     case 'unitSupervisor':
       return { units: unitScope(p, input.params?.unitCode ?? input.query?.unit, scope === 'unitMember' ? 'member' : 'supervisor') };
     case 'caseVisible':
-      await assertCaseVisible(prisma, p, param('caseId'));
-      return { caseId: param('caseId') };
+      return { caseId: param('caseId'), sight: await assertCaseVisible(deps, p, param('caseId')) };
     case 'caseTaskHolder':
-      await assertCaseTaskHolder(prisma, p, param('caseId'));
+      await assertCaseTaskHolder(deps, p, param('caseId'));
       return { caseId: param('caseId') };
     case 'taskUnitStaff':
     case 'taskUnitSupervisor': {
-      const { caseId } = await assertTaskActionAllowed(prisma, p, param('taskId'), scope === 'taskUnitStaff' ? 'staff' : 'supervisor');
+      const { caseId } = await assertTaskActionAllowed(deps, p, param('taskId'), scope === 'taskUnitStaff' ? 'staff' : 'supervisor');
       return { caseId, taskId: param('taskId') };
     }
     case 'escalationUnitSupervisor': {
       const escalationId = param('escalationId');
-      const { caseId, taskId } = await assertEscalationActionAllowed(prisma, p, escalationId);
+      const { caseId, taskId } = await assertEscalationActionAllowed(deps, p, escalationId);
       return { caseId, taskId, detail: { escalationId } };
     }
   }
@@ -74,81 +79,161 @@ export function requireRole(p: Principal, ...allowed: Role[]): void {
   if (!hasRole(p, ...allowed)) throw new AppError(ErrorCode.Forbidden, `this route needs the role ${allowed.join(' or ')}`);
 }
 
-/**
- * The agencies a case's data is shared with: those with a task on the case that rests on a legal
- * basis (or needs no consent), or on a consent that is in force now.
- */
-export async function agenciesSharingCase(prisma: PrismaClient, caseId: string): Promise<Set<string>> {
-  // A task shares the case with its agency when it rests on a legal basis or needs no consent, or
-  // while the consent it rests on is in force; a task still waiting for consent has shared
-  // nothing, and a withdrawal (or expiry) stops the sharing at once.
-  const [tasks, consents] = await Promise.all([
-    prisma.task.findMany({
-      where: { caseId, status: { notIn: ['waiting-for-consent', 'withdrawn', 'not-shared'] } },
-      select: { consentAgency: true, unit: { select: { agency: { select: { code: true } } } } },
-    }),
-    prisma.consent.findMany({
-      where: { caseId, withdrawnAt: null, refusedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-      select: { receivingAgency: true },
-    }),
-  ]);
-  const consented = new Set(consents.map((c) => c.receivingAgency));
-  return new Set(tasks.filter((t) => !t.consentAgency || consented.has(t.consentAgency)).map((t) => t.unit.agency.code));
+/** The caller as the need-to-know rule sees them: their units and each unit's agency. */
+export async function viewerOf(prisma: PrismaClient, p: Principal): Promise<Viewer> {
+  const units = visibleUnits(p);
+  const rows = units.length ? await prisma.unit.findMany({ where: { code: { in: units } }, select: { code: true, agency: { select: { code: true } } } }) : [];
+  return { coordinator: hasRole(p, 'coordinator'), units, agencyOf: Object.fromEntries(rows.map((u) => [u.code, u.agency.code])) };
 }
 
-async function agenciesOfUnits(prisma: PrismaClient, unitCodes: string[]): Promise<Set<string>> {
-  if (!unitCodes.length) return new Set();
-  const units = await prisma.unit.findMany({ where: { code: { in: unitCodes } }, select: { agency: { select: { code: true } } } });
-  return new Set(units.map((u) => u.agency.code));
+const sharingTaskSelect = {
+  id: true,
+  stepKey: true,
+  status: true,
+  legalBasis: true,
+  consentAgency: true,
+  consentPurpose: true,
+  unit: { select: { code: true, agency: { select: { code: true } } } },
+} as const;
+const consentFactSelect = { personRole: true, receivingAgency: true, purpose: true, givenAt: true, expiresAt: true, withdrawnAt: true, refusedAt: true } as const;
+
+type SharingTaskRow = { id: string; stepKey: string; status: string; legalBasis: string | null; consentAgency: string | null; consentPurpose: string | null; unit: { code: string; agency: { code: string } } };
+const sharingTaskOf = (t: SharingTaskRow): SharingTask => ({
+  taskId: t.id,
+  stepKey: t.stepKey,
+  unit: t.unit.code,
+  agency: t.unit.agency.code,
+  status: t.status,
+  legalBasis: t.legalBasis,
+  consentAgency: t.consentAgency,
+  consentPurpose: t.consentPurpose,
+});
+
+/** A case as the need-to-know rule reads it, from the read model now (so a consent row's change counts at once). */
+export async function sharingCaseOf(deps: ApiDeps, caseId: string): Promise<SharingCase | undefined> {
+  const row = await deps.prisma.case.findUnique({
+    where: { id: caseId },
+    select: { caseType: true, policyVersion: true, startArgs: true, tasks: { select: sharingTaskSelect }, consents: { select: consentFactSelect } },
+  });
+  if (!row) return undefined;
+  const policy = await policyByVersion(deps, row.caseType, row.policyVersion);
+  return {
+    subject: consentSubjectOf(row.startArgs as Parameters<typeof consentSubjectOf>[0], policy),
+    consents: row.consents.map(consentFactOf),
+    tasks: row.tasks.map(sharingTaskOf),
+    agencyWide: policy.access?.agencyWide,
+  };
+}
+
+/** What the caller may see of a case; undefined when nothing (or no such case). */
+export async function sightOf(deps: ApiDeps, p: Principal, caseId: string, viewer?: Viewer): Promise<CaseSight | undefined> {
+  const kase = await sharingCaseOf(deps, caseId);
+  return kase && caseSight(kase, viewer ?? (await viewerOf(deps.prisma, p)), Date.now());
 }
 
 /**
- * May the caller see this case's data? Coordinators see every case; staff and supervisors only
- * a case shared with an agency of one of their units. A case the caller may not see, or that
- * does not exist, is the same 404, so its existence does not leak.
+ * Tasks in these units that no longer share their case although their status says they did (done
+ * on a consent since withdrawn, lapsed, or for a minor whose guardian withdrew): lists leave them out.
  */
-export async function assertCaseVisible(prisma: PrismaClient, p: Principal, caseId: string): Promise<void> {
-  const exists = await prisma.case.findUnique({ where: { id: caseId }, select: { id: true } });
-  if (exists && hasRole(p, 'coordinator')) return;
-  if (exists) {
-    const [sharing, mine] = await Promise.all([agenciesSharingCase(prisma, caseId), agenciesOfUnits(prisma, visibleUnits(p))]);
-    if ([...mine].some((a) => sharing.has(a))) return;
+export async function tasksNoLongerSharing(deps: ApiDeps, units: readonly string[], onlyTask?: string): Promise<string[]> {
+  if (onlyTask) {
+    const task = await deps.prisma.task.findUnique({ where: { id: onlyTask }, select: { status: true } });
+    if (!task || (unsharedTaskStatuses as readonly string[]).includes(task.status)) return [onlyTask];
+  }
+  const tasks = await deps.prisma.task.findMany({
+    where: {
+      unit: { code: { in: [...units] } },
+      consentAgency: { not: null },
+      status: { notIn: [...unsharedTaskStatuses] },
+      ...(onlyTask ? { id: onlyTask } : {}),
+      // A task opened only once its consent was in force, under the same rule: it can stop sharing
+      // only where some consent of its case has since been withdrawn, refused or run out.
+      case: { consents: { some: { OR: [{ withdrawnAt: { not: null } }, { refusedAt: { not: null } }, { expiresAt: { lte: new Date() } }] } } },
+    },
+    select: { ...sharingTaskSelect, caseId: true },
+  });
+  if (!tasks.length) return [];
+  const cases = await deps.prisma.case.findMany({
+    where: { id: { in: [...new Set(tasks.map((t) => t.caseId))] } },
+    select: { id: true, caseType: true, policyVersion: true, startArgs: true, consents: { select: consentFactSelect } },
+  });
+  const now = Date.now();
+  const gone: string[] = [];
+  for (const c of cases) {
+    const policy = await policyByVersion(deps, c.caseType, c.policyVersion);
+    const kase: SharingCase = {
+      subject: consentSubjectOf(c.startArgs as Parameters<typeof consentSubjectOf>[0], policy),
+      consents: c.consents.map(consentFactOf),
+      tasks: tasks.filter((t) => t.caseId === c.id).map(sharingTaskOf),
+    };
+    gone.push(...tasksNotSharing(kase, now));
+  }
+  return gone;
+}
+
+/**
+ * The filter a list of tasks (an inbox, a search, a report) adds for the caller: coordinators see
+ * every task; others none that has shared nothing (waiting for consent, withdrawn, not shared) or
+ * shares no longer.
+ */
+export async function sharedTasksOnly(deps: ApiDeps, p: Principal, units: readonly string[] | undefined): Promise<{ hiddenStatuses: string[]; hiddenIds: string[] }> {
+  if (hasRole(p, 'coordinator') || !units) return { hiddenStatuses: [], hiddenIds: [] };
+  return { hiddenStatuses: [...unsharedTaskStatuses], hiddenIds: await tasksNoLongerSharing(deps, units) };
+}
+
+/**
+ * May the caller see this case's data? Coordinators see every case; staff and supervisors a case
+ * in which one of their units holds a task that shares it (domain/needToKnow.ts), and then only
+ * what that task opens. A case the caller may not see, or that does not exist, is the same 404,
+ * so its existence does not leak.
+ */
+export async function assertCaseVisible(deps: ApiDeps, p: Principal, caseId: string): Promise<CaseSight> {
+  if (hasRole(p, 'coordinator')) {
+    const exists = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { id: true } });
+    if (exists) return { whole: true, full: new Set(), summary: new Set() };
+  } else {
+    const sight = await sightOf(deps, p, caseId);
+    if (sight) return sight;
   }
   throw new AppError(ErrorCode.CaseNotFound, 'no such case');
 }
-
-// Tasks that shared the case with their unit (one waiting, withdrawn or refused shared nothing).
-const sharingStatuses = ['open', 'completed', 'closed'];
 
 /**
  * For acting on a case as one who works on it (raising an acute threat): a coordinator, or staff of
  * a unit with a task in the case that shared it. A case the caller cannot see is 404; a visible
  * case with no task of the caller's units is 403.
  */
-export async function assertCaseTaskHolder(prisma: PrismaClient, p: Principal, caseId: string): Promise<void> {
-  await assertCaseVisible(prisma, p, caseId);
+export async function assertCaseTaskHolder(deps: ApiDeps, p: Principal, caseId: string): Promise<void> {
+  const sight = await assertCaseVisible(deps, p, caseId);
   if (hasRole(p, 'coordinator')) return;
-  const holds = hasRole(p, 'staff') && (await prisma.task.count({ where: { caseId, status: { in: sharingStatuses }, unit: { code: { in: p.units } } } })) > 0;
+  const holds = hasRole(p, 'staff') && (await deps.prisma.task.count({ where: { id: { in: [...sight.full] }, unit: { code: { in: p.units } } } })) > 0;
   if (!holds) throw new AppError(ErrorCode.Forbidden, 'only coordinators and staff of a unit with a task in the case may do this');
 }
 
 /**
  * For acting on a task as `role` (staff completes, supervisor extends/acknowledges): the task must
- * be in one of the caller's units for that role. A task of a case the caller cannot see is 404;
+ * be in one of the caller's units for that role, and share its case with that unit. A task the
+ * caller cannot see (of a case not shared with them, or waiting for consent, or withdrawn) is 404;
  * a visible case's task in someone else's unit is 403.
  */
 export async function assertTaskActionAllowed(
-  prisma: PrismaClient,
+  deps: ApiDeps,
   p: Principal,
   taskId: string,
   role: 'staff' | 'supervisor',
 ): Promise<{ caseId: string; unitCode: string }> {
-  const task = await prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
-  if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
+  const notFound = new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (!task) throw notFound;
   const units = role === 'staff' ? p.units : p.supervisedUnits;
-  if (hasRole(p, role) && units.includes(task.unit.code)) return { caseId: task.caseId, unitCode: task.unit.code };
-  await assertCaseVisible(prisma, p, task.caseId).catch(() => {
-    throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (hasRole(p, role) && units.includes(task.unit.code)) {
+    // Nothing before consent: a task that shares nothing with its unit (waiting, withdrawn) is not
+    // there for that unit; coordinators see it, and are told its state.
+    if (!hasRole(p, 'coordinator') && (await tasksNoLongerSharing(deps, [task.unit.code], taskId)).length) throw notFound;
+    return { caseId: task.caseId, unitCode: task.unit.code };
+  }
+  await assertCaseVisible(deps, p, task.caseId).catch(() => {
+    throw notFound;
   });
   throw new AppError(ErrorCode.Forbidden, `only ${role} of the task's unit may do this`);
 }
@@ -167,14 +252,47 @@ export function unitScope(p: Principal, requested?: string, as: 'member' | 'supe
   return requested ? [requested] : mine;
 }
 
-/** Acknowledging: the escalation's task must be in a unit the caller supervises. */
-export async function assertEscalationActionAllowed(prisma: PrismaClient, p: Principal, escalationId: string) {
-  const escalation = await prisma.escalation.findUnique({ where: { id: escalationId }, select: { taskId: true } });
-  if (!escalation) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
-  try {
-    return { taskId: escalation.taskId, ...(await assertTaskActionAllowed(prisma, p, escalation.taskId, 'supervisor')) };
-  } catch (err) {
-    if (err instanceof AppError && err.code === ErrorCode.TaskNotFound) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
-    throw err;
+/**
+ * Acknowledging: the escalation must be addressed to a unit the caller supervises (the task's
+ * unit, or the coordinators' for a consent wait), and one addressed to the task's unit only while
+ * that task shares its case. An escalation the caller may not see is 404; one they see (it is
+ * addressed to them) but may not act on is 403.
+ */
+export async function assertEscalationActionAllowed(deps: ApiDeps, p: Principal, escalationId: string) {
+  const escalation = await deps.prisma.escalation.findUnique({
+    where: { id: escalationId },
+    select: { taskId: true, caseId: true, unit: { select: { code: true } }, task: { select: { status: true, unit: { select: { code: true } } } } },
+  });
+  const notFound = new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
+  if (!escalation) throw notFound;
+  const addressed = escalation.unit.code;
+  const toTaskUnit = addressed === escalation.task.unit.code;
+  const hidden = toTaskUnit && !hasRole(p, 'coordinator') && (await tasksNoLongerSharing(deps, [addressed], escalation.taskId)).length > 0;
+  const mine = hasRole(p, 'supervisor') && p.supervisedUnits.includes(addressed);
+  if (mine && !hidden) return { taskId: escalation.taskId, caseId: escalation.caseId, unitCode: addressed };
+  if (!hidden && (hasRole(p, 'coordinator') || visibleUnits(p).includes(addressed))) {
+    throw new AppError(ErrorCode.Forbidden, 'only supervisors of the unit the escalation is addressed to may acknowledge it');
   }
+  throw notFound;
+}
+
+/**
+ * The filter for lists of what is addressed to units (escalations, emails): to the caller's units
+ * (`units`; every unit for coordinators without one asked), and, for others than coordinators,
+ * none about a task of the same unit that shares nothing, or no longer. What is addressed to a
+ * unit on another unit's task (a consent wait, to the coordinators) is that unit's to see.
+ */
+export async function addressedToWhere(deps: ApiDeps, p: Principal, units: readonly string[] | undefined) {
+  if (!units) return {};
+  if (hasRole(p, 'coordinator')) return { unit: { code: { in: [...units] } } };
+  const hiddenIds = await tasksNoLongerSharing(deps, units);
+  return {
+    OR: units.map((u) => ({
+      unit: { code: u },
+      OR: [
+        { task: { status: { notIn: [...unsharedTaskStatuses] }, ...(hiddenIds.length ? { id: { notIn: hiddenIds } } : {}) } },
+        { task: { unit: { code: { not: u } } } },
+      ],
+    })),
+  };
 }

@@ -4,6 +4,8 @@ import { codecRouter } from './codecServer';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import { mountOperations } from './mount';
+import { addressLimiter } from './rateLimits';
+import { requestContext } from './requestContext';
 import { operations } from './operations';
 
 export type { ApiDeps } from './context';
@@ -20,9 +22,9 @@ export function createApp(deps: ApiDeps): express.Express {
     res.on('finish', () => log.info('request', { method: req.method, path: req.baseUrl + req.path, status: res.statusCode, ms: Date.now() - started }));
     next();
   });
-  // Temporal's codec-server protocol, not part of this API: before token authentication, since it
-  // checks operators itself, its batches are larger than API bodies, and CORS preflights carry no token.
-  if (deps.config.codec) app.use('/codec', codecRouter(deps.config.codec));
+  // Temporal's codec-server protocol, not part of this API: mounted on its own, since CORS preflights
+  // carry no token and it checks for the role operator, its own limit and body size itself.
+  if (deps.config.codec) app.use('/codec', requestContext, addressLimiter(deps), codecRouter(deps));
   mountOperations(app, operations, deps);
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });

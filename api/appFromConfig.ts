@@ -16,7 +16,7 @@ export function appFromConfig(
   config: AppConfig,
   deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[] },
 ) {
-  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
+  const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys, { acceptUnencrypted: config.crypto.acceptUnencryptedPayloads });
   const temporal = new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
   const apiDeps: ApiDeps = {
     temporal,
@@ -31,7 +31,7 @@ export function appFromConfig(
       addressRateLimitPerMinute: config.addressRateLimitPerMinute,
       trustProxy: config.trustProxy,
       auditRefusals: { perAddress: config.auditRefusalsPerAddressPerMinute },
-      codec: { codec, operatorTokenSha256: config.codec.operatorTokenSha256, corsOrigins: [...config.codec.corsOrigins, ...(deps.extraCorsOrigins ?? [])] },
+      codec: { codec, bodyLimit: config.codec.bodyLimit, perMinute: config.codec.perMinute, corsOrigins: [...config.codec.corsOrigins, ...(deps.extraCorsOrigins ?? [])] },
     },
   };
   log.info('rate limits', { countedIn: config.redisUrl ? 'redis, shared by every API process' : 'this process (REDIS_URL is unset)' });

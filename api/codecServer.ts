@@ -1,20 +1,27 @@
-import type { Payload, PayloadCodec } from '@temporalio/common';
-import express, { type Request, type Response } from 'express';
+import type { Payload } from '@temporalio/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { hasRole } from '../domain/auth';
 import { ErrorCode } from '../domain/errors';
-import { isAuthorisedOperator } from '../security/operatorAuth';
+import { isEncrypted } from '../security/payloadCodec';
+import { createAuditWriter } from './audit';
+import { authenticate, principalOf } from './auth';
+import type { ApiDeps } from './context';
 import { AppError } from './errors';
+import { codecLimiter } from './rateLimits';
+import { requestIdOf, sourceAddressOf } from './requestContext';
 
 /**
- * Temporal's codec-server protocol, so an authorised operator can read payloads in the Web UI:
+ * Temporal's codec-server protocol, so an operator can read payloads in the Web UI:
  * POST {base}/decode and {base}/encode with `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`.
- * Set the UI's codec endpoint to `<API>/codec`. Everyone else sees ciphertext.
+ * Set the UI's codec endpoint to `<API>/codec` and let it pass the user's access token. Decoded
+ * payloads hold outcomes, notes and justifications, so in this order: the operator's token is
+ * verified (role `operator`) before the body is read; then a rate limit per operator; then a small
+ * body; and every decode leaves an audit row naming the operator. Everyone else sees ciphertext.
  */
-const base64 = z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const codecBody = z.object({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string(), base64).optional().nullable(), data: base64.optional().nullable() }))
-    .max(1000),
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional().nullable(), data: base64.optional().nullable() })).max(1000),
 });
 
 type JsonPayload = z.infer<typeof codecBody>['payloads'][number];
@@ -28,14 +35,10 @@ const toJson = (p: Payload) => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-export interface CodecServerOptions {
-  codec: PayloadCodec;
-  operatorTokenSha256?: string;
-  corsOrigins: string[];
-}
-
-export function codecRouter(opts: CodecServerOptions): express.Router {
+export function codecRouter(deps: ApiDeps): express.Router {
+  const opts = deps.config.codec!;
   const router = express.Router();
+  const audit = createAuditWriter(deps.prisma);
   router.use((req, res, next) => {
     // The Web UI calls from the browser: answer its preflight, for the configured origins only.
     const origin = req.header('origin');
@@ -52,19 +55,39 @@ export function codecRouter(opts: CodecServerOptions): express.Router {
     }
     next();
   });
-  router.use(express.json({ limit: '8mb' }));
+  // Headers only: nothing of the body is read until the caller is a verified operator.
+  router.use(authenticate(deps.config.auth));
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    if (!hasRole(principalOf(res), 'operator')) throw new AppError(ErrorCode.Forbidden, 'the codec endpoint needs the role operator');
+    next();
+  });
+  router.use(codecLimiter(deps, opts.perMinute ?? 60));
+  router.use(express.json({ limit: opts.bodyLimit ?? '256kb' }));
 
   const handle = (direction: 'encode' | 'decode') => async (req: Request, res: Response) => {
-    if (!isAuthorisedOperator(req.header('authorization'), opts.operatorTokenSha256)) {
-      throw new AppError(ErrorCode.Unauthorized, 'an operator token is required for the codec endpoint');
-    }
+    const operator = principalOf(res);
     const payloads = codecBody.parse(req.body).payloads.map(fromJson);
     let result: Payload[];
     try {
-      result = direction === 'decode' ? await opts.codec.decode(payloads) : await opts.codec.encode(payloads);
+      // A payload recorded in clear (a history older than encryption) is shown as it is: it is no secret.
+      result =
+        direction === 'decode'
+          ? await Promise.all(payloads.map(async (p) => (isEncrypted(p) ? (await opts.codec.decode([p]))[0] : p)))
+          : await opts.codec.encode(payloads);
     } catch {
       throw new AppError(ErrorCode.UndecodablePayload, 'the payloads could not be decoded with the configured keys');
     }
+    // Before the answer leaves: if the row cannot be written, the operator gets the error, not the data.
+    await audit.record({
+      principal: operator,
+      action: `codec.${direction}`,
+      method: 'POST',
+      route: `/codec/${direction}`,
+      status: 200,
+      detail: { payloads: payloads.length, namespace: req.header('x-namespace')?.slice(0, 100) ?? null },
+      sourceAddress: sourceAddressOf(req),
+      requestId: requestIdOf(res),
+    });
     res.json({ payloads: result.map(toJson) });
   };
   router.post('/decode', handle('decode'));

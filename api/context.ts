@@ -22,8 +22,10 @@ export interface ApiConfig {
   /** The Temporal Web UI's codec endpoint (/codec/decode, /codec/encode). */
   codec?: {
     codec: PayloadCodec;
-    /** Hex SHA-256 of the operator token; unset disables the endpoint. */
-    operatorTokenSha256?: string;
+    /** Largest batch body (default 256kb): read only after the operator's token is verified. */
+    bodyLimit?: string;
+    /** Requests per minute per operator (default 60). */
+    perMinute?: number;
     corsOrigins: string[];
   };
 }

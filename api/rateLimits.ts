@@ -10,7 +10,7 @@ import { SharedStore } from './rateLimitStore';
  * The API's two rate limits, each a minute's window counted in Redis when configured
  * (api/rateLimitStore.ts), and answered 429 with RateLimit headers (IETF draft 8) naming the limit.
  */
-function limiter(deps: ApiDeps, name: 'address' | 'token', limit: number, rest: Partial<Parameters<typeof rateLimit>[0]>, refusal: string): RequestHandler {
+function limiter(deps: ApiDeps, name: 'address' | 'token' | 'codec', limit: number, rest: Partial<Parameters<typeof rateLimit>[0]>, refusal: string): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit,
@@ -44,4 +44,9 @@ export function tokenLimiter(deps: ApiDeps): RequestHandler {
     { keyGenerator: (_req, res) => `sub:${principalOf(res).sub}` },
     'too many requests for this token; retry after the window',
   );
+}
+
+/** Per operator on the codec endpoint: decoding is reading case data, a few batches a minute is what the Web UI needs. */
+export function codecLimiter(deps: ApiDeps, perMinute: number): RequestHandler {
+  return limiter(deps, 'codec', perMinute, { keyGenerator: (_req, res) => `operator:${principalOf(res).sub}` }, 'too many codec requests for this operator; retry after the window');
 }

@@ -104,10 +104,11 @@ const envSchema = z.object({
   PII_HMAC_KEY: z
     .string()
     .refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded'),
-  CODEC_OPERATOR_TOKEN_SHA256: z
-    .string()
-    .regex(/^([0-9a-f]{64})?$/, 'must be the hex SHA-256 of the operator token')
-    .optional(),
+  // Only to replay histories recorded before payload encryption: otherwise a clear payload is refused.
+  PAYLOAD_ACCEPT_UNENCRYPTED: z.enum(['true', 'false']).default('false'),
+  // The codec endpoint: operators (a verified token with the role operator) decode small batches, a few a minute.
+  CODEC_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb').default('256kb'),
+  CODEC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   RETENTION_AFTER: isoDuration.default('P2Y'),
   RETENTION_EVERY: isoDuration.default('P1D'),
@@ -208,8 +209,10 @@ export interface AppConfig {
     piiKeys: Keyring;
     /** Keyed hash of personal identity numbers, for lookup. */
     piiHmacKey: Buffer;
+    /** Accept unencrypted Temporal payloads: only to replay histories older than encryption. */
+    acceptUnencryptedPayloads: boolean;
   };
-  codec: { operatorTokenSha256?: string; corsOrigins: string[] };
+  codec: { bodyLimit: string; perMinute: number; corsOrigins: string[] };
   retention: {
     /** How long after closing a case its personal data is kept (ISO-8601 duration). */
     after: string;
@@ -303,10 +306,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     bodyLimit: e.BODY_LIMIT,
-    crypto: { payloadKeys: e.PAYLOAD_KEYS, piiKeys: e.PII_KEYS, piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64') },
+    crypto: {
+      payloadKeys: e.PAYLOAD_KEYS,
+      piiKeys: e.PII_KEYS,
+      piiHmacKey: Buffer.from(e.PII_HMAC_KEY, 'base64'),
+      acceptUnencryptedPayloads: e.PAYLOAD_ACCEPT_UNENCRYPTED === 'true',
+    },
     codec: {
-      // Empty means unset: the codec endpoint then refuses everyone.
-      operatorTokenSha256: e.CODEC_OPERATOR_TOKEN_SHA256 || undefined,
+      bodyLimit: e.CODEC_BODY_LIMIT,
+      perMinute: e.CODEC_RATE_LIMIT_PER_MINUTE,
       corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     },
     retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },

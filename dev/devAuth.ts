@@ -55,4 +55,6 @@ export const devIdentities: DevIdentity[] = [
   { sub: 'dev-supervisor-children-youth', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] },
   { sub: 'dev-admin', roles: ['admin'] },
   { sub: 'dev-auditor', roles: ['auditor'] },
+  // Decodes payloads in the Temporal Web UI through the codec endpoint.
+  { sub: 'dev-operator', roles: ['operator'] },
 ];

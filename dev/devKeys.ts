@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -6,7 +6,8 @@ interface DevKeys {
   PAYLOAD_KEYS: string;
   PII_KEYS: string;
   PII_HMAC_KEY: string;
-  operatorToken: string;
+  /** Kept in files written before operators signed in with a token of their own; unused. */
+  operatorToken?: string;
 }
 
 /**
@@ -14,22 +15,18 @@ interface DevKeys {
  * (git-ignored with the rest of .data) so a restart can still decrypt what it wrote. Variables
  * already set in the environment win. Production sets all of them itself.
  */
-export function applyDevKeys(dataDir: string, env: NodeJS.ProcessEnv = process.env): { file: string; operatorToken?: string } {
+export function applyDevKeys(dataDir: string, env: NodeJS.ProcessEnv = process.env): { file: string } {
   const file = join(dataDir, 'dev-keys.json');
   let keys: DevKeys;
   if (existsSync(file)) {
     keys = JSON.parse(readFileSync(file, 'utf8')) as DevKeys;
   } else {
     const key = () => randomBytes(32).toString('base64');
-    keys = { PAYLOAD_KEYS: `dev1:${key()}`, PII_KEYS: `dev1:${key()}`, PII_HMAC_KEY: key(), operatorToken: randomBytes(24).toString('hex') };
+    keys = { PAYLOAD_KEYS: `dev1:${key()}`, PII_KEYS: `dev1:${key()}`, PII_HMAC_KEY: key() };
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   }
   env.PAYLOAD_KEYS ??= keys.PAYLOAD_KEYS;
   env.PII_KEYS ??= keys.PII_KEYS;
   env.PII_HMAC_KEY ??= keys.PII_HMAC_KEY;
-  if (env.CODEC_OPERATOR_TOKEN_SHA256 === undefined) {
-    env.CODEC_OPERATOR_TOKEN_SHA256 = createHash('sha256').update(keys.operatorToken).digest('hex');
-    return { file, operatorToken: keys.operatorToken };
-  }
   return { file };
 }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const ownMailbox = process.env.SMTP_HOST === undefined;
   const dataDir = process.env.SAMVERKAN_DATA_DIR ?? join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
-  const devKeys = applyDevKeys(dataDir);
+  applyDevKeys(dataDir);
   const config = loadConfig();
 
   // No DATABASE_URL and nothing answering on the default: run PGlite under .data/ instead.
@@ -120,9 +120,7 @@ async function main(): Promise<void> {
       'samverkan is running:',
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
-      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; operators decode here${
-        devKeys.operatorToken ? `, operator token in ${devKeys.file}` : ''
-      })`,
+      `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; operators decode here with an operator token: npm run dev:tokens)`,
       mailbox?.webUrl ? `  Mailbox      ${mailbox.webUrl}   (every email the system sends)` : `  SMTP         ${config.smtp.host}:${config.smtp.port}`,
       `  Database     ${embedded ? `embedded PGlite in ${join(dataDir, 'pglite')} (${databaseUrl})` : redactUrl(databaseUrl)}`,
       `  Rate limits  ${redisUrl ? `counted in Redis at ${redactUrl(redisUrl)}` : `counted in memory (no Redis answered at ${localRedisUrl})`}`,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** The roles of DOMAIN.md. A token may hold several. */
-export const roles = ['coordinator', 'staff', 'supervisor', 'admin', 'auditor'] as const;
+/**
+ * The roles of DOMAIN.md, and `operator`: who runs the Temporal cluster and may decode its payloads
+ * through the codec endpoint (api/codecServer.ts), nothing else. A token may hold several.
+ */
+export const roles = ['coordinator', 'staff', 'supervisor', 'admin', 'auditor', 'operator'] as const;
 export type Role = (typeof roles)[number];
 
 const unitCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/);

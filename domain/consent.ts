@@ -88,3 +88,35 @@ export function consentInForce(facts: ConsentFact[], q: ConsentQuestion): Consen
   }
   return { inForce: true, since: latest([...subjectValid, ...guardianValid].map((f) => f.givenAt)) };
 }
+
+/** Who the consent rule asks about: the case's subject and the policy's guardian rule. */
+export interface ConsentSubject {
+  subjectIsMinor: boolean;
+  guardianRule?: GuardianRule;
+  registeredGuardians?: number;
+}
+
+/** Whether sharing with `agency` for `purpose` is in force now, for this case's subject: the one rule, as the workflows and the API ask it. */
+export function sharingInForce(facts: ConsentFact[], subject: ConsentSubject, agency: string, purpose: string, now: Date | number): ConsentVerdict {
+  return consentInForce(facts, { agency, purpose, subjectIsMinor: subject.subjectIsMinor, guardianRule: subject.guardianRule, registeredGuardians: subject.registeredGuardians, now });
+}
+
+/** A consent row as the rule reads it (the read model's columns): a withdrawal or refusal is the answer that stands. */
+export function consentFactOf(row: {
+  personRole: string;
+  receivingAgency: string;
+  purpose: string;
+  givenAt: Date;
+  expiresAt: Date | null;
+  withdrawnAt: Date | null;
+  refusedAt: Date | null;
+}): ConsentFact {
+  return {
+    personRole: row.personRole === 'guardian' ? 'guardian' : 'subject',
+    agency: row.receivingAgency,
+    purpose: row.purpose,
+    status: row.withdrawnAt ? 'withdrawn' : row.refusedAt ? 'refused' : 'given',
+    givenAt: row.givenAt.toISOString(),
+    ...(row.expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}),
+  };
+}

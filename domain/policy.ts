@@ -157,6 +157,11 @@ export const policyDocumentSchema = z
     /** Continue-as-new after this many repetitions, so a long case keeps a bounded history. */
     cyclesPerRun: z.number().int().min(1).max(100).optional(),
     consentRules: consentRulesSchema.optional(),
+    /**
+     * Who sees a case (domain/needToKnow.ts). By default each unit sees only what its own tasks
+     * open; `agencyWide` names agencies whose units see as one, where that is documented practice.
+     */
+    access: z.object({ agencyWide: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/)).default([]) }).strict().optional(),
   })
   .strict()
   .refine((p) => !p.consentRules?.reconfirmBefore || reconfirmationStep in p.steps, {

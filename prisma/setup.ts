@@ -34,7 +34,7 @@ async function setUpTemporal(config: AppConfig): Promise<void> {
   try {
     const { namespace, taskQueue } = config.temporal;
     const registered = await ensureNamespace(connection, namespace, config.temporal.namespaceRetentionMs);
-    const client = new Client({ connection, namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys) });
+    const client = new Client({ connection, namespace, dataConverter: encryptingDataConverter(config.crypto.payloadKeys, { acceptUnencrypted: config.crypto.acceptUnencryptedPayloads }) });
     const scheduleId = await whenNamespaceServed(() =>
       ensureRetentionSchedule(client, { taskQueue, retainAfter: config.retention.after, everyMs: config.retention.everyMs }),
     );

@@ -10,6 +10,8 @@ export interface WorkerOptions {
   activities: Activities;
   /** Payload encryption keys: the first encrypts, all decrypt. */
   payloadKeys: Keyring;
+  /** Accept unencrypted payloads: only to replay histories older than encryption (PAYLOAD_ACCEPT_UNENCRYPTED). */
+  acceptUnencryptedPayloads?: boolean;
   /** A prebuilt bundle (tests build one for the whole run); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
 }
@@ -22,7 +24,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: opts.activities,
     // When a worker dies, its cached cases move to another worker after this long (default 10 s).
     stickyQueueScheduleToStartTimeout: '3 seconds',
-    dataConverter: encryptingDataConverter(opts.payloadKeys),
+    dataConverter: encryptingDataConverter(opts.payloadKeys, { acceptUnencrypted: opts.acceptUnencryptedPayloads }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

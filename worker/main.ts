@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       payloadKeys: config.crypto.payloadKeys,
+      acceptUnencryptedPayloads: config.crypto.acceptUnencryptedPayloads,
       activities: activitiesFromConfig(config, prisma),
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,

@@ -1,5 +1,6 @@
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import { consentInForce, type ConsentFact, type ConsentVerdict } from '../domain/consent';
+import { sharingInForce, type ConsentFact, type ConsentSubject, type ConsentVerdict } from '../domain/consent';
+import { consentSubjectOf } from '../domain/needToKnow';
 import { consentChangedSignal, taskConsentSignal, type CaseWorkflowInput, type ConsentChangedInput, type TaskConsentInput } from '../domain/messages';
 
 /** One consent as the case knows it: a role, never a name. Carried across continue-as-new. */
@@ -32,15 +33,9 @@ const answerOrder: Record<ConsentRecord['status'], number> = { given: 0, refused
 export function createConsentRegister(input: CaseWorkflowInput, carried: ConsentRecord[], onReconfirm: (dueAt: string) => void) {
   const consents = new Map<string, ConsentRecord>(carried.map((c) => [c.consentId, c]));
 
-  const verdict = (agency: string, purpose: string): ConsentVerdict =>
-    consentInForce([...consents.values()], {
-      agency,
-      purpose,
-      subjectIsMinor: input.routing?.subjectIsMinor ?? false,
-      guardianRule: input.policy.consentRules?.guardianRule,
-      registeredGuardians: input.guardians,
-      now: Date.now(),
-    });
+  // The same subject the API's access check asks about (api/access.ts reads it from the case's start input).
+  const subject: ConsentSubject = consentSubjectOf(input, input.policy);
+  const verdict = (agency: string, purpose: string): ConsentVerdict => sharingInForce([...consents.values()], subject, agency, purpose, Date.now());
 
   // Running consent-gated tasks, so a change of consent reaches them at once.
   const gated = new Map<string, Gate>();

@@ -57,11 +57,11 @@ export const caseOperations = [
     id: 'case.read',
     method: 'get',
     path: '/cases/:caseId',
-    summary: 'A case with its tasks, deadlines, extensions, escalations, notifications and consents',
+    summary: 'A case as the caller may see it: coordinators whole; a unit its own tasks in full, what else they open as step, status and due date, consents to its agency',
     access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'caseVisible' },
     params: caseParams,
     responses: { 200: caseSchema },
-    handle: async ({ deps, params }) => ({ status: 200, body: await readCase(deps, params.caseId) }),
+    handle: async ({ deps, caller, grant, params }) => ({ status: 200, body: await readCase(deps, params.caseId, caller, grant.sight!) }),
   }),
   defineOperation({
     id: 'case.acute-threat',

@@ -33,11 +33,11 @@ export const consentOperations = [
     id: 'consent.withdraw',
     method: 'post',
     path: '/cases/:caseId/consents/:consentId/withdraw',
-    summary: "Withdraw a consent; the affected agency's open tasks are withdrawn at once",
+    summary: "Withdraw a consent, on an open or a closed case; the agency loses read access at once, and its open tasks are withdrawn",
     access: { roles: ['coordinator'], scope: 'anyone' },
     params: caseParams.extend({ consentId: idParam }).strict(),
     responses: { 200: consentSchema },
-    errors: { 404: 'no such case or consent', 409: 'the case is closed, or the consent already withdrawn' },
+    errors: { 404: 'no such case or consent', 409: 'the consent is already withdrawn' },
     handle: async ({ deps, caller, params }) => ({ status: 200, body: await withdrawConsent(deps, params.caseId, params.consentId, caller.sub) }),
   }),
 ];

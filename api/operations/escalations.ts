@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressedToWhere } from '../access';
 import { defineOperation, listed } from '../operation';
 import { acknowledgeEscalationBody, escalationListQuery, idParam } from '../schemas';
 import { acknowledgeEscalation, listEscalations } from '../useCases/escalations';
@@ -10,11 +11,11 @@ export const escalationOperations = [
     id: 'escalation.list',
     method: 'get',
     path: '/escalations',
-    summary: "Escalations (coordinator: all; supervisor: their units')",
+    summary: "Escalations (coordinator: all; supervisor: those addressed to their units, none about a task before consent)",
     access: { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' },
     query: escalationListQuery,
     responses: { 200: pageOf(escalationSchema) },
-    handle: async ({ deps, grant, query }) => listed(await listEscalations(deps, grant.units, query), query.unit, query.status),
+    handle: async ({ deps, caller, grant, query }) => listed(await listEscalations(deps, await addressedToWhere(deps, caller, grant.units), query), query.unit, query.status),
   }),
   defineOperation({
     id: 'escalation.acknowledge',

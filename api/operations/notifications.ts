@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressedToWhere } from '../access';
 import { defineOperation, listed } from '../operation';
 import { notificationListQuery } from '../schemas';
 import { listNotifications } from '../useCases/notifications';
@@ -28,6 +29,6 @@ export const notificationOperations = [
     access: { roles: ['coordinator', 'supervisor'], scope: 'unitSupervisor' },
     query: notificationListQuery,
     responses: { 200: pageOf(notificationSchema) },
-    handle: async ({ deps, grant, query }) => listed(await listNotifications(deps, grant.units, query), query.unit, query.status),
+    handle: async ({ deps, caller, grant, query }) => listed(await listNotifications(deps, await addressedToWhere(deps, caller, grant.units), query), query.unit, query.status),
   }),
 ];

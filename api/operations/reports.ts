@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sharedTasksOnly } from '../access';
 import { defineOperation } from '../operation';
 import { reportQuery } from '../schemas';
 import { instant } from '../views/common';
@@ -47,7 +48,7 @@ export const reportOperations = [
     access,
     query: reportQuery,
     responses: { 200: reportSchema },
-    handle: async ({ deps, grant, query }) => ({ status: 200, body: await unitStepReport(deps, grant.units, query) }),
+    handle: async ({ deps, caller, grant, query }) => ({ status: 200, body: await unitStepReport(deps, grant.units, query, await sharedTasksOnly(deps, caller, grant.units)) }),
   }),
   defineOperation({
     id: 'report.csv',
@@ -59,6 +60,6 @@ export const reportOperations = [
     query: reportQuery,
     contentType: 'text/csv; charset=utf-8',
     responses: { 200: z.string() },
-    handle: async ({ deps, grant, query }) => ({ status: 200, body: await unitStepCsv(deps, grant.units, query) }),
+    handle: async ({ deps, caller, grant, query }) => ({ status: 200, body: await unitStepCsv(deps, grant.units, query, await sharedTasksOnly(deps, caller, grant.units)) }),
   }),
 ];

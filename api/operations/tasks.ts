@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sharedTasksOnly } from '../access';
 import { defineOperation, listed } from '../operation';
 import { completeTaskBody, extendDeadlineBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
@@ -13,11 +14,11 @@ export const taskOperations = [
     id: 'task.list',
     method: 'get',
     path: '/tasks',
-    summary: "Tasks the caller may see (coordinator: all; staff/supervisor: their units'), by due date",
+    summary: "Tasks the caller may see (coordinator: all; staff/supervisor: their units' tasks that share their case, none before consent), by due date",
     access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'unitMember' },
     query: taskSearchQuery,
     responses: { 200: taskPage },
-    handle: async ({ deps, grant, query }) => listed(await listTasks(deps, grant.units, query), query.unit, query.status),
+    handle: async ({ deps, caller, grant, query }) => listed(await listTasks(deps, grant.units, query, await sharedTasksOnly(deps, caller, grant.units)), query.unit, query.status),
   }),
   defineOperation({
     id: 'unit.tasks',
@@ -30,7 +31,8 @@ export const taskOperations = [
     query: taskListQuery,
     responses: { 200: z.strictObject({ unit: z.string(), ...taskPage.shape }) },
     errors: { 404: 'no such unit' },
-    handle: async ({ deps, params, query }) => listed(await listUnitTasks(deps, params.unitCode, query), params.unitCode, query.status),
+    handle: async ({ deps, caller, params, query }) =>
+      listed(await listUnitTasks(deps, params.unitCode, query, await sharedTasksOnly(deps, caller, [params.unitCode])), params.unitCode, query.status),
   }),
   defineOperation({
     id: 'task.complete',

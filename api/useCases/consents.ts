@@ -71,14 +71,24 @@ export async function recordConsent(deps: ApiDeps, caseId: string, body: RecordC
   return recordConsentAnswer(deps, caseId, { personRole, personName, receivingAgency, purpose, givenAt, expiresAt, refused: false }, actor);
 }
 
-/** Withdrawal stops sharing at once: the row is marked withdrawn (and kept), then the case withdraws the affected tasks. */
+/**
+ * Withdrawal stops sharing at once: the row is marked withdrawn (and kept), which the access check
+ * reads now, then the case withdraws the affected tasks. A closed case can be withdrawn from too:
+ * its tasks keep their rows, and the agencies lose what read access they had; there is no workflow
+ * left to tell.
+ */
 export async function withdrawConsent(deps: ApiDeps, caseId: string, consentId: string, actor: string) {
-  const kase = await openCase(deps, caseId);
+  const kase = await deps.prisma.case.findUnique({ where: { id: caseId } });
+  if (!kase) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
   // Consent ids are UUIDs; anything else cannot exist (and would fail the uuid column's parse).
   const existing = uuidShape.test(consentId) ? await deps.prisma.consent.findFirst({ where: { id: consentId, caseId } }) : null;
   if (!existing) throw new AppError(ErrorCode.ConsentNotFound, 'no such consent on this case');
   if (existing.withdrawnAt) throw new AppError(ErrorCode.ConsentAlreadyWithdrawn, 'the consent is already withdrawn');
-  const row = await deps.prisma.consent.update({ where: { id: consentId }, data: { withdrawnAt: new Date(), withdrawnBy: actor } });
-  await tellCaseWorkflow(deps, kase, row);
+  const closed = kase.status === 'closed';
+  const row = await deps.prisma.consent.update({
+    where: { id: consentId },
+    data: { withdrawnAt: new Date(), withdrawnBy: actor, ...(closed ? { signalledStatus: 'withdrawn' } : {}) },
+  });
+  if (!closed) await tellCaseWorkflow(deps, kase, row);
   return consentView(row);
 }

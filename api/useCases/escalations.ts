@@ -2,17 +2,18 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { ErrorCode } from '../../domain/errors';
 import { acknowledgeEscalationUpdate } from '../../domain/messages';
+import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
 import { escalationView } from '../views/escalation';
 import { pageOfRows } from './page';
 
-/** Escalations of tasks in the given units (every unit when `units` is undefined). */
-export async function listEscalations({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof escalationListQuery>) {
-  const where = {
+/** Escalations addressed to the given units (every unit when `addressed` is empty: coordinators), as api/access.ts addressedToWhere filters them. */
+export async function listEscalations({ prisma }: ApiDeps, addressed: Prisma.EscalationWhereInput, query: z.infer<typeof escalationListQuery>) {
+  const where: Prisma.EscalationWhereInput = {
     ...(query.status === 'all' ? {} : { status: query.status }),
-    ...(units ? { task: { unit: { code: { in: units } } } } : {}),
+    AND: [addressed],
   };
   const page = await pageOfRows(
     query,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
 import type { notificationListQuery } from '../schemas';
 import { pageOfRows } from './page';
@@ -7,11 +8,11 @@ import { pageOfRows } from './page';
  * Notifications for supervisors to watch: `failing` ones have failed several sends in a row and
  * are still being retried with backoff; they leave the list once the mail server takes them.
  */
-/** `units` undefined = every unit (coordinators); otherwise only those units' notifications. */
-export async function listNotifications({ prisma }: ApiDeps, units: string[] | undefined, query: z.infer<typeof notificationListQuery>) {
-  const where = {
+/** `addressed`: emails addressed to the caller's units, as api/access.ts addressedToWhere filters them (empty: every unit, for coordinators). */
+export async function listNotifications({ prisma }: ApiDeps, addressed: Prisma.NotificationWhereInput, query: z.infer<typeof notificationListQuery>) {
+  const where: Prisma.NotificationWhereInput = {
     ...(query.status === 'all' ? {} : { status: query.status }),
-    ...(units ? { task: { unit: { code: { in: units } } } } : {}),
+    AND: [addressed],
   };
   const page = await pageOfRows(
     query,
@@ -21,7 +22,7 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: query.limit,
       skip: query.offset,
-      include: { task: { select: { caseId: true, unit: { select: { code: true } } } } },
+      include: { task: { select: { caseId: true } }, unit: { select: { code: true } } },
     }),
   );
   return {
@@ -34,7 +35,7 @@ export async function listNotifications({ prisma }: ApiDeps, units: string[] | u
       lastError: n.lastError,
       taskId: n.taskId,
       caseId: n.task?.caseId ?? null,
-      unit: n.task?.unit.code ?? null,
+      unit: n.unit?.code ?? null,
       createdAt: n.createdAt.toISOString(),
       sentAt: n.sentAt?.toISOString() ?? null,
       links: n.task ? { case: `/cases/${n.task.caseId}` } : ({} as { case?: string }),

@@ -1,21 +1,29 @@
 import { ErrorCode } from '../../domain/errors';
+import type { Principal } from '../../domain/auth';
+import type { CaseSight } from '../../domain/needToKnow';
+import { sightOf, viewerOf } from '../access';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { caseView, type CaseBody } from '../views/case';
 
-/** Every case of the same person: the first case and all linked to it (ids and status only). */
-async function relatedCases({ prisma }: ApiDeps, row: { id: string; linkedCaseId: string | null }): Promise<CaseBody['relatedCases']> {
+/**
+ * The other cases of the same person (the first case and all linked to it) that the caller may
+ * open: ids, status and date. A case the caller may not open is not listed, so its existence does not leak.
+ */
+async function relatedCases(deps: ApiDeps, caller: Principal, row: { id: string; linkedCaseId: string | null }, whole: boolean): Promise<CaseBody['relatedCases']> {
   const root = row.linkedCaseId ?? row.id;
-  const related = await prisma.case.findMany({
+  const related = await deps.prisma.case.findMany({
     where: { OR: [{ id: root }, { linkedCaseId: root }], NOT: { id: row.id } },
     orderBy: { createdAt: 'asc' },
     select: { id: true, status: true, createdAt: true },
   });
-  return related.map((c) => ({ caseId: c.id, status: c.status as CaseBody['status'], createdAt: c.createdAt.toISOString() }));
+  const viewer = whole ? undefined : await viewerOf(deps.prisma, caller);
+  const open = await Promise.all(related.map(async (c) => whole || (await sightOf(deps, caller, c.id, viewer)) !== undefined));
+  return related.filter((_, i) => open[i]).map((c) => ({ caseId: c.id, status: c.status as CaseBody['status'], createdAt: c.createdAt.toISOString() }));
 }
 
-/** A case with its tasks, deadlines, extensions, escalations, notifications and consents. */
-export async function readCase(deps: ApiDeps, caseId: string): Promise<CaseBody> {
+/** A case as the caller may see it (`sight`, from the access check): its tasks, deadlines, extensions, escalations, notifications and consents. */
+export async function readCase(deps: ApiDeps, caseId: string, caller: Principal, sight: CaseSight): Promise<CaseBody> {
   const row = await deps.prisma.case.findUnique({
     where: { id: caseId },
     include: {
@@ -24,13 +32,15 @@ export async function readCase(deps: ApiDeps, caseId: string): Promise<CaseBody>
         include: {
           unit: { select: { code: true } },
           extensions: { orderBy: { sequence: 'asc' } },
-          escalations: { orderBy: { raisedAt: 'asc' } },
-          notifications: { orderBy: { createdAt: 'asc' }, select: { kind: true, status: true, createdAt: true, sentAt: true } },
+          escalations: { orderBy: { raisedAt: 'asc' }, include: { unit: { select: { code: true } } } },
+          notifications: { orderBy: { createdAt: 'asc' }, select: { kind: true, status: true, createdAt: true, sentAt: true, unit: { select: { code: true } } } },
         },
       },
       consents: { orderBy: { createdAt: 'asc' } },
     },
   });
   if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
-  return caseView(row, await relatedCases(deps, row));
+  const related = await relatedCases(deps, caller, row, sight.whole);
+  const linkVisible = row.linkedCaseId !== null && (sight.whole || related.some((c) => c.caseId === row.linkedCaseId));
+  return caseView(row, related, sight, linkVisible);
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
+import { sharedOnlyWhere, type HiddenTasks } from './tasks';
 import { reportRange, type reportQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
 
@@ -41,15 +42,21 @@ const windowOf = (query: ReportQuery): Window => reportRange(query);
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */
-async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window): Promise<ReportRow[]> {
+async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window, hidden?: HiddenTasks): Promise<ReportRow[]> {
+  // Nothing before consent: tasks the caller may not see are not counted, nor do they make a row;
+  // for others than coordinators, escalations count only if addressed to the task's own unit (not the consent wait's).
+  const hiddenStatuses = hidden?.hiddenStatuses ?? [];
+  const hiddenIds = hidden?.hiddenIds ?? [];
   const rows = await prisma.$queryRaw<RawRow[]>`
     WITH t AS (
       SELECT u.code AS unit, t.step_key AS step, t.status, t.due_at, t.started_at, t.completed_at,
-             (SELECT count(*) FROM escalation e WHERE e.task_id = t.id) AS escalations,
+             (SELECT count(*) FROM escalation e WHERE e.task_id = t.id AND (${!hidden?.hiddenStatuses.length}::boolean OR e.unit_id = t.unit_id)) AS escalations,
              (SELECT count(*) FROM deadline_extension x WHERE x.task_id = t.id) AS extensions
       FROM task t JOIN unit u ON u.id = t.unit_id
       WHERE t.started_at >= ${from} AND t.started_at < ${to}
         AND (${units ?? null}::text[] IS NULL OR u.code = ANY(${units ?? null}::text[]))
+        AND NOT (t.status = ANY(${hiddenStatuses}::text[]))
+        AND NOT (t.id = ANY(${hiddenIds}::text[]))
     )
     SELECT unit, step,
            count(*) FILTER (WHERE status = 'open') AS open,
@@ -76,14 +83,14 @@ async function stepRows({ prisma }: ApiDeps, units: string[] | undefined, { from
 }
 
 /** GET /reports/tasks: the rows per unit and step, and every task still overdue in the window. */
-export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: ReportQuery) {
+export async function unitStepReport(deps: ApiDeps, units: string[] | undefined, query: ReportQuery, hidden?: HiddenTasks) {
   const window = windowOf(query);
-  const [items, overdue] = await Promise.all([stepRows(deps, units, window), overdueTasks(deps, units, window)]);
+  const [items, overdue] = await Promise.all([stepRows(deps, units, window, hidden), overdueTasks(deps, units, window, hidden)]);
   return { from: window.from.toISOString(), to: window.to.toISOString(), items, overdueTasks: overdue };
 }
 
 /** Every task still open (or waiting) past its due time, longest overdue first, with how long. */
-async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window) {
+async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, { from, to }: Window, hidden?: HiddenTasks) {
   const now = new Date();
   const live = ['open', 'waiting-for-consent'] as const;
   const rows = await prisma.task.findMany({
@@ -92,6 +99,7 @@ async function overdueTasks({ prisma }: ApiDeps, units: string[] | undefined, { 
       status: { in: [...live] },
       dueAt: { lt: now },
       ...(units ? { unit: { code: { in: units } } } : {}),
+      AND: sharedOnlyWhere(hidden),
     },
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
     take: 1000,
@@ -126,7 +134,7 @@ function csvCell(value: unknown): string {
 }
 
 /** GET /reports/tasks.csv: the rows per unit and step as RFC 4180 CSV with a header row. */
-export async function unitStepCsv(deps: ApiDeps, units: string[] | undefined, query: ReportQuery): Promise<string> {
-  const items = await stepRows(deps, units, windowOf(query));
+export async function unitStepCsv(deps: ApiDeps, units: string[] | undefined, query: ReportQuery, hidden?: HiddenTasks): Promise<string> {
+  const items = await stepRows(deps, units, windowOf(query), hidden);
   return [csvColumns.join(','), ...items.map((r) => csvColumns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }

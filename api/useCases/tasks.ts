@@ -74,8 +74,26 @@ export async function extendDeadline(
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
 }
 
-/** Tasks in the given units (every unit when `units` is undefined), filtered, sorted by due date. */
-export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined, query: TaskSearchQuery) {
+/** Tasks a list leaves out for its caller (api/access.ts sharedTasksOnly): none for coordinators. */
+export interface HiddenTasks {
+  hiddenStatuses: string[];
+  hiddenIds: string[];
+}
+
+/** The list filter for what a caller may not see: tasks that shared nothing, or share no longer. */
+export function sharedOnlyWhere(hidden: HiddenTasks | undefined): Prisma.TaskWhereInput[] {
+  if (!hidden) return [];
+  return [
+    ...(hidden.hiddenStatuses.length ? [{ status: { notIn: hidden.hiddenStatuses } }] : []),
+    ...(hidden.hiddenIds.length ? [{ id: { notIn: hidden.hiddenIds } }] : []),
+  ];
+}
+
+/**
+ * Tasks in the given units (every unit when `units` is undefined), filtered, sorted by due date;
+ * `hidden` names what the caller may not see (nothing before consent).
+ */
+export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined, query: TaskSearchQuery, hidden?: HiddenTasks) {
   const now = new Date();
   const where: Prisma.TaskWhereInput = {
     ...(units ? { unit: { code: { in: units } } } : {}),
@@ -84,10 +102,7 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
     ...(query.overdue === true ? { status: 'open', dueAt: { lt: now } } : {}),
     ...(query.overdue === false ? { NOT: { status: 'open', dueAt: { lt: now } } } : {}),
   };
-  if (query.dueBefore) {
-    const before = new Date(query.dueBefore);
-    where.AND = [{ dueAt: { lt: before } }];
-  }
+  where.AND = [...(query.dueBefore ? [{ dueAt: { lt: new Date(query.dueBefore) } }] : []), ...sharedOnlyWhere(hidden)];
   const page = await pageOfRows(
     query,
     (take) => prisma.task.count({ where, take }),
@@ -116,8 +131,8 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
   };
 }
 
-export async function listUnitTasks(deps: ApiDeps, unitCode: string, query: z.infer<typeof taskListQuery>) {
+export async function listUnitTasks(deps: ApiDeps, unitCode: string, query: z.infer<typeof taskListQuery>, hidden?: HiddenTasks) {
   const unit = await deps.prisma.unit.findUnique({ where: { code: unitCode }, select: { id: true } });
   if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
-  return { unit: unitCode, ...(await listTasks(deps, [unitCode], query)) };
+  return { unit: unitCode, ...(await listTasks(deps, [unitCode], query, hidden)) };
 }

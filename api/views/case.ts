@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaseSight } from '../../domain/needToKnow';
 import { caseTypes } from '../../domain/policy';
 import { instant, nullableInstant } from './common';
 import { consentSchema, consentView } from './consent';
@@ -8,6 +9,8 @@ import { overdueSeconds, taskStatuses } from './task';
 export const caseStatuses = ['starting', 'open', 'closed'] as const;
 
 const caseTaskSchema = z.strictObject({
+  /** "full": a task the caller's unit holds (or any task, for coordinators). */
+  detail: z.literal('full'),
   taskId: z.string(),
   stepKey: z.string(),
   unit: z.string(),
@@ -44,8 +47,19 @@ const caseTaskSchema = z.strictObject({
   notifications: z.array(z.strictObject({ kind: z.string(), status: z.string(), createdAt: instant, sentAt: nullableInstant })),
 });
 
+/** Another agency's (or unit's) task, as a unit resting on consent sees it: step, status and due date only. */
+const caseTaskSummarySchema = z.strictObject({
+  detail: z.literal('summary'),
+  taskId: z.string(),
+  stepKey: z.string(),
+  status: z.enum(taskStatuses),
+  dueAt: instant,
+});
+
 /** GET /cases/:caseId: the case with its tasks, deadlines, extensions, escalations, notifications and consents. */
 export const caseSchema = z.strictObject({
+  /** "whole" for coordinators; "need-to-know" for a unit: what its own tasks open (README "Access"). */
+  view: z.enum(['whole', 'need-to-know']),
   caseId: z.string(),
   caseType: z.enum(caseTypes),
   policyVersion: z.string(),
@@ -63,7 +77,7 @@ export const caseSchema = z.strictObject({
   pseudonymisedAt: nullableInstant,
   linkedCaseId: z.string().nullable(),
   relatedCases: z.array(z.strictObject({ caseId: z.string(), status: z.enum(caseStatuses), createdAt: instant })),
-  tasks: z.array(caseTaskSchema),
+  tasks: z.array(z.discriminatedUnion('detail', [caseTaskSchema, caseTaskSummarySchema])),
   consents: z.array(consentSchema),
 });
 export type CaseBody = z.infer<typeof caseSchema>;
@@ -106,62 +120,90 @@ interface CaseRow {
     completedBy: string | null;
     completedAt: Date | null;
     extensions: Array<{ sequence: number; previousDueAt: Date; newDueAt: Date; justification: string; extendedBy: string; createdAt: Date }>;
-    escalations: Row[];
-    notifications: Array<{ kind: string; status: string; createdAt: Date; sentAt: Date | null }>;
+    escalations: Array<Row & { unit?: { code: string } | null }>;
+    notifications: Array<{ kind: string; status: string; createdAt: Date; sentAt: Date | null; unit?: { code: string } | null }>;
   }>;
   consents: Array<Parameters<typeof consentView>[0]>;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases']): CaseBody {
+/** What the view shows: everything (coordinators), or a caller's sight of the case (domain/needToKnow.ts). */
+export type CaseSightView = Pick<CaseSight, 'whole' | 'full' | 'summary' | 'consentAgencies' | 'units'>;
+
+type FullTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
+
+function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | undefined): FullTask {
+  // Escalations and emails addressed to another unit (the consent wait's, to the coordinators) are theirs.
+  const addressed = (unit: string | null | undefined) => !units || (unit !== undefined && unit !== null && units.has(unit));
   return {
+    detail: 'full',
+    taskId: t.id,
+    stepKey: t.stepKey,
+    unit: t.unit.code,
+    status: t.status as FullTask['status'],
+    startedAt: t.startedAt.toISOString(),
+    dueAt: t.dueAt.toISOString(),
+    originalDueAt: t.originalDueAt.toISOString(),
+    overdue: (t.status === 'open' || t.status === 'waiting-for-consent') && t.dueAt.getTime() < Date.now(),
+    overdueSeconds: overdueSeconds(t),
+    clock: t.clockFrom ? { countsFrom: t.clockFrom, ref: t.clockFromRef, since: t.startedAt.toISOString() } : null,
+    openReason: t.openReason,
+    openedBy: t.openedBy,
+    endedAt: iso(t.endedAt),
+    legalBasis: t.legalBasis,
+    consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
+    withdrawnAt: iso(t.withdrawnAt),
+    outcome: t.outcome,
+    completedBy: t.completedBy,
+    completedAt: iso(t.completedAt),
+    extensions: t.extensions.map((e) => ({
+      sequence: e.sequence,
+      previousDueAt: e.previousDueAt.toISOString(),
+      newDueAt: e.newDueAt.toISOString(),
+      justification: e.justification,
+      extendedBy: e.extendedBy,
+      createdAt: e.createdAt.toISOString(),
+    })),
+    escalations: t.escalations.filter((e) => addressed(e.unit?.code)).map(escalationView),
+    notifications: t.notifications
+      .filter((n) => addressed(n.unit?.code))
+      .map((n) => ({ kind: n.kind, status: n.status, createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt) })),
+  };
+}
+
+/**
+ * The case as `sight` lets its caller see it: coordinators whole; a unit its own tasks in full,
+ * other shared tasks as step, status and due date (when it rests on consent), consents to its own
+ * agency, and no routing, guardians or links it may not follow.
+ */
+export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], sight: CaseSightView, linkVisible: boolean): CaseBody {
+  const whole = sight.whole;
+  const tasks: CaseBody['tasks'] = [];
+  for (const t of row.tasks) {
+    if (whole || sight.full.has(t.id)) tasks.push(fullTask(t, whole ? undefined : sight.units));
+    else if (sight.summary.has(t.id)) tasks.push({ detail: 'summary', taskId: t.id, stepKey: t.stepKey, status: t.status as FullTask['status'], dueAt: t.dueAt.toISOString() });
+  }
+  // The current step is shown only when the caller sees a task of it.
+  const currentStep = whole || tasks.some((t) => t.stepKey === row.currentStep) ? row.currentStep : null;
+  return {
+    view: whole ? 'whole' : 'need-to-know',
     caseId: row.id,
     caseType: row.caseType as CaseBody['caseType'],
     policyVersion: row.policyVersion,
     status: row.status as CaseBody['status'],
-    currentStep: row.currentStep,
+    currentStep,
     category: row.category,
     urgency: row.urgency,
-    routing: row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
+    routing: whole && row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
     createdAt: row.createdAt.toISOString(),
     closedAt: iso(row.closedAt),
     closeReason: row.closeReason,
-    guardians: (row.startArgs as { guardians?: number } | null)?.guardians ?? null,
+    guardians: whole ? ((row.startArgs as { guardians?: number } | null)?.guardians ?? null) : null,
     pseudonymisedAt: iso(row.pseudonymisedAt),
-    linkedCaseId: row.linkedCaseId,
+    linkedCaseId: linkVisible ? row.linkedCaseId : null,
     relatedCases,
-    tasks: row.tasks.map((t) => ({
-      taskId: t.id,
-      stepKey: t.stepKey,
-      unit: t.unit.code,
-      status: t.status as CaseBody['tasks'][number]['status'],
-      startedAt: t.startedAt.toISOString(),
-      dueAt: t.dueAt.toISOString(),
-      originalDueAt: t.originalDueAt.toISOString(),
-      overdue: (t.status === 'open' || t.status === 'waiting-for-consent') && t.dueAt.getTime() < Date.now(),
-      overdueSeconds: overdueSeconds(t),
-      clock: t.clockFrom ? { countsFrom: t.clockFrom, ref: t.clockFromRef, since: t.startedAt.toISOString() } : null,
-      openReason: t.openReason,
-      openedBy: t.openedBy,
-      endedAt: iso(t.endedAt),
-      legalBasis: t.legalBasis,
-      consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
-      withdrawnAt: iso(t.withdrawnAt),
-      outcome: t.outcome,
-      completedBy: t.completedBy,
-      completedAt: iso(t.completedAt),
-      extensions: t.extensions.map((e) => ({
-        sequence: e.sequence,
-        previousDueAt: e.previousDueAt.toISOString(),
-        newDueAt: e.newDueAt.toISOString(),
-        justification: e.justification,
-        extendedBy: e.extendedBy,
-        createdAt: e.createdAt.toISOString(),
-      })),
-      escalations: t.escalations.map(escalationView),
-      notifications: t.notifications.map((n) => ({ kind: n.kind, status: n.status, createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt) })),
-    })),
-    consents: row.consents.map(consentView),
+    tasks,
+    consents: row.consents.filter((c) => whole || sight.consentAgencies?.has(c.receivingAgency)).map(consentView),
   };
 }

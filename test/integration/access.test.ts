@@ -62,8 +62,8 @@ const table: Row[] = [
   { id: 'case.create', body: () => referral, expect: allow({ coordinator: 201 }, 403) },
   {
     id: 'case.read',
-    // Shared with social services (it has a task there); not with the police units: 404, not 403.
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+    // Shared with the unit holding its task; not with another unit of the same agency, nor with the police: 404, not 403.
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 404, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   { id: 'task.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'task.list', query: `unit=${unit}&status=all`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
@@ -101,8 +101,8 @@ const table: Row[] = [
     id: 'case.acute-threat',
     body: () => ({ reason: 'threatened outside school' }),
     // Coordinators and staff of a unit with a task in the case get past access (this policy has no
-    // acute-threat step: 422); staff of another unit of the agency 403; an agency the case is not shared with 404.
-    expect: allow({ coordinator: 422, staffOwnUnit: 422, staffOtherAgency: 404 }, 403),
+    // acute-threat step: 422); a unit the case is not shared with (even of the same agency) 404.
+    expect: allow({ coordinator: 422, staffOwnUnit: 422, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
   },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
@@ -128,8 +128,8 @@ const table: Row[] = [
   {
     id: 'task.complete',
     body: () => ({ outcome: 'no-immediate-risk' }),
-    // Same agency, other unit: the case is visible, the task is not theirs to complete (403).
-    expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403),
+    // Another unit, of the same agency or not: the case is not shared with it, so the task is not found (404).
+    expect: allow({ staffOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
   },
 ];
 /**

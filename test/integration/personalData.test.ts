@@ -3,9 +3,9 @@ import { subjectContext } from '../../api/useCases/recordCase';
 import { ENCRYPTED_ENCODING } from '../../security/payloadCodec';
 import { historyText } from '../support/historyText';
 import { onceOpened } from '../support/cases';
-import { testFieldCrypto, testOperatorToken } from '../support/keys';
+import { testFieldCrypto } from '../support/keys';
 import { fastYouthConcernPolicy } from '../support/policies';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { contractRequest, eventually, startStack, type Stack } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/workerProcess';
 
 const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
@@ -123,12 +123,13 @@ describe('personal data end to end', () => {
       expect(text).not.toContain('soc-children-youth');
     }
 
-    // An authorised operator can decode through the codec endpoint; nobody else can.
+    // An operator (a verified token with the role operator) can decode through the codec endpoint; nobody else can.
     const started = payloadsOf((await stack.rawClient.workflow.getHandle(task.id).fetchHistory()).events![0]);
     const request = { payloads: started.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(p.data) })) };
-    await stack.api.post('/codec/decode').send(request).expect(401);
-    await stack.api.post('/codec/decode').set('authorization', 'Bearer not-the-operator-token-at-all').send(request).expect(401);
-    const decoded = await stack.api.post('/codec/decode').set('authorization', `Bearer ${testOperatorToken}`).send(request).expect(200);
+    await contractRequest(stack.app).post('/codec/decode').send(request).expect(401);
+    await contractRequest(stack.app).post('/codec/decode').set('authorization', 'Bearer not-the-operator-token-at-all').send(request).expect(401);
+    await stack.as({ sub: 'pd-staff', roles: ['staff', 'coordinator'], units: ['soc-children-youth'] }).post('/codec/decode').send(request).expect(403);
+    const decoded = await stack.as({ sub: 'pd-operator', roles: ['operator'] }).post('/codec/decode').send(request).expect(200);
     const decodedText = decoded.body.payloads.map((p: { data: string }) => Buffer.from(p.data, 'base64').toString()).join('\n');
     expect(decodedText).toContain('soc-children-youth');
     // The Web UI's browser preflight is answered for the configured origin only.
@@ -189,5 +190,30 @@ describe('personal data end to end', () => {
     const other = (await post('20090505-4573')).body;
     expect(other.linkedCaseId).toBeNull();
     expect(JSON.stringify([first, second, third, view, secondView]).match(/2383/)).toBeNull();
+  });
+
+  it('when callers without need to know ask, then they receive nothing of the case: not found, in no list, and no personal data anywhere', async () => {
+    const { body } = await stack.api
+      .post('/cases')
+      .send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'drug-possession', subject, narrative } })
+      .expect(201);
+    const caseId: string = body.caseId;
+    await eventually('the protection assessment', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }), 60_000);
+    // Another unit of social services, and the police, hold no task in it.
+    for (const unit of ['soc-adults', 'police-local']) {
+      const agent = stack.as({ sub: `pd-${unit}`, roles: ['staff', 'supervisor'], units: [unit], supervisedUnits: [unit] });
+      const answers = [
+        await agent.get(`/cases/${caseId}`).expect(404),
+        await agent.get('/tasks?status=all&limit=200').expect(200),
+        await agent.get('/escalations?status=all&limit=200').expect(200),
+        await agent.get('/notifications?status=all&limit=200').expect(200),
+        await agent.get('/reports/tasks').expect(200),
+      ];
+      const text = JSON.stringify(answers.map((a) => a.body));
+      expect({ unit, leaks: leaks(text), mentionsCase: text.includes(caseId) }).toEqual({ unit, leaks: [], mentionsCase: false });
+    }
+    // The unit that holds the task reads the case, and still no personal data: it stays in PostgreSQL.
+    const holder = await stack.as({ sub: 'pd-holder', roles: ['staff'], units: ['soc-children-youth'] }).get(`/cases/${caseId}`).expect(200);
+    expect(leaks(JSON.stringify(holder.body))).toEqual([]);
   });
 });

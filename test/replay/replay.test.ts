@@ -25,9 +25,9 @@ describe('replay of saved histories', () => {
     }));
     const failures: Array<{ file: string; error: string }> = [];
     let replayed = 0;
-    // The production codec: histories recorded before encryption are clear and pass through it;
-    // newer ones were recorded under the fixed test key k1.
-    const options = { workflowBundle: testWorkflowBundle(), dataConverter: encryptingDataConverter(testPayloadKeys()) };
+    // The production codec with PAYLOAD_ACCEPT_UNENCRYPTED, as for replaying old histories: those
+    // recorded before encryption are clear; newer ones were recorded under the fixed test key k1.
+    const options = { workflowBundle: testWorkflowBundle(), dataConverter: encryptingDataConverter(testPayloadKeys(), { acceptUnencrypted: true }) };
     for await (const result of Worker.runReplayHistories(options, histories)) {
       replayed += 1;
       if (result.error) failures.push({ file: result.workflowId, error: String(result.error) });

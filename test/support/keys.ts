@@ -10,9 +10,6 @@ export const rotatedPayloadKeysSpec = `k2:${testKey('payload-k2')},k1:${testKey(
 export const testPiiKeysSpec = `p1:${testKey('pii-p1')}`;
 export const testPiiHmacKey = testKey('pii-hmac');
 
-export const testOperatorToken = 'operator-token-for-tests-0123456789';
-export const testOperatorTokenSha256 = createHash('sha256').update(testOperatorToken).digest('hex');
-
 export const testPayloadKeys = (): Keyring => parseKeyring(testPayloadKeysSpec);
 export const testFieldCrypto = () => createFieldCrypto(parseKeyring(testPiiKeysSpec), Buffer.from(testPiiHmacKey, 'base64'));
 

@@ -189,3 +189,25 @@ export function rulesExitPolicy(version: string): PolicyDocument {
   }
   return { ...base, steps };
 }
+
+/**
+ * SIG in which the police hold two kinds of task: the police contribution (police-local), resting
+ * on consent to share with the police for "sig", and an acute-threat assessment (police-safety), resting on a
+ * legal basis. Social services' action plan (soc-adults) rests on consent for "sig" to them.
+ */
+export function sharingSigPolicy(version: string, opts: { consentWaitSeconds?: number } = {}): PolicyDocument {
+  const base = fastSigPolicy(version, { consentWaitSeconds: opts.consentWaitSeconds ?? 3600 });
+  return {
+    ...base,
+    steps: {
+      ...base.steps,
+      acuteThreatAssessment: fastStep({
+        title: 'Acute threat assessment',
+        unitCode: 'police-safety',
+        legalBasis: 'Police Act (1984:387) 2 §',
+        deadline: slowSpan(3600),
+        outcomes: ['assessed'],
+      }),
+    },
+  };
+}

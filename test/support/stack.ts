@@ -17,7 +17,7 @@ import { parseKeyring, type Keyring } from '../../security/keyring';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
 import { checkContract } from './contract';
 import { createTestDatabase, type TestDatabase } from './database';
-import { testFieldCrypto, testOperatorTokenSha256, testPayloadKeysSpec } from './keys';
+import { testFieldCrypto, testPayloadKeysSpec } from './keys';
 import { createTestIssuer, type Identity, type TestIssuer } from './tokens';
 
 export const appBaseUrl = 'http://samverkan.test';
@@ -148,7 +148,7 @@ export async function startStack(
         rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
         // Every test request comes from 127.0.0.1: the per-address limit is tested on its own (limits.test.ts).
         addressRateLimitPerMinute: 1_000_000,
-        codec: { codec, operatorTokenSha256: testOperatorTokenSha256, corsOrigins: ['http://ui.samverkan.test'] },
+        codec: { codec, corsOrigins: ['http://ui.samverkan.test'] },
         ...config,
       },
     });

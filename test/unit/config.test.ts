@@ -27,6 +27,13 @@ describe('configuration from the environment', () => {
     expect(problems).toContain('must be the path of a readable file');
   });
 
+  it('when nothing is said about payloads in clear or the codec, then clear payloads are refused and the codec takes small batches, a few a minute', () => {
+    expect(loadConfig(testKeyEnv())).toMatchObject({ crypto: { acceptUnencryptedPayloads: false }, codec: { bodyLimit: '256kb', perMinute: 60 } });
+    const replaying = loadConfig({ ...testKeyEnv(), PAYLOAD_ACCEPT_UNENCRYPTED: 'true', CODEC_RATE_LIMIT_PER_MINUTE: '10', CODEC_BODY_LIMIT: '64kb' });
+    expect(replaying).toMatchObject({ crypto: { acceptUnencryptedPayloads: true }, codec: { bodyLimit: '64kb', perMinute: 10 } });
+    expect(() => loadConfig({ ...testKeyEnv(), PAYLOAD_ACCEPT_UNENCRYPTED: 'yes' })).toThrow(/PAYLOAD_ACCEPT_UNENCRYPTED/);
+  });
+
   it('when mTLS files are given, then the connection uses TLS with the client pair', () => {
     const file = __filename;
     const config = loadConfig({ ...testKeyEnv(), TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_TLS_CERT_PATH: file, TEMPORAL_TLS_KEY_PATH: file });
