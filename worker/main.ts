@@ -1,7 +1,8 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
-import { createMetricsRegistry, serveMetrics } from '../config/metrics';
+import { createMetricsRegistry, serveMetrics, watchdogOverdue } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createWorker } from './createWorker';
 import { activitiesFromConfig } from './activitiesFromConfig';
@@ -16,8 +17,13 @@ async function main(): Promise<void> {
       : {}),
   });
   const prisma = createPrisma(config.databaseUrl);
-  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'worker'), config.metricsPort) : undefined;
+  const everyMs = config.watchdog.everyMs;
+  const metrics = config.metricsPort
+    ? await serveMetrics(createMetricsRegistry(prisma, 'worker', { watchdogEveryMs: everyMs }), config.metricsPort, undefined, () => workerReadiness(prisma, everyMs))
+    : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The watchdog's activities ask Temporal which workflows run: metadata only, so no codec.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
   try {
     // The retention Schedule is the setup step's (prisma/setup.ts), not each replica's.
     const worker = await createWorker({
@@ -25,7 +31,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       payloadKeys: config.crypto.payloadKeys,
-      activities: activitiesFromConfig(config, prisma),
+      activities: activitiesFromConfig(config, prisma, new Client({ connection: clientConnection, namespace: config.temporal.namespace })),
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
     });
@@ -38,8 +44,22 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     metrics?.close();
+    await clientConnection.close();
     await connection.close();
     await prisma.$disconnect();
+  }
+}
+
+/**
+ * The worker's /ready (on METRICS_PORT): the database answers, and the watchdog has swept within
+ * twice its interval. A quiet watchdog means deadlines are not being proven, which an operator must hear.
+ */
+async function workerReadiness(prisma: ReturnType<typeof createPrisma>, everyMs: number) {
+  try {
+    const watchdog = await watchdogOverdue(prisma, everyMs);
+    return { ready: !watchdog.overdue, body: { ready: !watchdog.overdue, checks: { database: { ok: true }, watchdog: { ok: !watchdog.overdue, lastSweepAt: watchdog.lastSweepAt } } } };
+  } catch {
+    return { ready: false, body: { ready: false, checks: { database: { ok: false }, watchdog: { ok: false, lastSweepAt: null } } } };
   }
 }
 

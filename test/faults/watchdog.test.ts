@@ -1,0 +1,222 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Worker } from '@temporalio/worker';
+import { createActivities, systemClock } from '../../activities';
+import type { WatchdogKind } from '../../domain/watchdog';
+import type { PolicyDocument } from '../../domain/policy';
+import { publishPolicy } from '../../prisma/seed';
+import { createWorker } from '../../worker/createWorker';
+import { createMailer } from '../../worker/mailer';
+import { ensureWatchdogSchedule } from '../../worker/watchdogSchedule';
+import { fastStep, fastYouthConcernPolicy } from '../support/policies';
+import { appBaseUrl, eventually, startStack, testTemporalCli, testWorkflowBundle, type Stack } from '../support/stack';
+
+const run = promisify(execFile);
+const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
+const hours = (amount: number) => ({ amount, unit: 'hours' as const });
+// Deadlines far away, so nothing but the injected fault makes a finding.
+const slow = { deadline: { kind: 'span' as const, span: hours(2) }, reminders: [] };
+
+// The sweep's limits in seconds, as the tests' Schedule carries them.
+const sweepEveryMs = 2_000;
+const startingAfterMs = 3_000;
+const unacknowledgedAfterMs = 4_000;
+
+let policySeq = 0;
+/** A youth-concern policy of the test's own, published now, so the next case started uses it. */
+async function publishOwnPolicy(stack: Stack, steps: Partial<Record<string, object>> = {}, extra: PolicyDocument['steps'] = {}): Promise<PolicyDocument> {
+  const base = fastYouthConcernPolicy(`test-watchdog-${++policySeq}`, { protectionAssessment: slow, investigationDecision: slow, investigation: slow, ...steps });
+  const policy = { ...base, steps: { ...base.steps, ...extra } };
+  await publishPolicy(stack.db.prisma, policy, new Date());
+  return policy;
+}
+
+async function startCase(stack: Stack): Promise<string> {
+  const { body } = await stack.api
+    .post('/cases')
+    .send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'drug-possession', subject: { ageYears: 15, displayName: 'Wilma Vakthund' } } })
+    .expect(201);
+  return body.caseId as string;
+}
+
+describe('the watchdog on the real stack', () => {
+  let stack: Stack;
+  let watchdogWorker: Worker;
+  let watchdogRunning: Promise<void>;
+
+  beforeAll(async () => {
+    stack = await startStack('watchdog');
+    // The sweep runs on its own queue, so a test can stop the cases' worker and still be watched.
+    const taskQueue = `${stack.taskQueue}-watchdog`;
+    watchdogWorker = await createWorker({
+      connection: stack.env.nativeConnection,
+      namespace: stack.env.namespace ?? 'default',
+      taskQueue,
+      payloadKeys: stack.payloadKeys,
+      activities: createActivities({
+        prisma: stack.db.prisma,
+        mailer: createMailer({ host: stack.smtp.host, port: stack.smtp.port, secure: false }),
+        clock: systemClock,
+        temporal: stack.env.client,
+        config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
+      }),
+      workflowBundle: testWorkflowBundle(),
+    });
+    watchdogRunning = watchdogWorker.run();
+    await ensureWatchdogSchedule(stack.env.client, {
+      taskQueue,
+      everyMs: sweepEveryMs,
+      startingAfterMs,
+      unacknowledgedAfterMs,
+      escalationGraceMs: 1_000,
+      operationsUnitCode: 'operations',
+      pageSize: 50,
+    });
+  });
+  afterAll(async () => {
+    await stack.env.client.schedule.getHandle(`watchdog-${stack.taskQueue}-watchdog`).delete().catch(() => undefined);
+    watchdogWorker.shutdown();
+    await watchdogRunning;
+    await stack.teardown();
+  });
+
+  /** The first sweep that started after `from` and finished: it must have seen whatever held at `from`. */
+  const sweepAfter = (from: Date) =>
+    eventually(
+      'a watchdog sweep started after the fault',
+      () => stack.db.prisma.watchdogRun.findFirst({ where: { startedAt: { gt: from } }, orderBy: { startedAt: 'asc' } }),
+      90_000,
+    );
+  const openFindings = () => stack.db.prisma.watchdogFinding.findMany({ where: { resolvedAt: null } });
+
+  /** Exactly one finding, of `kind`, open after the first sweep that follows `from`. */
+  async function expectOneFinding(from: Date, kind: WatchdogKind) {
+    const sweep = await sweepAfter(from);
+    const open = await openFindings();
+    expect(open.map((f) => f.kind)).toEqual([kind]);
+    expect(open[0].lastSeenRunId).toBe(sweep.id);
+    return open[0];
+  }
+
+  /** The finding is resolved by the first sweep that follows `from`, and nothing else is open. */
+  async function expectResolved(from: Date, findingId: string) {
+    await sweepAfter(from);
+    const finding = await stack.db.prisma.watchdogFinding.findUniqueOrThrow({ where: { id: findingId } });
+    expect(finding.resolvedAt).not.toBeNull();
+    expect(finding.openKey).toBeNull();
+    expect(await openFindings()).toEqual([]);
+  }
+
+  const temporal = (...args: string[]) =>
+    run(testTemporalCli(), ['workflow', ...args, '--address', stack.env.address, '--namespace', stack.env.namespace ?? 'default']);
+
+  it('when a task workflow is terminated with `temporal workflow terminate`, then one sweep finds it, the operations unit is mailed without personal data, and a reset resolves it', async () => {
+    await publishOwnPolicy(stack, {}, { acuteThreatAssessment: fastStep({ title: 'Threat assessment', unitCode: 'police-safety', outcomes: ['assessed'], ...slow }) });
+    const caseId = await startCase(stack);
+    await eventually('the case open', () => stack.db.prisma.case.findFirst({ where: { id: caseId, status: 'open' } }));
+    const raised = await stack.api.post(`/cases/${caseId}/acute-threats`).send({ reason: 'hot i trapphuset' }).expect(201);
+    const taskId: string = raised.body.taskId;
+    await eventually('the threat task open', () => stack.db.prisma.task.findFirst({ where: { id: taskId, status: 'open' } }));
+
+    await temporal('terminate', '--workflow-id', taskId, '--reason', 'watchdog fault test');
+    const finding = await expectOneFinding(new Date(), 'task-workflow-not-running');
+    expect(finding).toMatchObject({ caseId, taskId, subject: taskId, detail: 'task workflow TERMINATED' });
+
+    const [mail] = await stack.smtp.waitFor((m) => m.to.includes('drift@vpc.botkyrka.example') && m.subject.includes(caseId), { timeoutMs: 30_000 });
+    expect(mail.text).toContain('task-workflow-not-running');
+    expect(mail.text).toContain(taskId);
+    expect(mail.text).not.toContain('Wilma');
+    expect(mail.text).not.toContain('hot i trapphuset');
+
+    await temporal('reset', '--workflow-id', taskId, '--type', 'LastWorkflowTask', '--reason', 'watchdog repair');
+    await expectResolved(new Date(), finding.id);
+  });
+
+  it('when a case workflow fails, then one sweep finds it, and fixing the cause and resetting the workflow resolves it', async () => {
+    // The first step names a unit missing from the registry: opening its task fails, and with it the case.
+    await publishOwnPolicy(stack, { protectionAssessment: { ...slow, unitCode: 'watchdog-missing-unit' } });
+    const caseId = await startCase(stack);
+    const failed = await eventually('the case workflow to fail', async () => {
+      const { status } = await stack.env.client.workflow.getHandle(caseId).describe();
+      return status.name === 'FAILED';
+    });
+    expect(failed).toBe(true);
+    const finding = await expectOneFinding(new Date(), 'case-workflow-not-running');
+    expect(finding).toMatchObject({ caseId, taskId: null, detail: 'case workflow FAILED' });
+
+    const vpc = await stack.db.prisma.agency.findUniqueOrThrow({ where: { code: 'vpc' } });
+    await stack.db.prisma.unit.create({
+      data: { code: 'watchdog-missing-unit', agencyId: vpc.id, name: 'Added by the repair', notificationEmail: 'ny@vpc.example', supervisorEmail: 'al@vpc.example', headEmail: 'ch@vpc.example' },
+    });
+    await temporal('reset', '--workflow-id', caseId, '--type', 'FirstWorkflowTask', '--reason', 'watchdog repair');
+    await eventually('the task open after the reset', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }), 60_000);
+    await expectResolved(new Date(), finding.id);
+  });
+
+  it("when a unit's supervisor address is removed, then one sweep finds the unit unreachable, and restoring it resolves it", async () => {
+    await publishOwnPolicy(stack, { protectionAssessment: { ...slow, unitCode: 'soc-addiction' } });
+    const caseId = await startCase(stack);
+    await eventually('the task open', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }));
+    const unit = await stack.db.prisma.unit.findUniqueOrThrow({ where: { code: 'soc-addiction' } });
+
+    await stack.db.prisma.unit.update({ where: { id: unit.id }, data: { supervisorEmail: '' } });
+    const finding = await expectOneFinding(new Date(), 'unit-unreachable');
+    expect(finding).toMatchObject({ subject: 'soc-addiction', unitId: unit.id, caseId: null, detail: 'no supervisor address' });
+
+    await stack.db.prisma.unit.update({ where: { id: unit.id }, data: { supervisorEmail: unit.supervisorEmail } });
+    await expectResolved(new Date(), finding.id);
+  });
+
+  it("when the SMTP server refuses one unit's address, then one sweep finds the unit's mail failing, and accepting it again resolves it", async () => {
+    await publishOwnPolicy(stack, { protectionAssessment: { ...slow, unitCode: 'housing-allocation' } });
+    const unit = await stack.db.prisma.unit.findUniqueOrThrow({ where: { code: 'housing-allocation' } });
+    stack.smtp.refuseRecipients([unit.notificationEmail]);
+    const caseId = await startCase(stack);
+    const notification = await eventually(
+      'the assignment email listed as failing',
+      () => stack.db.prisma.notification.findFirst({ where: { task: { caseId }, kind: 'assigned', status: 'failing' } }),
+      60_000,
+    );
+
+    const finding = await expectOneFinding(new Date(), 'unit-mail-failing');
+    expect(finding).toMatchObject({ subject: 'housing-allocation', unitId: unit.id });
+    expect(finding.detail).toMatch(/failing to the inbox address/);
+    expect(finding.detail).not.toContain('@');
+
+    stack.smtp.refuseRecipients([]);
+    await eventually('the email sent once the server takes it', () => stack.db.prisma.notification.findFirst({ where: { id: notification.id, status: 'sent' } }), 120_000);
+    await expectResolved(new Date(), finding.id);
+  });
+
+  it('when a case stays `starting` because no worker runs, then one sweep finds it, and a worker starting resolves it', async () => {
+    await publishOwnPolicy(stack);
+    await stack.stopWorker();
+    try {
+      const caseId = await startCase(stack);
+      expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('starting');
+      await new Promise((r) => setTimeout(r, startingAfterMs + 500));
+      const finding = await expectOneFinding(new Date(), 'case-stuck-starting');
+      expect(finding).toMatchObject({ caseId, subject: caseId });
+    } finally {
+      await stack.startWorker();
+    }
+    const finding = await stack.db.prisma.watchdogFinding.findFirstOrThrow({ where: { kind: 'case-stuck-starting' } });
+    await eventually('the case open', () => stack.db.prisma.case.findFirst({ where: { id: finding.caseId!, status: 'open' } }), 60_000);
+    await expectResolved(new Date(), finding.id);
+  });
+
+  it('when an escalation is left unacknowledged past the limit, then one sweep finds it, and acknowledging it resolves it', async () => {
+    await publishOwnPolicy(stack, {
+      protectionAssessment: { deadline: { kind: 'span', span: secs(1) }, reminders: [], escalation: [{ after: secs(0), target: 'unitSupervisor' }] },
+    });
+    const caseId = await startCase(stack);
+    const escalation = await eventually('the escalation', () => stack.db.prisma.escalation.findFirst({ where: { caseId, status: 'open' } }), 60_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, escalation.raisedAt.getTime() + unacknowledgedAfterMs + 500 - Date.now())));
+
+    const finding = await expectOneFinding(new Date(), 'escalation-unacknowledged');
+    expect(finding).toMatchObject({ caseId, taskId: escalation.taskId, escalationId: escalation.id, subject: escalation.id });
+
+    await stack.api.post(`/escalations/${escalation.id}/acknowledge`).send({ note: 'seen' }).expect(200);
+    await expectResolved(new Date(), finding.id);
+  });
+});
