@@ -2,10 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
-import { createMetricsRegistry, serveMetrics, watchdogOverdue } from '../config/metrics';
+import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createWorker } from './createWorker';
 import { activitiesFromConfig } from './activitiesFromConfig';
+import { workerReadiness } from './readiness';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
 async function main(): Promise<void> {
@@ -47,19 +48,6 @@ async function main(): Promise<void> {
     await clientConnection.close();
     await connection.close();
     await prisma.$disconnect();
-  }
-}
-
-/**
- * The worker's /ready (on METRICS_PORT): the database answers, and the watchdog has swept within
- * twice its interval. A quiet watchdog means deadlines are not being proven, which an operator must hear.
- */
-async function workerReadiness(prisma: ReturnType<typeof createPrisma>, everyMs: number) {
-  try {
-    const watchdog = await watchdogOverdue(prisma, everyMs);
-    return { ready: !watchdog.overdue, body: { ready: !watchdog.overdue, checks: { database: { ok: true }, watchdog: { ok: !watchdog.overdue, lastSweepAt: watchdog.lastSweepAt } } } };
-  } catch {
-    return { ready: false, body: { ready: false, checks: { database: { ok: false }, watchdog: { ok: false, lastSweepAt: null } } } };
   }
 }
 

@@ -5,8 +5,10 @@ import { createActivities, systemClock } from '../../activities';
 import type { WatchdogKind } from '../../domain/watchdog';
 import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
+import { createMetricsRegistry, serveMetrics } from '../../config/metrics';
 import { createWorker } from '../../worker/createWorker';
 import { createMailer } from '../../worker/mailer';
+import { workerReadiness } from '../../worker/readiness';
 import { ensureWatchdogSchedule } from '../../worker/watchdogSchedule';
 import { fastStep, fastYouthConcernPolicy } from '../support/policies';
 import { appBaseUrl, eventually, startStack, testTemporalCli, testWorkflowBundle, type Stack } from '../support/stack';
@@ -143,6 +145,11 @@ describe('the watchdog on the real stack', () => {
     expect(failed).toBe(true);
     const finding = await expectOneFinding(new Date(), 'case-workflow-not-running');
     expect(finding).toMatchObject({ caseId, taskId: null, detail: 'case workflow FAILED' });
+    // About a whole case: the coordinators', not any unit's supervisors'.
+    const supervisor = await stack.as({ sub: 'sup-children', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] }).get('/watchdog/findings').expect(200);
+    expect(supervisor.body.items).toEqual([]);
+    const coordinator = await stack.as({ sub: 'coord', roles: ['coordinator'] }).get('/watchdog/findings').expect(200);
+    expect(coordinator.body.items).toEqual([expect.objectContaining({ findingId: finding.id, caseId, unit: null })]);
 
     const vpc = await stack.db.prisma.agency.findUniqueOrThrow({ where: { code: 'vpc' } });
     await stack.db.prisma.unit.create({
@@ -162,6 +169,14 @@ describe('the watchdog on the real stack', () => {
     await stack.db.prisma.unit.update({ where: { id: unit.id }, data: { supervisorEmail: '' } });
     const finding = await expectOneFinding(new Date(), 'unit-unreachable');
     expect(finding).toMatchObject({ subject: 'soc-addiction', unitId: unit.id, caseId: null, detail: 'no supervisor address' });
+
+    // Its unit's supervisors see it; another unit's do not; coordinators see every finding.
+    const own = await stack.as({ sub: 'sup-addiction', roles: ['supervisor'], supervisedUnits: ['soc-addiction'] }).get('/watchdog/findings').expect(200);
+    expect(own.body.items).toEqual([expect.objectContaining({ findingId: finding.id, kind: 'unit-unreachable', unit: 'soc-addiction', status: 'open' })]);
+    const other = await stack.as({ sub: 'sup-police', roles: ['supervisor'], supervisedUnits: ['police-local'] }).get('/watchdog/findings').expect(200);
+    expect(other.body.items).toEqual([]);
+    const all = await stack.as({ sub: 'coord', roles: ['coordinator'] }).get('/watchdog/findings?kind=unit-unreachable').expect(200);
+    expect(all.body.items.map((f: { findingId: string }) => f.findingId)).toEqual([finding.id]);
 
     await stack.db.prisma.unit.update({ where: { id: unit.id }, data: { supervisorEmail: unit.supervisorEmail } });
     await expectResolved(new Date(), finding.id);
@@ -219,4 +234,42 @@ describe('the watchdog on the real stack', () => {
     await stack.api.post(`/escalations/${escalation.id}/acknowledge`).send({ note: 'seen' }).expect(200);
     await expectResolved(new Date(), finding.id);
   });
+
+  it('when the sweeps stop for twice their interval, then the overdue gauge reads 1 and the worker\'s /ready answers 503; when they resume, both recover', async () => {
+    const registry = createMetricsRegistry(stack.db.prisma, 'worker', { watchdogEveryMs: sweepEveryMs });
+    const server = await serveMetrics(registry, 0, '127.0.0.1', () => workerReadiness(stack.db.prisma, sweepEveryMs));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const schedule = stack.env.client.schedule.getHandle(`watchdog-${stack.taskQueue}-watchdog`);
+    try {
+      // Each run is recorded: when, what it checked, how long it took.
+      const recent = await sweepAfter(new Date());
+      expect(recent.casesChecked).toBeGreaterThan(0);
+      expect(recent.tasksChecked).toBeGreaterThan(0);
+      expect(recent.durationMs).toBeGreaterThanOrEqual(0);
+      expect(recent.finishedAt.getTime()).toBeGreaterThanOrEqual(recent.startedAt.getTime());
+      const healthy = await fetch(`${base}/ready`);
+      expect(healthy.status).toBe(200);
+      expect(await fetch(`${base}/metrics`).then((r) => r.text())).toMatch(/samverkan_watchdog_open_findings\{kind="case-workflow-not-running",service="worker"\} 0/);
+
+      await schedule.pause('watchdog fault test');
+      const quiet = await eventually(
+        'the worker to report the watchdog overdue',
+        async () => {
+          const res = await fetch(`${base}/ready`);
+          return res.status === 503 && ((await res.json()) as { checks: { watchdog: { ok: boolean; lastSweepAt: string } } });
+        },
+        60_000,
+      );
+      expect(quiet.checks.watchdog).toEqual({ ok: false, lastSweepAt: expect.any(String) });
+      expect(await fetch(`${base}/metrics`).then((r) => r.text())).toMatch(/samverkan_watchdog_sweep_overdue\{service="worker"\} 1/);
+
+      await schedule.unpause('watchdog fault test over');
+      await eventually('the worker ready again', async () => (await fetch(`${base}/ready`)).status === 200, 60_000);
+      expect(await fetch(`${base}/metrics`).then((r) => r.text())).toMatch(/samverkan_watchdog_sweep_overdue\{service="worker"\} 0/);
+    } finally {
+      await schedule.unpause().catch(() => undefined);
+      server.close();
+    }
+  });
 });
+
