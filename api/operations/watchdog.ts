@@ -1,8 +1,19 @@
+import { z } from 'zod';
 import { defineOperation, listed } from '../operation';
-import { watchdogFindingListQuery } from '../schemas';
+import { caseParams, watchdogFindingListQuery } from '../schemas';
+import { restartCase } from '../useCases/restartCase';
 import { listWatchdogFindings } from '../useCases/watchdogFindings';
 import { pageOf } from '../views/common';
 import { watchdogFindingSchema } from '../views/watchdogFinding';
+
+const restartedCaseSchema = z
+  .strictObject({
+    caseId: z.string(),
+    restarted: z.array(
+      z.strictObject({ workflowId: z.string(), kind: z.enum(['case', 'task']), from: z.enum(['history', 'recorded-start']) }),
+    ),
+  })
+  .describe('the workflows restarted, and from what');
 
 export const watchdogOperations = [
   defineOperation({
@@ -14,5 +25,22 @@ export const watchdogOperations = [
     query: watchdogFindingListQuery,
     responses: { 200: pageOf(watchdogFindingSchema) },
     handle: async ({ deps, grant, query }) => listed(await listWatchdogFindings(deps, grant.units, query), query.unit, query.status),
+  }),
+  defineOperation({
+    id: 'case.restart',
+    method: 'post',
+    path: '/cases/:caseId/restart',
+    summary: "Repair: resume an open case's workflow (and its live tasks') that Temporal no longer runs, from its recorded state",
+    access: { roles: ['admin'], scope: 'anyone' },
+    params: caseParams,
+    responses: { 200: restartedCaseSchema },
+    errors: {
+      404: 'no such case',
+      409: "the case is not open, its workflows all run, or its history is gone after it recorded tasks",
+    },
+    handle: async ({ deps, params }) => {
+      const body = await restartCase(deps, params.caseId);
+      return { status: 200, body, audit: { caseId: body.caseId, detail: { restarted: body.restarted.map((r) => `${r.kind}:${r.from}`) } } };
+    },
   }),
 ];

@@ -235,6 +235,45 @@ describe('the watchdog on the real stack', () => {
     await expectResolved(new Date(), finding.id);
   });
 
+  it("when an open case's workflow is terminated, then a sweep finds the case and its task, an admin's restart resumes both from their history, the findings resolve, and the case goes on", async () => {
+    await publishOwnPolicy(stack);
+    const caseId = await startCase(stack);
+    const task = await eventually('the first task open', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }));
+
+    // Terminating the case takes its running task with it (the children's parent-close policy).
+    await temporal('terminate', '--workflow-id', caseId, '--reason', 'watchdog fault test');
+    await eventually('the task workflow terminated too', async () => (await stack.env.client.workflow.getHandle(task.id).describe()).status.name === 'TERMINATED');
+    await sweepAfter(new Date());
+    const found = await openFindings();
+    expect(found.map((f) => [f.kind, f.subject]).sort()).toEqual([
+      ['case-workflow-not-running', caseId],
+      ['task-workflow-not-running', task.id],
+    ]);
+
+    const admin = stack.as({ sub: 'admin-1', roles: ['admin'] });
+    const restarted = await admin.post(`/cases/${caseId}/restart`).expect(200);
+    expect(restarted.body).toEqual({
+      caseId,
+      restarted: [
+        { workflowId: caseId, kind: 'case', from: 'history' },
+        { workflowId: task.id, kind: 'task', from: 'history' },
+      ],
+    });
+    const again = await admin.post(`/cases/${caseId}/restart`).expect(409);
+    expect(again.body.error.code).toBe('CASE_WORKFLOW_RUNNING');
+    const audited = await stack.db.prisma.auditEvent.findMany({ where: { action: 'case.restart', caseId, status: 200 } });
+    expect(audited).toHaveLength(1);
+    expect(audited[0].actor).toBe('admin-1');
+
+    const from = new Date();
+    await sweepAfter(from);
+    expect(await openFindings()).toEqual([]);
+
+    // The resumed case hears its resumed task complete, and opens the next step.
+    await stack.api.post(`/tasks/${task.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
+    await eventually('the next step open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'investigationDecision', status: 'open' } }), 60_000);
+  });
+
   it('when the sweeps stop for twice their interval, then the overdue gauge reads 1 and the worker\'s /ready answers 503; when they resume, both recover', async () => {
     const registry = createMetricsRegistry(stack.db.prisma, 'worker', { watchdogEveryMs: sweepEveryMs });
     const server = await serveMetrics(registry, 0, '127.0.0.1', () => workerReadiness(stack.db.prisma, sweepEveryMs));
