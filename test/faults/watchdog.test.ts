@@ -235,6 +235,29 @@ describe('the watchdog on the real stack', () => {
     await expectResolved(new Date(), finding.id);
   });
 
+  it('when no worker runs through a deadline, then one sweep finds the escalation missing, and a worker escalating resolves it', async () => {
+    await publishOwnPolicy(stack, {
+      protectionAssessment: { deadline: { kind: 'span', span: secs(3) }, reminders: [], escalation: [{ after: secs(1), target: 'unitSupervisor' }] },
+    });
+    const caseId = await startCase(stack);
+    const task = await eventually('the task open', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }));
+    await stack.stopWorker();
+    let finding;
+    try {
+      // Due, plus the first rung (1 s), plus the sweep's grace (1 s), with no one to escalate.
+      await new Promise((r) => setTimeout(r, Math.max(0, task.dueAt.getTime() + 2_500 - Date.now())));
+      expect(await stack.db.prisma.escalation.count({ where: { taskId: task.id } })).toBe(0);
+      finding = await expectOneFinding(new Date(), 'escalation-missing');
+      expect(finding).toMatchObject({ caseId, taskId: task.id, subject: task.id });
+    } finally {
+      await stack.startWorker();
+    }
+    const escalation = await eventually('the escalation, late', () => stack.db.prisma.escalation.findFirst({ where: { taskId: task.id } }), 60_000);
+    // Acknowledged at once, so it does not become the next finding (unacknowledged past 4 s).
+    await stack.api.post(`/escalations/${escalation.id}/acknowledge`).send({ note: 'late, seen' }).expect(200);
+    await expectResolved(new Date(), finding.id);
+  });
+
   it("when an open case's workflow is terminated, then a sweep finds the case and its task, an admin's restart resumes both from their history, the findings resolve, and the case goes on", async () => {
     await publishOwnPolicy(stack);
     const caseId = await startCase(stack);
