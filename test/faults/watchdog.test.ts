@@ -11,6 +11,7 @@ import { createMailer } from '../../worker/mailer';
 import { workerReadiness } from '../../worker/readiness';
 import { ensureWatchdogSchedule } from '../../worker/watchdogSchedule';
 import { fastStep, fastYouthConcernPolicy } from '../support/policies';
+import { recordHistory } from '../support/recordHistory';
 import { appBaseUrl, eventually, startStack, testTemporalCli, testWorkflowBundle, type Stack } from '../support/stack';
 
 const run = promisify(execFile);
@@ -123,6 +124,9 @@ describe('the watchdog on the real stack', () => {
     await temporal('terminate', '--workflow-id', taskId, '--reason', 'watchdog fault test');
     const finding = await expectOneFinding(new Date(), 'task-workflow-not-running');
     expect(finding).toMatchObject({ caseId, taskId, subject: taskId, detail: 'task workflow TERMINATED' });
+    const sweep = await stack.db.prisma.watchdogRun.findUniqueOrThrow({ where: { id: finding.lastSeenRunId } });
+    await stack.env.client.workflow.getHandle(sweep.workflowId).result();
+    await recordHistory(stack.env.client, sweep.workflowId, 'v1-watchdogSweep-finding');
 
     const [mail] = await stack.smtp.waitFor((m) => m.to.includes('drift@vpc.botkyrka.example') && m.subject.includes(caseId), { timeoutMs: 30_000 });
     expect(mail.text).toContain('task-workflow-not-running');
