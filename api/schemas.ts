@@ -184,6 +184,9 @@ export const watchdogFindingListQuery = z
   })
   .strict();
 
+/** GET /watchdog/runs: the sweeps, newest first. */
+export const watchdogRunListQuery = z.object({ ...page }).strict();
+
 export const notificationListQuery = z
   .object({
     status: z.enum(['pending', 'sending', 'failing', 'sent', 'all']).default('failing'),

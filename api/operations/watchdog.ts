@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineOperation, listed } from '../operation';
-import { caseParams, watchdogFindingListQuery } from '../schemas';
+import { caseParams, watchdogFindingListQuery, watchdogRunListQuery } from '../schemas';
 import { restartCase } from '../useCases/restartCase';
-import { listWatchdogFindings } from '../useCases/watchdogFindings';
+import { listWatchdogFindings, listWatchdogRuns } from '../useCases/watchdogFindings';
 import { pageOf } from '../views/common';
-import { watchdogFindingSchema } from '../views/watchdogFinding';
+import { watchdogFindingSchema, watchdogRunSchema } from '../views/watchdogFinding';
 
 const restartedCaseSchema = z
   .strictObject({
@@ -25,6 +25,19 @@ export const watchdogOperations = [
     query: watchdogFindingListQuery,
     responses: { 200: pageOf(watchdogFindingSchema) },
     handle: async ({ deps, grant, query }) => listed(await listWatchdogFindings(deps, grant.units, query), query.unit, query.status),
+  }),
+  defineOperation({
+    id: 'watchdog.runs',
+    method: 'get',
+    path: '/watchdog/runs',
+    summary: "The watchdog's sweeps, newest first: when each ran, how many cases, tasks, escalations and units it checked, how long it took",
+    access: { roles: ['coordinator', 'supervisor', 'admin'], scope: 'anyone' },
+    query: watchdogRunListQuery,
+    responses: { 200: pageOf(watchdogRunSchema) },
+    handle: async ({ deps, query }) => {
+      const body = await listWatchdogRuns(deps, query);
+      return { status: 200, body, audit: { detail: { returned: body.items.length } } };
+    },
   }),
   defineOperation({
     id: 'case.restart',

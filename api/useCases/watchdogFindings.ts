@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
-import type { watchdogFindingListQuery } from '../schemas';
-import { watchdogFindingView } from '../views/watchdogFinding';
+import type { watchdogFindingListQuery, watchdogRunListQuery } from '../schemas';
+import { watchdogFindingView, watchdogRunView } from '../views/watchdogFinding';
 import { pageOfRows } from './page';
 
 /**
@@ -24,4 +24,19 @@ export async function listWatchdogFindings({ prisma }: ApiDeps, units: string[] 
   const named = page.items.flatMap((f) => (f.unitId ? [f.unitId] : []));
   const codes = new Map((await prisma.unit.findMany({ where: { id: { in: named } }, select: { id: true, code: true } })).map((u) => [u.id, u.code]));
   return { ...page, items: page.items.map((f) => watchdogFindingView(f, f.unitId ? (codes.get(f.unitId) ?? null) : null)) };
+}
+
+/** The watchdog's sweeps, newest first: when each ran, what it checked, how long it took. */
+export async function listWatchdogRuns({ prisma }: ApiDeps, query: z.infer<typeof watchdogRunListQuery>) {
+  const page = await pageOfRows(
+    query,
+    (take) => prisma.watchdogRun.count({ take }),
+    prisma.watchdogRun.findMany({
+      orderBy: [{ startedAt: 'desc' }, { id: 'asc' }],
+      take: query.limit,
+      skip: query.offset,
+      omit: { workflowId: true },
+    }),
+  );
+  return { ...page, items: page.items.map(watchdogRunView) };
 }

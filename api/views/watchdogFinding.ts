@@ -46,3 +46,35 @@ export function watchdogFindingView(
     resolvedAt: f.resolvedAt?.toISOString() ?? null,
   };
 }
+
+/** One sweep: the proof that the watchdog ran, and what it covered. */
+export const watchdogRunSchema = z.strictObject({
+  runId: z.string(),
+  startedAt: instant,
+  finishedAt: instant,
+  durationMs: z.number().int(),
+  casesChecked: z.number().int(),
+  tasksChecked: z.number().int(),
+  escalationsChecked: z.number().int(),
+  unitsChecked: z.number().int(),
+  opened: z.number().int(),
+  resolved: z.number().int(),
+  openFindings: z.number().int(),
+});
+
+export function watchdogRunView(r: {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  casesChecked: number;
+  tasksChecked: number;
+  escalationsChecked: number;
+  unitsChecked: number;
+  opened: number;
+  resolved: number;
+  openFindings: number;
+}): z.infer<typeof watchdogRunSchema> {
+  const { id, startedAt, finishedAt, ...counts } = r;
+  return { runId: id, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), ...counts };
+}

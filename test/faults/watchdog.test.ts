@@ -210,18 +210,20 @@ describe('the watchdog on the real stack', () => {
   it('when a case stays `starting` because no worker runs, then one sweep finds it, and a worker starting resolves it', async () => {
     await publishOwnPolicy(stack);
     await stack.stopWorker();
+    let caseId: string;
+    let findingId: string;
     try {
-      const caseId = await startCase(stack);
+      caseId = await startCase(stack);
       expect((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('starting');
       await new Promise((r) => setTimeout(r, startingAfterMs + 500));
       const finding = await expectOneFinding(new Date(), 'case-stuck-starting');
       expect(finding).toMatchObject({ caseId, subject: caseId });
+      findingId = finding.id;
     } finally {
       await stack.startWorker();
     }
-    const finding = await stack.db.prisma.watchdogFinding.findFirstOrThrow({ where: { kind: 'case-stuck-starting' } });
-    await eventually('the case open', () => stack.db.prisma.case.findFirst({ where: { id: finding.caseId!, status: 'open' } }), 60_000);
-    await expectResolved(new Date(), finding.id);
+    await eventually('the case open', () => stack.db.prisma.case.findFirst({ where: { id: caseId, status: 'open' } }), 60_000);
+    await expectResolved(new Date(), findingId);
   });
 
   it('when an escalation is left unacknowledged past the limit, then one sweep finds it, and acknowledging it resolves it', async () => {
@@ -306,13 +308,19 @@ describe('the watchdog on the real stack', () => {
     const server = await serveMetrics(registry, 0, '127.0.0.1', () => workerReadiness(stack.db.prisma, sweepEveryMs));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const schedule = stack.env.client.schedule.getHandle(`watchdog-${stack.taskQueue}-watchdog`);
+    await publishOwnPolicy(stack);
+    const caseId = await startCase(stack);
+    await eventually('the task open', () => stack.db.prisma.task.findFirst({ where: { caseId, status: 'open' } }));
     try {
-      // Each run is recorded: when, what it checked, how long it took.
+      // Each run is recorded: when, what it checked (this test's case and task at least), how long it took.
       const recent = await sweepAfter(new Date());
       expect(recent.casesChecked).toBeGreaterThan(0);
       expect(recent.tasksChecked).toBeGreaterThan(0);
       expect(recent.durationMs).toBeGreaterThanOrEqual(0);
       expect(recent.finishedAt.getTime()).toBeGreaterThanOrEqual(recent.startedAt.getTime());
+      const listed = await stack.as({ sub: 'admin-1', roles: ['admin'] }).get('/watchdog/runs?limit=5').expect(200);
+      expect(listed.body.items.length).toBeGreaterThan(0);
+      expect(listed.body.items[0]).toEqual(expect.objectContaining({ runId: expect.any(String), casesChecked: expect.any(Number), durationMs: expect.any(Number) }));
       const healthy = await fetch(`${base}/ready`);
       expect(healthy.status).toBe(200);
       expect(await fetch(`${base}/metrics`).then((r) => r.text())).toMatch(/samverkan_watchdog_open_findings\{kind="case-workflow-not-running",service="worker"\} 0/);

@@ -72,6 +72,7 @@ const table: Row[] = [
   { id: 'escalation.list', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'watchdog.findings', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'watchdog.findings', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'watchdog.runs', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200, admin: 200 }, 403) },
   // The fixture's case runs: an admin is told there is nothing to restart.
   { id: 'case.restart', expect: allow({ admin: 409 }, 403) },
   { id: 'report.read', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
