@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../prisma/client';
 
 /** What an email transport must offer; nodemailer's Transporter fits, and so does a test double in unit tests. */
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Mailer;
   clock: Clock;
+  /** A Temporal client, for the watchdog to ask which workflows run (its activities only). */
+  temporal?: Client;
   config: {
     /** Base of the links in emails; a link is all an email may carry about a case. */
     appBaseUrl: string;

@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createNotificationActivities } from './notifications';
 import { createRetentionActivities } from './retention';
 import { createTaskActivities } from './tasks';
+import { createWatchdogActivities } from './watchdog';
 
 export type { ActivityDeps, Clock, Mailer } from './deps';
 export { systemClock } from './deps';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTaskActivities(deps),
     ...createNotificationActivities(deps),
     ...createRetentionActivities(deps),
+    ...createWatchdogActivities(deps),
   };
 }
 

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const prisma = createPrisma(config.databaseUrl);
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api'), config.metricsPort) : undefined;
+  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'api', { watchdogEveryMs: config.watchdog.everyMs }), config.metricsPort) : undefined;
   const { app, deps } = appFromConfig(config, { prisma, connection });
   const reconciler = startReconciler(deps, { olderThanMs: config.startReconcileAfterMs });
   const server = app.listen(config.port, () => log.info('api listening', { port: config.port, pid: process.pid }));

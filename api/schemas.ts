@@ -11,6 +11,7 @@ import {
 import { caseDateKeys, caseTypes } from '../domain/policy';
 import { concernCategories, urgencies } from '../domain/routing';
 import { isValidPersonnummer } from '../security/personnummer';
+import { watchdogKinds } from '../domain/watchdog';
 
 /** Request bodies: the workflow messages' schemas less the actor, which comes from the caller's identity. */
 export const completeTaskBody = completeTaskInputSchema.omit({ actor: true });
@@ -172,6 +173,19 @@ export const escalationListQuery = z
     ...page,
   })
   .strict();
+
+/** GET /watchdog/findings: open ones by default, optionally of one kind or one unit. */
+export const watchdogFindingListQuery = z
+  .object({
+    status: z.enum(['open', 'resolved', 'all']).default('open'),
+    kind: z.enum(watchdogKinds).optional(),
+    unit: unitCodeSchema.optional(),
+    ...page,
+  })
+  .strict();
+
+/** GET /watchdog/runs: the sweeps, newest first. */
+export const watchdogRunListQuery = z.object({ ...page }).strict();
 
 export const notificationListQuery = z
   .object({

@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import type { WatchdogSweepInput } from '../domain/watchdog';
 import { keyringSchema, type Keyring } from '../security/keyring';
 
 /**
@@ -113,6 +114,12 @@ const envSchema = z.object({
   RETENTION_AFTER: isoDuration.default('P2Y'),
   RETENTION_EVERY: isoDuration.default('P1D'),
   START_RECONCILE_AFTER: isoDuration.default('PT30S'),
+  // The watchdog (README "The watchdog"): how often it sweeps, and when a condition is a finding.
+  WATCHDOG_EVERY: isoDuration.default('PT5M'),
+  WATCHDOG_STARTING_AFTER: isoDuration.default('PT15M'),
+  WATCHDOG_UNACKNOWLEDGED_AFTER: isoDuration.default('P3D'),
+  WATCHDOG_ESCALATION_GRACE: isoDuration.default('PT2M'),
+  WATCHDOG_OPERATIONS_UNIT: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code of the registry').default('operations'),
 }).superRefine((e, ctx) => {
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
@@ -221,6 +228,8 @@ export interface AppConfig {
   };
   /** How long a recorded case may stay "starting" before the API's reconciler starts it, in milliseconds. */
   startReconcileAfterMs: number;
+  /** The watchdog sweep's Schedule and limits (domain/watchdog.ts), in milliseconds. */
+  watchdog: WatchdogSweepInput;
 }
 
 export interface SmtpConfig {
@@ -319,6 +328,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     retention: { after: e.RETENTION_AFTER, everyMs: Duration.fromISO(e.RETENTION_EVERY).toMillis() },
     startReconcileAfterMs: Duration.fromISO(e.START_RECONCILE_AFTER).toMillis(),
+    watchdog: {
+      everyMs: Duration.fromISO(e.WATCHDOG_EVERY).toMillis(),
+      startingAfterMs: Duration.fromISO(e.WATCHDOG_STARTING_AFTER).toMillis(),
+      unacknowledgedAfterMs: Duration.fromISO(e.WATCHDOG_UNACKNOWLEDGED_AFTER).toMillis(),
+      escalationGraceMs: Duration.fromISO(e.WATCHDOG_ESCALATION_GRACE).toMillis(),
+      operationsUnitCode: e.WATCHDOG_OPERATIONS_UNIT,
+    },
   };
 }
 

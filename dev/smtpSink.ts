@@ -43,6 +43,8 @@ export interface SmtpSink {
    * takes responsibility when it answers 250; otherwise it is counted in `dropped`.
    */
   holdReplies(ms: number): void;
+  /** Answers 550 to RCPT TO for these addresses from now on, as a server that refuses one mailbox; empty = accept all. */
+  refuseRecipients(addresses: string[]): void;
   /** Messages whose reply is being held right now. */
   readonly held: number;
   /** Messages whose client went away while the reply was held. */
@@ -69,7 +71,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const messages: ReceivedMail[] = [];
   const listeners = new Set<(m: ReceivedMail | Error) => void>();
 
-  const hold = { ms: 0, held: 0, dropped: 0 };
+  const hold: HoldState = { ms: 0, held: 0, dropped: 0, refused: new Set() };
   const onMail = (mail: ReceivedMail) => {
     messages.push(mail);
     opts.log?.(`mail to ${mail.to.join(', ')}: ${JSON.stringify(mail.subject)}`);
@@ -168,6 +170,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     holdReplies: (ms) => {
       hold.ms = ms;
     },
+    refuseRecipients: (addresses) => {
+      hold.refused = new Set(addresses.map((a) => a.toLowerCase()));
+    },
     get held() {
       return hold.held;
     },
@@ -184,6 +189,8 @@ interface HoldState {
   ms: number;
   held: number;
   dropped: number;
+  /** Recipients answered 550 (lower case). */
+  refused: Set<string>;
 }
 
 function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState, log?: (line: string) => void): SMTPServer {
@@ -193,6 +200,13 @@ function createSmtpServer(onMail: (m: ReceivedMail) => void, hold: HoldState, lo
     disableReverseLookup: true,
     logger: false,
     closeTimeout: 500,
+    onRcptTo(address, _session, callback) {
+      if (hold.refused.has(address.address.toLowerCase())) {
+        callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

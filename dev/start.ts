@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, redactUrl } from '../config';
 import { createPrisma } from '../prisma/client';
@@ -8,6 +8,7 @@ import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { ensureRetentionSchedule } from '../worker/retentionSchedule';
+import { ensureWatchdogSchedule } from '../worker/watchdogSchedule';
 import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
 import { removeDevApiUrl, writeDevApiUrl } from './apiAddress';
 import { applyDevKeys } from './devKeys';
@@ -84,19 +85,20 @@ async function main(): Promise<void> {
   }
 
   const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     payloadKeys: config.crypto.payloadKeys,
-    activities: activitiesFromConfig(config, prisma),
+    // The watchdog's activities ask Temporal which workflows run; metadata only, so no codec.
+    activities: activitiesFromConfig(config, prisma, new Client({ connection, namespace: config.temporal.namespace })),
   });
   const workerRun = worker.run();
 
   // Rate limits: the local Redis when one answers (as in CI), else each process's memory.
   const redisUrl = config.redisUrl ?? ((await redisAnswers(localRedisUrl)) ? localRedisUrl : undefined);
 
-  const connection = await Connection.connect({ address });
   // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
   const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
   const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     retainAfter: config.retention.after,
     everyMs: config.retention.everyMs,
   });
+  await ensureWatchdogSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.watchdog });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);

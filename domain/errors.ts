@@ -29,6 +29,8 @@ export const ErrorCode = {
   UndecodablePayload: 'UNDECODABLE_PAYLOAD',
   NotificationInFlight: 'NOTIFICATION_IN_FLIGHT',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  CaseWorkflowRunning: 'CASE_WORKFLOW_RUNNING',
+  CaseHistoryGone: 'CASE_HISTORY_GONE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,6 +62,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNDECODABLE_PAYLOAD: 422,
   NOTIFICATION_IN_FLIGHT: 503,
   IDEMPOTENCY_KEY_REUSED: 422,
+  CASE_WORKFLOW_RUNNING: 409,
+  CASE_HISTORY_GONE: 409,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

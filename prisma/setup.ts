@@ -3,6 +3,7 @@ import { loadConfig, temporalConnectionOptions, type AppConfig } from '../config
 import { log } from '../config/log';
 import { encryptingDataConverter } from '../security/payloadCodec';
 import { ensureRetentionSchedule } from '../worker/retentionSchedule';
+import { ensureWatchdogSchedule } from '../worker/watchdogSchedule';
 import { ensureNamespace, whenNamespaceServed } from '../worker/temporalNamespace';
 import { createPrisma } from './client';
 import { migrateForApp } from './migrate';
@@ -12,7 +13,7 @@ import { seed } from './seed';
  * The deployment step, run once per deploy before the workers and the API (compose's one-shot
  * `migrate` service; `npm run setup`). The database: migrated, with the least-privilege roles
  * when MIGRATE_DATABASE_URL is an administrator, and seeded. Temporal: the namespace registered
- * if missing, and the retention Schedule created or brought up to date, here and not by every
+ * if missing, and the retention and watchdog Schedules created or brought up to date, here and not by every
  * worker replica at its start. Safe to run again.
  */
 async function setUpDatabase(config: AppConfig): Promise<void> {
@@ -38,7 +39,8 @@ async function setUpTemporal(config: AppConfig): Promise<void> {
     const scheduleId = await whenNamespaceServed(() =>
       ensureRetentionSchedule(client, { taskQueue, retainAfter: config.retention.after, everyMs: config.retention.everyMs }),
     );
-    log.info('temporal ready', { namespace, namespaceRegistered: registered, retentionSchedule: scheduleId });
+    const watchdogSchedule = await ensureWatchdogSchedule(client, { taskQueue, ...config.watchdog });
+    log.info('temporal ready', { namespace, namespaceRegistered: registered, retentionSchedule: scheduleId, watchdogSchedule });
   } finally {
     await connection.close();
   }

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { log } from '../config/log';
@@ -5,6 +6,7 @@ import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createWorker } from './createWorker';
 import { activitiesFromConfig } from './activitiesFromConfig';
+import { workerReadiness } from './readiness';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
 async function main(): Promise<void> {
@@ -16,8 +18,13 @@ async function main(): Promise<void> {
       : {}),
   });
   const prisma = createPrisma(config.databaseUrl);
-  const metrics = config.metricsPort ? await serveMetrics(createMetricsRegistry(prisma, 'worker'), config.metricsPort) : undefined;
+  const everyMs = config.watchdog.everyMs;
+  const metrics = config.metricsPort
+    ? await serveMetrics(createMetricsRegistry(prisma, 'worker', { watchdogEveryMs: everyMs }), config.metricsPort, undefined, () => workerReadiness(prisma, everyMs))
+    : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The watchdog's activities ask Temporal which workflows run: metadata only, so no codec.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
   try {
     // The retention Schedule is the setup step's (prisma/setup.ts), not each replica's.
     const worker = await createWorker({
@@ -26,7 +33,7 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       payloadKeys: config.crypto.payloadKeys,
       acceptUnencryptedPayloads: config.crypto.acceptUnencryptedPayloads,
-      activities: activitiesFromConfig(config, prisma),
+      activities: activitiesFromConfig(config, prisma, new Client({ connection: clientConnection, namespace: config.temporal.namespace })),
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
     });
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     metrics?.close();
+    await clientConnection.close();
     await connection.close();
     await prisma.$disconnect();
   }

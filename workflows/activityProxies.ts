@@ -16,3 +16,9 @@ export const sweepActivities = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** The watchdog's mail: a few tries, then the sweep ends anyway and the next sweep tries again. */
+export const watchdogMailActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
+});

@@ -5,3 +5,4 @@ export { retentionSweep } from './retentionSweep';
 export { socialInterventionGroupCase } from './socialInterventionGroup';
 export { exitProgrammeCase } from './exitProgramme';
 export { triageCase } from './triage';
+export { watchdogSweep } from './watchdogSweep';

@@ -9,6 +9,7 @@ import { notificationOperations } from './notifications';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
 import { taskOperations } from './tasks';
+import { watchdogOperations } from './watchdog';
 
 /** Every operation the API serves. A new route is one declaration in its resource's file (and its use-case). */
 export const operations: readonly Operation[] = [
@@ -18,6 +19,7 @@ export const operations: readonly Operation[] = [
   ...consentOperations,
   ...taskOperations,
   ...escalationOperations,
+  ...watchdogOperations,
   ...notificationOperations,
   ...reportOperations,
   ...auditOperations,

@@ -70,6 +70,11 @@ const table: Row[] = [
   { id: 'unit.tasks', expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'escalation.list', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'escalation.list', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'watchdog.findings', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'watchdog.findings', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'watchdog.runs', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200, admin: 200 }, 403) },
+  // The fixture's case runs: an admin is told there is nothing to restart.
+  { id: 'case.restart', expect: allow({ admin: 409 }, 403) },
   { id: 'report.read', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'report.csv', query: `unit=${unit}`, expect: allow({ coordinator: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'audit.read', query: 'limit=5', expect: allow({ auditor: 200 }, 403) },

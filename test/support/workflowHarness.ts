@@ -110,8 +110,23 @@ function fakeActivities(calls: Call[], tasks: Map<string, FakeTask>, companionPo
       log('pseudonymiseExpiredCases', input);
       return { pseudonymised: [] };
     },
+    // The watchdog's sweep is tested on the real stack (test/faults/watchdog.test.ts), not here.
+    ...watchdogUnused,
   };
 }
+
+const unused = async (): Promise<never> => {
+  throw new Error('the case workflows never call the watchdog');
+};
+const watchdogUnused: Pick<Activities, `watchdog${string}` & keyof Activities> = {
+  watchdogCheckCases: unused,
+  watchdogCheckTasks: unused,
+  watchdogCheckStarting: unused,
+  watchdogCheckUnits: unused,
+  watchdogCheckEscalations: unused,
+  watchdogFinishRun: unused,
+  watchdogNotifyFindings: unused,
+};
 
 export interface Harness {
   env: TestWorkflowEnvironment;
