@@ -7,7 +7,7 @@ module.exports = {
   // own (`npm run test:faults`, jest.faults.config.js). npm test runs all three phases.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/faults/'],
   // Type checking is `npm run typecheck`'s job (run by npm test); here we only transpile, for speed.
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   testTimeout: 120_000,
   // Each integration file starts its own Temporal dev server; two at a time fits 2 cores.

@@ -5,11 +5,12 @@ import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import { mountOperations } from './mount';
 import { operations } from './operations';
+import { webApp, type WebConfig } from '../web/app';
 
 export type { ApiDeps } from './context';
 
-/** The Express app: an access log, the codec endpoint, the declared operations, and the one error mapper. */
-export function createApp(deps: ApiDeps): express.Express {
+/** The Express app: an access log, the codec endpoint, the staff web app (when configured), the declared operations, and the one error mapper. */
+export function createApp(deps: ApiDeps, opts: { web?: WebConfig } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Which proxies' X-Forwarded-For to believe (TRUST_PROXY): req.ip is then the client's address, for the limits and the audit trail.
@@ -23,6 +24,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // Temporal's codec-server protocol, not part of this API: before token authentication, since it
   // checks operators itself, its batches are larger than API bodies, and CORS preflights carry no token.
   if (deps.config.codec) app.use('/codec', codecRouter(deps.config.codec));
+  // The web app signs in with a session cookie, not a bearer token: mounted before the API's token check.
+  if (opts.web) app.use(opts.web.basePath, webApp(deps, opts.web));
   mountOperations(app, operations, deps);
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });
