@@ -45,6 +45,6 @@ export function webConfigFrom(config: AppConfig, auth: AuthConfig, prompt?: stri
   return {
     basePath: webBasePath,
     secureCookies: appUrl.startsWith('https:'),
-    oidc: { issuer: auth.issuer, clientId: config.web.clientId, clientSecret: config.web.clientSecret, redirectUri: `${appUrl}/auth/callback`, resource: auth.audience, prompt },
+    oidc: { issuer: auth.issuer, clientId: config.web.clientId, clientSecret: config.web.clientSecret, redirectUri: `${appUrl}/auth/callback`, prompt },
   };
 }

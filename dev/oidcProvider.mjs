@@ -25,6 +25,8 @@ const clientId = env.OIDC_DEV_CLIENT_ID;
 const redirectUris = JSON.parse(env.OIDC_DEV_REDIRECT_URIS);
 const port = Number(env.OIDC_DEV_PORT ?? 3001);
 
+// Resource indicators must be absolute URIs; the audience the token carries is the API's own.
+const resourceId = 'urn:samverkan:api';
 const userBySub = new Map(users.map((u) => [u.sub, u]));
 const roleNames = { coordinator: 'samordnare', staff: 'handläggare', supervisor: 'arbetsledare', admin: 'administratör', auditor: 'granskare' };
 
@@ -48,10 +50,10 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: false },
     resourceIndicators: {
       enabled: true,
-      defaultResource: () => audience,
+      defaultResource: () => resourceId,
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => {
-        if (resource !== audience) throw new Error('unknown resource');
+        if (resource !== resourceId) throw new Error('unknown resource');
         return { scope: 'api', audience, accessTokenTTL: 8 * 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'EdDSA' } } };
       },
     },
@@ -66,7 +68,7 @@ const provider = new Provider(issuer, {
   loadExistingGrant: async (ctx) => {
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid');
-    grant.addResourceScope(audience, 'api');
+    grant.addResourceScope(resourceId, 'api');
     await grant.save();
     return grant;
   },

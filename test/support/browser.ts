@@ -69,7 +69,7 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
   const temporal = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(stack.payloadKeys)] } });
   const app = createApp(
     { temporal, prisma: stack.db.prisma, fieldCrypto: testFieldCrypto(), config: { taskQueue: stack.taskQueue, auth, rateLimitPerMinute: 100_000, addressRateLimitPerMinute: 1_000_000 } },
-    { web: { basePath: '/app', secureCookies: false, oidc: { issuer: provider.issuer, clientId, redirectUri: `${appUrl}/auth/callback`, resource: audience, prompt: 'login' } } },
+    { web: { basePath: '/app', secureCookies: false, oidc: { issuer: provider.issuer, clientId, redirectUri: `${appUrl}/auth/callback`, prompt: 'login' } } },
   );
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -89,7 +89,13 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
     async signIn(page, sub, path = '/') {
       await page.goto(`${appUrl}${path}`);
       if (path === '/') await page.getByRole('link', { name: 'Logga in' }).click();
-      await page.getByRole('button', { name: sub, exact: true }).click();
+      await page
+        .getByRole('button', { name: sub, exact: true })
+        .click()
+        .catch(async (err: unknown) => {
+          // Say where the sign-in stopped (the provider's page names its error).
+          throw new Error(`sign-in as ${sub} stopped at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 500)}`, { cause: err });
+        });
       await page.waitForURL((url) => url.origin === new URL(appUrl).origin && !url.pathname.startsWith('/app/auth'));
     },
     async teardown() {
