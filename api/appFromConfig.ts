@@ -7,6 +7,7 @@ import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { createApp, type ApiDeps } from './app';
 import { connectSharedCounters } from './redis';
 import { webBasePath, type WebConfig } from '../web/app';
+import type { OidcConfig } from '../web/oidc';
 
 /**
  * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
@@ -15,7 +16,7 @@ import { webBasePath, type WebConfig } from '../web/app';
  */
 export function appFromConfig(
   config: AppConfig,
-  deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[]; oidcPrompt?: string },
+  deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[]; oidc?: Pick<OidcConfig, 'discoveryUrl' | 'prompt'> },
 ) {
   const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys);
   const temporal = new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
@@ -36,15 +37,15 @@ export function appFromConfig(
     },
   };
   log.info('rate limits', { countedIn: config.redisUrl ? 'redis, shared by every API process' : 'this process (REDIS_URL is unset)' });
-  return { app: createApp(apiDeps, { web: webConfigFrom(config, apiDeps.config.auth, deps.oidcPrompt) }), temporal, deps: apiDeps };
+  return { app: createApp(apiDeps, { web: webConfigFrom(config, apiDeps.config.auth, deps.oidc) }), temporal, deps: apiDeps };
 }
 
 /** The staff web app at `<APP_BASE_URL>/app`, signing in at the API's own issuer. */
-export function webConfigFrom(config: AppConfig, auth: AuthConfig, prompt?: string): WebConfig {
+export function webConfigFrom(config: AppConfig, auth: AuthConfig, oidc: Pick<OidcConfig, 'discoveryUrl' | 'prompt'> = {}): WebConfig {
   const appUrl = `${config.appBaseUrl.replace(/\/$/, '')}${webBasePath}`;
   return {
     basePath: webBasePath,
     secureCookies: appUrl.startsWith('https:'),
-    oidc: { issuer: auth.issuer, clientId: config.web.clientId, clientSecret: config.web.clientSecret, redirectUri: `${appUrl}/auth/callback`, prompt },
+    oidc: { issuer: auth.issuer, clientId: config.web.clientId, clientSecret: config.web.clientSecret, redirectUri: `${appUrl}/auth/callback`, ...oidc },
   };
 }

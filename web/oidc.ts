@@ -18,6 +18,8 @@ export interface OidcConfig {
   /** The API's audience, asked for as the access token's resource (RFC 8707). */
   resource?: string;
   scope?: string;
+  /** Where the discovery document is, when not under the issuer (the dev provider names the API's dev issuer but serves on loopback). */
+  discoveryUrl?: string;
   /** `login` makes the provider ask who signs in every time (the dev provider, where one picks a user). */
   prompt?: string;
 }
@@ -41,7 +43,7 @@ export function oidcClient(config: OidcConfig, prisma: PrismaClient) {
   let discovered: Promise<{ meta: Discovery; keys: ReturnType<typeof createRemoteJWKSet> }> | undefined;
   const discover = () =>
     (discovered ??= (async () => {
-      const res = await fetch(`${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+      const res = await fetch(config.discoveryUrl ?? `${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
       if (!res.ok) throw new OidcError(`discovery answered ${res.status}`);
       const meta = (await res.json()) as Discovery;
       if (meta.issuer !== config.issuer) throw new OidcError('discovery names another issuer');
@@ -106,7 +108,6 @@ export function oidcClient(config: OidcConfig, prisma: PrismaClient) {
       }
       return { accessToken: tokens.access_token, returnTo: login.returnTo };
     },
-
   };
 }
 export type OidcClient = ReturnType<typeof oidcClient>;

@@ -58,7 +58,8 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
   const clientId = 'samverkan-web';
   const provider = await startDevOidcProvider({
     port: 0,
-    issuer: 'http://localhost:{port}',
+    // As under npm start: the provider issues for the API's issuer name and serves on a loopback port.
+    issuer: 'https://samverkan.local/dev-issuer',
     audience,
     privateJwk: { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid },
     clientId,
@@ -69,7 +70,7 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
   const temporal = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(stack.payloadKeys)] } });
   const app = createApp(
     { temporal, prisma: stack.db.prisma, fieldCrypto: testFieldCrypto(), config: { taskQueue: stack.taskQueue, auth, rateLimitPerMinute: 100_000, addressRateLimitPerMinute: 1_000_000 } },
-    { web: { basePath: '/app', secureCookies: false, oidc: { issuer: provider.issuer, clientId, redirectUri: `${appUrl}/auth/callback`, prompt: 'login' } } },
+    { web: { basePath: '/app', secureCookies: false, oidc: { issuer: provider.issuer, discoveryUrl: `http://localhost:${provider.port}/.well-known/openid-configuration`, clientId, redirectUri: `${appUrl}/auth/callback`, prompt: 'login' } } },
   );
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
