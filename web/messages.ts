@@ -232,6 +232,14 @@ export const sv = {
     'housing-allocation': 'Bostadsförmedling',
     'labour-market-support': 'Arbetsmarknadsinsatser',
   } as Record<string, string>,
+  /** What a deadline counts from (a task's anchor). */
+  clocks: {
+    receipt: 'anmälan togs emot',
+    previousStep: 'föregående steg slutfördes',
+    consent: 'samtycket gavs',
+    statedDate: 'angivet datum',
+    opening: 'uppgiften öppnades',
+  } as Record<string, string>,
   notificationKinds: { assigned: 'Ny uppgift', reminder: 'Påminnelse', escalation: 'Eskalering' } as Record<string, string>,
   notificationStatuses: { pending: 'Väntar', sent: 'Skickat', failed: 'Misslyckades' } as Record<string, string>,
   escalationStatuses: { open: 'Öppen', acknowledged: 'Kvitterad', resolved: 'Löst' } as Record<string, string>,

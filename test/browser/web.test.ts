@@ -1,5 +1,11 @@
+import { devIdentities } from '../../dev/devAuth';
 import { eventually } from '../support/stack';
 import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
+
+const users = [
+  ...devIdentities,
+  { sub: 'dev-staff-police', roles: ['staff' as const], units: ['police-safety'] },
+];
 
 const referral = {
   caseType: 'youth-concern',
@@ -25,7 +31,7 @@ async function startCase(web: WebStack): Promise<{ caseId: string; taskId: strin
 describe('the staff web app in a browser', () => {
   let web: WebStack;
   beforeAll(async () => {
-    web = await startWebStack('web');
+    web = await startWebStack('web', { users });
   });
   afterAll(async () => {
     await web?.teardown();
@@ -76,6 +82,59 @@ describe('the staff web app in a browser', () => {
     // Signed out, a page sends the browser to sign in again (the dev provider asks who).
     await page.goto(`${web.appUrl}/inkorg`);
     await expect(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }).isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+
+  it('when another has completed the task first, then completing it again says who completed it and when', async () => {
+    const { caseId, taskId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    await web.stack.api.post(`/tasks/${taskId}/complete`).set('X-Actor-Id', 'handlaggare-b').send({ outcome: 'no-immediate-risk' }).expect(200);
+    await page.getByRole('radio', { name: 'Omedelbart skyddsbehov', exact: true }).check();
+    await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+    const alert = await page.getByRole('alert').innerText();
+    expect(alert).toMatch(/^Uppgiften är redan slutförd av handlaggare-b \d+ [a-z]+\. \d{4} \d{2}:\d{2}\.$/);
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
+
+  it('when a supervisor extends a deadline with too short a justification, then the error sits next to the field; with a proper one, the extension shows', async () => {
+    const { caseId, taskId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-supervisor-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    // A supervisor extends; completing is staff's.
+    await expect(page.getByRole('button', { name: 'Slutför uppgiften' }).count()).resolves.toBe(0);
+    await page.getByLabel('Ny tidsfrist').fill('2030-01-15T16:00');
+    await page.getByRole('textbox', { name: 'Motivering' }).fill('Kort');
+    await page.getByRole('button', { name: 'Förläng tidsfristen' }).click();
+    const field = page.getByRole('textbox', { name: 'Motivering' });
+    await expect(field.getAttribute('aria-describedby')).resolves.toContain('fel-motivering');
+    await expect(page.locator('#fel-motivering').innerText()).resolves.toBe('Skriv en motivering på minst 10 tecken.');
+    await expect(field.inputValue()).resolves.toBe('Kort');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'uppgift-fel');
+
+    await field.fill('Beslut i arbetsgruppen: utredningen väntar på skolans underlag.');
+    await page.getByRole('button', { name: 'Förläng tidsfristen' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Tidsfristen är förlängd.');
+    await expect(page.getByText('Beslut i arbetsgruppen').isVisible()).resolves.toBe(true);
+    await expect(page.locator('time[datetime="2030-01-15T15:00:00.000Z"]').count()).resolves.toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('when police staff open a case not shared with the police, then the page is the same as for a case that does not exist', async () => {
+    const { caseId, taskId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-police', '/inkorg');
+    const seen: string[] = [];
+    for (const path of [`/arenden/${caseId}`, `/arenden/${caseId}/uppgifter/${taskId}`, '/arenden/VPC-2026-NOSUCH00', '/arenden/VPC-2026-NOSUCH00/uppgifter/nosuch']) {
+      const answer = await page.goto(`${web.appUrl}${path}`);
+      expect(answer?.status()).toBe(404);
+      seen.push(await page.getByRole('main').innerText());
+    }
+    expect(new Set(seen).size).toBe(1);
+    expect(seen[0]).not.toContain(caseId);
+    await expectNoAxeViolations(page);
     await context.close();
   });
 });

@@ -47,6 +47,12 @@ export function TaskPage(props: {
           {props.notice}
         </p>
       )}
+      {/* A change refused because the task moved on (409): the forms are gone, the reason stays. */}
+      {task.status !== 'open' && (ce ?? ee) && (
+        <p class="notice error" role="alert">
+          {(ce ?? ee)?.message}
+        </p>
+      )}
       <h2>{t.facts}</h2>
       <dl class="facts">
         <dt>{t.case}</dt>
@@ -72,7 +78,7 @@ export function TaskPage(props: {
         <dt>{t.countsFrom}</dt>
         <dd>
           <time datetime={task.clock?.since ?? task.startedAt}>{formatDateTime(task.clock?.since ?? task.startedAt)}</time>
-          {task.clock && ` (${task.clock.countsFrom})`}
+          {task.clock && ` (${named(sv.clocks, task.clock.countsFrom)})`}
         </dd>
         {task.outcome && (
           <>
