@@ -16,6 +16,9 @@ import { sv } from './messages';
 import { oidcClient, type OidcConfig } from './oidc';
 import { csrfMatches, endSession, loadSession, startSession, type Session } from './session';
 import { CasePage } from './views/case';
+import { IntakePage, referralFrom, type IntakeValues, type RoutingPreview } from './views/intake';
+import { AuditPage, type AuditFilters, type AuditRowView } from './views/audit';
+import { OverviewPage, type OverviewData } from './views/overview';
 import { InboxPage, type InboxData, type InboxFilters } from './views/inbox';
 import { homeFor, type PageContext } from './views/layout';
 import { ErrorPage, LoginPage, StatementPage } from './views/simplePages';
@@ -170,12 +173,67 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
     send(res, 200, <InboxPage ctx={ctxOf(res)} data={result.body} filters={filters} units={hasRole(p, 'coordinator') ? [] : visibleUnits(p)} />);
   });
 
+  /** The fields a refused form got wrong, each with its Swedish message (the operation's schema named them). */
+  function fieldErrors(result: Invocation<unknown>): Record<string, string> {
+    if (result.ok) return {};
+    return Object.fromEntries((result.error.fields ?? []).map((f) => [f.field, sv.validation[f.field] ?? sv.validation.other]));
+  }
+
   const readCase = (req: Request, res: Response) => invoke<CaseBody>('case.read', req, res, principal(res), { params: { caseId: req.params.caseId as string } });
 
-  router.get('/arenden/:caseId', signedIn, async (req, res) => {
+  async function showCase(req: Request, res: Response, extra: { status?: number; notice?: string; consentErrors?: FormErrors } = {}) {
     const result = await readCase(req, res);
     if (!result.ok) return refused(res, result);
-    send(res, 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} />);
+    const canManageConsent = hasRole(principal(res), 'coordinator');
+    send(res, extra.status ?? 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} canManageConsent={canManageConsent} notice={extra.notice} consentErrors={extra.consentErrors} />);
+  }
+  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, aterkallat: sv.consent.withdrawn };
+
+  router.get('/arenden/:caseId', signedIn, async (req, res) => {
+    await showCase(req, res, { notice: caseNotices[String(req.query.klart ?? '')] });
+  });
+
+  router.post('/arenden/:caseId/samtycken', signedIn, async (req, res) => {
+    const form = req.body as Record<string, string | undefined>;
+    const body = {
+      personRole: form.personRole ?? '',
+      ...(form.personName?.trim() ? { personName: form.personName } : {}),
+      receivingAgency: form.receivingAgency ?? '',
+      purpose: form.purpose ?? '',
+    };
+    const result = await invoke('consent.record', req, res, principal(res), { params: { caseId: req.params.caseId as string }, body });
+    const casePath = `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}`;
+    if (result.ok) return res.redirect(303, `${casePath}?klart=samtycke`);
+    if (result.status === 404 || result.status === 403) return refused(res, result);
+    const message = result.status === 409 ? sv.consent.closed : sv.errors.validationSummary;
+    await showCase(req, res, { status: result.status, consentErrors: { message, fields: fieldErrors(result), values: form as Record<string, string> } });
+  });
+
+  router.post('/arenden/:caseId/samtycken/:consentId/aterkalla', signedIn, async (req, res) => {
+    const params = { caseId: req.params.caseId as string, consentId: req.params.consentId as string };
+    const result = await invoke('consent.withdraw', req, res, principal(res), { params });
+    if (!result.ok && (result.status === 404 || result.status === 403)) return refused(res, result);
+    if (!result.ok) return showCase(req, res, { status: result.status, consentErrors: { message: sv.consent.closed } });
+    res.redirect(303, `${base}/arenden/${encodeURIComponent(params.caseId)}?klart=aterkallat`);
+  });
+
+  router.get('/ny-anmalan', signedIn, (_req, res) => {
+    if (!hasRole(principal(res), 'coordinator')) return refused(res, { status: 403 });
+    send(res, 200, <IntakePage ctx={ctxOf(res)} values={{ ageYears: '' }} />);
+  });
+
+  router.post('/ny-anmalan', signedIn, async (req, res) => {
+    const values = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as IntakeValues;
+    const body = referralFrom(values);
+    const preview = await invoke<RoutingPreview>('referral.preview', req, res, principal(res), { body });
+    if (!preview.ok) {
+      if (preview.status === 403) return refused(res, preview);
+      return send(res, preview.status, <IntakePage ctx={ctxOf(res)} values={values} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(preview) }} />);
+    }
+    if (values.steg !== 'starta') return send(res, 200, <IntakePage ctx={ctxOf(res)} values={values} preview={preview.body} />);
+    const started = await invoke<{ caseId: string }>('referral.route', req, res, principal(res), { body });
+    if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(started) }} />);
+    res.redirect(303, `${base}/arenden/${encodeURIComponent(started.body.caseId)}?klart=registrerat`);
   });
 
   /** The task page: read through the case (one audited case.read), shown with the forms the caller's roles allow. */
@@ -210,10 +268,6 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   });
 
   const taskPath = (req: Request) => `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}/uppgifter/${encodeURIComponent(req.params.taskId as string)}`;
-  const fieldErrors = (result: Invocation<unknown>): Record<string, string> => {
-    if (result.ok) return {};
-    return Object.fromEntries((result.error.fields ?? []).map((f) => [f.field, sv.validation[f.field] ?? sv.validation.other]));
-  };
   /** The API's answer to a task form that failed, as a message a person can act on. */
   async function taskFailure(req: Request, res: Response, result: Invocation<unknown> & { ok: false }, form: 'complete' | 'extend', values: Record<string, string>) {
     if (result.status === 404 || result.status === 403) return refused(res, result);
@@ -246,6 +300,44 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
     const result = await invoke('task.extend', req, res, principal(res), { params: { taskId: req.params.taskId as string }, body });
     if (!result.ok) return taskFailure(req, res, result, 'extend', { newDueAt: form.newDueAt ?? '', justification: form.justification ?? '' });
     res.redirect(303, `${taskPath(req)}?forlangd=1`);
+  });
+
+  router.get('/oversikt', signedIn, async (req, res) => {
+    const p = principal(res);
+    const [escalations, report, failing] = await Promise.all([
+      invoke<{ items: OverviewData['escalations'] }>('escalation.list', req, res, p, { query: { status: 'open' } }),
+      invoke<{ items: OverviewData['report']; overdueTasks: Array<{ taskId: string; step: string }> }>('report.read', req, res, p, { query: {} }),
+      invoke<{ items: OverviewData['failing'] }>('notification.list', req, res, p, { query: { status: 'failing' } }),
+    ]);
+    if (!escalations.ok) return refused(res, escalations);
+    if (!report.ok) return refused(res, report);
+    if (!failing.ok) return refused(res, failing);
+    // An escalated task is overdue: the report's list names its step.
+    const stepOf = new Map(report.body.overdueTasks.map((t) => [t.taskId, t.step]));
+    const data: OverviewData = {
+      escalations: escalations.body.items.map((e) => ({ ...e, stepKey: stepOf.get(e.taskId) })),
+      report: report.body.items,
+      failing: failing.body.items,
+    };
+    const notice = req.query.klart === 'kvitterad' ? sv.overview.acknowledged : req.query.klart === 'redan' ? sv.overview.alreadyAcknowledged : undefined;
+    send(res, 200, <OverviewPage ctx={ctxOf(res)} data={data} notice={notice} canAcknowledge={hasRole(p, 'supervisor')} />);
+  });
+
+  router.post('/oversikt/eskaleringar/:escalationId/kvittera', signedIn, async (req, res) => {
+    const result = await invoke('escalation.acknowledge', req, res, principal(res), { params: { escalationId: req.params.escalationId as string }, body: {} });
+    if (!result.ok && result.status !== 409) return refused(res, result);
+    res.redirect(303, `${base}/oversikt?klart=${result.ok ? 'kvitterad' : 'redan'}`);
+  });
+
+  router.get('/granskning', signedIn, async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const filters: AuditFilters = { actor: q.actor?.trim() ?? '', caseId: q.caseId?.trim() ?? '', action: q.action?.trim() ?? '', offset: Math.max(0, Math.min(10_000, Number.parseInt(q.offset ?? '0', 10) || 0)) };
+    const query: Record<string, string> = { offset: String(filters.offset), limit: '100' };
+    for (const key of ['actor', 'caseId', 'action'] as const) if (filters[key]) query[key] = filters[key];
+    const result = await invoke<{ total: number; totalCapped: boolean; limit: number; offset: number; items: AuditRowView[] }>('audit.read', req, res, principal(res), { query });
+    if (!result.ok && result.status === 400) return res.redirect(303, `${base}/granskning`);
+    if (!result.ok) return refused(res, result);
+    send(res, 200, <AuditPage ctx={ctxOf(res)} filters={filters} data={result.body} />);
   });
 
   router.use((_req, res) => notFound(res));

@@ -2,7 +2,9 @@ import type { CaseBody } from '../../api/views/case';
 import { formatDateTime } from '../format';
 import { named, sv } from '../messages';
 import { OverdueMark } from './inbox';
-import { Layout, type PageContext } from './layout';
+import { Csrf, Layout, type PageContext } from './layout';
+import { sourceAgencies } from './intake';
+import { FieldError, type FormErrors } from './task';
 
 interface Event {
   at: string;
@@ -35,12 +37,20 @@ export function timelineOf(c: CaseBody): Event[] {
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export function CasePage(props: { ctx: PageContext; caseBody: CaseBody }) {
+export function CasePage(props: { ctx: PageContext; caseBody: CaseBody; canManageConsent: boolean; notice?: string; consentErrors?: FormErrors }) {
   const { ctx, caseBody: c } = props;
   const v = sv.caseView;
+  const k = sv.consent;
+  const here = `${ctx.base}/arenden/${encodeURIComponent(c.caseId)}`;
+  const ce = props.consentErrors;
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={v.title(c.caseId)}>
       <h1>{v.title(c.caseId)}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
       <h2>{v.facts}</h2>
       <dl class="facts">
         <dt>{v.type}</dt>
@@ -67,6 +77,74 @@ export function CasePage(props: { ctx: PageContext; caseBody: CaseBody }) {
           </li>
         ))}
       </ol>
+      <h2>{k.title}</h2>
+      {c.consents.length === 0 ? (
+        <p>{k.none}</p>
+      ) : (
+        <ul class="consents">
+          {c.consents.map((x) => (
+            <li>
+              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
+              {props.canManageConsent && x.status === 'given' && (
+                <form class="inline" method="post" action={`${here}/samtycken/${encodeURIComponent(x.consentId)}/aterkalla`}>
+                  <Csrf ctx={ctx} />
+                  <button type="submit" aria-label={`${k.withdraw}: ${k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}`}>
+                    {k.withdraw}
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canManageConsent && c.status !== 'closed' && (
+        <section aria-labelledby="samtycke-rubrik">
+          <h3 id="samtycke-rubrik">{k.record}</h3>
+          {ce && (
+            <p class="notice error" role="alert">
+              {ce.message}
+            </p>
+          )}
+          <form method="post" action={`${here}/samtycken`}>
+            <Csrf ctx={ctx} />
+            <fieldset>
+              <legend>{k.personRole}</legend>
+              <span class="radio">
+                <input type="radio" id="roll-person" name="personRole" value="subject" checked={(ce?.values?.personRole ?? 'subject') === 'subject'} />
+                <label for="roll-person">{k.subject}</label>
+              </span>
+              <span class="radio">
+                <input type="radio" id="roll-vh" name="personRole" value="guardian" checked={ce?.values?.personRole === 'guardian'} />
+                <label for="roll-vh">{k.guardian}</label>
+              </span>
+            </fieldset>
+            <label for="samtycke-namn">{k.personName}</label>
+            <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
+            <label for="samtycke-aktor">{k.receivingAgency}</label>
+            <select id="samtycke-aktor" name="receivingAgency">
+              {sourceAgencies.map((a) => (
+                <option value={a} selected={ce?.values?.receivingAgency === a}>
+                  {named(sv.agencies, a)}
+                </option>
+              ))}
+            </select>
+            <label for="samtycke-syfte">{k.purpose}</label>
+            <FieldError id="samtycke-syfte-fel" text={ce?.fields?.purpose} />
+            <input
+              id="samtycke-syfte"
+              name="purpose"
+              type="text"
+              required
+              value={ce?.values?.purpose ?? ''}
+              aria-invalid={ce?.fields?.purpose ? 'true' : undefined}
+              aria-describedby={ce?.fields?.purpose ? 'samtycke-syfte-fel' : undefined}
+            />
+            <p>
+              <button type="submit">{k.recordButton}</button>
+            </p>
+          </form>
+        </section>
+      )}
     </Layout>
   );
 }

@@ -18,6 +18,9 @@ export type NavKey = 'inbox' | 'intake' | 'overview' | 'audit' | 'accessibility'
 export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
   const items: Array<{ key: NavKey; path: string }> = [];
   if (hasRole(p, 'coordinator', 'staff', 'supervisor')) items.push({ key: 'inbox', path: '/inkorg' });
+  if (hasRole(p, 'coordinator')) items.push({ key: 'intake', path: '/ny-anmalan' });
+  if (hasRole(p, 'supervisor')) items.push({ key: 'overview', path: '/oversikt' });
+  if (hasRole(p, 'auditor')) items.push({ key: 'audit', path: '/granskning' });
   return items;
 }
 
