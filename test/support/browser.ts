@@ -76,7 +76,7 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--lang=sv-SE'] });
   return {
     stack,
     appUrl,
