@@ -33,10 +33,11 @@ export function fromLocalInput(value: string | undefined): string | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00'] = m;
   const asUtc = Date.UTC(+y, +mo - 1, +d, +h, +mi);
-  // Stockholm's offset at that moment (CET or CEST): format the UTC guess there and compare.
-  const shown = fromParts(localParts.formatToParts(new Date(asUtc)));
-  const offset = shown - asUtc;
-  return new Date(asUtc - offset).toISOString();
+  // Stockholm's offset (CET or CEST) at the instant meant: guessed from the wall time read as UTC,
+  // then taken again at the guess, which is right on both sides of a daylight-saving switch.
+  const offsetAt = (instant: number) => fromParts(localParts.formatToParts(new Date(instant))) - instant;
+  const guess = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(guess)).toISOString();
 }
 
 function fromParts(parts: Intl.DateTimeFormatPart[]): number {
