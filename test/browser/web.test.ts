@@ -137,4 +137,19 @@ describe('the staff web app in a browser', () => {
     await expectNoAxeViolations(page);
     await context.close();
   });
+
+  it("when a form is posted without the session's form token, then nothing changes; the session cookie is HttpOnly, SameSite=Lax and random", async () => {
+    const { caseId, taskId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'samverkan_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/app' });
+    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const forged = await page.request.post(`${web.appUrl}/arenden/${caseId}/uppgifter/${taskId}/slutfor`, { form: { outcome: 'no-immediate-risk' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('Formuläret har gått ut');
+    const task = await web.stack.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+    expect(task.status).toBe('open');
+    await context.close();
+  });
 });
