@@ -86,7 +86,7 @@ function escape(s) {
 }
 
 function page(title, body) {
-  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} – utvecklingsinloggning</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escape(title)} – utvecklingsinloggning</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 
 function loginPage(uid) {

@@ -67,6 +67,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   });
   router.get('/static/htmx.min.js', (_req, res) => res.sendFile(htmxFile, { maxAge: '1h' }));
   router.get('/static/app.css', (_req, res) => res.sendFile(stylesheet, { maxAge: '1h' }));
+  router.get('/static/favicon.svg', (_req, res) => res.sendFile(`${__dirname}/static/favicon.svg`, { maxAge: '1d' }));
   router.use(express.urlencoded({ extended: false, limit: '100kb' }));
   router.use(async (req, res, next) => {
     // Pages hold case data: never cached, by the browser or anyone between.

@@ -113,6 +113,8 @@ describe('a day at the center, in the browser', () => {
     const supervisorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
     for (const action of ['escalation.list', 'report.read', 'notification.list', 'session.start']) expect(supervisorRows).toContain(action);
 
+    // No page broke a script or the Content Security Policy (htmx swapped the inbox under it).
+    expect([coordinator, staff, supervisor, auditor].flatMap((who) => who.consoleErrors)).toEqual([]);
     for (const who of [coordinator, staff, supervisor, auditor]) await who.context.close();
   });
 });

@@ -27,7 +27,7 @@ export interface WebStack {
   provider: DevOidcProvider;
   browser: Browser;
   /** A fresh browser context (its own cookies) in Swedish, in Stockholm time. */
-  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }>;
   /** Signs in through the dev identity provider as one of its users; ends on the page after login. */
   signIn(page: Page, sub: string, path?: string): Promise<void>;
   teardown(): Promise<void>;
@@ -85,7 +85,14 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
     async newPage() {
       const context = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
       context.setDefaultTimeout(30_000);
-      return { context, page: await context.newPage() };
+      const page = await context.newPage();
+      // A script error or a Content Security Policy violation shows here (htmx must run under the policy).
+      const consoleErrors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      page.on('pageerror', (err) => consoleErrors.push(err.message));
+      return { context, page, consoleErrors };
     },
     async signIn(page, sub, path = '/') {
       await page.goto(`${appUrl}${path}`);

@@ -39,6 +39,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         {/* htmx without eval, inline scripts or the inline style it would inject (the CSP allows none of them). */}
         <meta name="htmx-config" content='{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,"historyCacheSize":0}' />
         <title>{`${props.title} – ${sv.appName}`}</title>
+        <link rel="icon" href={`${ctx.base}/static/favicon.svg`} type="image/svg+xml" />
         <link rel="stylesheet" href={`${ctx.base}/static/app.css`} />
         <script src={`${ctx.base}/static/htmx.min.js`} defer></script>
       </head>
