@@ -30,8 +30,8 @@ export function timelineOf(c: CaseBody): Event[] {
     for (const n of t.notifications) events.push({ at: n.createdAt, text: `${e.notified(named(sv.notificationKinds, n.kind))} (${named(sv.notificationStatuses, n.status)})`, taskId: t.taskId });
   }
   for (const c2 of c.consents) {
-    events.push({ at: c2.givenAt, text: e.consent(c2.receivingAgency) });
-    if (c2.withdrawnAt) events.push({ at: c2.withdrawnAt, text: e.consentWithdrawn(c2.receivingAgency) });
+    events.push({ at: c2.givenAt, text: e.consent(named(sv.agencies, c2.receivingAgency)) });
+    if (c2.withdrawnAt) events.push({ at: c2.withdrawnAt, text: e.consentWithdrawn(named(sv.agencies, c2.receivingAgency)) });
   }
   if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
   return events.sort((a, b) => a.at.localeCompare(b.at));

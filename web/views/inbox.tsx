@@ -52,7 +52,7 @@ export function OverdueMark(props: { seconds: number }) {
       <span class="overdue-icon" aria-hidden="true">
         ⚠
       </span>{' '}
-      {sv.overdueBy(duration(props.seconds))}
+      {props.seconds >= 1 ? sv.overdueBy(duration(props.seconds)) : sv.overdue}
     </span>
   );
 }
@@ -113,10 +113,12 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
           </tbody>
         </table>
       )}
-      <nav aria-label={t.colTask} class="pager">
-        {data.offset > 0 && <a href={`${here}?${inboxQuery(filters, Math.max(0, data.offset - data.limit))}`}>{t.previous}</a>}{' '}
-        {data.offset + data.items.length < data.total && <a href={`${here}?${inboxQuery(filters, data.offset + data.limit)}`}>{t.next}</a>}
-      </nav>
+      {(data.offset > 0 || data.offset + data.items.length < data.total) && (
+        <nav aria-label={t.pages} class="pager">
+          {data.offset > 0 && <a href={`${here}?${inboxQuery(filters, Math.max(0, data.offset - data.limit))}`}>{t.previous}</a>}{' '}
+          {data.offset + data.items.length < data.total && <a href={`${here}?${inboxQuery(filters, data.offset + data.limit)}`}>{t.next}</a>}
+        </nav>
+      )}
     </section>
   );
 }

@@ -123,7 +123,7 @@ export function TaskPage(props: {
         <ul>
           {task.notifications.map((n) => (
             <li>
-              {named(sv.notificationKinds, n.kind)}, <time datetime={n.createdAt}>{formatDateTime(n.createdAt)}</time>: {named(sv.notificationStatuses, n.status)}
+              {named(sv.notificationKinds, n.kind)}, <time datetime={n.createdAt}>{formatDateTime(n.createdAt)}</time>, {named(sv.notificationStatuses, n.status)}
             </li>
           ))}
         </ul>
