@@ -152,4 +152,35 @@ describe('the staff web app in a browser', () => {
     expect(task.status).toBe('open');
     await context.close();
   });
+
+  it('when a page shows a case, then its audit row is the one the API writes for the same read', async () => {
+    const { caseId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}`);
+    const staff = { sub: 'dev-staff-children-youth', roles: ['staff' as const], units: ['soc-children-youth'] };
+    await web.stack.as(staff).get(`/cases/${caseId}`).expect(200);
+    const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: staff.sub, caseId, action: 'case.read' }, orderBy: { at: 'asc' } });
+    const shape = (r: (typeof rows)[number]) => ({ action: r.action, method: r.method, route: r.route, status: r.status, caseId: r.caseId, taskId: r.taskId, actorRoles: r.actorRoles, detail: r.detail, phase: r.phase });
+    expect(rows).toHaveLength(2);
+    expect(shape(rows[0])).toEqual(shape(rows[1]));
+    expect(rows[0].requestId).not.toBe(rows[1].requestId);
+    await context.close();
+  });
+
+  it('when a coordinator registers a referral with a malformed personnummer, then the error sits next to that field in Swedish and no case starts', async () => {
+    const before = await web.stack.db.prisma.case.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', '/ny-anmalan');
+    await page.getByLabel('Ålder').fill('16');
+    await page.getByLabel('Personnummer (valfritt, ÅÅÅÅMMDD-NNNN)').fill('20100101-0000');
+    await page.getByRole('button', { name: 'Förhandsgranska routning' }).click();
+    const field = page.getByLabel('Personnummer (valfritt, ÅÅÅÅMMDD-NNNN)');
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#pnr-fel').innerText()).resolves.toBe('Ange ett giltigt personnummer eller samordningsnummer (ÅÅÅÅMMDD-NNNN).');
+    await expect(field.inputValue()).resolves.toBe('20100101-0000');
+    await expect(page.getByRole('button', { name: 'Starta ärendet' }).count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.case.count()).toBe(before);
+    await context.close();
+  });
 });
