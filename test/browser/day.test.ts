@@ -53,7 +53,10 @@ describe('a day at the center, in the browser', () => {
     page = staff.page;
     await web.signIn(page, 'dev-staff-children-youth');
     await page.getByLabel('Ärendetyp').selectOption({ label: 'Oro för ung person' });
+    // htmx (under the CSP) fetches only the list and pushes the filters into the URL.
+    const swap = page.waitForRequest((r) => r.headers()['hx-request'] === 'true' && r.url().includes('caseType=youth-concern'));
     await page.getByRole('button', { name: 'Visa' }).click();
+    await swap;
     await page.waitForURL(/caseType=youth-concern/);
     const row = page.getByRole('row').filter({ hasText: caseId });
     await eventually('the protection assessment in the inbox', async () => (await row.count()) > 0 || (await page.reload(), false), 30_000);
