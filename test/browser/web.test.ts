@@ -47,6 +47,11 @@ describe('the staff web app in a browser', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Tillgänglighetsredogörelse' }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'tillganglighetsredogorelse');
+    // Signing in leads to the dev identity provider, where a newcomer picks one user per role.
+    await page.goto(`${web.appUrl}/`);
+    await page.getByRole('link', { name: 'Logga in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'valj-anvandare');
     await context.close();
   });
 
