@@ -44,9 +44,17 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
     await page.getByLabel('Mottagande aktör').selectOption({ label: 'Skolan' });
     await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
-    await page.getByRole('button', { name: 'Registrera samtycket' }).click();
+    await page.getByRole('button', { name: 'Registrera svaret' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Samtycket är registrerat.');
     await expect(page.getByText('Vårdnadshavare till Skolan (sig): Givet').isVisible()).resolves.toBe(true);
+    // The other guardian says no to sharing with the police: recorded as a refusal.
+    await page.getByRole('radio', { name: 'Nekar samtycke' }).check();
+    await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
+    await page.getByLabel('Mottagande aktör').selectOption({ label: 'Polisen' });
+    await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
+    await page.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
+    await expect(page.getByText('Vårdnadshavare till Polisen (sig): Nekat').isVisible()).resolves.toBe(true);
 
     // Staff find the protection assessment in their inbox, filtered by case type (kept in the URL), and complete it.
     const staff = await web.newPage();

@@ -47,7 +47,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     const canManageConsent = hasRole(principal(res), 'coordinator');
     send(res, extra.status ?? 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} canManageConsent={canManageConsent} notice={extra.notice} consentErrors={extra.consentErrors} />);
   }
-  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, aterkallat: sv.consent.withdrawn };
+  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn };
 
   router.get('/arenden/:caseId', signedIn, async (req, res) => {
     await showCase(req, res, { notice: caseNotices[String(req.query.klart ?? '')] });
@@ -61,9 +61,11 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       receivingAgency: form.receivingAgency ?? '',
       purpose: form.purpose ?? '',
     };
-    const result = await invoke('consent.record', req, res, principal(res), { params: { caseId: req.params.caseId as string }, body });
+    // A refusal is recorded too: the case goes on without that agency, and a task waiting for it ends.
+    const refusal = form.answer === 'refused';
+    const result = await invoke(refusal ? 'consent.refuse' : 'consent.record', req, res, principal(res), { params: { caseId: req.params.caseId as string }, body });
     const casePath = `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}`;
-    if (result.ok) return res.redirect(303, `${casePath}?klart=samtycke`);
+    if (result.ok) return res.redirect(303, `${casePath}?klart=${refusal ? 'nekat' : 'samtycke'}`);
     if (result.status === 404 || result.status === 403) return refused(res, result);
     const message = result.status === 409 ? sv.consent.closed : sv.errors.validationSummary;
     await showCase(req, res, { status: result.status, consentErrors: { message, fields: fieldErrors(result), values: form as Record<string, string> } });

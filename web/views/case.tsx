@@ -30,7 +30,7 @@ export function timelineOf(c: CaseBody): Event[] {
     for (const n of t.notifications) events.push({ at: n.createdAt, text: `${e.notified(named(sv.notificationKinds, n.kind))} (${named(sv.notificationStatuses, n.status)})`, taskId: t.taskId });
   }
   for (const c2 of c.consents) {
-    events.push({ at: c2.givenAt, text: e.consent(named(sv.agencies, c2.receivingAgency)) });
+    events.push({ at: c2.givenAt, text: (c2.status === 'refused' ? e.consentRefused : e.consent)(named(sv.agencies, c2.receivingAgency)) });
     if (c2.withdrawnAt) events.push({ at: c2.withdrawnAt, text: e.consentWithdrawn(named(sv.agencies, c2.receivingAgency)) });
   }
   if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
@@ -107,6 +107,17 @@ export function CasePage(props: { ctx: PageContext; caseBody: CaseBody; canManag
           )}
           <form method="post" action={`${here}/samtycken`}>
             <Csrf ctx={ctx} />
+            <fieldset>
+              <legend>{k.answer}</legend>
+              <span class="radio">
+                <input type="radio" id="svar-ja" name="answer" value="given" checked={(ce?.values?.answer ?? 'given') === 'given'} />
+                <label for="svar-ja">{k.gives}</label>
+              </span>
+              <span class="radio">
+                <input type="radio" id="svar-nej" name="answer" value="refused" checked={ce?.values?.answer === 'refused'} />
+                <label for="svar-nej">{k.refuses}</label>
+              </span>
+            </fieldset>
             <fieldset>
               <legend>{k.personRole}</legend>
               <span class="radio">
