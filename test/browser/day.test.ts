@@ -6,16 +6,16 @@ const seconds = (amount: number) => ({ kind: 'span' as const, span: { amount, un
 
 /**
  * A day at the center, in the browser, on a policy of seconds: the protection assessment gives
- * staff a minute; the decision after it lapses in three seconds and escalates to the supervisor.
+ * staff ten minutes; the decision after it lapses in three seconds and escalates to the supervisor.
  */
 describe('a day at the center, in the browser', () => {
   let web: WebStack;
   beforeAll(async () => {
     web = await startWebStack('day', {
       policy: fastYouthConcernPolicy('test-day', {
-        protectionAssessment: { deadline: seconds(120) },
+        protectionAssessment: { deadline: seconds(600) },
         investigationDecision: { deadline: seconds(3), escalation: [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }] },
-        investigation: { deadline: seconds(120) },
+        investigation: { deadline: seconds(600) },
       }),
     });
   });
