@@ -52,7 +52,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   const base = config.basePath;
   const cookie = { secure: config.secureCookies, path: base };
   const audit = createAuditWriter(deps.prisma);
-  const kit = pageKit(deps, base, operationInvoker(deps, audit));
+  const kit = pageKit(deps, base, operationInvoker(deps, audit), audit);
   const verify = accessTokenVerifier(deps.config.auth);
   const oidc = oidcClient(config.oidc, deps.prisma);
 

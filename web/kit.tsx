@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
+import type { AuditWriter } from '../api/audit';
 import type { ApiDeps } from '../api/context';
+import { requestIdOf, sourceAddressOf } from '../api/requestContext';
 import type { Principal } from '../domain/auth';
 import type { Invocation, Invoke } from './invoke';
 import { sv } from './messages';
@@ -24,9 +26,11 @@ export interface PageKit {
   principal(res: Response): Principal;
   /** The fields a refused form got wrong, each with its Swedish message (the operation's schema named them). */
   fieldErrors(result: Invocation<unknown>): Record<string, string>;
+  /** A signed-in page that runs no operation (a blank form) is still on record, as `page.view`. */
+  recordView(req: Request, res: Response, status: number): Promise<void>;
 }
 
-export function pageKit(deps: ApiDeps, base: string, invoke: Invoke): PageKit {
+export function pageKit(deps: ApiDeps, base: string, invoke: Invoke, audit: AuditWriter): PageKit {
   const ctxOf = (res: Response): PageContext => {
     const session = res.locals.session as Session | undefined;
     return { base, principal: session?.principal, csrfToken: session?.csrfToken };
@@ -54,5 +58,7 @@ export function pageKit(deps: ApiDeps, base: string, invoke: Invoke): PageKit {
     if (result.ok) return {};
     return Object.fromEntries((result.error.fields ?? []).map((f) => [f.field, sv.validation[f.field] ?? sv.validation.other]));
   }
-  return { deps, base, invoke, ctxOf, send, notFound, refused, signedIn, principal, fieldErrors };
+  const recordView = (req: Request, res: Response, status: number) =>
+    audit.record({ principal: principal(res), action: 'page.view', method: req.method, route: `${base}${req.route?.path ?? req.path}`, status, sourceAddress: sourceAddressOf(req), requestId: requestIdOf(res) });
+  return { deps, base, invoke, ctxOf, send, notFound, refused, signedIn, principal, fieldErrors, recordView };
 }

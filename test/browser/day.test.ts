@@ -123,6 +123,10 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('button', { name: 'Visa' }).click();
     const supervisorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
     for (const action of ['escalation.list', 'report.read', 'notification.list', 'session.start']) expect(supervisorRows).toContain(action);
+    await page.getByLabel('Användare').fill('dev-coordinator');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    const coordinatorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
+    for (const action of ['page.view', 'referral.preview', 'referral.route', 'consent.record', 'consent.refuse']) expect(coordinatorRows).toContain(action);
 
     // No page broke a script or the Content Security Policy (htmx swapped the inbox under it).
     expect([coordinator, staff, supervisor, auditor].flatMap((who) => who.consoleErrors)).toEqual([]);

@@ -8,10 +8,12 @@ import { OverviewPage, type OverviewData } from '../views/overview';
 
 /** Ny anmälan (coordinators), Översikt (supervisors) and Granskning (auditors). */
 export function coordinationRoutes(router: Router, kit: PageKit): void {
-  const { base, invoke, send, refused, ctxOf, principal, signedIn, fieldErrors } = kit;
+  const { base, invoke, send, refused, ctxOf, principal, signedIn, fieldErrors, recordView } = kit;
 
-  router.get('/ny-anmalan', signedIn, (_req, res) => {
-    if (!hasRole(principal(res), 'coordinator')) return refused(res, { status: 403 });
+  router.get('/ny-anmalan', signedIn, async (req, res) => {
+    const allowed = hasRole(principal(res), 'coordinator');
+    await recordView(req, res, allowed ? 200 : 403);
+    if (!allowed) return refused(res, { status: 403 });
     send(res, 200, <IntakePage ctx={ctxOf(res)} values={{ ageYears: '' }} />);
   });
 
