@@ -18,6 +18,8 @@ export interface PageKit {
   invoke: Invoke;
   ctxOf(res: Response): PageContext;
   send(res: Response, status: number, page: VNode): void;
+  /** Part of a page, for htmx to swap in (no document around it). */
+  sendFragment(res: Response, part: VNode): void;
   notFound(res: Response): void;
   /** A refused operation as a page: 403 says so; anything else out of sight is the one 404. */
   refused(res: Response, result: { status: number }): void;
@@ -37,6 +39,9 @@ export function pageKit(deps: ApiDeps, base: string, invoke: Invoke, audit: Audi
   };
   const send = (res: Response, status: number, page: VNode) => {
     res.status(status).type('html').send(`<!doctype html>${render(page)}`);
+  };
+  const sendFragment = (res: Response, part: VNode) => {
+    res.status(200).type('html').send(render(part));
   };
   const notFound = (res: Response) => send(res, 404, <ErrorPage ctx={ctxOf(res)} title={sv.errors.notFoundTitle} text={sv.errors.notFound} />);
   const refused = (res: Response, result: { status: number }) =>
@@ -60,5 +65,5 @@ export function pageKit(deps: ApiDeps, base: string, invoke: Invoke, audit: Audi
   }
   const recordView = (req: Request, res: Response, status: number) =>
     audit.record({ principal: principal(res), action: 'page.view', method: req.method, route: `${base}${req.route?.path ?? req.path}`, status, sourceAddress: sourceAddressOf(req), requestId: requestIdOf(res) });
-  return { deps, base, invoke, ctxOf, send, notFound, refused, signedIn, principal, fieldErrors, recordView };
+  return { deps, base, invoke, ctxOf, send, sendFragment, notFound, refused, signedIn, principal, fieldErrors, recordView };
 }

@@ -7,12 +7,12 @@ import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import { sv } from '../messages';
 import { CasePage } from '../views/case';
-import { InboxPage, type InboxData, type InboxFilters } from '../views/inbox';
+import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import { TaskPage, type FormErrors } from '../views/task';
 
 /** Inkorg, Ärende (with consent) and Uppgift: each page the operation its API call would be. */
 export function caseworkRoutes(router: Router, kit: PageKit): void {
-  const { base, deps, invoke, send, refused, notFound, ctxOf, principal, signedIn, fieldErrors } = kit;
+  const { base, deps, invoke, send, sendFragment, refused, notFound, ctxOf, principal, signedIn, fieldErrors } = kit;
 
   router.get('/inkorg', signedIn, async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
@@ -36,6 +36,11 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     }
     if (!result.ok) return refused(res, result);
     const p = principal(res);
+    // htmx re-filtering asks for the list only; a history restore or a plain request gets the page.
+    res.setHeader('Vary', 'HX-Request');
+    if (req.header('HX-Request') === 'true' && req.header('HX-History-Restore-Request') !== 'true') {
+      return sendFragment(res, <InboxTable ctx={ctxOf(res)} data={result.body} filters={filters} />);
+    }
     send(res, 200, <InboxPage ctx={ctxOf(res)} data={result.body} filters={filters} units={hasRole(p, 'coordinator') ? [] : visibleUnits(p)} />);
   });
 
