@@ -143,9 +143,13 @@ describe('the staff web app in a browser', () => {
     await context.close();
   });
 
-  it("when a form is posted without the session's form token, then nothing changes; the session cookie is HttpOnly, SameSite=Lax and random", async () => {
+  it("when a form is posted without the session's form token, then nothing changes; the session cookie is HttpOnly, SameSite=Lax and random; a login answer replayed signs nobody in", async () => {
     const { caseId, taskId } = await startCase(web);
     const { page, context } = await web.newPage();
+    const callbacks: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/app/auth/callback')) callbacks.push(r.url());
+    });
     await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'samverkan_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/app' });
@@ -155,6 +159,13 @@ describe('the staff web app in a browser', () => {
     expect(await forged.text()).toContain('Formuläret har gått ut');
     const task = await web.stack.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
     expect(task.status).toBe('open');
+    // A login's answer is taken once: replaying its code and state signs nobody in.
+    expect(callbacks).toHaveLength(1);
+    const { page: other, context: otherContext } = await web.newPage();
+    await other.goto(callbacks[0]);
+    await expect(other.getByRole('status').innerText()).resolves.toBe('Inloggningen misslyckades. Försök igen.');
+    expect((await otherContext.cookies()).filter((c) => c.name === 'samverkan_session')).toEqual([]);
+    await otherContext.close();
     await context.close();
   });
 
