@@ -169,31 +169,35 @@ export function TaskPage(props: {
           )}
           <form method="post" action={`${base}/forlang`}>
             <Csrf ctx={ctx} />
-            <label for="ny-tidsfrist">{t.newDueAt}</label>
-            <FieldError id="fel-tidsfrist" text={ee?.fields?.newDueAt} />
-            <input
-              id="ny-tidsfrist"
-              name="newDueAt"
-              type="datetime-local"
-              required
-              value={ee?.values?.newDueAt ?? toLocalInput(task.dueAt)}
-              aria-describedby={ee?.fields?.newDueAt ? 'fel-tidsfrist' : undefined}
-            />
-            <label for="motivering">{t.justification}</label>
-            <p class="hint" id="motivering-hint">
-              {t.justificationHint}
-            </p>
-            <FieldError id="fel-motivering" text={ee?.fields?.justification} />
-            <textarea
-              id="motivering"
-              name="justification"
-              rows={4}
-              required
-              maxLength={4000}
-              aria-describedby={ee?.fields?.justification ? 'motivering-hint fel-motivering' : 'motivering-hint'}
-            >
-              {ee?.values?.justification ?? ''}
-            </textarea>
+            <div class="field">
+              <label for="ny-tidsfrist">{t.newDueAt}</label>
+              <FieldError id="fel-tidsfrist" text={ee?.fields?.newDueAt} />
+              <input
+                id="ny-tidsfrist"
+                name="newDueAt"
+                type="datetime-local"
+                required
+                value={ee?.values?.newDueAt ?? toLocalInput(task.dueAt)}
+                aria-describedby={ee?.fields?.newDueAt ? 'fel-tidsfrist' : undefined}
+              />
+            </div>
+            <div class="field">
+              <label for="motivering">{t.justification}</label>
+              <p class="hint" id="motivering-hint">
+                {t.justificationHint}
+              </p>
+              <FieldError id="fel-motivering" text={ee?.fields?.justification} />
+              <textarea
+                id="motivering"
+                name="justification"
+                rows={4}
+                required
+                maxLength={4000}
+                aria-describedby={ee?.fields?.justification ? 'motivering-hint fel-motivering' : 'motivering-hint'}
+              >
+                {ee?.values?.justification ?? ''}
+              </textarea>
+            </div>
             <button type="submit">{t.extendButton}</button>
           </form>
         </section>
