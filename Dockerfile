@@ -26,6 +26,8 @@ COPY --from=build --chown=node:node /app/package.json ./
 # Migrations and seed data are read at run time by the setup step (`node dist/prisma/setup.js`).
 COPY --from=build --chown=node:node /app/prisma/migrations ./dist/prisma/migrations
 COPY --from=build --chown=node:node /app/prisma/seed ./dist/prisma/seed
+# The web app's stylesheet (its pages are compiled with the rest).
+COPY --from=build --chown=node:node /app/web/static ./dist/web/static
 USER node
 EXPOSE 3000 9464
 # The API answers /health; the worker serves /metrics. Either proves the process is alive.

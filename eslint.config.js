@@ -8,7 +8,7 @@ module.exports = tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'prisma/generated/', '.data/', 'coverage/'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -39,7 +39,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

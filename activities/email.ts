@@ -38,7 +38,8 @@ const headline: Record<NotificationKind, (facts: EmailFacts) => string> = {
  */
 export function renderEmail(facts: EmailFacts): { subject: string; text: string } {
   const due = DateTime.fromJSDate(facts.dueAt, { zone: facts.timeZone }).toFormat('yyyy-MM-dd HH:mm');
-  const link = `${facts.appBaseUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(facts.caseId)}`;
+  // The task's page in the staff web app (web/app.tsx); one who is not signed in signs in first and lands there.
+  const link = `${facts.appBaseUrl.replace(/\/$/, '')}/app/arenden/${encodeURIComponent(facts.caseId)}/uppgifter/${encodeURIComponent(facts.taskId)}`;
   const title = headline[facts.kind](facts);
   return {
     subject: `[samverkan] ${facts.caseId}: ${facts.stepTitle} (${title})`,

@@ -6,6 +6,8 @@ import { createFieldCrypto } from '../security/fieldCrypto';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { createApp, type ApiDeps } from './app';
 import { connectSharedCounters } from './redis';
+import { webBasePath, type WebConfig } from '../web/app';
+import type { OidcConfig } from '../web/oidc';
 
 /**
  * The production wiring of the API: one place for api/main.ts and npm start. npm start passes
@@ -14,7 +16,7 @@ import { connectSharedCounters } from './redis';
  */
 export function appFromConfig(
   config: AppConfig,
-  deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[] },
+  deps: { prisma: PrismaClient; connection: Connection; auth?: AuthConfig; extraCorsOrigins?: string[]; oidc?: Pick<OidcConfig, 'discoveryUrl' | 'prompt'> },
 ) {
   const codec = new AesGcmPayloadCodec(config.crypto.payloadKeys, { acceptUnencrypted: config.crypto.acceptUnencryptedPayloads });
   const temporal = new Client({ connection: deps.connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
@@ -35,5 +37,15 @@ export function appFromConfig(
     },
   };
   log.info('rate limits', { countedIn: config.redisUrl ? 'redis, shared by every API process' : 'this process (REDIS_URL is unset)' });
-  return { app: createApp(apiDeps), temporal, deps: apiDeps };
+  return { app: createApp(apiDeps, { web: webConfigFrom(config, apiDeps.config.auth, deps.oidc) }), temporal, deps: apiDeps };
+}
+
+/** The staff web app at `<APP_BASE_URL>/app`, signing in at the API's own issuer. */
+export function webConfigFrom(config: AppConfig, auth: AuthConfig, oidc: Pick<OidcConfig, 'discoveryUrl' | 'prompt'> = {}): WebConfig {
+  const appUrl = `${config.appBaseUrl.replace(/\/$/, '')}${webBasePath}`;
+  return {
+    basePath: webBasePath,
+    secureCookies: appUrl.startsWith('https:'),
+    oidc: { issuer: auth.issuer, clientId: config.web.clientId, clientSecret: config.web.clientSecret, redirectUri: `${appUrl}/auth/callback`, ...oidc },
+  };
 }

@@ -43,25 +43,20 @@ function reasonOf(err: joseErrors.JOSEError | ZodError): string {
   return err.code;
 }
 
-/** Verifies `Authorization: Bearer <JWT>` (type, issuer, audience, expiry, signature) and puts the caller in res.locals. */
-export function authenticate(config: AuthConfig): RequestHandler {
+/**
+ * Verifies an access token (type, issuer, audience, expiry, signature) and answers its caller; a
+ * token that fails is a 401 AppError naming why. The API's bearer check and the web app's login
+ * both use it, so a signed-in page trusts exactly the tokens the API does.
+ */
+export function accessTokenVerifier(config: AuthConfig): (token: string) => Promise<Principal> {
   const { keys, trustedUntil } = keySetFor(config);
   // A client sends the same token on every request; a signature check costs more than the rest of
   // a small request. A verified token's principal is kept for a minute, bounded by the token's
   // exp and by the age of the JWKS it was verified against, so a removed key ends it in time.
   const verified = new Map<string, { principal: Principal; until: number }>();
-  return async (req, res, next) => {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.header('authorization') ?? '');
-    if (!match) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new AppError(ErrorCode.Unauthenticated, 'a bearer token is required');
-    }
-    const token = match[1];
+  return async (token) => {
     const known = verified.get(token);
-    if (known && known.until > Date.now()) {
-      res.locals.principal = known.principal;
-      return next();
-    }
+    if (known && known.until > Date.now()) return known.principal;
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: config.issuer,
@@ -71,14 +66,31 @@ export function authenticate(config: AuthConfig): RequestHandler {
         requiredClaims: ['sub', 'exp'],
       });
       const principal = principalFromClaims(payload);
-      res.locals.principal = principal;
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
       verified.set(token, { principal, until: Math.min(Date.now() + verifiedTtlMs, (payload.exp as number) * 1000, trustedUntil()) });
+      return principal;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof ZodError) {
-        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
         throw new AppError(ErrorCode.Unauthenticated, `the token is not valid (${reasonOf(err)})`);
       }
+      throw err;
+    }
+  };
+}
+
+/** Verifies `Authorization: Bearer <JWT>` and puts the caller in res.locals. */
+export function authenticate(config: AuthConfig): RequestHandler {
+  const verify = accessTokenVerifier(config);
+  return async (req, res, next) => {
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.header('authorization') ?? '');
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new AppError(ErrorCode.Unauthenticated, 'a bearer token is required');
+    }
+    try {
+      res.locals.principal = await verify(match[1]);
+    } catch (err) {
+      if (err instanceof AppError && err.code === ErrorCode.Unauthenticated) res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw err;
     }
     next();

@@ -36,49 +36,82 @@ function headersOf(op: Operation, req: Request): Record<string, string | undefin
 }
 
 function serve(op: Operation, deps: ApiDeps, audit?: AuditWriter): RequestHandler {
-  // A POST changes something; unless its use-case writes the row with the change, an intent row goes first.
-  const recordsIntent = op.method === 'post' && !op.auditsWithChange;
   return async (req: Request, res: Response) => {
     res.locals.operation = op.id;
     const caller = audit ? principalOf(res) : (undefined as unknown as Principal);
-    const request = { principal: caller, action: op.auditAction, method: req.method, route: op.path, sourceAddress: sourceAddressOf(req), requestId: requestIdOf(res) };
-    const entry = (status: number | null, note: AuditNote, phase?: AuditEntry['phase']): AuditEntry => ({ ...request, status, ...note, ...(phase ? { phase } : {}) });
-    let note: AuditNote = wellFormedIds(req.params as Record<string, string | undefined>);
-    let reply: Awaited<ReturnType<Operation['handle']>> | undefined;
-    let failure: unknown;
-    let intended = false;
-    try {
-      if (op.access !== 'public') requireRole(caller, ...op.access.roles);
-      const input = {
-        params: op.params?.parse(req.params) as Record<string, string> | undefined,
-        query: op.query?.parse(req.query) as { unit?: string } | undefined,
-        headers: op.headers?.parse(headersOf(op, req)),
-        body: op.body?.parse(req.body ?? {}),
-      };
-      const grant: Grant = op.access === 'public' ? {} : await checkScope(deps, caller, op.access.scope, input);
-      note = { ...note, ...(grant.caseId ? { caseId: grant.caseId } : {}), ...(grant.taskId ? { taskId: grant.taskId } : {}), ...(grant.detail ? { detail: grant.detail } : {}) };
-      // Before the change is attempted: if this row cannot be written, nothing is changed (503).
-      if (audit && recordsIntent) {
-        await audit.record(entry(null, note, 'intent'));
-        intended = true;
-      }
-      reply = await op.handle({ deps, caller, grant, ...input, auditRow: (status) => ({ at: new Date().toISOString(), entry: entry(status, note) }) });
-      note = { ...note, ...reply.audit };
-    } catch (err) {
-      failure = err ?? new Error('unknown failure');
-    }
-    if (audit && !reply?.audited) {
-      const row = entry(reply ? reply.status : toHttpError(failure).status, note, intended ? 'result' : undefined);
-      // Written before the answer leaves, refusals too; if it cannot be written the caller gets 503,
-      // not the data. A result whose intent stands is the exception: the change is on record as
-      // attempted, so the caller learns what happened to it rather than a 503 that invites a retry.
-      const intentStands = (err: unknown) => log.error('audit result row not written; its intent row stands', { action: op.auditAction, requestId: request.requestId, error: (err as Error)?.name });
-      await (intended ? audit.record(row).catch(intentStands) : audit.record(row));
-    }
-    if (!reply) throw failure;
+    const reply = await runOperation(op, deps, audit, {
+      caller,
+      params: req.params as Record<string, string | undefined>,
+      query: req.query,
+      headers: headersOf(op, req),
+      body: req.body,
+      method: req.method,
+      sourceAddress: sourceAddressOf(req),
+      requestId: requestIdOf(res),
+    });
     res.status(reply.status);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     if (op.contentType) res.type(op.contentType).send(reply.body);
     else res.json(reply.body);
   };
+}
+
+/** One call of an operation, however it arrived: the API's router, or the web app acting for its signed-in user. */
+export interface OperationCall {
+  caller: Principal;
+  params?: Record<string, string | undefined>;
+  query?: unknown;
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
+  /** As received (a HEAD reaches a GET route); the operation's method by default. */
+  method?: string;
+  sourceAddress?: string;
+  requestId?: string;
+}
+
+/**
+ * The pipeline every operation runs: role, parse, scope, (intent row,) handle, audit row. Throws
+ * what failed (after its audit row is written); answers the operation's reply otherwise. Without
+ * an audit writer (public operations) nothing is recorded.
+ */
+export async function runOperation(op: Operation, deps: ApiDeps, audit: AuditWriter | undefined, call: OperationCall) {
+  // A POST changes something; unless its use-case writes the row with the change, an intent row goes first.
+  const recordsIntent = op.method === 'post' && !op.auditsWithChange;
+  const caller = call.caller;
+  const request = { principal: caller, action: op.auditAction, method: call.method ?? op.method.toUpperCase(), route: op.path, sourceAddress: call.sourceAddress, requestId: call.requestId };
+  const entry = (status: number | null, note: AuditNote, phase?: AuditEntry['phase']): AuditEntry => ({ ...request, status, ...note, ...(phase ? { phase } : {}) });
+  let note: AuditNote = wellFormedIds(call.params ?? {});
+  let reply: Awaited<ReturnType<Operation['handle']>> | undefined;
+  let failure: unknown;
+  let intended = false;
+  try {
+    if (op.access !== 'public') requireRole(caller, ...op.access.roles);
+    const input = {
+      params: op.params?.parse(call.params ?? {}) as Record<string, string> | undefined,
+      query: op.query?.parse(call.query ?? {}) as { unit?: string } | undefined,
+      headers: op.headers?.parse(call.headers ?? {}),
+      body: op.body?.parse(call.body ?? {}),
+    };
+    const grant: Grant = op.access === 'public' ? {} : await checkScope(deps, caller, op.access.scope, input);
+    note = { ...note, ...(grant.caseId ? { caseId: grant.caseId } : {}), ...(grant.taskId ? { taskId: grant.taskId } : {}), ...(grant.detail ? { detail: grant.detail } : {}) };
+    // Before the change is attempted: if this row cannot be written, nothing is changed (503).
+    if (audit && recordsIntent) {
+      await audit.record(entry(null, note, 'intent'));
+      intended = true;
+    }
+    reply = await op.handle({ deps, caller, grant, ...input, auditRow: (status) => ({ at: new Date().toISOString(), entry: entry(status, note) }) });
+    note = { ...note, ...reply.audit };
+  } catch (err) {
+    failure = err ?? new Error('unknown failure');
+  }
+  if (audit && !reply?.audited) {
+    const row = entry(reply ? reply.status : toHttpError(failure).status, note, intended ? 'result' : undefined);
+    // Written before the answer leaves, refusals too; if it cannot be written the caller gets 503,
+    // not the data. A result whose intent stands is the exception: the change is on record as
+    // attempted, so the caller learns what happened to it rather than a 503 that invites a retry.
+    const intentStands = (err: unknown) => log.error('audit result row not written; its intent row stands', { action: op.auditAction, requestId: request.requestId, error: (err as Error)?.name });
+    await (intended ? audit.record(row).catch(intentStands) : audit.record(row));
+  }
+  if (!reply) throw failure;
+  return reply;
 }

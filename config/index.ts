@@ -81,6 +81,10 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE_RETENTION: isoDuration.default('P30D'),
   AUTH_ISSUER: z.string().min(1).default('https://samverkan.local/dev-issuer'),
   AUTH_AUDIENCE: z.string().min(1).default('samverkan'),
+  // The staff web app signs in at AUTH_ISSUER as this OpenID Connect client (code flow with PKCE).
+  WEB_OIDC_CLIENT_ID: z.string().min(1).default('samverkan-web'),
+  // Unset for a public client (PKCE alone).
+  WEB_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_PUBLIC_KEYS: z
     .string()
@@ -199,6 +203,8 @@ export interface AppConfig {
   port: number;
   timeZone: string;
   auth: AuthConfig;
+  /** The staff web app's OpenID Connect client at the same issuer. */
+  web: { clientId: string; clientSecret?: string };
   /** Requests per minute per token subject. */
   rateLimitPerMinute: number;
   /** Requests per minute per client address, counted before authentication. */
@@ -309,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUrl: e.AUTH_JWKS_URL,
       publicKeys: e.AUTH_PUBLIC_KEYS ? (JSON.parse(e.AUTH_PUBLIC_KEYS) as AuthConfig['publicKeys']) : undefined,
     },
+    web: { clientId: e.WEB_OIDC_CLIENT_ID, clientSecret: e.WEB_OIDC_CLIENT_SECRET },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     addressRateLimitPerMinute: e.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
     auditRefusalsPerAddressPerMinute: e.AUDIT_REFUSALS_PER_ADDRESS_PER_MINUTE,

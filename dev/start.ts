@@ -9,7 +9,8 @@ import { seed } from '../prisma/seed';
 import { createWorker } from '../worker/createWorker';
 import { ensureRetentionSchedule } from '../worker/retentionSchedule';
 import { ensureWatchdogSchedule } from '../worker/watchdogSchedule';
-import { devAuthConfig, loadOrCreateDevKey } from './devAuth';
+import { devAuthConfig, devIdentities, loadOrCreateDevKey } from './devAuth';
+import { startDevOidcProvider, type DevOidcProvider } from './oidcDev';
 import { removeDevApiUrl, writeDevApiUrl } from './apiAddress';
 import { applyDevKeys } from './devKeys';
 import { startDevServer, type DevServer } from './devServer';
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   const dataDir = process.env.SAMVERKAN_DATA_DIR ?? join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
   applyDevKeys(dataDir);
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // Unless set, emails and the web app's sign-in return to the port this run listens on.
+  const config = process.env.APP_BASE_URL === undefined ? { ...loaded, appBaseUrl: `http://localhost:${loaded.port}` } : loaded;
 
   // No DATABASE_URL and nothing answering on the default: run PGlite under .data/ instead.
   let databaseUrl = config.databaseUrl;
@@ -101,9 +104,26 @@ async function main(): Promise<void> {
 
   // Without a real identity provider configured, trust the dev key that `npm run dev:tokens` signs with.
   const ownIssuer = !config.auth.jwksUrl && !config.auth.publicKeys;
-  const auth = ownIssuer ? devAuthConfig(loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json')), config.auth) : config.auth;
+  const devKey = loadOrCreateDevKey(join(dataDir, 'dev-signing-key.json'));
+  const auth = ownIssuer ? devAuthConfig(devKey, config.auth) : config.auth;
+  // The web app signs in at a real OpenID provider: without one configured, the dev provider on
+  // loopback, issuing for the same dev issuer with the same key, one user per role.
+  let identityProvider: DevOidcProvider | undefined;
+  if (ownIssuer) {
+    identityProvider = await startDevOidcProvider({
+      port: Number(process.env.OIDC_DEV_PORT ?? 3001),
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      privateJwk: { ...devKey.privateJwk, kid: devKey.kid },
+      clientId: config.web.clientId,
+      redirectUris: [`${config.appBaseUrl.replace(/\/$/, '')}/app/auth/callback`],
+      users: devIdentities,
+      log: (line) => say(`identity provider: ${line}`),
+    });
+  }
+  const oidc = identityProvider ? { discoveryUrl: `http://localhost:${identityProvider.port}/.well-known/openid-configuration`, prompt: 'login' } : {};
   // Our own UI's origin, whatever port it got, may call the codec endpoint.
-  const { app, temporal, deps } = appFromConfig({ ...config, redisUrl }, { prisma, connection, auth, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
+  const { app, temporal, deps } = appFromConfig({ ...config, redisUrl }, { prisma, connection, auth, oidc, extraCorsOrigins: temporalServer?.uiUrl ? [temporalServer.uiUrl] : [] });
   const reconciler = startReconciler(deps, { olderThanMs: config.startReconcileAfterMs });
   await ensureRetentionSchedule(temporal, {
     taskQueue: config.temporal.taskQueue,
@@ -121,6 +141,7 @@ async function main(): Promise<void> {
     [
       '',
       'samverkan is running:',
+      `  Web app      ${config.appBaseUrl.replace(/\/$/, '')}/app   (${identityProvider ? `sign in by picking a dev user, one per role, at the dev identity provider on port ${identityProvider.port}` : `signs in at ${config.auth.issuer}`})`,
       `  API          http://localhost:${config.port}   (try: curl http://localhost:${config.port}/ready)`,
       temporalServer?.uiUrl ? `  Temporal UI  ${temporalServer.uiUrl}` : `  Temporal     ${address}`,
       `  Codec        http://localhost:${config.port}/codec   (payloads are encrypted; operators decode here with an operator token: npm run dev:tokens)`,
@@ -146,6 +167,7 @@ async function main(): Promise<void> {
     await workerRun;
     await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect(), deps.sharedCounters?.close()]);
     await mailbox?.stop();
+    await identityProvider?.stop();
     await temporalServer?.stop();
     await embedded?.stop();
     say('stopped');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a checkout for dev and tests: dependencies, Temporal CLI, Prisma client.
+# Prepares a checkout for dev and tests: dependencies, Temporal CLI, Prisma client, chromium.
 # Safe to run again: each step is skipped when its input hash is unchanged.
 set -euo pipefail
 
@@ -45,6 +45,16 @@ else
   # Engines can't be downloaded here; generate only needs this variable to name an existing file.
   PRISMA_SCHEMA_ENGINE_BINARY="$SCRIPT_PATH" npx --no-install prisma generate
   printf '%s\n' "$schema_hash" >"$schema_stamp"
+fi
+
+# (d) A browser for the browser tests: Debian's chromium from apt, never a download by Playwright.
+if [[ "${SKIP_BROWSER:-0}" != "1" ]] && ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == "0" ]]; then
+    step "chromium: installing Debian's package (about 400 MB, once)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    step "chromium: missing; install Debian's chromium package (or set CHROMIUM_PATH), or skip the browser tests with SKIP_BROWSER=1"
+  fi
 fi
 
 step "done"

@@ -3,7 +3,9 @@
 # and SMTP: first on the Temporal dev server, then (the cluster phase) on a real Temporal server
 # on PostgreSQL. Phases: 1 the suite on the dev server, 2 the fault tests, 3 the cluster.
 # Extra arguments go to jest and run the first phase only (e.g. npm test -- test/replay).
-# SKIP_FAULTS=1 and SKIP_CLUSTER=1 skip phases 2 and 3.
+# SKIP_FAULTS=1 and SKIP_CLUSTER=1 skip phases 2 and 3; the browser tests (test/browser, in phase 1,
+# on Debian's chromium) are skipped with SKIP_BROWSER=1.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { caseTypes } from '../../domain/policy';
 import { defineOperation } from '../operation';
 import { caseParams, idempotencyHeaders, raiseAcuteThreatBody, routeReferralBody, startCaseBody } from '../schemas';
 import { raiseAcuteThreat } from '../useCases/raiseAcuteThreat';
 import { readCase } from '../useCases/readCase';
+import { previewReferral } from '../useCases/previewReferral';
 import { routeAndStart, startCase, type StartedCase } from '../useCases/startCase';
 import { caseSchema } from '../views/case';
 import { createdCaseSchema } from '../views/createdCase';
@@ -10,6 +12,16 @@ import { createdCaseSchema } from '../views/createdCase';
 const acuteThreatSchema = z
   .strictObject({ caseId: z.string(), taskId: z.string(), links: z.strictObject({ case: z.string() }) })
   .describe("the police safety unit's same-day task, opened");
+
+const routingPreviewSchema = z
+  .strictObject({
+    tableVersion: z.string(),
+    ruleId: z.string(),
+    caseType: z.enum(caseTypes),
+    tracks: z.array(z.string()),
+    alongside: z.array(z.enum(caseTypes)),
+  })
+  .describe('the routing decision the referral would get now');
 
 const noActivePolicy = 'no active policy (or routing table) for the referral, or the Idempotency-Key was used for another request';
 
@@ -52,6 +64,16 @@ export const caseOperations = [
     errors: { 422: noActivePolicy },
     handle: async ({ deps, caller, headers, body, auditRow }) =>
       created(await routeAndStart(deps, body.referral, { actor: caller.sub, idempotencyKey: headers['Idempotency-Key'], auditRow: auditRow(201) })),
+  }),
+  defineOperation({
+    id: 'referral.preview',
+    method: 'post',
+    path: '/referrals/preview',
+    summary: 'Where the routing table would send a referral (case type, rule, tracks), without starting anything',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    body: routeReferralBody,
+    responses: { 200: routingPreviewSchema },
+    handle: async ({ deps, body }) => ({ status: 200, body: await previewReferral(deps, body.referral) }),
   }),
   defineOperation({
     id: 'case.read',

@@ -49,6 +49,18 @@ describe('npm start (dev/start.ts) with embedded PostgreSQL', () => {
         const mails = (await (await fetch(`http://127.0.0.1:${ports.mailbox}/messages`)).json()) as Array<{ subject: string }>;
         subjects = mails.map((m) => m.subject);
       }
+      // The web app's sign-in leads to the dev identity provider, which offers one user per role.
+      expect(output()).toContain(`Web app      http://localhost:${ports.api}/app`);
+      const login = await fetch(`${api}/app/logga-in`, { redirect: 'manual' });
+      const authorize = new URL(login.headers.get('location') ?? '');
+      expect(authorize.port).toBe(String(ports.oidc));
+      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+      // The provider keeps the login in a cookie, as a browser would carry it.
+      const interaction = await fetch(authorize, { redirect: 'manual' });
+      const cookies = interaction.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const picker = await fetch(new URL(interaction.headers.get('location') ?? '', authorize), { headers: { cookie: cookies } });
+      const pickerPage = await picker.text();
+      for (const who of devIdentities) expect(pickerPage).toContain(`value="${who.sub}"`);
       const ready = (await (await fetch(`${api}/ready`)).json()) as { ready: boolean };
       expect(ready.ready).toBe(true);
     } finally {

@@ -80,6 +80,7 @@ const table: Row[] = [
   { id: 'audit.read', query: 'limit=5', expect: allow({ auditor: 200 }, 403) },
   { id: 'notification.list', query: 'status=all', expect: allow({ coordinator: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'referral.route', body: () => ({ referral: referral.referral }), expect: allow({ coordinator: 201 }, 403) },
+  { id: 'referral.preview', body: () => ({ referral: referral.referral }), expect: allow({ coordinator: 200 }, 403) },
   {
     id: 'consent.record',
     body: () => ({ personRole: 'subject', receivingAgency: 'police', purpose: 'information-sharing' }),

@@ -98,7 +98,7 @@ describe('personal data end to end', () => {
 
     // Emails: say that work is waiting and link to it; nothing else.
     for (const mail of mails) expect({ subject: mail.subject, leaks: leaks(mail.raw) }).toEqual({ subject: mail.subject, leaks: [] });
-    expect(mails[0].text).toContain(`http://samverkan.test/cases/${caseId}`);
+    expect(mails[0].text).toContain(`http://samverkan.test/app/arenden/${caseId}/uppgifter/`);
 
     // Workflow ids, histories and search attributes, as the cluster's operator sees them (no codec).
     const ids = [caseId, task.id, next.id];

@@ -5,7 +5,7 @@ import { freePort } from '../../dev/devServer';
 const root = join(__dirname, '..', '..');
 
 export interface RunningStart {
-  ports: { api: number; temporal: number; ui: number; mailbox: number; smtp: number; pg: number };
+  ports: { api: number; temporal: number; ui: number; mailbox: number; smtp: number; pg: number; oidc: number };
   /** Everything it printed so far. */
   output(): string;
   /** Ctrl-C, as a person stops it; resolves with its exit code. */
@@ -17,7 +17,7 @@ export interface RunningStart {
  * as a newcomer runs it; resolves once it says it is running. `env` is the whole environment.
  */
 export async function startNpmStart(env: (ports: RunningStart['ports']) => NodeJS.ProcessEnv, upWithinMs = 120_000): Promise<RunningStart> {
-  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort(), pg: await freePort() };
+  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort(), pg: await freePort(), oidc: await freePort() };
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'dev', 'start.ts')], {
     cwd: root,
     env: {
@@ -28,6 +28,7 @@ export async function startNpmStart(env: (ports: RunningStart['ports']) => NodeJ
       MAILBOX_PORT: String(ports.mailbox),
       SMTP_PORT: String(ports.smtp),
       EMBEDDED_PG_PORT: String(ports.pg),
+      OIDC_DEV_PORT: String(ports.oidc),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

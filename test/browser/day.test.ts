@@ -1,0 +1,135 @@
+import { fastYouthConcernPolicy } from '../support/policies';
+import { eventually } from '../support/stack';
+import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
+
+const seconds = (amount: number) => ({ kind: 'span' as const, span: { amount, unit: 'seconds' as const } });
+
+/**
+ * A day at the center, in the browser, on a policy of seconds: the protection assessment gives
+ * staff ten minutes; the decision after it lapses in three seconds and escalates to the supervisor.
+ */
+describe('a day at the center, in the browser', () => {
+  let web: WebStack;
+  beforeAll(async () => {
+    web = await startWebStack('day', {
+      policy: fastYouthConcernPolicy('test-day', {
+        protectionAssessment: { deadline: seconds(600) },
+        investigationDecision: { deadline: seconds(3), escalation: [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }] },
+        investigation: { deadline: seconds(600) },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await web?.teardown();
+  });
+
+  it('when a coordinator registers a referral, staff assess it, a deadline lapses and the supervisor acknowledges, then the auditor finds every page view', async () => {
+    // The coordinator registers the referral, checks where it goes, starts it and records consent.
+    const coordinator = await web.newPage();
+    let page = coordinator.page;
+    await web.signIn(page, 'dev-coordinator');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Ny anmälan' }).click();
+    await page.getByLabel('Anmälande aktör').selectOption({ label: 'Polisen' });
+    await page.getByLabel('Kategori').selectOption({ label: 'Narkotikainnehav' });
+    await page.getByLabel('Ålder').fill('15');
+    await page.getByLabel('Antal vårdnadshavare (valfritt)').fill('2');
+    await page.getByRole('button', { name: 'Förhandsgranska routning' }).click();
+    await expect(page.getByRole('region', { name: 'Routning' }).innerText()).resolves.toContain('Oro för ung person');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'ny-anmalan');
+    await page.getByRole('button', { name: 'Starta ärendet' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Ärendet är registrerat.');
+    const caseId = /Ärende (VPC-\S+)/.exec(await page.getByRole('heading', { level: 1 }).innerText())?.[1] as string;
+    expect(caseId).toMatch(/^VPC-/);
+    await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
+    await page.getByLabel('Mottagande aktör').selectOption({ label: 'Skolan' });
+    await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
+    await page.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Samtycket är registrerat.');
+    await expect(page.getByText('Vårdnadshavare till Skolan (sig): Givet').isVisible()).resolves.toBe(true);
+    // The other guardian says no to sharing with the police: recorded as a refusal.
+    await page.getByRole('radio', { name: 'Nekar samtycke' }).check();
+    await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
+    await page.getByLabel('Mottagande aktör').selectOption({ label: 'Polisen' });
+    await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
+    await page.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
+    await expect(page.getByText('Vårdnadshavare till Polisen (sig): Nekat').isVisible()).resolves.toBe(true);
+
+    // Staff find the protection assessment in their inbox, filtered by case type (kept in the URL), and complete it.
+    const staff = await web.newPage();
+    page = staff.page;
+    await web.signIn(page, 'dev-staff-children-youth');
+    await page.getByLabel('Ärendetyp').selectOption({ label: 'Oro för ung person' });
+    // htmx (under the CSP) fetches only the list and pushes the filters into the URL.
+    const swap = page.waitForRequest((r) => r.headers()['hx-request'] === 'true' && r.url().includes('caseType=youth-concern'));
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await swap;
+    await page.waitForURL(/caseType=youth-concern/);
+    const row = page.getByRole('row').filter({ hasText: caseId });
+    await eventually('the protection assessment in the inbox', async () => (await row.count()) > 0 || (await page.reload(), false), 30_000);
+    await row.getByRole('link', { name: 'Skyddsbedömning' }).click();
+    await page.goBack();
+    await expect(page.getByLabel('Ärendetyp').inputValue()).resolves.toBe('youth-concern');
+    await row.getByRole('link', { name: 'Skyddsbedömning' }).click();
+    await page.getByRole('radio', { name: 'Inget omedelbart skyddsbehov' }).check();
+    await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Uppgiften är slutförd.');
+
+    // The decision's three seconds lapse: the escalation reaches the supervisor.
+    await eventually('the escalation of the decision', () => web.stack.db.prisma.escalation.findFirst({ where: { caseId, status: 'open' } }), 60_000);
+    await page.goto(`${web.appUrl}/arenden/${caseId}`);
+    await expect(page.getByRole('list').filter({ hasText: 'eskalerades' }).count()).resolves.toBeGreaterThan(0);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'arende');
+
+    const supervisor = await web.newPage();
+    page = supervisor.page;
+    await web.signIn(page, 'dev-supervisor-children-youth');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Översikt' }).click();
+    const escalated = page.getByRole('table', { name: 'Eskaleringar som väntar på kvittering' }).getByRole('row').filter({ hasText: caseId });
+    await expect(escalated.getByRole('link', { name: 'Beslut om utredning' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: /^1 försenade Beslut om utredning, Barn och unga$/ }).isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'oversikt');
+    await escalated.getByRole('button', { name: `Kvittera eskaleringen av Beslut om utredning i ${caseId}` }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Eskaleringen är kvitterad.');
+
+    // The auditor finds each page view and form post of the day, as the API would have recorded them.
+    const auditor = await web.newPage();
+    page = auditor.page;
+    await web.signIn(page, 'dev-auditor');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Granskning' }).click();
+    await page.getByLabel('Ärende').fill(caseId);
+    await page.getByRole('button', { name: 'Visa' }).click();
+    const trail = page.getByRole('table', { name: 'Loggen, senaste först' });
+    const lines = (await trail.getByRole('row').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '));
+    for (const [actor, action] of [
+      ['dev-coordinator', 'referral.route'],
+      ['dev-coordinator', 'case.read'],
+      ['dev-coordinator', 'consent.record'],
+      ['dev-staff-children-youth', 'case.read'],
+      ['dev-staff-children-youth', 'task.complete'],
+      ['dev-staff-children-youth', 'case.read'],
+      ['dev-supervisor-children-youth', 'escalation.acknowledge'],
+    ]) {
+      expect(lines.some((l) => l.includes(`${actor} ${action}`))).toBe(true);
+    }
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'granskning');
+    // Views of lists name no case: the auditor finds them by who looked.
+    await page.getByLabel('Ärende').fill('');
+    await page.getByLabel('Användare').fill('dev-supervisor-children-youth');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    const supervisorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
+    for (const action of ['escalation.list', 'report.read', 'notification.list', 'session.start']) expect(supervisorRows).toContain(action);
+    await page.getByLabel('Användare').fill('dev-coordinator');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    const coordinatorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
+    for (const action of ['page.view', 'referral.preview', 'referral.route', 'consent.record', 'consent.refuse']) expect(coordinatorRows).toContain(action);
+
+    // No page broke a script or the Content Security Policy (htmx swapped the inbox under it).
+    expect([coordinator, staff, supervisor, auditor].flatMap((who) => who.consoleErrors)).toEqual([]);
+    for (const who of [coordinator, staff, supervisor, auditor]) await who.context.close();
+  });
+});

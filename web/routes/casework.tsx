@@ -1,0 +1,154 @@
+import type { Request, Response, Router } from 'express';
+import type { CaseBody } from '../../api/views/case';
+import { policyByVersion } from '../../api/publishedVersions';
+import { hasRole, visibleUnits } from '../../domain/auth';
+import { formatDateTime, fromLocalInput } from '../format';
+import type { Invocation } from '../invoke';
+import type { PageKit } from '../kit';
+import { sv } from '../messages';
+import { CasePage } from '../views/case';
+import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
+import { TaskPage, type FormErrors } from '../views/task';
+
+/** Inkorg, Ärende (with consent) and Uppgift: each page the operation its API call would be. */
+export function caseworkRoutes(router: Router, kit: PageKit): void {
+  const { base, deps, invoke, send, sendFragment, refused, notFound, ctxOf, principal, signedIn, fieldErrors } = kit;
+
+  router.get('/inkorg', signedIn, async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const filters: InboxFilters = {
+      status: q.status === 'completed' || q.status === 'all' ? q.status : 'open',
+      overdue: q.overdue === 'true',
+      dueBefore: /^\d{4}-\d{2}-\d{2}$/.test(q.dueBefore ?? '') ? (q.dueBefore as string) : '',
+      caseType: q.caseType ?? '',
+      unit: q.unit ?? '',
+      offset: Math.max(0, Math.min(10_000, Number.parseInt(q.offset ?? '0', 10) || 0)),
+    };
+    const query: Record<string, unknown> = { status: filters.status, offset: String(filters.offset), limit: '50' };
+    if (filters.overdue) query.overdue = 'true';
+    if (filters.dueBefore) query.dueBefore = fromLocalInput(filters.dueBefore);
+    if (filters.caseType) query.caseType = filters.caseType;
+    if (filters.unit) query.unit = filters.unit;
+    const result = await invoke<InboxData>('task.list', req, res, principal(res), { query });
+    if (!result.ok && result.status === 400) {
+      // A hand-edited URL: show the inbox with its filters cleared.
+      return res.redirect(303, `${base}/inkorg`);
+    }
+    if (!result.ok) return refused(res, result);
+    const p = principal(res);
+    // htmx re-filtering asks for the list only; a history restore or a plain request gets the page.
+    res.setHeader('Vary', 'HX-Request');
+    if (req.header('HX-Request') === 'true' && req.header('HX-History-Restore-Request') !== 'true') {
+      return sendFragment(res, <InboxTable ctx={ctxOf(res)} data={result.body} filters={filters} />);
+    }
+    send(res, 200, <InboxPage ctx={ctxOf(res)} data={result.body} filters={filters} units={hasRole(p, 'coordinator') ? [] : visibleUnits(p)} />);
+  });
+
+  const readCase = (req: Request, res: Response) => invoke<CaseBody>('case.read', req, res, principal(res), { params: { caseId: req.params.caseId as string } });
+
+  async function showCase(req: Request, res: Response, extra: { status?: number; notice?: string; consentErrors?: FormErrors } = {}) {
+    const result = await readCase(req, res);
+    if (!result.ok) return refused(res, result);
+    const canManageConsent = hasRole(principal(res), 'coordinator');
+    send(res, extra.status ?? 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} canManageConsent={canManageConsent} notice={extra.notice} consentErrors={extra.consentErrors} />);
+  }
+  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn };
+
+  router.get('/arenden/:caseId', signedIn, async (req, res) => {
+    await showCase(req, res, { notice: caseNotices[String(req.query.klart ?? '')] });
+  });
+
+  router.post('/arenden/:caseId/samtycken', signedIn, async (req, res) => {
+    const form = req.body as Record<string, string | undefined>;
+    const body = {
+      personRole: form.personRole ?? '',
+      ...(form.personName?.trim() ? { personName: form.personName } : {}),
+      receivingAgency: form.receivingAgency ?? '',
+      purpose: form.purpose ?? '',
+    };
+    // A refusal is recorded too: the case goes on without that agency, and a task waiting for it ends.
+    const refusal = form.answer === 'refused';
+    const result = await invoke(refusal ? 'consent.refuse' : 'consent.record', req, res, principal(res), { params: { caseId: req.params.caseId as string }, body });
+    const casePath = `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}`;
+    if (result.ok) return res.redirect(303, `${casePath}?klart=${refusal ? 'nekat' : 'samtycke'}`);
+    if (result.status === 404 || result.status === 403) return refused(res, result);
+    const message = result.status === 409 ? sv.consent.closed : sv.errors.validationSummary;
+    await showCase(req, res, { status: result.status, consentErrors: { message, fields: fieldErrors(result), values: form as Record<string, string> } });
+  });
+
+  router.post('/arenden/:caseId/samtycken/:consentId/aterkalla', signedIn, async (req, res) => {
+    const params = { caseId: req.params.caseId as string, consentId: req.params.consentId as string };
+    const result = await invoke('consent.withdraw', req, res, principal(res), { params });
+    if (!result.ok && (result.status === 404 || result.status === 403)) return refused(res, result);
+    if (!result.ok) return showCase(req, res, { status: result.status, consentErrors: { message: sv.consent.closed } });
+    res.redirect(303, `${base}/arenden/${encodeURIComponent(params.caseId)}?klart=aterkallat`);
+  });
+
+  /** The task page: read through the case (one audited case.read), shown with the forms the caller's roles allow. */
+  async function showTask(req: Request, res: Response, extra: { status?: number; notice?: string; completeErrors?: FormErrors; extendErrors?: FormErrors } = {}) {
+    const result = await readCase(req, res);
+    if (!result.ok) return refused(res, result);
+    const task = result.body.tasks.find((t) => t.taskId === req.params.taskId);
+    // A task that is not in this case, or that the caller sees only in summary (another unit's,
+    // by need to know), says no more than a missing case.
+    if (!task || task.detail !== 'full') return notFound(res);
+    const p = principal(res);
+    const outcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
+    send(
+      res,
+      extra.status ?? 200,
+      <TaskPage
+        ctx={ctxOf(res)}
+        caseBody={result.body}
+        task={task}
+        outcomes={outcomes}
+        canComplete={hasRole(p, 'staff') && p.units.includes(task.unit)}
+        canExtend={hasRole(p, 'supervisor') && p.supervisedUnits.includes(task.unit)}
+        notice={extra.notice}
+        completeErrors={extra.completeErrors}
+        extendErrors={extra.extendErrors}
+      />,
+    );
+  }
+
+  router.get('/arenden/:caseId/uppgifter/:taskId', signedIn, async (req, res) => {
+    const notice = req.query.klar === '1' ? sv.task.completed : req.query.forlangd === '1' ? sv.task.extended : undefined;
+    await showTask(req, res, { notice });
+  });
+
+  const taskPath = (req: Request) => `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}/uppgifter/${encodeURIComponent(req.params.taskId as string)}`;
+  /** The API's answer to a task form that failed, as a message a person can act on. */
+  async function taskFailure(req: Request, res: Response, result: Invocation<unknown> & { ok: false }, form: 'complete' | 'extend', values: Record<string, string>) {
+    if (result.status === 404 || result.status === 403) return refused(res, result);
+    let message: string = sv.errors.validationSummary;
+    let fields = fieldErrors(result);
+    if (result.status === 409) {
+      // Who completed it and when: the case read (audited) says, where the caller may see it.
+      const current = await readCase(req, res);
+      const found = current.ok ? current.body.tasks.find((t) => t.taskId === req.params.taskId) : undefined;
+      const task = found?.detail === 'full' ? found : undefined;
+      message = task?.completedBy && task.completedAt ? sv.task.alreadyCompleted(task.completedBy, formatDateTime(task.completedAt)) : sv.task.notOpen;
+      fields = {};
+    } else if (result.status === 422) {
+      fields = form === 'complete' ? { outcome: sv.task.outcomeNotAllowed } : { newDueAt: sv.task.notLater };
+    }
+    const errors: FormErrors = { message, fields, values };
+    await showTask(req, res, { status: result.status, ...(form === 'complete' ? { completeErrors: errors } : { extendErrors: errors }) });
+  }
+
+  router.post('/arenden/:caseId/uppgifter/:taskId/slutfor', signedIn, async (req, res) => {
+    const form = req.body as Record<string, string | undefined>;
+    const body = { outcome: form.outcome ?? '', ...(form.note?.trim() ? { note: form.note } : {}) };
+    const result = await invoke('task.complete', req, res, principal(res), { params: { taskId: req.params.taskId as string }, body });
+    if (!result.ok) return taskFailure(req, res, result, 'complete', { outcome: form.outcome ?? '', note: form.note ?? '' });
+    res.redirect(303, `${taskPath(req)}?klar=1`);
+  });
+
+  router.post('/arenden/:caseId/uppgifter/:taskId/forlang', signedIn, async (req, res) => {
+    const form = req.body as Record<string, string | undefined>;
+    const body = { newDueAt: fromLocalInput(form.newDueAt) ?? '', justification: form.justification ?? '' };
+    const result = await invoke('task.extend', req, res, principal(res), { params: { taskId: req.params.taskId as string }, body });
+    if (!result.ok) return taskFailure(req, res, result, 'extend', { newDueAt: form.newDueAt ?? '', justification: form.justification ?? '' });
+    res.redirect(303, `${taskPath(req)}?forlangd=1`);
+  });
+}

@@ -1,0 +1,90 @@
+import { formatDateTime } from '../format';
+import { count, sv } from '../messages';
+import { Layout, type PageContext } from './layout';
+
+export interface AuditFilters {
+  actor: string;
+  caseId: string;
+  action: string;
+  offset: number;
+}
+
+export interface AuditRowView {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  status: number | null;
+  caseId: string | null;
+  taskId: string | null;
+  sourceAddress: string | null;
+  phase: 'intent' | 'result' | null;
+}
+
+export function AuditPage(props: { ctx: PageContext; filters: AuditFilters; data: { total: number; totalCapped: boolean; limit: number; offset: number; items: AuditRowView[] } }) {
+  const { ctx, filters, data } = props;
+  const t = sv.audit;
+  const next = new URLSearchParams({ ...(filters.actor ? { actor: filters.actor } : {}), ...(filters.caseId ? { caseId: filters.caseId } : {}), ...(filters.action ? { action: filters.action } : {}), offset: String(data.offset + data.limit) });
+  return (
+    <Layout ctx={{ ...ctx, current: 'audit' }} title={t.title}>
+      <h1>{t.title}</h1>
+      <form class="filters" method="get" action={`${ctx.base}/granskning`}>
+        <fieldset>
+          <legend>{t.filters}</legend>
+          <div class="field">
+            <label for="g-actor">{t.actor}</label>
+            <input id="g-actor" name="actor" type="text" value={filters.actor} />
+          </div>
+          <div class="field">
+            <label for="g-case">{t.caseId}</label>
+            <input id="g-case" name="caseId" type="text" value={filters.caseId} />
+          </div>
+          <div class="field">
+            <label for="g-action">{t.action}</label>
+            <input id="g-action" name="action" type="text" value={filters.action} />
+          </div>
+          <button type="submit">{t.apply}</button>
+        </fieldset>
+      </form>
+      <h2>{`${count(data.total, t.rows)}${data.totalCapped ? '+' : ''}`}</h2>
+      {data.items.length === 0 ? (
+        <p>{t.empty}</p>
+      ) : (
+        <table>
+          <caption>{t.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colAt}</th>
+              <th scope="col">{t.colActor}</th>
+              <th scope="col">{t.colAction}</th>
+              <th scope="col">{t.colStatus}</th>
+              <th scope="col">{t.colCase}</th>
+              <th scope="col">{t.colTask}</th>
+              <th scope="col">{t.colFrom}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((r) => (
+              <tr>
+                <td>
+                  <time datetime={r.at}>{formatDateTime(r.at)}</time>
+                </td>
+                <td>{r.actor}</td>
+                <td>{r.action}</td>
+                <td>{r.phase === 'intent' ? t.intent : (r.status ?? '–')}</td>
+                <td>{r.caseId ?? '–'}</td>
+                <td>{r.taskId ?? '–'}</td>
+                <td>{r.sourceAddress ?? '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data.offset + data.items.length < data.total && (
+        <p>
+          <a href={`${ctx.base}/granskning?${next.toString()}`}>{t.next}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
