@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -125,9 +126,12 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(summary).toEqual([]);
 }
 
-/** Saves a screenshot for the README under docs/screens/. */
+/**
+ * Saves a screenshot: for the README under docs/screens/ when SCREENSHOTS=1 (so an ordinary test
+ * run leaves the checkout clean), otherwise under the system's temporary directory.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = join(__dirname, '..', '..', 'docs', 'screens');
+  const dir = process.env.SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'docs', 'screens') : join(tmpdir(), 'samverkan-screens');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
