@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { sv } from '../domain/catalog';
 
 export type NotificationKind =
   | 'assigned'
@@ -15,22 +16,18 @@ export interface EmailFacts {
   caseId: string;
   taskId: string;
   stepTitle: string;
+  /** The step's key, by which the catalog names it in Swedish. */
+  stepKey?: string;
   dueAt: Date;
   level?: number;
   appBaseUrl: string;
   timeZone: string;
 }
 
-const headline: Record<NotificationKind, (facts: EmailFacts) => string> = {
-  assigned: () => 'New task for your unit',
-  reminder: () => 'Reminder: task due soon',
-  escalation: (f) => `Deadline lapsed: escalation level ${f.level ?? 1}`,
-  extended: () => 'Deadline extended',
-  'waiting-for-consent': () => 'Task waiting for consent',
-  withdrawn: () => 'Task withdrawn: consent no longer covers your unit',
-  'consent-expired': () => 'Consent expired: a task was withdrawn',
-  closed: () => 'Task closed with its case',
-};
+/** The email's headline, also its subject's ending (tests find mails by it). */
+export function emailHeadline(kind: NotificationKind, level = 1): string {
+  return sv.email.headlines[kind](level);
+}
 
 /**
  * Builds a notification email from the case reference, the step, the due time and a link.
@@ -40,18 +37,12 @@ export function renderEmail(facts: EmailFacts): { subject: string; text: string 
   const due = DateTime.fromJSDate(facts.dueAt, { zone: facts.timeZone }).toFormat('yyyy-MM-dd HH:mm');
   // The task's page in the staff web app (web/app.tsx); one who is not signed in signs in first and lands there.
   const link = `${facts.appBaseUrl.replace(/\/$/, '')}/app/arenden/${encodeURIComponent(facts.caseId)}/uppgifter/${encodeURIComponent(facts.taskId)}`;
-  const title = headline[facts.kind](facts);
+  const title = emailHeadline(facts.kind, facts.level);
+  // The step's Swedish name by its key; a step the catalog lacks shows its policy title.
+  const step = facts.stepKey && sv.steps[facts.stepKey] ? sv.steps[facts.stepKey] : facts.stepTitle;
+  const e = sv.email;
   return {
-    subject: `[samverkan] ${facts.caseId}: ${facts.stepTitle} (${title})`,
-    text: [
-      title,
-      '',
-      `Case: ${facts.caseId}`,
-      `Step: ${facts.stepTitle}`,
-      `Due: ${due} (${facts.timeZone})`,
-      `Open: ${link}`,
-      '',
-      'This message carries no personal data. Sign in to samverkan to see the case.',
-    ].join('\n'),
+    subject: `[samverkan] ${facts.caseId}: ${step} (${title})`,
+    text: [title, '', `${e.case}: ${facts.caseId}`, `${e.step}: ${step}`, `${e.due}: ${due} (${facts.timeZone})`, `${e.open}: ${link}`, '', e.noPersonalData].join('\n'),
   };
 }

@@ -91,6 +91,7 @@ export function createNotificationActivities({ prisma, mailer, clock, config }: 
         caseId: task.caseId,
         taskId: task.id,
         stepTitle: input.stepTitle,
+        stepKey: task.stepKey,
         dueAt: task.dueAt,
         level: input.level,
         appBaseUrl: config.appBaseUrl,

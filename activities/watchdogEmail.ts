@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { sv } from '../domain/catalog';
 import type { WatchdogKind } from '../domain/watchdog';
 
 export interface FindingEmailFacts {
@@ -12,16 +13,6 @@ export interface FindingEmailFacts {
   timeZone: string;
 }
 
-const headline: Record<WatchdogKind, string> = {
-  'case-workflow-not-running': 'An open case has no running workflow',
-  'task-workflow-not-running': 'An open task has no running workflow',
-  'escalation-missing': 'A lapsed deadline was not escalated',
-  'case-stuck-starting': 'A case has not started',
-  'unit-unreachable': 'A unit with open tasks lacks an address',
-  'unit-mail-failing': "Emails to a unit's address keep failing",
-  'escalation-unacknowledged': 'An escalation has not been acknowledged',
-};
-
 /**
  * The operations unit's email about one new finding: its kind and the ids it is about, and a
  * link. Like every email, it takes no other facts, so personal data cannot reach it.
@@ -30,20 +21,22 @@ export function renderFindingEmail(facts: FindingEmailFacts): { subject: string;
   const seen = DateTime.fromJSDate(facts.firstSeenAt, { zone: facts.timeZone }).toFormat('yyyy-MM-dd HH:mm');
   const about = facts.caseId ?? facts.unitCode ?? '-';
   const link = `${facts.appBaseUrl.replace(/\/$/, '')}/watchdog/findings?kind=${encodeURIComponent(facts.kind)}`;
+  const w = sv.watchdogEmail;
+  const headline = w.headlines[facts.kind];
   return {
-    subject: `[samverkan] watchdog: ${headline[facts.kind]} (${about})`,
+    subject: `[samverkan] ${w.subjectPrefix}: ${headline} (${about})`,
     text: [
-      headline[facts.kind],
+      headline,
       '',
-      `Kind: ${facts.kind}`,
-      ...(facts.caseId ? [`Case: ${facts.caseId}`] : []),
-      ...(facts.taskId ? [`Task: ${facts.taskId}`] : []),
-      ...(facts.unitCode ? [`Unit: ${facts.unitCode}`] : []),
-      ...(facts.detail ? [`Found: ${facts.detail}`] : []),
-      `First seen: ${seen} (${facts.timeZone})`,
-      `Open: ${link}`,
+      `${w.kind}: ${facts.kind}`,
+      ...(facts.caseId ? [`${w.case}: ${facts.caseId}`] : []),
+      ...(facts.taskId ? [`${w.task}: ${facts.taskId}`] : []),
+      ...(facts.unitCode ? [`${w.unit}: ${facts.unitCode}`] : []),
+      ...(facts.detail ? [`${w.found}: ${facts.detail}`] : []),
+      `${w.firstSeen}: ${seen} (${facts.timeZone})`,
+      `${w.open}: ${link}`,
       '',
-      'This message carries no personal data. The README section "The watchdog" says how to answer a finding.',
+      w.noPersonalData,
     ].join('\n'),
   };
 }

@@ -9,7 +9,7 @@ import { operationInvoker } from './invoke';
 import { pageKit } from './kit';
 import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
-import { sv } from './messages';
+import { sv } from '../domain/catalog';
 import { oidcClient, type OidcConfig } from './oidc';
 import { endSession, loadSession, startSession, type Session } from './session';
 import { homeFor } from './views/layout';

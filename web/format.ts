@@ -1,4 +1,4 @@
-import { count } from './messages';
+import { count } from '../domain/catalog';
 
 /** The one place dates become text: Swedish, in Europe/Stockholm, whatever the server's zone. */
 const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'medium', timeStyle: 'short' });

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../api/context';
 import { requestIdOf, sourceAddressOf } from '../api/requestContext';
 import type { Principal } from '../domain/auth';
 import type { Invocation, Invoke } from './invoke';
-import { sv } from './messages';
+import { sv } from '../domain/catalog';
 import { csrfMatches, type Session } from './session';
 import type { PageContext } from './views/layout';
 import { ErrorPage } from './views/simplePages';

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
@@ -82,7 +83,7 @@ describe('PostgreSQL unreachable for a while', () => {
   it('when the database is cut off through a deadline, then the API answers 503 with Retry-After and writes nothing, and afterwards the read model has every event', async () => {
     const { body } = await api.post('/cases').send(referral).expect(201);
     const caseId: string = body.caseId;
-    await smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'), { timeoutMs: 30_000 });
+    await smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')), { timeoutMs: 30_000 });
     const task = await db.prisma.task.findFirstOrThrow({ where: { caseId } });
 
     await proxy.cut();

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { failingAfterAttempts } from '../../activities/notifications';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -82,10 +83,10 @@ describe('the mail server down for a while', () => {
     expect(new Set(received.map((m) => m.messageId)).size).toBe(4);
     expect(new Set(received.map((m) => m.messageId))).toEqual(new Set(notifications.map((n) => n.messageId)));
     expect(mails.map((m) => m.subject.replace(/^.*\((.*)\)$/, '$1')).sort()).toEqual([
-      'Deadline lapsed: escalation level 1',
-      'Deadline lapsed: escalation level 2',
-      'New task for your unit',
-      'Reminder: task due soon',
+      emailHeadline('escalation', 1),
+      emailHeadline('escalation', 2),
+      emailHeadline('assigned'),
+      emailHeadline('reminder'),
     ]);
     const stillFailing = await stack.api.get('/notifications?status=failing').expect(200);
     expect(stillFailing.body.items.filter((n: { caseId: string }) => n.caseId === caseId)).toEqual([]);

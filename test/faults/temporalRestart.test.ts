@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,7 +67,7 @@ describe('the Temporal server restarted', () => {
         .expect(201);
       caseIds.push(body.caseId);
     }
-    await smtp.waitFor((m) => m.subject.includes('New task'), { count: cases, timeoutMs: 60_000 });
+    await smtp.waitFor((m) => m.subject.includes(emailHeadline('assigned')), { count: cases, timeoutMs: 60_000 });
     const tasks = await db.prisma.task.findMany({ where: { caseId: { in: caseIds } } });
     expect(tasks).toHaveLength(cases);
 
@@ -103,7 +104,7 @@ describe('the Temporal server restarted', () => {
     for (const ms of lateness) expect(ms).toBeGreaterThan(0);
     // Late only by the outage and the catch-up after it, not lost and not waiting for another cycle.
     expect(afterRestart.at(-1)!).toBeLessThan(60_000);
-    await smtp.waitFor((m) => m.subject.includes('escalation level 2'), { count: cases, timeoutMs: 60_000 });
+    await smtp.waitFor((m) => m.subject.includes(emailHeadline('escalation', 2)), { count: cases, timeoutMs: 60_000 });
 
     // The API's client reconnected by itself: a completion goes through.
     await api.post(`/tasks/${tasks[0].id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);

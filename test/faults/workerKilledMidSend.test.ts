@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, systemClock } from '../../activities';
@@ -48,7 +49,7 @@ describe('a worker killed while an email is being sent', () => {
 
     worker = await spawnWorker(stack, stack.smtp);
     // Temporal retries the attempt once its start-to-close timeout (30 s) has passed.
-    const [assigned] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'), { timeoutMs: 90_000 });
+    const [assigned] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')), { timeoutMs: 90_000 });
     const sent = await eventually('the notification recorded as sent', () =>
       stack.db.prisma.notification.findFirst({ where: { id: sending.id, status: 'sent' } }),
     );

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { publishPolicy } from '../../prisma/seed';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
@@ -50,10 +51,10 @@ describe('task deadlines: reminders, escalations and extensions', () => {
     mails.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
 
     expect(mails.map((m) => [m.to[0], m.subject.replace(/^.*\((.*)\)$/, '$1')])).toEqual([
-      [inbox, 'New task for your unit'],
-      [inbox, 'Reminder: task due soon'],
-      [supervisor, 'Deadline lapsed: escalation level 1'],
-      [head, 'Deadline lapsed: escalation level 2'],
+      [inbox, emailHeadline('assigned')],
+      [inbox, emailHeadline('reminder')],
+      [supervisor, emailHeadline('escalation', 1)],
+      [head, emailHeadline('escalation', 2)],
     ]);
     const due = task.dueAt.getTime();
     expect(mails[1].receivedAt.getTime()).toBeLessThan(due);
@@ -187,7 +188,7 @@ describe('task deadlines: reminders, escalations and extensions', () => {
       expect(raised[i].raisedAt.getTime() - raised[i - 1].raisedAt.getTime()).toBeGreaterThanOrEqual(interval * 1000 - 50);
     }
     const heads = await stack.smtp.waitFor((m) => m.to.includes(head) && m.subject.includes(caseId), { count: 4 });
-    expect(heads.map((m) => m.subject.replace(/^.*\((.*)\)$/, '$1')).sort()).toEqual([2, 3, 4, 5].map((l) => `Deadline lapsed: escalation level ${l}`));
+    expect(heads.map((m) => m.subject.replace(/^.*\((.*)\)$/, '$1')).sort()).toEqual([2, 3, 4, 5].map((l) => emailHeadline('escalation', l)));
     expect((await stack.db.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('open');
 
     const report = await stack.api.get('/reports/tasks?unit=soc-children-youth').expect(200);

@@ -1,3 +1,4 @@
+import { sv } from '../../domain/catalog';
 import { caseView, complete, giveConsent, taskIn } from '../support/cases';
 import { fastExitPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
@@ -27,7 +28,7 @@ describe('exit programme', () => {
     // Acute threat: the safety unit's task opens beside the first conversation, resting on a legal duty.
     const acute = await taskIn(stack, caseId, 'acuteThreatAssessment', 'open');
     expect(acute).toMatchObject({ unit: 'police-safety', legalBasis: 'Police Act 2 §', consent: null });
-    await stack.smtp.waitFor((m) => m.to.includes(safetyInbox) && m.subject.includes(caseId) && m.subject.includes('Acute threat'));
+    await stack.smtp.waitFor((m) => m.to.includes(safetyInbox) && m.subject.includes(caseId) && m.subject.includes(sv.steps.acuteThreatAssessment));
 
     await complete(stack, (await taskIn(stack, caseId, 'firstConversation', 'open')).taskId, 'held');
     await complete(stack, (await taskIn(stack, caseId, 'initialAssessment', 'open')).taskId, 'motivated');

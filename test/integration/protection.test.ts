@@ -1,3 +1,5 @@
+import { sv } from '../../domain/catalog';
+import { emailHeadline } from '../../activities/email';
 import { DateTime } from 'luxon';
 import { publishPolicy } from '../../prisma/seed';
 import { caseView, complete, giveConsent, taskIn } from '../support/cases';
@@ -60,8 +62,8 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
       const urgent = await task(stack, caseId, 'immediateProtection');
       expect(Date.parse(urgent.dueAt) - Date.parse(urgent.startedAt)).toBe(4 * 3_600_000);
       await task(stack, caseId, 'investigationDecision');
-      const mail = await stack.smtp.waitFor((m) => m.to.includes(childSupervisor) && m.subject.includes(caseId) && m.subject.includes('Immediate protection'));
-      expect(mail[0].subject).toContain('New task');
+      const mail = await stack.smtp.waitFor((m) => m.to.includes(childSupervisor) && m.subject.includes(caseId) && m.subject.includes(sv.steps.immediateProtection));
+      expect(mail[0].subject).toContain(emailHeadline('assigned'));
     });
   });
 
@@ -95,7 +97,7 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
       await complete(stack, assessment.taskId, 'no-immediate-risk');
       // The decision counts from receipt (3 s here) and nobody decides: it escalates to the supervisor.
       const decision = await task(stack, companionId, 'investigationDecision');
-      await stack.smtp.waitFor((m) => m.to.includes(childSupervisor) && m.subject.includes(companionId) && m.subject.includes('Deadline lapsed'), { timeoutMs: 30_000 });
+      await stack.smtp.waitFor((m) => m.to.includes(childSupervisor) && m.subject.includes(companionId) && m.subject.includes(emailHeadline('escalation', 1)), { timeoutMs: 30_000 });
       const escalated = await task(stack, companionId, 'investigationDecision');
       expect(escalated.taskId).toBe(decision.taskId);
 
@@ -111,7 +113,7 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
         .expect(201);
       const caseId = body.caseId as string;
       const police = await task(stack, caseId, 'policeContribution', 'waiting-for-consent');
-      await stack.smtp.waitFor((m) => m.to.includes(coordinatorSupervisor) && m.subject.includes(caseId) && m.subject.includes('Police contribution'), { count: 3, timeoutMs: 30_000 });
+      await stack.smtp.waitFor((m) => m.to.includes(coordinatorSupervisor) && m.subject.includes(caseId) && m.subject.includes(sv.steps.policeContribution), { count: 3, timeoutMs: 30_000 });
 
       // Completing while it waits says so, and what to do.
       const waiting = await stack.api.post(`/tasks/${police.taskId}/complete`).send({ outcome: 'contribution-agreed' }).expect(409);
@@ -174,7 +176,7 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
       const raised = await stack.as({ sub: 'coordinator-9', roles: ['coordinator'] }).post(`/cases/${caseId}/acute-threats`).send({ reason: 'threatened at the station' }).expect(201);
       const acute = await taskIn(stack, caseId, 'acuteThreatAssessment', 'open', { taskId: raised.body.taskId });
       expect(acute).toMatchObject({ unit: 'police-safety', openReason: 'threatened at the station', openedBy: 'coordinator-9' });
-      await stack.smtp.waitFor((m) => m.to.includes('bops@polisen.example') && m.subject.includes(caseId) && m.subject.includes('New task'));
+      await stack.smtp.waitFor((m) => m.to.includes('bops@polisen.example') && m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')));
       await stack.api.post(`/cases/${caseId}/acute-threats`).send({ reason: 'x' }).expect(400);
     });
   });

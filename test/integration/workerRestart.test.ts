@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { spawnWorker, type WorkerProcess } from '../support/workerProcess';
@@ -36,7 +37,7 @@ describe('a worker killed in the middle of a case', () => {
     }).expect(201);
     const caseId: string = body.caseId;
     // Generous: a freshly spawned worker process on a loaded machine can take a while to pick up work.
-    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('New task'), { timeoutMs: 30_000 });
+    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')), { timeoutMs: 30_000 });
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { caseId } });
     await eventually('the assignment email to be recorded as sent', () =>
       stack.db.prisma.notification.findFirst({ where: { taskId: task.id, kind: 'assigned', status: 'sent' } }),
@@ -53,7 +54,7 @@ describe('a worker killed in the middle of a case', () => {
     worker = await spawnWorker(stack, stack.smtp);
     const mails = await stack.smtp.waitFor((m) => m.subject.includes(caseId), { count: 4, timeoutMs: 30_000 });
     expect(mails.map((m) => m.subject.replace(/^.*\((.*)\)$/, '$1')).sort()).toEqual(
-      ['Deadline lapsed: escalation level 1', 'Deadline lapsed: escalation level 2', 'New task for your unit', 'Reminder: task due soon'],
+      [emailHeadline('escalation', 1), emailHeadline('escalation', 2), emailHeadline('assigned'), emailHeadline('reminder')].sort(),
     );
 
     for (const [stepKey, outcome] of [

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -73,7 +74,7 @@ describe('youth-concern case through the API', () => {
     );
 
     // Each task told the unit's inbox once that work was waiting.
-    const assigned = await stack.smtp.waitFor((m) => m.to.includes(inbox) && m.subject.includes(caseId) && m.subject.includes('New task'), {
+    const assigned = await stack.smtp.waitFor((m) => m.to.includes(inbox) && m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')), {
       count: 3,
     });
     expect(assigned).toHaveLength(3);

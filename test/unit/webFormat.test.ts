@@ -1,5 +1,5 @@
 import { duration, formatDateTime, fromLocalInput, toLocalInput } from '../../web/format';
-import { count } from '../../web/messages';
+import { count } from '../../domain/catalog';
 
 describe('the web app formats dates and counts in Swedish, in Stockholm time', () => {
   it('when a date is typed in winter or summer, then it is read as Stockholm time (CET, CEST)', () => {

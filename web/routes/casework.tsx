@@ -5,7 +5,7 @@ import { hasRole, visibleUnits } from '../../domain/auth';
 import { formatDateTime, fromLocalInput } from '../format';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
-import { sv } from '../messages';
+import { sv } from '../../domain/catalog';
 import { CasePage } from '../views/case';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import { TaskPage, type FormErrors } from '../views/task';

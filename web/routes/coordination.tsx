@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { hasRole } from '../../domain/auth';
 import type { PageKit } from '../kit';
-import { sv } from '../messages';
+import { sv } from '../../domain/catalog';
 import { AuditPage, type AuditFilters, type AuditRowView } from '../views/audit';
 import { IntakePage, referralFrom, type IntakeValues, type RoutingPreview } from '../views/intake';
 import { OverviewPage, type OverviewData } from '../views/overview';

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../format';
-import { count, sv } from '../messages';
+import { count, sv } from '../../domain/catalog';
 import { Layout, type PageContext } from './layout';
 
 export interface AuditFilters {

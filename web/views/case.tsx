@@ -1,6 +1,6 @@
 import type { CaseBody } from '../../api/views/case';
 import { formatDateTime } from '../format';
-import { named, sv } from '../messages';
+import { named, sv } from '../../domain/catalog';
 import { OverdueMark } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
 import { sourceAgencies } from './intake';

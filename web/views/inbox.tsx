@@ -1,6 +1,6 @@
 import { caseTypes } from '../../domain/policy';
 import { duration, formatDateTime } from '../format';
-import { count, named, sv } from '../messages';
+import { count, named, sv } from '../../domain/catalog';
 import { Layout, type PageContext } from './layout';
 
 export interface InboxFilters {

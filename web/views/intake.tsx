@@ -1,5 +1,5 @@
 import { concernCategories, urgencies } from '../../domain/routing';
-import { named, sv } from '../messages';
+import { named, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './task';
 

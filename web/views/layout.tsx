@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Principal } from '../../domain/auth';
 import { hasRole } from '../../domain/auth';
-import { sv } from '../messages';
+import { sv } from '../../domain/catalog';
 
 export interface PageContext {
   /** Where the app is mounted, e.g. `/app`. */

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../format';
-import { named, sv } from '../messages';
+import { named, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
 
 export interface OverviewData {

@@ -1,4 +1,4 @@
-import { sv } from '../messages';
+import { sv } from '../../domain/catalog';
 import { Layout, type PageContext } from './layout';
 
 export function LoginPage(props: { ctx: PageContext; returnTo?: string; notice?: 'failed' | 'loggedOut' }) {

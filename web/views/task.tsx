@@ -1,6 +1,6 @@
 import type { CaseBody } from '../../api/views/case';
 import { formatDateTime, toLocalInput } from '../format';
-import { named, sv } from '../messages';
+import { named, sv } from '../../domain/catalog';
 import { Due } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
 

@@ -1,5 +1,6 @@
 /**
- * Every string the web app shows a person, in Swedish, in one typed catalog. Codes the API
+ * Every string a person reads, in Swedish, in one typed catalog: the web app's pages and the
+ * emails the worker sends. Codes the API
  * answers (steps, outcomes, statuses, units) are named here; an unknown code shows as itself.
  */
 const plural = new Intl.PluralRules('sv');
@@ -243,7 +244,55 @@ export const sv = {
     statedDate: 'angivet datum',
     opening: 'uppgiften öppnades',
   } as Record<string, string>,
-  notificationKinds: { assigned: 'Ny uppgift', reminder: 'Påminnelse', escalation: 'Eskalering' } as Record<string, string>,
+  notificationKinds: {
+    assigned: 'Ny uppgift',
+    reminder: 'Påminnelse',
+    escalation: 'Eskalering',
+    extended: 'Förlängd tidsfrist',
+    'waiting-for-consent': 'Väntar på samtycke',
+    withdrawn: 'Tillbakadragen',
+    'consent-expired': 'Samtycke utgånget',
+    closed: 'Avslutad med ärendet',
+  } as Record<string, string>,
+  /** Emails to units (activities/email.ts). They carry ids, a step, a date and a link; never personal data. */
+  email: {
+    headlines: {
+      assigned: () => 'Ny uppgift för er enhet',
+      reminder: () => 'Påminnelse: tidsfristen närmar sig',
+      escalation: (level: number) => `Tidsfristen har passerats: eskalering nivå ${level}`,
+      extended: () => 'Tidsfristen har förlängts',
+      'waiting-for-consent': () => 'Uppgiften väntar på samtycke',
+      withdrawn: () => 'Uppgiften har dragits tillbaka: samtycket omfattar inte längre er enhet',
+      'consent-expired': () => 'Samtycket har löpt ut: en uppgift drogs tillbaka',
+      closed: () => 'Uppgiften avslutades med ärendet',
+    },
+    case: 'Ärende',
+    step: 'Steg',
+    due: 'Tidsfrist',
+    open: 'Öppna',
+    noPersonalData: 'Meddelandet innehåller inga personuppgifter. Logga in i samverkan för att se ärendet.',
+  },
+  /** The watchdog's email to the operations unit (activities/watchdogEmail.ts). */
+  watchdogEmail: {
+    subjectPrefix: 'bevakning',
+    headlines: {
+      'case-workflow-not-running': 'Ett öppet ärende saknar arbetsflöde som körs',
+      'task-workflow-not-running': 'En öppen uppgift saknar arbetsflöde som körs',
+      'escalation-missing': 'En passerad tidsfrist eskalerades inte',
+      'case-stuck-starting': 'Ett ärende har inte startat',
+      'unit-unreachable': 'En enhet med öppna uppgifter saknar adress',
+      'unit-mail-failing': 'E-post till en enhets adress går inte fram',
+      'escalation-unacknowledged': 'En eskalering har inte kvitterats',
+    },
+    kind: 'Typ',
+    case: 'Ärende',
+    task: 'Uppgift',
+    unit: 'Enhet',
+    found: 'Iakttaget',
+    firstSeen: 'Först sedd',
+    open: 'Öppna',
+    noPersonalData: 'Meddelandet innehåller inga personuppgifter. README-avsnittet "The watchdog" beskriver hur en iakttagelse besvaras.',
+  },
   notificationStatuses: { pending: 'väntar', sending: 'skickas', failing: 'har inte gått fram', sent: 'skickad' } as Record<string, string>,
   escalationStatuses: { open: 'Öppen', acknowledged: 'Kvitterad', resolved: 'Löst' } as Record<string, string>,
   notSignedInTitle: 'Du är inte inloggad',
