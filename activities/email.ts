@@ -8,7 +8,8 @@ export type NotificationKind =
   | 'waiting-for-consent'
   | 'withdrawn'
   | 'consent-expired'
-  | 'closed';
+  | 'closed'
+  | 'reassigned';
 
 export interface EmailFacts {
   kind: NotificationKind;
@@ -30,6 +31,7 @@ const headline: Record<NotificationKind, (facts: EmailFacts) => string> = {
   withdrawn: () => 'Task withdrawn: consent no longer covers your unit',
   'consent-expired': () => 'Consent expired: a task was withdrawn',
   closed: () => 'Task closed with its case',
+  reassigned: () => 'Task moved to your unit',
 };
 
 /**

@@ -122,8 +122,8 @@ export const taskListQuery = z
   })
   .strict();
 
-/** Every task the caller may see: GET /tasks. */
-export const taskSearchQuery = taskListQuery.extend({ unit: unitCodeSchema.optional() }).strict();
+/** Every task the caller may see: GET /tasks; `mine=true` is the caller's own inbox (tasks they hold). */
+export const taskSearchQuery = taskListQuery.extend({ unit: unitCodeSchema.optional(), mine: booleanQuery.optional() }).strict();
 export type TaskSearchQuery = z.infer<typeof taskSearchQuery>;
 
 export const auditQuery = z
@@ -183,6 +183,17 @@ export const notificationListQuery = z
 
 /** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
 export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');
+
+/** A supervisor gives a task to a person of the unit, named by their user id (the token's `sub`). */
+export const assignTaskBody = z.object({ assignee: z.string().regex(/^[A-Za-z0-9._@:|-]{1,200}$/, 'must be a user id') }).strict();
+
+/** A supervisor moves a task to another unit, saying why (kept encrypted; never emailed). */
+export const reassignTaskBody = z
+  .object({
+    unitCode: unitCodeSchema,
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(2000),
+  })
+  .strict();
 
 /** Path parameters, one object per shape of path. */
 export const caseParams = z.object({ caseId: idParam }).strict();

@@ -29,6 +29,12 @@ export const ErrorCode = {
   UndecodablePayload: 'UNDECODABLE_PAYLOAD',
   NotificationInFlight: 'NOTIFICATION_IN_FLIGHT',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  /** Someone else holds the task (claimed or assigned): they, or a supervisor of its unit, act on it. */
+  TaskClaimed: 'TASK_CLAIMED',
+  /** A move of a task that cannot be made (to its own unit, or outside the consent it rests on). */
+  InvalidReassignment: 'INVALID_REASSIGNMENT',
+  /** The unit is deactivated: it takes no new work. */
+  UnitInactive: 'UNIT_INACTIVE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,6 +66,9 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNDECODABLE_PAYLOAD: 422,
   NOTIFICATION_IN_FLIGHT: 503,
   IDEMPOTENCY_KEY_REUSED: 422,
+  TASK_CLAIMED: 409,
+  INVALID_REASSIGNMENT: 422,
+  UNIT_INACTIVE: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

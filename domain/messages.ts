@@ -83,6 +83,19 @@ export const acknowledgeEscalationUpdate = defineUpdate<EscalationView, [Acknowl
 );
 export const getTaskQuery = defineQuery<TaskView>('getTask');
 
+/**
+ * A supervisor moves an open task to another unit: its reminders, escalations and emails go there
+ * from now on, and its deadline stays. The reason is kept by the API (encrypted), never sent here.
+ */
+export const reassignTaskInputSchema = z
+  .object({
+    unitCode: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-adults"'),
+    actor: actorSchema,
+  })
+  .strict();
+export type ReassignTaskInput = z.infer<typeof reassignTaskInputSchema>;
+export const reassignTaskUpdate = defineUpdate<TaskView, [ReassignTaskInput]>('reassignTask');
+
 export interface CaseStateView {
   caseId: string;
   caseType: string;

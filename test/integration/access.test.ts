@@ -118,6 +118,25 @@ const table: Row[] = [
     body: async (s) => ({ ...(await s.api.get('/admin/routing').expect(200)).body.active, version: 'acc-admin-test' }),
     expect: allow({ admin: 201 }, 403),
   },
+  { id: 'task.claim', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
+  { id: 'task.release', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
+  {
+    id: 'task.assign',
+    // Given to the own unit's staff member, who completes it below.
+    body: () => ({ assignee: callers.staffOwnUnit.sub }),
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'task.reassign',
+    // Each call moves a task of its own (a new case's protection assessment), so the fixture's stays.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      const task = await eventually('a task to move', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId, status: 'open' } }));
+      return { taskId: task.id };
+    },
+    body: () => ({ unitCode: 'soc-adults', reason: 'belongs with adults' }),
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
+  },
   {
     id: 'task.extend',
     body: () => ({ newDueAt: new Date(Date.now() + 3_600_000).toISOString(), justification: 'awaiting the school' }),
@@ -305,7 +324,7 @@ describe('access control: every role against every route', () => {
       expect(documented).toEqual(served);
       // Parameters come from the zod schemas the routes validate with.
       const search = doc.paths['/tasks'].get.parameters.map((p: { name: string }) => p.name).sort();
-      expect(search).toEqual(['caseType', 'dueBefore', 'limit', 'offset', 'overdue', 'status', 'unit']);
+      expect(search).toEqual(['caseType', 'dueBefore', 'limit', 'mine', 'offset', 'overdue', 'status', 'unit']);
       expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required).toEqual(['caseType', 'referral']);
     });
   });
