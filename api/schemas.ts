@@ -184,6 +184,9 @@ export const notificationListQuery = z
 /** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
 export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');
 
+/** A POST that takes nothing but its path: any field sent is refused, not ignored. */
+export const emptyBody = z.object({}).strict();
+
 /** A supervisor gives a task to a person of the unit, named by their user id (the token's `sub`). */
 export const assignTaskBody = z.object({ assignee: z.string().regex(/^[A-Za-z0-9._@:|-]{1,200}$/, 'must be a user id') }).strict();
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, listed } from '../operation';
-import { assignTaskBody, completeTaskBody, extendDeadlineBody, reassignTaskBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
+import { assignTaskBody, completeTaskBody, emptyBody, extendDeadlineBody, reassignTaskBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
 import { assignTask } from '../useCases/assignTask';
 import { claimTask } from '../useCases/claimTask';
 import { reassignTask } from '../useCases/reassignTask';
@@ -68,6 +68,7 @@ export const taskOperations = [
     summary: "Claim an open task of one's unit (\"I'll take it\"); its deadline stays",
     access: { roles: ['staff'], scope: 'taskUnitStaff' },
     params: taskParams,
+    body: emptyBody,
     responses: { 200: taskOwnerSchema },
     errors: { 409: `${notOpen}; or another person holds it (TASK_CLAIMED)` },
     handle: async ({ deps, caller, params }) => ({ status: 200, body: await claimTask(deps, params.taskId, caller.sub) }),
@@ -79,6 +80,7 @@ export const taskOperations = [
     summary: 'Give a task one holds back to the unit',
     access: { roles: ['staff'], scope: 'taskUnitStaff' },
     params: taskParams,
+    body: emptyBody,
     responses: { 200: taskOwnerSchema },
     errors: { 409: `${notOpen}; or another person holds it (TASK_CLAIMED)` },
     handle: async ({ deps, caller, params }) => ({ status: 200, body: await releaseTask(deps, params.taskId, caller.sub) }),
