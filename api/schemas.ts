@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   acknowledgeEscalationInputSchema,
+  closeCaseInputSchema,
   completeTaskInputSchema,
   extendDeadlineInputSchema,
   agencyCode,
@@ -194,6 +195,17 @@ export const assignTaskBody = z.object({ assignee: z.string().regex(/^[A-Za-z0-9
 export const reassignTaskBody = z
   .object({
     unitCode: unitCodeSchema,
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(2000),
+  })
+  .strict();
+
+/** A coordinator closes a case with one of the reason codes. */
+export const closeCaseBody = closeCaseInputSchema.omit({ actor: true });
+
+/** A coordinator reopens a closed case from a step, saying why (kept encrypted). */
+export const reopenCaseBody = z
+  .object({
+    fromStep: z.string().regex(/^[a-zA-Z]{1,64}$/, 'must be a step key such as "investigationDecision"'),
     reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(2000),
   })
   .strict();

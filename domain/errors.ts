@@ -35,6 +35,10 @@ export const ErrorCode = {
   InvalidReassignment: 'INVALID_REASSIGNMENT',
   /** The unit is deactivated: it takes no new work. */
   UnitInactive: 'UNIT_INACTIVE',
+  /** A case that started before coordinators could close cases: it closes when its steps end. */
+  CaseNotClosable: 'CASE_NOT_CLOSABLE',
+  /** A case open, past the policy's reopening period, or a step it cannot start again from. */
+  CaseNotReopenable: 'CASE_NOT_REOPENABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -69,6 +73,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   TASK_CLAIMED: 409,
   INVALID_REASSIGNMENT: 422,
   UNIT_INACTIVE: 422,
+  CASE_NOT_CLOSABLE: 409,
+  CASE_NOT_REOPENABLE: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { closeReasons } from './caseClosing';
 import type { CaseDateKey, Clock, PolicyDocument, StepPolicy } from './policy';
 
 /**
@@ -108,6 +109,32 @@ export interface CaseStateView {
 }
 export const getCaseStateQuery = defineQuery<CaseStateView>('getCaseState');
 
+/**
+ * A coordinator closes a running case with a reason (domain/caseClosing.ts): every task still
+ * running ends as closed with it and its timers stop. Answers once the case is closed.
+ */
+export const closeCaseInputSchema = z
+  .object({
+    reason: z.enum(closeReasons),
+    actor: actorSchema,
+  })
+  .strict();
+export type CloseCaseInput = z.infer<typeof closeCaseInputSchema>;
+export const closeCaseUpdate = defineUpdate<CaseStateView, [CloseCaseInput]>('closeCase');
+
+/**
+ * A new run of a closed case's workflow, under the case's id: it starts at `fromStep`, its
+ * deadlines count from the reopening, and its tasks' ids end in `-r<count>` so they never meet
+ * the earlier runs' tasks. The same start serves any restart of a case whose workflow is gone.
+ */
+export interface CaseReopening {
+  /** 1 for the first reopening, and so on. */
+  count: number;
+  fromStep: string;
+  /** The consents the case has recorded (roles, never names), so the new run knows what is shared. */
+  consents: ConsentChangedInput[];
+}
+
 /** Input of the task-with-deadline engine: everything it needs, snapshotted from the policy. */
 export interface TaskWorkflowInput {
   taskId: string;
@@ -172,6 +199,8 @@ export interface CaseWorkflowInput {
    * only creator of case rows). Absent in histories whose workflow drew the ids itself.
    */
   companionIds?: Partial<Record<CompanionCaseType, string>>;
+  /** Set when a coordinator reopened the case: this run starts there (absent in every first run). */
+  reopen?: CaseReopening;
 }
 
 /** What routing may start beside a case for the same referral. */

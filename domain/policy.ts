@@ -157,6 +157,8 @@ export const policyDocumentSchema = z
     /** Continue-as-new after this many repetitions, so a long case keeps a bounded history. */
     cyclesPerRun: z.number().int().min(1).max(100).optional(),
     consentRules: consentRulesSchema.optional(),
+    /** How long after closing a coordinator may reopen a case (domain/caseClosing.ts has the default). */
+    reopenWithin: spanSchema.optional(),
   })
   .strict()
   .refine((p) => !p.consentRules?.reconfirmBefore || reconfirmationStep in p.steps, {

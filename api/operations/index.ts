@@ -2,6 +2,7 @@ import type { Operation } from '../operation';
 import { policyOperations } from './adminPolicies';
 import { routingOperations } from './adminRouting';
 import { auditOperations } from './audit';
+import { caseLifecycleOperations } from './caseLifecycle';
 import { caseOperations } from './cases';
 import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
@@ -15,6 +16,7 @@ export const operations: readonly Operation[] = [
   ...healthOperations,
   describeOperation(() => operations),
   ...caseOperations,
+  ...caseLifecycleOperations,
   ...consentOperations,
   ...taskOperations,
   ...escalationOperations,

@@ -104,6 +104,29 @@ const table: Row[] = [
     // acute-threat step: 422); staff of another unit of the agency 403; an agency the case is not shared with 404.
     expect: allow({ coordinator: 422, staffOwnUnit: 422, staffOtherAgency: 404 }, 403),
   },
+  {
+    id: 'case.close',
+    // Each call closes a case of its own, so the fixture's stays open.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      await eventually('the case runs', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId } }));
+      return { caseId: body.caseId as string };
+    },
+    body: () => ({ reason: 'duplicate' }),
+    expect: allow({ coordinator: 200 }, 403),
+  },
+  {
+    id: 'case.reopen',
+    // Each call reopens a case of its own, closed first by the test superuser.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      await eventually('the case runs', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId } }));
+      await s.api.post(`/cases/${body.caseId}/close`).send({ reason: 'duplicate' }).expect(200);
+      return { caseId: body.caseId as string };
+    },
+    body: () => ({ fromStep: 'protectionAssessment', reason: 'not a duplicate' }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {
