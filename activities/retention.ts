@@ -37,6 +37,10 @@ export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
             where: { caseId: c.id },
             data: { displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null },
           });
+          // Notes and the free-text reasons of moves and reopenings go too; who wrote when stays.
+          await tx.note.updateMany({ where: { caseId: c.id }, data: { textEnc: null } });
+          await tx.taskAssignment.updateMany({ where: { task: { caseId: c.id } }, data: { reasonEnc: null } });
+          await tx.caseEvent.updateMany({ where: { caseId: c.id }, data: { noteEnc: null } });
           await tx.retentionAction.create({
             data: {
               caseId: c.id,

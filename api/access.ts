@@ -13,9 +13,10 @@ import { AppError } from './errors';
  * - `caseTaskHolder`: the case (path `caseId`) is visible, and the caller is a coordinator or staff
  *   of a unit holding a task in it that shared the case (not one waiting, withdrawn or not shared);
  * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises;
- * - `escalationUnitSupervisor`: the escalation's (path `escalationId`) task is in a unit the caller supervises.
+ * - `escalationUnitSupervisor`: the escalation's (path `escalationId`) task is in a unit the caller supervises;
+ * - `taskVisible`: the task (path `taskId`) is read by a coordinator, or by staff or a supervisor of its unit.
  */
-export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
+export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor', 'taskVisible'] as const;
 export type ScopeKind = (typeof scopeKinds)[number];
 
 /** What an access check found, for the handler and the audit row. */
@@ -34,6 +35,7 @@ export const scopeParam: Partial<Record<ScopeKind, string>> = {
   taskUnitStaff: 'taskId',
   taskUnitSupervisor: 'taskId',
   escalationUnitSupervisor: 'escalationId',
+  taskVisible: 'taskId',
 };
 
 interface ScopeInput {
@@ -66,6 +68,8 @@ export async function checkScope({ prisma }: ApiDeps, p: Principal, scope: Scope
       const { caseId, taskId } = await assertEscalationActionAllowed(prisma, p, escalationId);
       return { caseId, taskId, detail: { escalationId } };
     }
+    case 'taskVisible':
+      return { caseId: await assertTaskVisible(prisma, p, param('taskId')), taskId: param('taskId') };
   }
 }
 
@@ -177,4 +181,19 @@ export async function assertEscalationActionAllowed(prisma: PrismaClient, p: Pri
     if (err instanceof AppError && err.code === ErrorCode.TaskNotFound) throw new AppError(ErrorCode.EscalationNotFound, 'no such escalation');
     throw err;
   }
+}
+
+/**
+ * Reading a task's own matter (its notes): a coordinator, or staff or a supervisor of the unit
+ * holding it; another agency's work stays with it. A task of a case the caller cannot see is 404;
+ * a visible case's task in another unit is 403. Answers the task's case.
+ */
+export async function assertTaskVisible(prisma: PrismaClient, p: Principal, taskId: string): Promise<string> {
+  const task = await prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
+  if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (hasRole(p, 'coordinator') || visibleUnits(p).includes(task.unit.code)) return task.caseId;
+  await assertCaseVisible(prisma, p, task.caseId).catch(() => {
+    throw new AppError(ErrorCode.TaskNotFound, 'no such task');
+  });
+  throw new AppError(ErrorCode.Forbidden, "only coordinators and the task's unit may do this");
 }

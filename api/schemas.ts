@@ -112,6 +112,12 @@ const page = {
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 const isoInstant = z.iso.datetime({ offset: true });
 
+/** A page of a list that has no filters of its own (a case's or task's notes). */
+export const pageQuery = z.object({ ...page }).strict();
+
+/** A running note: free text, stored encrypted. */
+export const noteBody = z.object({ text: z.string().trim().min(1, 'a note needs text').max(4000) }).strict();
+
 /** A unit's inbox: GET /units/:unitCode/tasks. */
 export const taskListQuery = z
   .object({

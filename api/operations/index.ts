@@ -6,6 +6,7 @@ import { caseLifecycleOperations } from './caseLifecycle';
 import { caseOperations } from './cases';
 import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
+import { noteOperations } from './notes';
 import { notificationOperations } from './notifications';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
@@ -19,6 +20,7 @@ export const operations: readonly Operation[] = [
   ...caseLifecycleOperations,
   ...consentOperations,
   ...taskOperations,
+  ...noteOperations,
   ...escalationOperations,
   ...notificationOperations,
   ...reportOperations,

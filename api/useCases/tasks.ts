@@ -11,6 +11,7 @@ import type { Prisma } from '../../prisma/client';
 import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
 import { hasRole, type Principal } from '../../domain/auth';
+import { addNote } from './addNote';
 import { claimedBy } from './taskOwner';
 
 const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
@@ -51,7 +52,7 @@ export async function explainRefusal(deps: ApiDeps, taskId: string, err: unknown
 }
 
 /**
- * Completes a task with an outcome. A task someone else holds is theirs: completing it needs the
+ * Completes a task with an outcome (and a note, kept as the task's running note). A task someone else holds is theirs: completing it needs the
  * supervisor role for its unit, else the answer is TASK_CLAIMED naming who holds it.
  */
 export async function completeTask(
@@ -64,10 +65,14 @@ export async function completeTask(
   const held = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { assignee: true, unit: { select: { code: true } } } });
   const supervises = held && hasRole(caller, 'supervisor') && caller.supervisedUnits.includes(held.unit.code);
   if (held?.assignee && held.assignee !== caller.sub && !supervises) throw claimedBy(held.assignee);
-  return deps.temporal.workflow
+  // A note given with the outcome is a running note of the task (encrypted here), never workflow input.
+  const { note, ...completion } = body;
+  const view = await deps.temporal.workflow
     .getHandle(taskId)
-    .executeUpdate(completeTaskUpdate, { args: [{ ...body, actor: caller.sub }] })
+    .executeUpdate(completeTaskUpdate, { args: [{ ...completion, actor: caller.sub }] })
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
+  if (note?.trim()) await addNote(deps, { caseId: view.caseId, taskId }, note.trim(), caller.sub);
+  return view;
 }
 
 export async function extendDeadline(
