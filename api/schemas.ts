@@ -191,6 +191,30 @@ export const notificationListQuery = z
 /** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
 export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');
 
+/** The registry: an agency (code and name), a unit (its agency, name and three addresses). */
+export const agencyCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "kronofogden"');
+const registryName = z.string().trim().min(2).max(200);
+export const createAgencyBody = z.object({ code: agencyCodeSchema, name: registryName }).strict();
+export const updateAgencyBody = z.object({ name: registryName }).strict();
+const unitFields = {
+  name: registryName,
+  notificationEmail: z.email(),
+  supervisorEmail: z.email(),
+  headEmail: z.email(),
+};
+export const createUnitBody = z.object({ code: unitCodeSchema, agency: agencyCodeSchema, ...unitFields }).strict();
+/** Any of a unit's fields; `active: false` deactivates it (no open work may remain), `true` takes it back into use. */
+export const updateUnitBody = z
+  .object({
+    name: unitFields.name.optional(),
+    notificationEmail: unitFields.notificationEmail.optional(),
+    supervisorEmail: unitFields.supervisorEmail.optional(),
+    headEmail: unitFields.headEmail.optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+
 /** A POST that takes nothing but its path: any field sent is refused, not ignored. */
 export const emptyBody = z.object({}).strict();
 

@@ -39,6 +39,12 @@ export const ErrorCode = {
   CaseNotClosable: 'CASE_NOT_CLOSABLE',
   /** A case open, past the policy's reopening period, or a step it cannot start again from. */
   CaseNotReopenable: 'CASE_NOT_REOPENABLE',
+  /** A unit with open work (or named by the active policy or routing) cannot be deactivated; one with any history cannot be deleted. */
+  UnitInUse: 'UNIT_IN_USE',
+  /** An agency or unit code the registry already has. */
+  RegistryCodeTaken: 'REGISTRY_CODE_TAKEN',
+  /** The agency named is not in the registry. */
+  AgencyNotFound: 'AGENCY_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -75,6 +81,9 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNIT_INACTIVE: 422,
   CASE_NOT_CLOSABLE: 409,
   CASE_NOT_REOPENABLE: 422,
+  UNIT_IN_USE: 409,
+  REGISTRY_CODE_TAKEN: 409,
+  AGENCY_NOT_FOUND: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

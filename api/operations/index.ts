@@ -1,5 +1,6 @@
 import type { Operation } from '../operation';
 import { policyOperations } from './adminPolicies';
+import { registryOperations } from './adminRegistry';
 import { routingOperations } from './adminRouting';
 import { auditOperations } from './audit';
 import { caseLifecycleOperations } from './caseLifecycle';
@@ -27,4 +28,5 @@ export const operations: readonly Operation[] = [
   ...auditOperations,
   ...policyOperations,
   ...routingOperations,
+  ...registryOperations,
 ];

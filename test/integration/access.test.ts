@@ -40,6 +40,14 @@ interface Row {
   expect: Partial<Record<Caller, number>>;
 }
 
+/** Registry rows change units of their own, never the fixture's. */
+let made = 0;
+const tableUnit = () => ({ code: `acc-unit-${++made}`, name: 'A unit for the table', notificationEmail: 'u@skola.example', supervisorEmail: 's@skola.example', headEmail: 'h@skola.example' });
+async function madeUnit(s: Stack): Promise<Record<string, string>> {
+  const { body } = await s.api.post('/admin/units').send({ ...tableUnit(), agency: 'school' }).expect(201);
+  return { unitCode: body.code as string };
+}
+
 const allow = (codes: Partial<Record<Caller, number>>, otherwise: number): Record<Caller, number> =>
   Object.fromEntries((Object.keys(callers) as Caller[]).map((c) => [c, codes[c] ?? otherwise])) as Record<Caller, number>;
 
@@ -127,6 +135,13 @@ const table: Row[] = [
     body: () => ({ fromStep: 'protectionAssessment', reason: 'not a duplicate' }),
     expect: allow({ coordinator: 201 }, 403),
   },
+  { id: 'registry.read', expect: allow({ admin: 200 }, 403) },
+  { id: 'agency.create', body: () => ({ code: `acc-agency-${++made}`, name: 'An agency for the table' }), expect: allow({ admin: 201 }, 403) },
+  { id: 'agency.update', params: async () => ({ agencyCode: 'school' }), body: () => ({ name: 'Compulsory schools' }), expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.create', body: () => ({ ...tableUnit(), agency: 'school' }), expect: allow({ admin: 201 }, 403) },
+  { id: 'unit.update', params: madeUnit, body: () => ({ headEmail: 'rektor@skola.example' }), expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.delete', params: madeUnit, expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {
