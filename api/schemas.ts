@@ -215,6 +215,14 @@ export const updateUnitBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
 
+/** A coordinator's routing decision on a triage task: the case type (not triage again) and its optional tracks. */
+export const routeTriageBody = z
+  .object({
+    caseType: z.enum(['youth-concern', 'social-intervention-group', 'exit-programme']),
+    tracks: z.array(z.enum(['police-lul', 'acute-threat'])).max(2).default([]),
+  })
+  .strict();
+
 /** A POST that takes nothing but its path: any field sent is refused, not ignored. */
 export const emptyBody = z.object({}).strict();
 

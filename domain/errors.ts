@@ -45,6 +45,8 @@ export const ErrorCode = {
   RegistryCodeTaken: 'REGISTRY_CODE_TAKEN',
   /** The agency named is not in the registry. */
   AgencyNotFound: 'AGENCY_NOT_FOUND',
+  /** Only a triage task hands its referral on to a routed case. */
+  NotTriage: 'NOT_A_TRIAGE_TASK',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -84,6 +86,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNIT_IN_USE: 409,
   REGISTRY_CODE_TAKEN: 409,
   AGENCY_NOT_FOUND: 422,
+  NOT_A_TRIAGE_TASK: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { defineOperation, listed } from '../operation';
-import { assignTaskBody, completeTaskBody, emptyBody, extendDeadlineBody, reassignTaskBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
+import { assignTaskBody, completeTaskBody, emptyBody, routeTriageBody, extendDeadlineBody, reassignTaskBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
 import { assignTask } from '../useCases/assignTask';
 import { claimTask } from '../useCases/claimTask';
 import { reassignTask } from '../useCases/reassignTask';
 import { releaseTask } from '../useCases/releaseTask';
+import { routeFromTriage } from '../useCases/routeFromTriage';
+import { createdCaseSchema } from '../views/createdCase';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
 import { pageOf } from '../views/common';
-import { taskListItemSchema, taskStateSchema } from '../views/task';
+import { taskListItemSchema, taskStateSchema, taskStatuses } from '../views/task';
 import { taskOwnerSchema } from '../views/taskOwner';
 
 const taskPage = pageOf(taskListItemSchema);
@@ -111,5 +113,31 @@ export const taskOperations = [
       422: 'no such unit (UNIT_NOT_FOUND), the unit is deactivated (UNIT_INACTIVE), or the move is not possible (INVALID_REASSIGNMENT: the same unit, or outside the consent the task rests on)',
     },
     handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await reassignTask(deps, params.taskId, body, caller.sub) }),
+  }),
+  defineOperation({
+    id: 'triage.route',
+    method: 'post',
+    path: '/tasks/:taskId/route',
+    summary: "Complete a triage task with a routing decision: the chosen case starts from the triage case's referral (nothing re-typed), linked to it",
+    access: { roles: ['coordinator', 'staff'], scope: 'taskVisible' },
+    params: taskParams,
+    body: routeTriageBody,
+    responses: {
+      201: z
+        .strictObject({
+          triageCaseId: z.string(),
+          triageTask: z.strictObject({ taskId: z.string(), status: z.enum(taskStatuses), outcome: z.string() }),
+          case: createdCaseSchema,
+        })
+        .describe('the triage task completed and the routed case started'),
+    },
+    errors: {
+      409: `${notOpen}; or another person holds it (TASK_CLAIMED)`,
+      422: 'not a triage task (NOT_A_TRIAGE_TASK), or no active policy for the case type',
+    },
+    handle: async ({ deps, caller, params, body }) => {
+      const routed = await routeFromTriage(deps, params.taskId, body, caller);
+      return { status: 201, body: routed, audit: { detail: { routedCaseId: routed.case.caseId } } };
+    },
   }),
 ];

@@ -135,6 +135,17 @@ const table: Row[] = [
     body: () => ({ fromStep: 'protectionAssessment', reason: 'not a duplicate' }),
     expect: allow({ coordinator: 201 }, 403),
   },
+  {
+    id: 'triage.route',
+    // Each call routes a triage task of its own; the triage unit is the coordinators', so staff elsewhere do not see it.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send({ ...referral, caseType: 'triage' }).expect(201);
+      const task = await eventually('a triage task', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId, status: 'open' } }));
+      return { taskId: task.id };
+    },
+    body: () => ({ caseType: 'youth-concern' }),
+    expect: allow({ coordinator: 201, staffOwnUnit: 404, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
+  },
   { id: 'registry.read', expect: allow({ admin: 200 }, 403) },
   { id: 'agency.create', body: () => ({ code: `acc-agency-${++made}`, name: 'An agency for the table' }), expect: allow({ admin: 201 }, 403) },
   { id: 'agency.update', params: async () => ({ agencyCode: 'school' }), body: () => ({ name: 'Compulsory schools' }), expect: allow({ admin: 200 }, 403) },
