@@ -223,6 +223,9 @@ export const routeTriageBody = z
   })
   .strict();
 
+/** A coordinator adds a joint-plan task for a unit; what it is about becomes the task's running note (encrypted). */
+export const addPlanTaskBody = z.object({ unitCode: unitCodeSchema, about: z.string().trim().min(1).max(4000).optional() }).strict();
+
 /** A POST that takes nothing but its path: any field sent is refused, not ignored. */
 export const emptyBody = z.object({}).strict();
 

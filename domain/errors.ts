@@ -47,6 +47,8 @@ export const ErrorCode = {
   AgencyNotFound: 'AGENCY_NOT_FOUND',
   /** Only a triage task hands its referral on to a routed case. */
   NotTriage: 'NOT_A_TRIAGE_TASK',
+  /** Joint-plan tasks belong to voluntary programmes (SIG, exit). */
+  JointPlanNotAllowed: 'JOINT_PLAN_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -87,6 +89,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   REGISTRY_CODE_TAKEN: 409,
   AGENCY_NOT_FOUND: 422,
   NOT_A_TRIAGE_TASK: 422,
+  JOINT_PLAN_NOT_ALLOWED: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

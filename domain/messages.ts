@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { closeReasons } from './caseClosing';
-import type { CaseDateKey, Clock, PolicyDocument, StepPolicy } from './policy';
+import { stepPolicySchema, type CaseDateKey, type Clock, type PolicyDocument, type StepPolicy } from './policy';
 
 /**
  * Messages shared by the API and the workflows. Each takes one input object whose type is
@@ -223,6 +223,17 @@ export const raiseAcuteThreatInputSchema = z
   .strict();
 export type RaiseAcuteThreatInput = z.infer<typeof raiseAcuteThreatInputSchema>;
 export const raiseAcuteThreatUpdate = defineUpdate<{ taskId: string }, [RaiseAcuteThreatInput]>('raiseAcuteThreat');
+
+/**
+ * A coordinator adds a task for any registered unit to a programme's joint plan (SIG, exit). The
+ * API builds its step from the policy's own consent-gated step (deadline, reminders, ladder, the
+ * consent's purpose and wait) with the unit and its agency; no free text reaches the workflow.
+ */
+export const addPlanTaskInputSchema = z.object({ step: stepPolicySchema, actor: actorSchema }).strict();
+export type AddPlanTaskInput = z.infer<typeof addPlanTaskInputSchema>;
+export const addPlanTaskUpdate = defineUpdate<{ taskId: string }, [AddPlanTaskInput]>('addPlanTask');
+/** The step key a joint-plan task added by a coordinator is recorded under. */
+export const planTaskStep = 'jointPlanTask';
 
 // ---- Consent (OSL 12:2) -------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ import {
 } from '@temporalio/workflow';
 import { ErrorCode } from '../domain/errors';
 import {
+  addPlanTaskInputSchema,
+  addPlanTaskUpdate,
   closeCaseInputSchema,
   closeCaseUpdate,
   closeWithCaseSignal,
@@ -20,6 +22,7 @@ import {
   type CaseResult,
   type CaseStateView,
   type CaseWorkflowInput,
+  planTaskStep,
   type TaskClock,
   type TaskResult,
 } from '../domain/messages';
@@ -55,6 +58,8 @@ export interface StepOptions {
   dueAt?: string;
   openReason?: string;
   openedBy?: string;
+  /** A step the policy does not hold (a joint-plan task a coordinator added), instead of the policy's. */
+  step?: StepPolicy;
 }
 
 interface BesideTask {
@@ -146,7 +151,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     // A case closing starts nothing more: the track that asked waits, and the case ends without it.
     if (closeRequest) return new Promise<never>(() => undefined);
     state.currentStep = stepKey;
-    const step = stepPolicy(stepKey);
+    const step = opts.step ?? stepPolicy(stepKey);
     const childId = `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}${runSuffix}`;
     const verdict = step.consent ? consent.verdict(step.consent.agency, step.consent.purpose) : undefined;
     const gate = step.consent && verdict ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: verdict.inForce } : undefined;
@@ -280,6 +285,27 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     if (closeReason) state.closeReason = closeReason;
     await progress('closed', 'closed', closeReason);
   };
+
+  // Joint plans with any agency: a coordinator adds a task for a unit to a voluntary programme.
+  // It runs beside the steps, waits for consent to share with its agency like the plan's own
+  // tasks, and ends with the case.
+  setHandler(
+    addPlanTaskUpdate,
+    async (raw) => {
+      const update = addPlanTaskInputSchema.parse(raw);
+      const opts = { idSuffix: `-${uuid4().slice(0, 8)}`, clock: { from: 'opening' as const }, openedBy: update.actor, step: update.step };
+      return { taskId: await startBeside(planTaskStep, opts, true) };
+    },
+    {
+      validator: (raw) => {
+        parseOrReject(addPlanTaskInputSchema, raw);
+        if (state.status === 'closed' || closing || closeRequest) reject(ErrorCode.CaseNotOpen, 'the case is closed', 'closed');
+        if (policy.caseType !== 'social-intervention-group' && policy.caseType !== 'exit-programme') {
+          reject(ErrorCode.JointPlanNotAllowed, 'joint-plan tasks belong to SIG and exit cases');
+        }
+      },
+    },
+  );
 
   // A coordinator closes the case with a reason: the answer comes once it is closed.
   setHandler(

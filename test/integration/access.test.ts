@@ -146,6 +146,8 @@ const table: Row[] = [
     body: () => ({ caseType: 'youth-concern' }),
     expect: allow({ coordinator: 201, staffOwnUnit: 404, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
   },
+  // The fixture is a youth concern: the coordinator gets past access to the rule that plans are for SIG and exit (422).
+  { id: 'case.plan.add', body: () => ({ unitCode: 'kronofogden-debt' }), expect: allow({ coordinator: 422 }, 403) },
   { id: 'registry.read', expect: allow({ admin: 200 }, 403) },
   { id: 'agency.create', body: () => ({ code: `acc-agency-${++made}`, name: 'An agency for the table' }), expect: allow({ admin: 201 }, 403) },
   { id: 'agency.update', params: async () => ({ agencyCode: 'school' }), body: () => ({ name: 'Compulsory schools' }), expect: allow({ admin: 200 }, 403) },
@@ -200,8 +202,9 @@ const table: Row[] = [
     // Each call moves a task of its own (a new case's protection assessment), so the fixture's stays.
     params: async (s) => {
       const { body } = await s.api.post('/cases').send(referral).expect(201);
-      const task = await eventually('a task to move', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId, status: 'open' } }));
-      return { taskId: task.id };
+      // Its row is written as it opens; once its unit is told, the workflow holds it open too.
+      const told = await eventually('a task to move', () => s.db.prisma.notification.findFirst({ where: { task: { caseId: body.caseId }, kind: 'assigned' } }));
+      return { taskId: told.taskId! };
     },
     body: () => ({ unitCode: 'soc-adults', reason: 'belongs with adults' }),
     expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
