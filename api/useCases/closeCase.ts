@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CloseReason } from '../../domain/caseClosing';
 import { ErrorCode } from '../../domain/errors';
-import { closeCaseUpdate } from '../../domain/messages';
+import { closeCaseUpdate, closeReasonText } from '../../domain/messages';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 
@@ -30,5 +30,5 @@ export async function closeCase(deps: ApiDeps, caseId: string, reason: CloseReas
     prisma.case.update({ where: { id: caseId }, data: { closedBy: actor }, select: { closedAt: true } }),
     prisma.caseEvent.create({ data: { caseId, action: 'closed', actor, reason, at: closedAt } }),
   ]);
-  return { caseId, status: 'closed' as const, closeReason: reason, closedAt: (closed.closedAt ?? closedAt).toISOString(), closedBy: actor, tasksClosed: running.map((t) => t.id) };
+  return { caseId, status: 'closed' as const, closeReason: reason, closeReasonText: closeReasonText[reason], closedAt: (closed.closedAt ?? closedAt).toISOString(), closedBy: actor, tasksClosed: running.map((t) => t.id) };
 }

@@ -8,6 +8,8 @@ export const closedCaseSchema = z
     caseId: z.string(),
     status: z.literal('closed'),
     closeReason: z.enum(closeReasons),
+    /** The reason in Swedish, as staff read it (domain/messages.ts). */
+    closeReasonText: z.string(),
     closedAt: instant,
     closedBy: z.string(),
     /** Tasks still running when the case closed: each ended as closed, its timers stopped. */

@@ -37,7 +37,7 @@ describe('closing a case with a reason, and reopening it', () => {
   it('when a coordinator closes a running case with a reason, then every running task ends as closed, its unit is told and its timers stop', async () => {
     const { caseId, taskId } = await openYouthCase();
     const closed = await stack.as(coordinator).post(`/cases/${caseId}/close`).send({ reason: 'moved-away' }).expect(200);
-    expect(closed.body).toMatchObject({ caseId, status: 'closed', closeReason: 'moved-away', closedBy: coordinator.sub, tasksClosed: [taskId] });
+    expect(closed.body).toMatchObject({ caseId, status: 'closed', closeReason: 'moved-away', closeReasonText: 'Avslutat: personen har flyttat från kommunen', closedBy: coordinator.sub, tasksClosed: [taskId] });
 
     // The case workflow and the task's have ended: no timer of theirs remains to fire.
     expect(await stack.env.client.workflow.getHandle(caseId).result()).toMatchObject({ status: 'closed', closeReason: 'moved-away' });
