@@ -72,6 +72,7 @@ describe('closing a case with a reason, and reopening it', () => {
     const rows = await stack.db.prisma.task.findMany({ where: { caseId: body.caseId }, select: { status: true } });
     expect(rows.map((r) => r.status)).toEqual(['closed', 'closed']);
     expect(await stack.env.client.workflow.getHandle(body.caseId).result()).toMatchObject({ closeReason: 'no-consent' });
+    await recordHistory(stack.env.client, body.caseId, 'v4-socialInterventionGroupCase-closed-waiting');
   });
 
   it('when a closed case is reopened from a step, then that step opens again with a deadline from the reopening, and the case runs on to its end', async () => {

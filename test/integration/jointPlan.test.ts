@@ -1,6 +1,7 @@
 import { publishPolicy } from '../../prisma/seed';
 import { giveConsent, taskIn } from '../support/cases';
 import { fastExitPolicy } from '../support/policies';
+import { recordHistory } from '../support/recordHistory';
 import { startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
@@ -45,6 +46,8 @@ describe('joint plans with any agency', () => {
 
     await stack.as(coordinator).post(`/cases/${caseId}/close`).send({ reason: 'completed' }).expect(200);
     expect((await stack.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe('closed');
+    await stack.env.client.workflow.getHandle(caseId).result();
+    await recordHistory(stack.env.client, caseId, 'v4-exitProgrammeCase-plan-task-closed');
   });
 
   it('when the joint-plan task is completed, then the case goes on', async () => {
