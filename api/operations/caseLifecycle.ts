@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineOperation } from '../operation';
 import { addPlanTaskBody, caseParams, closeCaseBody, reopenCaseBody } from '../schemas';
 import { addPlanTask } from '../useCases/addPlanTask';
+import { caseEvents } from '../useCases/caseEvents';
+import { caseEventsSchema } from '../views/history';
 import { closeCase } from '../useCases/closeCase';
 import { reopenCase } from '../useCases/reopenCase';
 import { closedCaseSchema, reopenedCaseSchema } from '../views/caseLifecycle';
@@ -58,6 +60,19 @@ export const caseLifecycleOperations = [
     handle: async ({ deps, caller, params, body }) => {
       const planned = await addPlanTask(deps, params.caseId, body, caller.sub);
       return { status: 201, body: planned, audit: { taskId: planned.taskId, detail: { unit: planned.unit } } };
+    },
+  }),
+  defineOperation({
+    id: 'case.events',
+    method: 'get',
+    path: '/cases/:caseId/events',
+    summary: "A case's closings (reason, who, when) and reopenings (from which step, why), oldest first",
+    access: { roles: ['coordinator'], scope: 'caseVisible' },
+    params: caseParams,
+    responses: { 200: caseEventsSchema },
+    handle: async ({ deps, params }) => {
+      const body = await caseEvents(deps, params.caseId);
+      return { status: 200, body, audit: { detail: { returned: body.items.length } } };
     },
   }),
 ];

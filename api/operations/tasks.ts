@@ -5,6 +5,8 @@ import { assignTask } from '../useCases/assignTask';
 import { claimTask } from '../useCases/claimTask';
 import { reassignTask } from '../useCases/reassignTask';
 import { releaseTask } from '../useCases/releaseTask';
+import { taskAssignments } from '../useCases/taskAssignments';
+import { taskAssignmentsSchema } from '../views/history';
 import { routeFromTriage } from '../useCases/routeFromTriage';
 import { createdCaseSchema } from '../views/createdCase';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
@@ -138,6 +140,19 @@ export const taskOperations = [
     handle: async ({ deps, caller, params, body }) => {
       const routed = await routeFromTriage(deps, params.taskId, body, caller);
       return { status: 201, body: routed, audit: { detail: { routedCaseId: routed.case.caseId } } };
+    },
+  }),
+  defineOperation({
+    id: 'task.assignments',
+    method: 'get',
+    path: '/tasks/:taskId/assignments',
+    summary: 'Who held the task and how it moved (claims, releases, assignments, moves with their reasons), oldest first',
+    access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'taskVisible' },
+    params: taskParams,
+    responses: { 200: taskAssignmentsSchema },
+    handle: async ({ deps, params }) => {
+      const body = await taskAssignments(deps, params.taskId);
+      return { status: 200, body, audit: { detail: { returned: body.items.length } } };
     },
   }),
 ];

@@ -189,6 +189,11 @@ const table: Row[] = [
     id: 'task.note.list',
     expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
+  {
+    id: 'task.assignments',
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  { id: 'case.events', expect: allow({ coordinator: 200 }, 403) },
   { id: 'task.claim', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
   { id: 'task.release', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
   {

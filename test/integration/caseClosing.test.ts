@@ -99,6 +99,12 @@ describe('closing a case with a reason, and reopening it', () => {
     const event = await stack.db.prisma.caseEvent.findFirstOrThrow({ where: { caseId, action: 'reopened' } });
     expect(event).toMatchObject({ actor: coordinator.sub, fromStep: 'investigationDecision' });
     expect(event.noteEnc).not.toContain('Botkyrka');
+    const events = await stack.as(coordinator).get(`/cases/${caseId}/events`).expect(200);
+    expect(events.body.items.map((e: { action: string; reason: string | null; fromStep: string | null; note: string | null }) => [e.action, e.reason, e.fromStep, e.note])).toEqual([
+      ['closed', 'referred-elsewhere', null, null],
+      ['reopened', null, 'investigationDecision', 'Nils is back in Botkyrka; the other municipality returned the case'],
+    ]);
+    expect(events.body.items[0].reasonText).toBe('Avslutat: hänvisat till annan aktör');
 
     // Reopening what is open is refused; the reopened run goes on as a first run would.
     expect((await stack.as(coordinator).post(`/cases/${caseId}/reopen`).send({ fromStep: 'investigation', reason: 'again' }).expect(422)).body.error).toMatchObject({

@@ -166,6 +166,15 @@ describe('owning work: claim, release, assign, reassign', () => {
     const history = await stack.db.prisma.taskAssignment.findFirstOrThrow({ where: { taskId, action: 'reassigned' } });
     expect(history).toMatchObject({ actor: supervisor.sub, fromUnit: unit, toUnit: 'police-local' });
     expect(history.reasonEnc).not.toContain('Lisa');
+    // The new unit reads who held the task and why it came (the reason decrypted for it only).
+    const moves = await stack.as(policeStaff).get(`/tasks/${taskId}/assignments`).expect(200);
+    expect(moves.body.items.map((m: { action: string; actor: string; reason: string | null }) => [m.action, m.actor, m.reason])).toEqual([
+      ['claimed', staffA.sub, null],
+      ['reassigned', supervisor.sub, 'Lisa is in a police matter; Hallunda skola asked the police to take it'],
+      ['claimed', policeStaff.sub, null],
+    ]);
+    expect(moves.body.items[1]).toMatchObject({ fromUnit: unit, toUnit: 'police-local', text: 'Flyttade uppgiften till en annan enhet' });
+    await stack.as(staffA).get(`/tasks/${taskId}/assignments`).expect(404);
     const audit = await stack.db.prisma.auditEvent.findFirstOrThrow({ where: { taskId, action: 'task.reassign', phase: 'result' } });
     expect(audit).toMatchObject({ actor: supervisor.sub, status: 200, caseId });
 
