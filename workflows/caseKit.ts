@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  type ChildWorkflowHandle,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
@@ -101,6 +102,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   // The case's steps ended first: a close asked for meanwhile is answered with the case as it ends.
   let endingByItself = false;
   // Every task the case has started and not yet seen end, so a close reaches each of them.
+  // (undefined while it is still starting: it closes itself once started, if the case is closing)
   const live = new Map<string, { signal: () => Promise<void> } | undefined>();
   // A reopened run's tasks carry the reopening's number, so their ids never meet an earlier run's.
   const runSuffix = input.reopen ? `-r${input.reopen.count}` : '';
@@ -156,25 +158,33 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     const verdict = step.consent ? consent.verdict(step.consent.agency, step.consent.purpose) : undefined;
     const gate = step.consent && verdict ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: verdict.inForce } : undefined;
     const { startAt, clock } = anchor(step, opts, verdict?.inForce ? verdict.since : undefined);
-    const handle = await startChild(taskWorkflow, {
-      workflowId: childId,
-      args: [
-        {
-          taskId: childId,
-          caseId,
-          stepKey,
-          step,
-          policyVersion: policy.version,
-          timeZone: policy.timeZone,
-          startAt,
-          consent: gate ? { ...gate } : undefined,
-          clock,
-          dueAt: opts.dueAt,
-          openReason: opts.openReason,
-          openedBy: opts.openedBy,
-        },
-      ],
-    });
+    // Known to a close from before it starts, so the case never ends with a task still starting.
+    if (closable) live.set(childId, undefined);
+    let handle: ChildWorkflowHandle<typeof taskWorkflow>;
+    try {
+      handle = await startChild(taskWorkflow, {
+        workflowId: childId,
+        args: [
+          {
+            taskId: childId,
+            caseId,
+            stepKey,
+            step,
+            policyVersion: policy.version,
+            timeZone: policy.timeZone,
+            startAt,
+            consent: gate ? { ...gate } : undefined,
+            clock,
+            dueAt: opts.dueAt,
+            openReason: opts.openReason,
+            openedBy: opts.openedBy,
+          },
+        ],
+      });
+    } catch (err) {
+      live.delete(childId);
+      throw err;
+    }
     if (gate) await consent.track(childId, gate); // consent may have changed while the child started
     if (closable) {
       live.set(childId, { signal: () => handle.signal(closeWithCaseSignal) });
