@@ -9,7 +9,8 @@ export type NotificationKind =
   | 'waiting-for-consent'
   | 'withdrawn'
   | 'consent-expired'
-  | 'closed';
+  | 'closed'
+  | 'reassigned';
 
 export interface EmailFacts {
   kind: NotificationKind;

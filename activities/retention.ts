@@ -46,6 +46,10 @@ export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
           await tx.task.updateMany({ where: { caseId: c.id }, data: { note: null, openReason: null } });
           await tx.escalation.updateMany({ where: { caseId: c.id }, data: { note: null } });
           await tx.deadlineExtension.updateMany({ where: { task: { caseId: c.id } }, data: { justification: '' } });
+          // Notes and the free-text reasons of moves and reopenings go too; who wrote when stays.
+          await tx.note.updateMany({ where: { caseId: c.id }, data: { textEnc: null } });
+          await tx.taskAssignment.updateMany({ where: { task: { caseId: c.id } }, data: { reasonEnc: null } });
+          await tx.caseEvent.updateMany({ where: { caseId: c.id }, data: { noteEnc: null } });
           await tx.retentionAction.create({
             data: {
               caseId: c.id,

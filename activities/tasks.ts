@@ -122,6 +122,15 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       ]);
     },
 
+    /**
+     * A supervisor moved the task: it is the new unit's from now on (reminders, escalations and
+     * emails read the unit from this row), held by nobody there yet; its deadline stays.
+     */
+    async recordTaskReassigned(input: { taskId: string; unitCode: string }): Promise<void> {
+      const unit = await findUnit(input.unitCode);
+      await prisma.task.update({ where: { id: input.taskId }, data: { unitId: unit.id, assignee: null, assignedAt: null } });
+    },
+
     /** Withdrawal keeps the task and everything about it; it only ends the sharing. */
     async recordTaskWithdrawn(input: { taskId: string; withdrawnAt: string }): Promise<void> {
       const at = new Date(input.withdrawnAt);

@@ -18,8 +18,9 @@ import { policyByVersion } from './publishedVersions';
  *   of a unit holding a task in it that shared the case (not one waiting, withdrawn or not shared);
  * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises, and shares its case with it;
  * - `escalationUnitSupervisor`: the escalation (path `escalationId`) is addressed to a unit the caller supervises.
+ * - `taskVisible`: the task (path `taskId`) is read by a coordinator, or by staff or a supervisor of its unit while it shares its case with that unit.
  */
-export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor'] as const;
+export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor', 'taskVisible'] as const;
 export type ScopeKind = (typeof scopeKinds)[number];
 
 /** What an access check found, for the handler and the audit row. */
@@ -40,6 +41,7 @@ export const scopeParam: Partial<Record<ScopeKind, string>> = {
   taskUnitStaff: 'taskId',
   taskUnitSupervisor: 'taskId',
   escalationUnitSupervisor: 'escalationId',
+  taskVisible: 'taskId',
 };
 
 interface ScopeInput {
@@ -71,6 +73,8 @@ export async function checkScope(deps: ApiDeps, p: Principal, scope: ScopeKind, 
       const { caseId, taskId } = await assertEscalationActionAllowed(deps, p, escalationId);
       return { caseId, taskId, detail: { escalationId } };
     }
+    case 'taskVisible':
+      return { caseId: await assertTaskVisible(deps, p, param('taskId')), taskId: param('taskId') };
   }
 }
 
@@ -295,4 +299,25 @@ export async function addressedToWhere(deps: ApiDeps, p: Principal, units: reado
       ],
     })),
   };
+}
+
+/**
+ * Reading a task's own matter (its notes): a coordinator, or staff or a supervisor of the unit
+ * holding it; another agency's work stays with it. A task of a case the caller cannot see is 404;
+ * a visible case's task in another unit is 403. Answers the task's case.
+ */
+export async function assertTaskVisible(deps: ApiDeps, p: Principal, taskId: string): Promise<string> {
+  const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
+  const notFound = new AppError(ErrorCode.TaskNotFound, 'no such task');
+  if (!task) throw notFound;
+  if (hasRole(p, 'coordinator')) return task.caseId;
+  if (visibleUnits(p).includes(task.unit.code)) {
+    // Nothing before consent: a task that shares nothing with its unit is not there for it.
+    if ((await tasksNoLongerSharing(deps, [task.unit.code], taskId)).length) throw notFound;
+    return task.caseId;
+  }
+  await assertCaseVisible(deps, p, task.caseId).catch(() => {
+    throw notFound;
+  });
+  throw new AppError(ErrorCode.Forbidden, "only coordinators and the task's unit may do this");
 }

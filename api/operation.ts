@@ -100,7 +100,7 @@ const describe: Record<number, string> = {
 };
 
 /** Scopes that look a case, task or escalation up: one the caller may not see is 404, not 403. */
-const scopesThatFind: ReadonlySet<ScopeKind> = new Set(['caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor']);
+const scopesThatFind: ReadonlySet<ScopeKind> = new Set(['caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor', 'taskVisible']);
 
 /**
  * Declares an operation. Besides its own statuses, it may answer what the adapter and the access

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   acknowledgeEscalationInputSchema,
+  closeCaseInputSchema,
   completeTaskInputSchema,
   extendDeadlineInputSchema,
   agencyCode,
@@ -112,6 +113,12 @@ const page = {
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 const isoInstant = z.iso.datetime({ offset: true });
 
+/** A page of a list that has no filters of its own (a case's or task's notes). */
+export const pageQuery = z.object({ ...page }).strict();
+
+/** A running note: free text, stored encrypted. */
+export const noteBody = z.object({ text: z.string().trim().min(1, 'a note needs text').max(4000) }).strict();
+
 /** A unit's inbox: GET /units/:unitCode/tasks. */
 export const taskListQuery = z
   .object({
@@ -123,8 +130,8 @@ export const taskListQuery = z
   })
   .strict();
 
-/** Every task the caller may see: GET /tasks. */
-export const taskSearchQuery = taskListQuery.extend({ unit: unitCodeSchema.optional() }).strict();
+/** Every task the caller may see: GET /tasks; `mine=true` is the caller's own inbox (tasks they hold). */
+export const taskSearchQuery = taskListQuery.extend({ unit: unitCodeSchema.optional(), mine: booleanQuery.optional() }).strict();
 export type TaskSearchQuery = z.infer<typeof taskSearchQuery>;
 
 export const auditQuery = z
@@ -197,6 +204,66 @@ export const notificationListQuery = z
 
 /** A client-chosen key that makes retrying POST /cases safe (a UUID is typical). */
 export const idempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8 to 128 letters, digits, dot, dash, colon or underscore');
+
+/** The registry: an agency (code and name), a unit (its agency, name and three addresses). */
+export const agencyCodeSchema = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "kronofogden"');
+const registryName = z.string().trim().min(2).max(200);
+export const createAgencyBody = z.object({ code: agencyCodeSchema, name: registryName }).strict();
+export const updateAgencyBody = z.object({ name: registryName }).strict();
+const unitFields = {
+  name: registryName,
+  notificationEmail: z.email(),
+  supervisorEmail: z.email(),
+  headEmail: z.email(),
+};
+export const createUnitBody = z.object({ code: unitCodeSchema, agency: agencyCodeSchema, ...unitFields }).strict();
+/** Any of a unit's fields; `active: false` deactivates it (no open work may remain), `true` takes it back into use. */
+export const updateUnitBody = z
+  .object({
+    name: unitFields.name.optional(),
+    notificationEmail: unitFields.notificationEmail.optional(),
+    supervisorEmail: unitFields.supervisorEmail.optional(),
+    headEmail: unitFields.headEmail.optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+
+/** A coordinator's routing decision on a triage task: the case type (not triage again) and its optional tracks. */
+export const routeTriageBody = z
+  .object({
+    caseType: z.enum(['youth-concern', 'social-intervention-group', 'exit-programme']),
+    tracks: z.array(z.enum(['police-lul', 'acute-threat'])).max(2).default([]),
+  })
+  .strict();
+
+/** A coordinator adds a joint-plan task for a unit; what it is about becomes the task's running note (encrypted). */
+export const addPlanTaskBody = z.object({ unitCode: unitCodeSchema, about: z.string().trim().min(1).max(4000).optional() }).strict();
+
+/** A POST that takes nothing but its path: any field sent is refused, not ignored. */
+export const emptyBody = z.object({}).strict();
+
+/** A supervisor gives a task to a person of the unit, named by their user id (the token's `sub`). */
+export const assignTaskBody = z.object({ assignee: z.string().regex(/^[A-Za-z0-9._@:|-]{1,200}$/, 'must be a user id') }).strict();
+
+/** A supervisor moves a task to another unit, saying why (kept encrypted; never emailed). */
+export const reassignTaskBody = z
+  .object({
+    unitCode: unitCodeSchema,
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(2000),
+  })
+  .strict();
+
+/** A coordinator closes a case with one of the reason codes. */
+export const closeCaseBody = closeCaseInputSchema.omit({ actor: true });
+
+/** A coordinator reopens a closed case from a step, saying why (kept encrypted). */
+export const reopenCaseBody = z
+  .object({
+    fromStep: z.string().regex(/^[a-zA-Z]{1,64}$/, 'must be a step key such as "investigationDecision"'),
+    reason: z.string().trim().min(3, 'a reason of at least 3 characters is required').max(2000),
+  })
+  .strict();
 
 /** Path parameters, one object per shape of path. */
 export const caseParams = z.object({ caseId: idParam }).strict();

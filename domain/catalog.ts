@@ -162,6 +162,7 @@ export const sv = {
     withdrawn: 'Återkallad',
     'not-shared': 'Inte delad',
     closed: 'Avslutad med ärendet',
+    reassigned: 'Flyttad till enheten',
   } as Record<string, string>,
   caseStatuses: { starting: 'Startar', open: 'Öppet', closed: 'Avslutat' } as Record<string, string>,
   steps: {
@@ -253,6 +254,7 @@ export const sv = {
     withdrawn: 'Tillbakadragen',
     'consent-expired': 'Samtycke utgånget',
     closed: 'Avslutad med ärendet',
+    reassigned: 'Flyttad till enheten',
   } as Record<string, string>,
   /** Emails to units (activities/email.ts). They carry ids, a step, a date and a link; never personal data. */
   email: {
@@ -265,6 +267,7 @@ export const sv = {
       withdrawn: () => 'Uppgiften har dragits tillbaka: samtycket omfattar inte längre er enhet',
       'consent-expired': () => 'Samtycket har löpt ut: en uppgift drogs tillbaka',
       closed: () => 'Uppgiften avslutades med ärendet',
+      reassigned: () => 'Uppgiften har flyttats till er enhet',
     },
     case: 'Ärende',
     step: 'Steg',

@@ -31,6 +31,26 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   CaseWorkflowRunning: 'CASE_WORKFLOW_RUNNING',
   CaseHistoryGone: 'CASE_HISTORY_GONE',
+  /** Someone else holds the task (claimed or assigned): they, or a supervisor of its unit, act on it. */
+  TaskClaimed: 'TASK_CLAIMED',
+  /** A move of a task that cannot be made (to its own unit, or outside the consent it rests on). */
+  InvalidReassignment: 'INVALID_REASSIGNMENT',
+  /** The unit is deactivated: it takes no new work. */
+  UnitInactive: 'UNIT_INACTIVE',
+  /** A case that started before coordinators could close cases: it closes when its steps end. */
+  CaseNotClosable: 'CASE_NOT_CLOSABLE',
+  /** A case open, past the policy's reopening period, or a step it cannot start again from. */
+  CaseNotReopenable: 'CASE_NOT_REOPENABLE',
+  /** A unit with open work (or named by the active policy or routing) cannot be deactivated; one with any history cannot be deleted. */
+  UnitInUse: 'UNIT_IN_USE',
+  /** An agency or unit code the registry already has. */
+  RegistryCodeTaken: 'REGISTRY_CODE_TAKEN',
+  /** The agency named is not in the registry. */
+  AgencyNotFound: 'AGENCY_NOT_FOUND',
+  /** Only a triage task hands its referral on to a routed case. */
+  NotTriage: 'NOT_A_TRIAGE_TASK',
+  /** Joint-plan tasks belong to voluntary programmes (SIG, exit). */
+  JointPlanNotAllowed: 'JOINT_PLAN_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -64,6 +84,16 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   CASE_WORKFLOW_RUNNING: 409,
   CASE_HISTORY_GONE: 409,
+  TASK_CLAIMED: 409,
+  INVALID_REASSIGNMENT: 422,
+  UNIT_INACTIVE: 422,
+  CASE_NOT_CLOSABLE: 409,
+  CASE_NOT_REOPENABLE: 422,
+  UNIT_IN_USE: 409,
+  REGISTRY_CODE_TAKEN: 409,
+  AGENCY_NOT_FOUND: 422,
+  NOT_A_TRIAGE_TASK: 422,
+  JOINT_PLAN_NOT_ALLOWED: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

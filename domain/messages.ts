@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { CaseDateKey, Clock, PolicyDocument, StepPolicy } from './policy';
+import { closeReasons } from './caseClosing';
+import { stepPolicySchema, type CaseDateKey, type Clock, type PolicyDocument, type StepPolicy } from './policy';
 
 /**
  * Messages shared by the API and the workflows. Each takes one input object whose type is
@@ -83,6 +84,19 @@ export const acknowledgeEscalationUpdate = defineUpdate<EscalationView, [Acknowl
 );
 export const getTaskQuery = defineQuery<TaskView>('getTask');
 
+/**
+ * A supervisor moves an open task to another unit: its reminders, escalations and emails go there
+ * from now on, and its deadline stays. The reason is kept by the API (encrypted), never sent here.
+ */
+export const reassignTaskInputSchema = z
+  .object({
+    unitCode: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-adults"'),
+    actor: actorSchema,
+  })
+  .strict();
+export type ReassignTaskInput = z.infer<typeof reassignTaskInputSchema>;
+export const reassignTaskUpdate = defineUpdate<TaskView, [ReassignTaskInput]>('reassignTask');
+
 export interface CaseStateView {
   caseId: string;
   caseType: string;
@@ -94,6 +108,32 @@ export interface CaseStateView {
   closeReason?: string;
 }
 export const getCaseStateQuery = defineQuery<CaseStateView>('getCaseState');
+
+/**
+ * A coordinator closes a running case with a reason (domain/caseClosing.ts): every task still
+ * running ends as closed with it and its timers stop. Answers once the case is closed.
+ */
+export const closeCaseInputSchema = z
+  .object({
+    reason: z.enum(closeReasons),
+    actor: actorSchema,
+  })
+  .strict();
+export type CloseCaseInput = z.infer<typeof closeCaseInputSchema>;
+export const closeCaseUpdate = defineUpdate<CaseStateView, [CloseCaseInput]>('closeCase');
+
+/**
+ * A new run of a closed case's workflow, under the case's id: it starts at `fromStep`, its
+ * deadlines count from the reopening, and its tasks' ids end in `-r<count>` so they never meet
+ * the earlier runs' tasks. The same start serves any restart of a case whose workflow is gone.
+ */
+export interface CaseReopening {
+  /** 1 for the first reopening, and so on. */
+  count: number;
+  fromStep: string;
+  /** The consents the case has recorded (roles, never names), so the new run knows what is shared. */
+  consents: ConsentChangedInput[];
+}
 
 /** Input of the task-with-deadline engine: everything it needs, snapshotted from the policy. */
 export interface TaskWorkflowInput {
@@ -159,6 +199,8 @@ export interface CaseWorkflowInput {
    * only creator of case rows). Absent in histories whose workflow drew the ids itself.
    */
   companionIds?: Partial<Record<CompanionCaseType, string>>;
+  /** Set when a coordinator reopened the case: this run starts there (absent in every first run). */
+  reopen?: CaseReopening;
 }
 
 /** What routing may start beside a case for the same referral. */
@@ -181,6 +223,17 @@ export const raiseAcuteThreatInputSchema = z
   .strict();
 export type RaiseAcuteThreatInput = z.infer<typeof raiseAcuteThreatInputSchema>;
 export const raiseAcuteThreatUpdate = defineUpdate<{ taskId: string }, [RaiseAcuteThreatInput]>('raiseAcuteThreat');
+
+/**
+ * A coordinator adds a task for any registered unit to a programme's joint plan (SIG, exit). The
+ * API builds its step from the policy's own consent-gated step (deadline, reminders, ladder, the
+ * consent's purpose and wait) with the unit and its agency; no free text reaches the workflow.
+ */
+export const addPlanTaskInputSchema = z.object({ step: stepPolicySchema, actor: actorSchema }).strict();
+export type AddPlanTaskInput = z.infer<typeof addPlanTaskInputSchema>;
+export const addPlanTaskUpdate = defineUpdate<{ taskId: string }, [AddPlanTaskInput]>('addPlanTask');
+/** The step key a joint-plan task added by a coordinator is recorded under. */
+export const planTaskStep = 'jointPlanTask';
 
 // ---- Consent (OSL 12:2) -------------------------------------------------------------------
 
@@ -240,3 +293,34 @@ export interface RoutingDecision {
   /** Case types started beside this one for the same referral, linked to it. */
   alongside?: CompanionCaseType[];
 }
+
+// ---- Swedish texts for what casework operations show a person ------------------------------
+
+/** Why a case closed, as the staff read it (domain/caseClosing.ts closeReasons, and the steps' own). */
+export const closeReasonText: Record<string, string> = {
+  completed: 'Avslutat: insatserna är genomförda',
+  declined: 'Avslutat: personen tackade nej',
+  duplicate: 'Avslutat: dubblett av ett annat ärende',
+  'moved-away': 'Avslutat: personen har flyttat från kommunen',
+  'referred-elsewhere': 'Avslutat: hänvisat till annan aktör',
+  'no-consent': 'Avslutat: samtycke saknas',
+  'not-motivated': 'Avslutat: personen är inte motiverad',
+};
+
+/** Who holds a task, and how it moved (task_assignment.action). */
+export const assignmentText: Record<'claimed' | 'released' | 'assigned' | 'reassigned', string> = {
+  claimed: 'Tog uppgiften',
+  released: 'Lämnade tillbaka uppgiften till enheten',
+  assigned: 'Tilldelade uppgiften',
+  reassigned: 'Flyttade uppgiften till en annan enhet',
+};
+
+/** Why a closed case cannot be reopened (CASE_NOT_REOPENABLE's reason). */
+export const reopenRefusalText: Record<'open' | 'pseudonymised' | 'period-passed' | 'step' | 'reopening' | 'closing', string> = {
+  open: 'Ärendet är inte avslutat.',
+  pseudonymised: 'Personuppgifterna är gallrade; registrera en ny anmälan.',
+  'period-passed': 'Ärendet avslutades för länge sedan för att kunna återöppnas.',
+  step: 'Ärendet kan inte återöppnas från det steget.',
+  reopening: 'Ärendet håller redan på att återöppnas.',
+  closing: 'Ärendet håller fortfarande på att avslutas; försök igen om en stund.',
+};

@@ -162,6 +162,8 @@ export const policyDocumentSchema = z
      * open; `agencyWide` names agencies whose units see as one, where that is documented practice.
      */
     access: z.object({ agencyWide: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/)).default([]) }).strict().optional(),
+    /** How long after closing a coordinator may reopen a case (domain/caseClosing.ts has the default). */
+    reopenWithin: spanSchema.optional(),
   })
   .strict()
   .refine((p) => !p.consentRules?.reconfirmBefore || reconfirmationStep in p.steps, {

@@ -81,20 +81,20 @@ export async function publishPolicy(prisma: PrismaClient, policy: PolicyDocument
   });
 }
 
-/** Loads the agency/unit registry and the default policies; safe to run again. */
+/**
+ * Loads the agency/unit registry and the default policies; safe to run again. The registry is
+ * seeded once: an agency or unit already there is left as admins made it (names, addresses,
+ * active flag are theirs to change through the API), so a deploy never undoes their changes.
+ */
 export async function seed(prisma: PrismaClient): Promise<{ units: number; policies: number }> {
   const registry = registrySchema.parse(JSON.parse(readFileSync(join(seedDir, 'registry.json'), 'utf8')));
   for (const agency of registry.agencies) {
-    await prisma.agency.upsert({ where: { code: agency.code }, create: agency, update: { name: agency.name } });
+    await prisma.agency.upsert({ where: { code: agency.code }, create: agency, update: {} });
   }
   for (const unit of registry.units) {
     const { agency: agencyCode, ...fields } = unit;
     const agency = await prisma.agency.findUniqueOrThrow({ where: { code: agencyCode } });
-    await prisma.unit.upsert({
-      where: { code: unit.code },
-      create: { ...fields, agencyId: agency.id },
-      update: { ...fields, agencyId: agency.id },
-    });
+    await prisma.unit.upsert({ where: { code: unit.code }, create: { ...fields, agencyId: agency.id }, update: {} });
   }
   const policies = defaultPolicies();
   // Seeded versions activate in file order (youth-concern 2026.1, then 2026.2), all long ago,

@@ -1,8 +1,10 @@
 import {
   allHandlersFinished,
   condition,
+  type ChildWorkflowHandle,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   uuid4,
@@ -10,12 +12,18 @@ import {
 } from '@temporalio/workflow';
 import { ErrorCode } from '../domain/errors';
 import {
+  addPlanTaskInputSchema,
+  addPlanTaskUpdate,
+  closeCaseInputSchema,
+  closeCaseUpdate,
   closeWithCaseSignal,
   getCaseStateQuery,
   raiseAcuteThreatInputSchema,
   raiseAcuteThreatUpdate,
+  type CaseResult,
   type CaseStateView,
   type CaseWorkflowInput,
+  planTaskStep,
   type TaskClock,
   type TaskResult,
 } from '../domain/messages';
@@ -51,6 +59,8 @@ export interface StepOptions {
   dueAt?: string;
   openReason?: string;
   openedBy?: string;
+  /** A step the policy does not hold (a joint-plan task a coordinator added), instead of the policy's. */
+  step?: StepPolicy;
 }
 
 interface BesideTask {
@@ -66,6 +76,9 @@ export function stepKebab(stepKey: string): string {
 }
 
 const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // as the API's case references: no I, L, O, U
+
+/** What `untilClosed` answers when a coordinator closed the case before its steps ended. */
+export const closedByCoordinator = Symbol('closed by a coordinator');
 
 export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   const { caseId, policy } = input;
@@ -83,7 +96,17 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
 
   const beside: BesideTask[] = [];
   let closing = false;
-  const consent = createConsentRegister(input, carry?.consents ?? [], (dueAt) => {
+  // A coordinator may close the case (cases started before this could not; their histories lack the marker).
+  const closable = patched('case-close-by-coordinator');
+  let closeRequest: { reason: string; actor: string } | undefined;
+  // The case's steps ended first: a close asked for meanwhile is answered with the case as it ends.
+  let endingByItself = false;
+  // Every task the case has started and not yet seen end, so a close reaches each of them.
+  // (undefined while it is still starting: it closes itself once started, if the case is closing)
+  const live = new Map<string, { signal: () => Promise<void> } | undefined>();
+  // A reopened run's tasks carry the reopening's number, so their ids never meet an earlier run's.
+  const runSuffix = input.reopen ? `-r${input.reopen.count}` : '';
+  const consent = createConsentRegister(input, carry?.consents ?? input.reopen?.consents ?? [], (dueAt) => {
     // The coordinators' re-confirmation task, due when the consent ends; it closes with the case.
     void startBeside(reconfirmationStep, { idSuffix: `-${uuid4().slice(0, 8)}`, dueAt, clock: { from: 'opening' } }, true).catch(() => undefined);
   });
@@ -91,8 +114,11 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   /** Consent for one agency and purpose, under the policy's guardian rule. */
   const hasConsent = (agency: string, purpose: string): boolean => consent.verdict(agency, purpose).inForce;
 
-  const progress = (status: 'open' | 'closed', currentStep: string, closeReason?: string) =>
-    act.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep, closeReason });
+  const progress = (status: 'open' | 'closed', currentStep: string, closeReason?: string): Promise<void> =>
+    // A track still going after a coordinator closed the case stops here: the case stays closed.
+    closeRequest && status === 'open'
+      ? new Promise<never>(() => undefined)
+      : act.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep, closeReason });
 
   const stepPolicy = (stepKey: string): StepPolicy => {
     const step = policy.steps[stepKey];
@@ -111,7 +137,8 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
       case 'previousStep':
         return opts.after ? { startAt: opts.after.completedAt, clock: { from: 'previousStep', ref: opts.after.stepKey } } : { clock: { from: 'opening' } };
       case 'consent':
-        return { startAt: consentSince, clock: { from: 'consent' } };
+        // A reopened case's deadlines count from the reopening, even where consent was given before it.
+        return { startAt: input.reopen && consentSince && Date.parse(consentSince) < Date.parse(input.receivedAt) ? input.receivedAt : consentSince, clock: { from: 'consent' } };
       case 'statedDate': {
         const stated = input.dates?.[clock.date];
         return stated ? { startAt: stated, clock: { from: 'statedDate', ref: clock.date } } : { startAt: input.receivedAt, clock: { from: 'receipt' } };
@@ -123,32 +150,49 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
 
   /** Starts one step as a child task; consent-gated steps wait for consent inside the task. */
   const startStep = async (stepKey: string, opts: StepOptions) => {
+    // A case closing starts nothing more: the track that asked waits, and the case ends without it.
+    if (closeRequest) return new Promise<never>(() => undefined);
     state.currentStep = stepKey;
-    const step = stepPolicy(stepKey);
-    const childId = `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}`;
+    const step = opts.step ?? stepPolicy(stepKey);
+    const childId = `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}${runSuffix}`;
     const verdict = step.consent ? consent.verdict(step.consent.agency, step.consent.purpose) : undefined;
     const gate = step.consent && verdict ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: verdict.inForce } : undefined;
     const { startAt, clock } = anchor(step, opts, verdict?.inForce ? verdict.since : undefined);
-    const handle = await startChild(taskWorkflow, {
-      workflowId: childId,
-      args: [
-        {
-          taskId: childId,
-          caseId,
-          stepKey,
-          step,
-          policyVersion: policy.version,
-          timeZone: policy.timeZone,
-          startAt,
-          consent: gate ? { ...gate } : undefined,
-          clock,
-          dueAt: opts.dueAt,
-          openReason: opts.openReason,
-          openedBy: opts.openedBy,
-        },
-      ],
-    });
+    // Known to a close from before it starts, so the case never ends with a task still starting.
+    if (closable) live.set(childId, undefined);
+    let handle: ChildWorkflowHandle<typeof taskWorkflow>;
+    try {
+      handle = await startChild(taskWorkflow, {
+        workflowId: childId,
+        args: [
+          {
+            taskId: childId,
+            caseId,
+            stepKey,
+            step,
+            policyVersion: policy.version,
+            timeZone: policy.timeZone,
+            startAt,
+            consent: gate ? { ...gate } : undefined,
+            clock,
+            dueAt: opts.dueAt,
+            openReason: opts.openReason,
+            openedBy: opts.openedBy,
+          },
+        ],
+      });
+    } catch (err) {
+      live.delete(childId);
+      throw err;
+    }
     if (gate) await consent.track(childId, gate); // consent may have changed while the child started
+    if (closable) {
+      live.set(childId, { signal: () => handle.signal(closeWithCaseSignal) });
+      const ended = () => void live.delete(childId);
+      void handle.result().then(ended, ended);
+      // Closed while it started: it ends with the case at once.
+      if (closeRequest) await handle.signal(closeWithCaseSignal).catch(() => undefined);
+    }
     return { childId, handle };
   };
 
@@ -167,7 +211,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
 
   /** A task beside the case's steps (an acute threat, a re-confirmation): tracked until it ends. */
   const startBeside = async (stepKey: string, opts: StepOptions, closesWithCase: boolean): Promise<string> => {
-    const entry: BesideTask = { childId: `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}`, closesWithCase, done: false };
+    const entry: BesideTask = { childId: `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}${runSuffix}`, closesWithCase, done: false };
     beside.push(entry);
     try {
       const current = state.currentStep;
@@ -241,6 +285,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   /** Closes the case: tasks beside it that close with it are ended, the others awaited. */
   const close = async (closeReason?: string): Promise<void> => {
     closing = true;
+    endingByItself = true;
     await condition(() => beside.every((t) => t.done || t.result !== undefined));
     for (const t of beside) if (!t.done && t.closesWithCase) await getExternalWorkflowHandle(t.childId).signal(closeWithCaseSignal);
     await Promise.all(beside.map((t) => t.result));
@@ -251,8 +296,74 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     await progress('closed', 'closed', closeReason);
   };
 
+  // Joint plans with any agency: a coordinator adds a task for a unit to a voluntary programme.
+  // It runs beside the steps, waits for consent to share with its agency like the plan's own
+  // tasks, and ends with the case.
+  setHandler(
+    addPlanTaskUpdate,
+    async (raw) => {
+      const update = addPlanTaskInputSchema.parse(raw);
+      const opts = { idSuffix: `-${uuid4().slice(0, 8)}`, clock: { from: 'opening' as const }, openedBy: update.actor, step: update.step };
+      return { taskId: await startBeside(planTaskStep, opts, true) };
+    },
+    {
+      validator: (raw) => {
+        parseOrReject(addPlanTaskInputSchema, raw);
+        if (state.status === 'closed' || closing || closeRequest) reject(ErrorCode.CaseNotOpen, 'the case is closed', 'closed');
+        if (policy.caseType !== 'social-intervention-group' && policy.caseType !== 'exit-programme') {
+          reject(ErrorCode.JointPlanNotAllowed, 'joint-plan tasks belong to SIG and exit cases');
+        }
+      },
+    },
+  );
+
+  // A coordinator closes the case with a reason: the answer comes once it is closed.
+  setHandler(
+    closeCaseUpdate,
+    async (raw) => {
+      const update = closeCaseInputSchema.parse(raw);
+      closeRequest = { reason: update.reason, actor: update.actor };
+      await condition(() => state.status === 'closed' || endingByItself);
+      return { ...state, completedSteps: [...state.completedSteps] };
+    },
+    {
+      validator: (raw) => {
+        parseOrReject(closeCaseInputSchema, raw);
+        if (state.status === 'closed' || closing || closeRequest) reject(ErrorCode.CaseNotOpen, 'the case is closed or closing', 'closed');
+        if (!closable) reject(ErrorCode.CaseNotClosable, 'the case started before coordinators could close cases; it closes when its steps end');
+      },
+    },
+  );
+
+  /**
+   * The case's work, until it ends or a coordinator closes the case (then `closedByCoordinator`).
+   * What was still running is left to `closeNow`.
+   */
+  const untilClosed = async <T>(work: Promise<T>): Promise<T | typeof closedByCoordinator> => {
+    if (!closable) return work;
+    // The track left behind may still fail as its tasks end: that is not the case failing.
+    work.catch(() => undefined);
+    const closed = condition(() => closeRequest !== undefined).then((): typeof closedByCoordinator => closedByCoordinator);
+    return Promise.race([work, closed]);
+  };
+
+  /** Closes the case as a coordinator asked: every task still running ends as closed, its timers with it. */
+  const closeNow = async (): Promise<CaseResult> => {
+    closing = true;
+    const reason = closeRequest?.reason ?? 'completed';
+    for (const task of live.values()) await task?.signal().catch(() => undefined);
+    await condition(() => live.size === 0);
+    // Recorded first, so the coordinator's answer comes once the read model says closed.
+    await progress('closed', 'closed', reason);
+    state.status = 'closed';
+    state.currentStep = 'closed';
+    state.closeReason = reason;
+    await condition(allHandlersFinished);
+    return { caseId, status: 'closed', steps: state.completedSteps, closeReason: reason };
+  };
+
   /** Where a deadline "from receipt" starts: the stated receipt, else the task's own opening. */
   const fromReceipt = input.receiptStated ? input.receivedAt : undefined;
 
-  return { state, progress, runStep, startBeside, startCompanions, hasConsent, carryOver, close, idle, stepPolicy, fromReceipt };
+  return { state, progress, runStep, startBeside, startCompanions, hasConsent, carryOver, close, idle, stepPolicy, fromReceipt, untilClosed, closeNow };
 }

@@ -9,6 +9,8 @@ import {
   extendDeadlineInputSchema,
   extendDeadlineUpdate,
   getTaskQuery,
+  reassignTaskInputSchema,
+  reassignTaskUpdate,
   taskConsentSignal,
   type TaskResult,
   type TaskWorkflowInput,
@@ -80,6 +82,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       return { ...escalation };
     },
     { validator: (raw) => void state.checkAcknowledge(raw) },
+  );
+
+  // A move to another unit: the activities read the task's unit from its row, so from the recorded
+  // move on every reminder, escalation and email goes to the new unit. Adding a handler adds no
+  // command to a history that never received it, so tasks already running take moves as well.
+  setHandler(
+    reassignTaskUpdate,
+    async (raw) => {
+      const update = reassignTaskInputSchema.parse(raw);
+      const move = state.reassign(update);
+      await act.recordTaskReassigned({ taskId, unitCode: update.unitCode });
+      await mail.send({ idempotencyKey: `${taskId}:reassigned:${move}`, taskId, kind: 'reassigned', target: 'unitInbox', stepTitle: step.title });
+      return state.view();
+    },
+    { validator: (raw) => void state.checkReassign(raw) },
   );
 
   // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.

@@ -4,11 +4,13 @@ import {
   acknowledgeEscalationInputSchema,
   completeTaskInputSchema,
   extendDeadlineInputSchema,
+  reassignTaskInputSchema,
   type AcknowledgeEscalationInput,
   type CompleteTaskInput,
   type EscalationView,
   type ExtendDeadlineInput,
   type ExtensionView,
+  type ReassignTaskInput,
   type TaskConsentInput,
   type TaskResult,
   type TaskStatus,
@@ -37,12 +39,17 @@ export class TaskState {
   reachedUnit = false;
   readonly extensions: ExtensionView[] = [];
   readonly escalations: EscalationView[] = [];
+  /** The unit holding the task: the step's, until a supervisor moves it. */
+  unitCode: string;
+  /** How many times the task was moved (each move's email has its own key). */
+  moves = 0;
 
   constructor(
     private readonly input: TaskWorkflowInput,
     private readonly startAt: string,
   ) {
     this.consentGranted = input.consent?.granted ?? true;
+    this.unitCode = input.step.unitCode;
   }
 
   get waiting(): boolean {
@@ -80,6 +87,14 @@ export class TaskState {
     const escalation = this.escalations.find((e) => e.id === update.escalationId);
     if (!escalation) reject(ErrorCode.EscalationNotFound, 'no such escalation on this task');
     if (escalation.status !== 'open') reject(ErrorCode.EscalationAlreadyAcknowledged, `the escalation is already ${escalation.status}`);
+    return update;
+  }
+
+  checkReassign(raw: unknown): ReassignTaskInput {
+    const update = parseOrReject(reassignTaskInputSchema, raw);
+    this.refuseUnlessOpen();
+    if (!this.plan) reject(ErrorCode.TaskNotOpen, 'the task is still opening; try again in a moment', 'open');
+    if (update.unitCode === this.unitCode) reject(ErrorCode.InvalidReassignment, 'the task is already in that unit');
     return update;
   }
 
@@ -152,6 +167,13 @@ export class TaskState {
     return extension;
   }
 
+  /** The task is now the other unit's; its deadline stays. Returns the move's number. */
+  reassign(update: ReassignTaskInput): number {
+    this.unitCode = update.unitCode;
+    this.moves += 1;
+    return this.moves;
+  }
+
   acknowledge(update: AcknowledgeEscalationInput): EscalationView {
     const escalation = this.escalations.find((e) => e.id === update.escalationId);
     if (!escalation) throw new Error('unreachable: validated escalation vanished');
@@ -177,12 +199,12 @@ export class TaskState {
   // ---- views -----------------------------------------------------------------------------------
 
   view(): TaskView {
-    const { taskId, caseId, stepKey, step } = this.input;
+    const { taskId, caseId, stepKey } = this.input;
     return {
       taskId,
       caseId,
       stepKey,
-      unitCode: step.unitCode,
+      unitCode: this.unitCode,
       status: this.status,
       startedAt: this.plan?.startAt ?? this.startAt,
       dueAt: this.plan?.dueAt ?? this.startAt,

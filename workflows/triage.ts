@@ -1,5 +1,5 @@
 import type { CaseResult, CaseWorkflowInput } from '../domain/messages';
-import { createCaseKit } from './caseKit';
+import { closedByCoordinator, createCaseKit } from './caseKit';
 
 /**
  * A referral no routing rule matched: it is never dropped, but becomes a coordinator's triage
@@ -8,7 +8,7 @@ import { createCaseKit } from './caseKit';
 export async function triageCase(input: CaseWorkflowInput): Promise<CaseResult> {
   const kit = createCaseKit(input);
   await kit.progress('open', 'triage');
-  await kit.runStep('triage', { startAt: kit.fromReceipt });
+  if ((await kit.untilClosed(kit.runStep('triage', { startAt: kit.fromReceipt }))) === closedByCoordinator) return kit.closeNow();
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
 }

@@ -6,9 +6,10 @@ import {
   type CaseWorkflowInput,
   type TaskResult,
 } from '../domain/messages';
+import { reopenableSteps } from '../domain/caseClosing';
 import { immediateProtectionStep, type YouthConcernStep } from '../domain/policy';
 import { act } from './activityProxies';
-import { createCaseKit, type CaseCarry } from './caseKit';
+import { closedByCoordinator, createCaseKit, type CaseCarry } from './caseKit';
 import { repeatStep } from './repeating';
 import { taskWorkflow } from './task';
 
@@ -118,10 +119,35 @@ async function youthConcernWithTracks(input: YouthConcernInput): Promise<CaseRes
     });
 
   if (input.carry) {
-    await followUps(input.carry.cycle, input.carry.last);
+    if ((await kit.untilClosed(followUps(input.carry.cycle, input.carry.last))) === closedByCoordinator) return kit.closeNow();
     await kit.close();
     return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
   }
+
+  if (input.reopen) {
+    // Reopened: the social track again from the chosen step, its clocks counting from the reopening.
+    const order = reopenableSteps['youth-concern'].filter(has);
+    const reopened = async () => {
+      let last: TaskResult | undefined;
+      const urgent: Array<Promise<TaskResult>> = [];
+      for (const stepKey of order.slice(Math.max(0, order.indexOf(input.reopen!.fromStep)))) {
+        last = await kit.runStep(stepKey, last ? { after: last } : { startAt: kit.fromReceipt });
+        // The same outcomes drive it as in a first run.
+        if (stepKey === 'protectionAssessment' && last.outcome === 'immediate-protection-needed' && has(immediateProtectionStep)) {
+          urgent.push(alongside(() => kit.runStep(immediateProtectionStep, { after: last })));
+        }
+        if (stepKey === 'investigationDecision' && last.outcome !== 'open-investigation') break;
+        if (stepKey === 'investigation' && last.outcome !== 'measures-decided') break;
+        if (stepKey === 'followUp' && last.outcome === 'measures-continue') await followUps(1, last);
+      }
+      await Promise.all(urgent);
+    };
+    await kit.progress('open', input.reopen.fromStep);
+    if ((await kit.untilClosed(reopened())) === closedByCoordinator) return kit.closeNow();
+    await kit.close();
+    return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
+  }
+
   await kit.progress('open', 'receipt');
 
   const socialTrack = async () => {
@@ -161,7 +187,7 @@ async function youthConcernWithTracks(input: YouthConcernInput): Promise<CaseRes
     ]);
   };
 
-  await Promise.all([socialTrack(), alongside(policeTrack)]);
+  if ((await kit.untilClosed(Promise.all([socialTrack(), alongside(policeTrack)]))) === closedByCoordinator) return kit.closeNow();
   await kit.close();
   return { caseId: input.caseId, status: 'closed', steps: kit.state.completedSteps };
 }

@@ -1,10 +1,13 @@
 import type { Operation } from '../operation';
 import { policyOperations } from './adminPolicies';
+import { registryOperations } from './adminRegistry';
 import { routingOperations } from './adminRouting';
 import { auditOperations } from './audit';
+import { caseLifecycleOperations } from './caseLifecycle';
 import { caseOperations } from './cases';
 import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
+import { noteOperations } from './notes';
 import { notificationOperations } from './notifications';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
@@ -16,8 +19,10 @@ export const operations: readonly Operation[] = [
   ...healthOperations,
   describeOperation(() => operations),
   ...caseOperations,
+  ...caseLifecycleOperations,
   ...consentOperations,
   ...taskOperations,
+  ...noteOperations,
   ...escalationOperations,
   ...watchdogOperations,
   ...notificationOperations,
@@ -25,4 +30,5 @@ export const operations: readonly Operation[] = [
   ...auditOperations,
   ...policyOperations,
   ...routingOperations,
+  ...registryOperations,
 ];

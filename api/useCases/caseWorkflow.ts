@@ -12,7 +12,7 @@ import type { StartArgs } from './recordCase';
 
 /** The second half of "record the row, then tell Temporal" for cases: starting the recorded case's workflow. */
 
-const workflowFor: Record<CaseType, typeof youthConcernCase> = {
+export const workflowFor: Record<CaseType, typeof youthConcernCase> = {
   'youth-concern': youthConcernCase,
   'social-intervention-group': socialInterventionGroupCase,
   'exit-programme': exitProgrammeCase,

@@ -40,7 +40,7 @@ const statusOf = (row: ConsentRow): Told => (row.withdrawnAt ? 'withdrawn' : row
  * The signal carries the person's role only, never a name. A consent in force that ends carries
  * when the coordinators are asked to re-confirm it: the policy's interval before it ends.
  */
-function changeOf(row: ConsentRow, policy: PolicyDocument): ConsentChangedInput {
+export function changeOf(row: ConsentRow, policy: PolicyDocument): ConsentChangedInput {
   const status = statusOf(row);
   const ends = status === 'given' ? row.expiresAt : null;
   const reconfirmBefore = policy.consentRules?.reconfirmBefore;

@@ -59,6 +59,24 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
   return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
 
+/**
+ * A referral a coordinator routed by hand (from a triage task): the case type and tracks they
+ * chose; a minor's voluntary programme still gets its youth concern beside it.
+ */
+export async function startManuallyRouted(deps: ApiDeps, referral: ReferralBody, decision: { caseType: CaseType; tracks: string[]; triageCaseId: string }, opts: StartCaseOptions): Promise<StartedCase> {
+  const minor = referral.subject.ageYears < 18;
+  const voluntary = decision.caseType === 'social-intervention-group' || decision.caseType === 'exit-programme';
+  const routing: RoutingDecision = {
+    tableVersion: 'manual',
+    ruleId: `triage:${decision.triageCaseId}`,
+    tracks: decision.tracks,
+    units: {},
+    subjectIsMinor: minor,
+    ...(minor && voluntary ? { alongside: ['youth-concern' as const] } : {}),
+  };
+  return startCaseOfType(deps, decision.caseType, referral, routing, opts, { referral, decision });
+}
+
 /** What a keyed retry is answered: the case the key started, or 422 if the key meant another request. */
 async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string): Promise<StartedCase> {
   const existing = await deps.prisma.case.findUnique({ where: { idempotencyKey: keyHash } });

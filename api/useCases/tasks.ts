@@ -10,11 +10,14 @@ import { pageOfRows } from './page';
 import type { Prisma } from '../../prisma/client';
 import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
+import { hasRole, type Principal } from '../../domain/auth';
+import { addNote } from './addNote';
+import { claimedBy } from './taskOwner';
 
 const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
 
 /** The refusal a task's row explains, naming its state: waiting, withdrawn, not shared, completed (by whom, when), closed. */
-async function refusalOf({ prisma }: ApiDeps, taskId: string): Promise<AppError | undefined> {
+export async function refusalOf({ prisma }: ApiDeps, taskId: string): Promise<AppError | undefined> {
   const task = await prisma.task.findUnique({ where: { id: taskId }, select: refusalFacts });
   if (!task) return new AppError(ErrorCode.TaskNotFound, 'no such task');
   const why = whyNotOpen({
@@ -31,9 +34,9 @@ async function refusalOf({ prisma }: ApiDeps, taskId: string): Promise<AppError 
  * The read model answers "exists?" and "still open?" without touching Temporal. A task waiting
  * for consent goes on to its workflow, which may take an outcome allowed while it waits.
  */
-async function openTaskOrThrow(deps: ApiDeps, taskId: string): Promise<void> {
+export async function openTaskOrThrow(deps: ApiDeps, taskId: string, opts: { allowWaiting: boolean } = { allowWaiting: true }): Promise<void> {
   const refusal = await refusalOf(deps, taskId);
-  if (refusal && (refusal.details as { reason?: string } | undefined)?.reason !== 'waiting-for-consent') throw refusal;
+  if (refusal && (!opts.allowWaiting || (refusal.details as { reason?: string } | undefined)?.reason !== 'waiting-for-consent')) throw refusal;
 }
 
 /**
@@ -41,24 +44,35 @@ async function openTaskOrThrow(deps: ApiDeps, taskId: string): Promise<void> {
  * with the state its row now shows; so does a task started before its updates were registered
  * from its first moment, while it still waits for consent.
  */
-async function explainRefusal(deps: ApiDeps, taskId: string, err: unknown): Promise<never> {
+export async function explainRefusal(deps: ApiDeps, taskId: string, err: unknown): Promise<never> {
   const ended = err instanceof WorkflowNotFoundError;
   const unexplained = err instanceof WorkflowUpdateFailedError && !isCodedFailure(err);
   if (ended || unexplained) throw (await refusalOf(deps, taskId)) ?? err;
   throw err;
 }
 
+/**
+ * Completes a task with an outcome (and a note, kept as the task's running note). A task someone else holds is theirs: completing it needs the
+ * supervisor role for its unit, else the answer is TASK_CLAIMED naming who holds it.
+ */
 export async function completeTask(
   deps: ApiDeps,
   taskId: string,
   body: z.infer<typeof completeTaskBody>,
-  actor: string,
+  caller: Principal,
 ): Promise<TaskView> {
   await openTaskOrThrow(deps, taskId);
-  return deps.temporal.workflow
+  const held = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { assignee: true, unit: { select: { code: true } } } });
+  const supervises = held && hasRole(caller, 'supervisor') && caller.supervisedUnits.includes(held.unit.code);
+  if (held?.assignee && held.assignee !== caller.sub && !supervises) throw claimedBy(held.assignee);
+  // A note given with the outcome is a running note of the task (encrypted here), never workflow input.
+  const { note, ...completion } = body;
+  const view = await deps.temporal.workflow
     .getHandle(taskId)
-    .executeUpdate(completeTaskUpdate, { args: [{ ...body, actor }] })
+    .executeUpdate(completeTaskUpdate, { args: [{ ...completion, actor: caller.sub }] })
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
+  if (note?.trim()) await addNote(deps, { caseId: view.caseId, taskId }, note.trim(), caller.sub);
+  return view;
 }
 
 export async function extendDeadline(
@@ -91,12 +105,19 @@ export function sharedOnlyWhere(hidden: HiddenTasks | undefined): Prisma.TaskWhe
 
 /**
  * Tasks in the given units (every unit when `units` is undefined), filtered, sorted by due date;
- * `hidden` names what the caller may not see (nothing before consent).
+ * `hidden` names what the caller may not see (nothing before consent); `caller` is whose "mine" is.
  */
-export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined, query: TaskSearchQuery, hidden?: HiddenTasks) {
+export async function listTasks(
+  { prisma }: ApiDeps,
+  units: string[] | undefined,
+  query: TaskSearchQuery,
+  { hidden, caller }: { hidden?: HiddenTasks; caller?: string } = {},
+) {
   const now = new Date();
   const where: Prisma.TaskWhereInput = {
     ...(units ? { unit: { code: { in: units } } } : {}),
+    // "My tasks": those the caller holds, within the units they may see now.
+    ...(query.mine ? { assignee: caller ?? '' } : {}),
     ...(query.status === 'all' ? {} : { status: query.status }),
     ...(query.caseType ? { case: { caseType: query.caseType } } : {}),
     ...(query.overdue === true ? { status: 'open', dueAt: { lt: now } } : {}),
@@ -126,7 +147,8 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
       dueAt: t.dueAt.toISOString(),
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       overdueSeconds: overdueSeconds(t, now),
-      links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete` },
+      assignee: t.assignee,
+      links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete`, claim: `/tasks/${t.id}/claim` },
     })),
   };
 }
@@ -134,5 +156,5 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
 export async function listUnitTasks(deps: ApiDeps, unitCode: string, query: z.infer<typeof taskListQuery>, hidden?: HiddenTasks) {
   const unit = await deps.prisma.unit.findUnique({ where: { code: unitCode }, select: { id: true } });
   if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
-  return { unit: unitCode, ...(await listTasks(deps, [unitCode], query, hidden)) };
+  return { unit: unitCode, ...(await listTasks(deps, [unitCode], query, { hidden })) };
 }

@@ -18,7 +18,9 @@ export const taskListItemSchema = z.strictObject({
   overdue: z.boolean(),
   /** How long an open (or waiting) task has been past its due time; 0 when it is not. */
   overdueSeconds: z.number().int().min(0),
-  links: z.strictObject({ case: z.string(), complete: z.string() }),
+  /** Who holds the task (claimed, or assigned by a supervisor); null when the unit's staff share it. */
+  assignee: z.string().nullable(),
+  links: z.strictObject({ case: z.string(), complete: z.string(), claim: z.string() }),
 });
 
 /** What completing or extending answers: the task as its workflow now holds it (domain/messages.ts TaskView). */

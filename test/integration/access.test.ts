@@ -40,6 +40,14 @@ interface Row {
   expect: Partial<Record<Caller, number>>;
 }
 
+/** Registry rows change units of their own, never the fixture's. */
+let made = 0;
+const tableUnit = () => ({ code: `acc-unit-${++made}`, name: 'A unit for the table', notificationEmail: 'u@skola.example', supervisorEmail: 's@skola.example', headEmail: 'h@skola.example' });
+async function madeUnit(s: Stack): Promise<Record<string, string>> {
+  const { body } = await s.api.post('/admin/units').send({ ...tableUnit(), agency: 'school' }).expect(201);
+  return { unitCode: body.code as string };
+}
+
 const allow = (codes: Partial<Record<Caller, number>>, otherwise: number): Record<Caller, number> =>
   Object.fromEntries((Object.keys(callers) as Caller[]).map((c) => [c, codes[c] ?? otherwise])) as Record<Caller, number>;
 
@@ -110,6 +118,49 @@ const table: Row[] = [
     // acute-threat step: 422); a unit the case is not shared with (even of the same agency) 404.
     expect: allow({ coordinator: 422, staffOwnUnit: 422, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
   },
+  {
+    id: 'case.close',
+    // Each call closes a case of its own, so the fixture's stays open.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      await eventually('the case runs', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId } }));
+      return { caseId: body.caseId as string };
+    },
+    body: () => ({ reason: 'duplicate' }),
+    expect: allow({ coordinator: 200 }, 403),
+  },
+  {
+    id: 'case.reopen',
+    // Each call reopens a case of its own, closed first by the test superuser.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      await eventually('the case runs', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId } }));
+      await s.api.post(`/cases/${body.caseId}/close`).send({ reason: 'duplicate' }).expect(200);
+      return { caseId: body.caseId as string };
+    },
+    body: () => ({ fromStep: 'protectionAssessment', reason: 'not a duplicate' }),
+    expect: allow({ coordinator: 201 }, 403),
+  },
+  {
+    id: 'triage.route',
+    // Each call routes a triage task of its own; the triage unit is the coordinators', so staff elsewhere do not see it.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send({ ...referral, caseType: 'triage' }).expect(201);
+      const task = await eventually('a triage task', () => s.db.prisma.task.findFirst({ where: { caseId: body.caseId, status: 'open' } }));
+      return { taskId: task.id };
+    },
+    body: () => ({ caseType: 'youth-concern' }),
+    expect: allow({ coordinator: 201, staffOwnUnit: 404, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
+  },
+  // The fixture is a youth concern: the coordinator gets past access to the rule that plans are for SIG and exit (422).
+  { id: 'case.plan.add', body: () => ({ unitCode: 'kronofogden-debt' }), expect: allow({ coordinator: 422 }, 403) },
+  { id: 'registry.read', expect: allow({ admin: 200 }, 403) },
+  { id: 'agency.create', body: () => ({ code: `acc-agency-${++made}`, name: 'An agency for the table' }), expect: allow({ admin: 201 }, 403) },
+  { id: 'agency.update', params: async () => ({ agencyCode: 'school' }), body: () => ({ name: 'Compulsory schools' }), expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.create', body: () => ({ ...tableUnit(), agency: 'school' }), expect: allow({ admin: 201 }, 403) },
+  { id: 'unit.update', params: madeUnit, body: () => ({ headEmail: 'rektor@skola.example' }), expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.delete', params: madeUnit, expect: allow({ admin: 200 }, 403) },
+  { id: 'unit.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {
@@ -123,6 +174,51 @@ const table: Row[] = [
     id: 'routing.publish',
     body: async (s) => ({ ...(await s.api.get('/admin/routing').expect(200)).body.active, version: 'acc-admin-test' }),
     expect: allow({ admin: 201 }, 403),
+  },
+  {
+    id: 'case.note.add',
+    body: () => ({ text: 'called the school' }),
+    // Coordinators and staff of a unit holding a task in it; the same agency's other unit sees the case but holds no task.
+    expect: allow({ coordinator: 201, staffOwnUnit: 201, staffOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'case.note.list',
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'task.note.add',
+    body: () => ({ text: 'home visit booked' }),
+    // Coordinators and the task's own unit; the same agency's other unit 403, another agency 404.
+    expect: allow({ coordinator: 201, staffOwnUnit: 201, supervisorOwnUnit: 201, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'task.note.list',
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'task.assignments',
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  { id: 'case.events', expect: allow({ coordinator: 200 }, 403) },
+  { id: 'task.claim', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
+  { id: 'task.release', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
+  {
+    id: 'task.assign',
+    // Given to the own unit's staff member, who completes it below.
+    body: () => ({ assignee: callers.staffOwnUnit.sub }),
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
+  },
+  {
+    id: 'task.reassign',
+    // Each call moves a task of its own (a new case's protection assessment), so the fixture's stays.
+    params: async (s) => {
+      const { body } = await s.api.post('/cases').send(referral).expect(201);
+      // Its row is written as it opens; once its unit is told, the workflow holds it open too.
+      const told = await eventually('a task to move', () => s.db.prisma.notification.findFirst({ where: { task: { caseId: body.caseId }, kind: 'assigned' } }));
+      return { taskId: told.taskId! };
+    },
+    body: () => ({ unitCode: 'soc-adults', reason: 'belongs with adults' }),
+    expect: allow({ supervisorOwnUnit: 200, supervisorOtherAgency: 404 }, 403),
   },
   {
     id: 'task.extend',
@@ -311,7 +407,7 @@ describe('access control: every role against every route', () => {
       expect(documented).toEqual(served);
       // Parameters come from the zod schemas the routes validate with.
       const search = doc.paths['/tasks'].get.parameters.map((p: { name: string }) => p.name).sort();
-      expect(search).toEqual(['caseType', 'dueBefore', 'limit', 'offset', 'overdue', 'status', 'unit']);
+      expect(search).toEqual(['caseType', 'dueBefore', 'limit', 'mine', 'offset', 'overdue', 'status', 'unit']);
       expect(doc.paths['/cases'].post.requestBody.content['application/json'].schema.required).toEqual(['caseType', 'referral']);
     });
   });

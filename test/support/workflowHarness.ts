@@ -79,6 +79,9 @@ function fakeActivities(calls: Call[], tasks: Map<string, FakeTask>, companionPo
       log('recordTaskEnded', input);
       setStatus(input.taskId, input.status);
     },
+    async recordTaskReassigned(input) {
+      log('recordTaskReassigned', input);
+    },
     async recordTaskWithdrawn(input) {
       log('recordTaskWithdrawn', input);
       setStatus(input.taskId, 'withdrawn');

@@ -74,6 +74,19 @@ describe('TaskState: a task\'s rules without Temporal', () => {
     expect(waiting.result()).toMatchObject({ outcome: 'not-shared', ended: 'not-shared' });
   });
 
+  it('when a task is moved to another unit, then its view names that unit and its due time stays; a move to the same unit or of a waiting task is refused', () => {
+    const waiting = new TaskState(input(), iso(0));
+    waiting.beginWaiting();
+    expect(refusal(() => waiting.checkReassign({ unitCode: 'soc-adults', actor: 's-1' }))).toMatchObject({ type: 'TASK_NOT_OPEN', details: [{ reason: 'waiting-for-consent' }] });
+
+    const state = new TaskState(input({ consent: undefined }), iso(0));
+    state.opened(plan);
+    expect(refusal(() => state.checkReassign({ unitCode: 'soc-children-youth', actor: 's-1' })).type).toBe('INVALID_REASSIGNMENT');
+    expect(state.reassign(state.checkReassign({ unitCode: 'police-local', actor: 's-1' }))).toBe(1);
+    expect(state.view()).toMatchObject({ unitCode: 'police-local', dueAt: plan.dueAt, originalDueAt: plan.dueAt });
+    expect(state.reassign(state.checkReassign({ unitCode: 'soc-adults', actor: 's-1' }))).toBe(2);
+  });
+
   it('when an extension is not later than the due time, then it is refused; a valid one is kept with the old due time', () => {
     const state = new TaskState(input({ consent: undefined }), iso(0));
     state.opened(plan);

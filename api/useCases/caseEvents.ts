@@ -1,0 +1,18 @@
+import { closeReasonText } from '../../domain/messages';
+import type { ApiDeps } from '../context';
+
+/** A case's closings and reopenings, oldest first; a reopening's reason decrypted for this answer only. */
+export async function caseEvents({ prisma, fieldCrypto }: ApiDeps, caseId: string) {
+  const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return {
+    items: rows.map((r) => ({
+      action: r.action as 'closed' | 'reopened',
+      actor: r.actor,
+      reason: r.reason,
+      reasonText: r.reason ? (closeReasonText[r.reason] ?? null) : null,
+      fromStep: r.fromStep,
+      note: r.noteEnc ? fieldCrypto.decrypt(r.noteEnc, `case_event.note:${r.id}`) : null,
+      at: r.at.toISOString(),
+    })),
+  };
+}

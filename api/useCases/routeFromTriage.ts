@@ -1,0 +1,60 @@
+import type { Principal } from '../../domain/auth';
+import { ErrorCode } from '../../domain/errors';
+import type { CaseType } from '../../domain/policy';
+import type { ApiDeps } from '../context';
+import { AppError } from '../errors';
+import type { ReferralBody } from '../schemas';
+import { subjectContext, type StartArgs } from './recordCase';
+import { startManuallyRouted } from './startCase';
+import { completeTask, refusalOf } from './tasks';
+
+/** The outcome a triage task is completed with when its referral goes on to a routed case. */
+export const routedOutcome = 'routed-manually';
+
+/**
+ * The referral a triage case holds, read back as it was registered: its facts from the case row
+ * and start input, the person's details decrypted for this request only (they go straight into
+ * the routed case, encrypted under its own id).
+ */
+async function referralOf(deps: ApiDeps, caseId: string): Promise<ReferralBody> {
+  const kase = await deps.prisma.case.findUniqueOrThrow({ where: { id: caseId }, include: { subject: true } });
+  const args = (kase.startArgs ?? {}) as Partial<StartArgs>;
+  const open = (value: string | null | undefined, column: string) => (value ? deps.fieldCrypto.decrypt(value, subjectContext(caseId, column)) : undefined);
+  const s = kase.subject;
+  return {
+    sourceAgency: kase.sourceAgency ?? 'unknown',
+    category: (kase.category ?? 'other') as ReferralBody['category'],
+    urgency: (kase.urgency ?? 'normal') as ReferralBody['urgency'],
+    suspectedOfCrime: args.routing?.tracks.includes('police-lul') ?? false,
+    // The referral's receipt: deadlines from receipt count from when it arrived, not from triage.
+    ...(args.receivedAt ? { receivedAt: args.receivedAt } : {}),
+    subject: {
+      ...(open(s?.displayNameEnc, 'display_name') ? { displayName: open(s?.displayNameEnc, 'display_name') } : {}),
+      ...(open(s?.personalIdentityNumberEnc, 'personal_identity_number') ? { personalIdentityNumber: open(s?.personalIdentityNumberEnc, 'personal_identity_number') } : {}),
+      ageYears: s?.ageYears ?? 0,
+      ...(args.guardians !== undefined ? { guardians: args.guardians } : {}),
+    },
+    ...(open(s?.narrativeEnc, 'narrative') ? { narrative: open(s?.narrativeEnc, 'narrative') } : {}),
+    ...(args.dates ? { dates: args.dates } : {}),
+  };
+}
+
+/**
+ * Completing a triage task with a routing decision: the task is completed ("routed-manually"),
+ * then the case the coordinator chose starts from the triage case's own referral (no re-typing),
+ * naming the triage case it came from. The person's details never pass through the caller.
+ */
+export async function routeFromTriage(deps: ApiDeps, taskId: string, decision: { caseType: CaseType; tracks: string[] }, caller: Principal) {
+  const task = await deps.prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: { caseId: true, stepKey: true } });
+  if (task.stepKey !== 'triage') throw new AppError(ErrorCode.NotTriage, 'only a triage task hands its referral on to a routed case');
+  const refusal = await refusalOf(deps, taskId);
+  if (refusal) throw refusal;
+  // The policy the routed case would start on must exist before the triage task is completed.
+  const policy = await deps.prisma.policy.findFirst({ where: { caseType: decision.caseType, activatedAt: { lte: new Date() } }, select: { id: true } });
+  if (!policy) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${decision.caseType}`);
+  const referral = await referralOf(deps, task.caseId);
+  const completed = await completeTask(deps, taskId, { outcome: routedOutcome }, caller);
+  const started = await startManuallyRouted(deps, referral, { ...decision, triageCaseId: task.caseId }, { actor: caller.sub });
+  await deps.prisma.case.update({ where: { id: started.body.caseId }, data: { routedFromCaseId: task.caseId } });
+  return { triageCaseId: task.caseId, triageTask: { taskId, status: completed.status, outcome: routedOutcome }, case: started.body };
+}

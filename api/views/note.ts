@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { instant, pageOf } from './common';
+
+/** One running note: who wrote it when, and its text (null once retention removed it). */
+export const noteSchema = z
+  .strictObject({
+    noteId: z.string(),
+    caseId: z.string(),
+    /** The task the note is on; null for a note on the case. */
+    taskId: z.string().nullable(),
+    author: z.string(),
+    createdAt: instant,
+    text: z.string().nullable(),
+  })
+  .describe('the note');
+export type NoteView = z.input<typeof noteSchema>;
+
+export const notePageSchema = pageOf(noteSchema);

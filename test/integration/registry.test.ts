@@ -1,0 +1,91 @@
+import { publishPolicy } from '../../prisma/seed';
+import { fastYouthConcernPolicy } from '../support/policies';
+import { eventually, startStack, type Stack } from '../support/stack';
+import type { Identity } from '../support/tokens';
+
+const admin: Identity = { sub: 'registry-admin', roles: ['admin'] };
+const supervisor: Identity = { sub: 'registry-supervisor', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] };
+const referral = { caseType: 'youth-concern', referral: { sourceAgency: 'school', category: 'other', subject: { ageYears: 12 } } };
+
+describe('the agency and unit registry through the API', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('registry');
+    await publishPolicy(stack.db.prisma, fastYouthConcernPolicy('registry-1', { protectionAssessment: { deadline: { kind: 'span', span: { amount: 600, unit: 'seconds' } }, reminders: [] } }));
+  });
+  afterAll(async () => {
+    await stack.teardown();
+  });
+
+  async function openTask() {
+    const { body } = await stack.api.post('/cases').send(referral).expect(201);
+    const task = await eventually('the task opens', () => stack.db.prisma.task.findFirst({ where: { caseId: body.caseId, status: 'open' } }));
+    return { caseId: body.caseId as string, taskId: task.id };
+  }
+
+  it('when the registry is read, then it has the agencies the center works with, each with units', async () => {
+    const { body } = await stack.as(admin).get('/admin/registry').expect(200);
+    const agencies = new Map((body.agencies as Array<{ code: string; units: Array<{ code: string; active: boolean }> }>).map((a) => [a.code, a.units]));
+    for (const code of ['social-services', 'police', 'school', 'kriminalvarden', 'housing', 'labour-market', 'arbetsformedlingen', 'kronofogden', 'health-region', 'local-business', 'vpc']) {
+      expect({ code, units: (agencies.get(code) ?? []).length > 0 }).toEqual({ code, units: true });
+    }
+  });
+
+  it('when an admin adds an agency and a unit, then the unit takes work at once and its address change reaches the next email', async () => {
+    await stack.as(admin).post('/admin/agencies').send({ code: 'school-foundation', name: 'Independent school foundation' }).expect(201);
+    expect((await stack.as(admin).post('/admin/agencies').send({ code: 'school-foundation', name: 'Again' }).expect(409)).body.error.code).toBe('REGISTRY_CODE_TAKEN');
+    const unit = { code: 'school-foundation-norsborg', agency: 'school-foundation', name: 'Norsborg independent school', notificationEmail: 'rektor@norsborg.example', supervisorEmail: 'bitr@norsborg.example', headEmail: 'huvudman@norsborg.example' };
+    expect((await stack.as(admin).post('/admin/units').send({ ...unit, agency: 'no-such-agency' }).expect(422)).body.error.code).toBe('AGENCY_NOT_FOUND');
+    const created = await stack.as(admin).post('/admin/units').send(unit).expect(201);
+    expect(created.body).toMatchObject({ ...unit, active: true });
+    expect((await stack.as(supervisor).get('/units').expect(200)).body.items).toContainEqual({ code: unit.code, agency: 'school-foundation', name: unit.name });
+
+    // Work can go there at once: a task moved to it reaches its inbox.
+    const { caseId, taskId } = await openTask();
+    await stack.as(supervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: unit.code, reason: 'the pupil moved schools' }).expect(200);
+    await stack.smtp.waitFor((m) => m.to.includes('rektor@norsborg.example') && m.subject.includes(caseId));
+
+    // A new inbox address: the next email for the running task goes there.
+    await stack.as(admin).post(`/admin/units/${unit.code}`).send({ notificationEmail: 'expedition@norsborg.example' }).expect(200);
+    const newSupervisor: Identity = { sub: 'norsborg-supervisor', roles: ['supervisor'], supervisedUnits: [unit.code] };
+    await stack.as(newSupervisor).post(`/tasks/${taskId}/extend`).send({ newDueAt: new Date(Date.now() + 7_200_000).toISOString(), justification: 'waiting for the new school' }).expect(200);
+    await stack.smtp.waitFor((m) => m.to.includes('expedition@norsborg.example') && m.subject.includes(caseId) && m.subject.includes('extended'));
+
+    const audit = await stack.db.prisma.auditEvent.findMany({ where: { actor: admin.sub, phase: 'result', status: { lt: 300 } }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => [a.action, a.detail])).toEqual([
+      ['agency.create', { agency: 'school-foundation' }],
+      ['unit.create', { unit: unit.code }],
+      ['unit.update', { unit: unit.code, fields: ['notificationEmail'] }],
+    ]);
+  });
+
+  it('when a unit still gets work, then it cannot be deactivated; once its tasks are moved it can, and it takes no more', async () => {
+    const code = 'registry-temp';
+    await stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: 'Temporary unit', notificationEmail: 'temp@soc.example', supervisorEmail: 'temp-sup@soc.example', headEmail: 'temp-head@soc.example' }).expect(201);
+    const { taskId } = await openTask();
+    await stack.as(supervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: code, reason: 'pilot' }).expect(200);
+
+    const refused = await stack.as(admin).post(`/admin/units/${code}`).send({ active: false }).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'UNIT_IN_USE', reason: 'in-use' });
+    expect(refused.body.error.message).toContain('1 open task');
+    // A unit the active policy names gets new tasks: it stays active too.
+    expect((await stack.as(admin).post('/admin/units/soc-children-youth').send({ active: false }).expect(409)).body.error.message).toContain('policy');
+
+    const tempSupervisor: Identity = { sub: 'registry-temp-supervisor', roles: ['supervisor'], supervisedUnits: [code] };
+    await stack.as(tempSupervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: 'soc-children-youth', reason: 'pilot over' }).expect(200);
+    expect((await stack.as(admin).post(`/admin/units/${code}`).send({ active: false }).expect(200)).body.active).toBe(false);
+
+    expect((await stack.as(supervisor).get('/units').expect(200)).body.items.map((u: { code: string }) => u.code)).not.toContain(code);
+    expect((await stack.as(supervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: code, reason: 'again' }).expect(422)).body.error.code).toBe('UNIT_INACTIVE');
+    // It held a task: it is history, so it is deactivated, never deleted.
+    expect((await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(409)).body.error).toMatchObject({ code: 'UNIT_IN_USE', reason: 'has-history' });
+  });
+
+  it('when a unit never used is deleted, then it is gone', async () => {
+    const code = 'registry-typo';
+    await stack.as(admin).post('/admin/units').send({ code, agency: 'school', name: 'A typo', notificationEmail: 'typo@skola.example', supervisorEmail: 'typo@skola.example', headEmail: 'typo@skola.example' }).expect(201);
+    await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(200);
+    expect(await stack.db.prisma.unit.findUnique({ where: { code } })).toBeNull();
+    await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(404);
+  });
+});

@@ -1,0 +1,87 @@
+import { subjectContext } from '../../api/useCases/recordCase';
+import { taskIn } from '../support/cases';
+import { testFieldCrypto } from '../support/keys';
+import { startStack, type Stack } from '../support/stack';
+import type { Identity } from '../support/tokens';
+
+const coordinator: Identity = { sub: 'triage-coordinator', roles: ['coordinator'] };
+const receivedAt = '2026-11-30T09:15:00.000Z';
+
+/** A referral no routing rule matches: it becomes a coordinator's triage task. */
+const unrouted = (ageYears: number) => ({
+  referral: {
+    sourceAgency: 'school',
+    category: 'other',
+    receivedAt,
+    subject: { displayName: 'Omar Triagesson', personalIdentityNumber: '20100101-1236', ageYears },
+    narrative: 'Asked the school counsellor for help leaving a group.',
+  },
+});
+
+describe('triage hands on: completing a triage task starts the routed case', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('triage-handoff');
+  });
+  afterAll(async () => {
+    await stack.teardown();
+  });
+
+  it('when a coordinator routes a triage task, then the chosen case starts with the same referral, linked to the triage case, and the triage case closes', async () => {
+    const triage = await stack.as(coordinator).post('/referrals').send(unrouted(40)).expect(201);
+    expect(triage.body.caseType).toBe('triage');
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+
+    const routed = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'exit-programme', tracks: ['acute-threat'] }).expect(201);
+    expect(routed.body).toMatchObject({
+      triageCaseId: triage.body.caseId,
+      triageTask: { taskId: task.taskId, status: 'completed', outcome: 'routed-manually' },
+      case: { caseType: 'exit-programme', routing: { tableVersion: 'manual', ruleId: `triage:${triage.body.caseId}`, tracks: ['acute-threat'] } },
+    });
+    const caseId = routed.body.case.caseId as string;
+
+    // The referral came along: the same facts, the person's data encrypted under the new case's id.
+    const [row, subject] = await Promise.all([
+      stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId } }),
+      stack.db.prisma.caseSubject.findUniqueOrThrow({ where: { caseId } }),
+    ]);
+    expect(row).toMatchObject({ routedFromCaseId: triage.body.caseId, linkedCaseId: triage.body.caseId, sourceAgency: 'school', category: 'other' });
+    const crypto = testFieldCrypto();
+    expect(crypto.decrypt(subject.displayNameEnc!, subjectContext(caseId, 'display_name'))).toBe('Omar Triagesson');
+    expect(crypto.decrypt(subject.narrativeEnc!, subjectContext(caseId, 'narrative'))).toBe('Asked the school counsellor for help leaving a group.');
+    expect(subject.ageYears).toBe(40);
+    expect((row.startArgs as { receivedAt: string }).receivedAt).toBe(receivedAt);
+
+    // The routed case runs (its acute track too); the triage case is done.
+    await taskIn(stack, caseId, 'firstConversation', 'open');
+    await taskIn(stack, caseId, 'acuteThreatAssessment', 'open');
+    expect(await stack.env.client.workflow.getHandle(triage.body.caseId).result()).toMatchObject({ steps: [{ stepKey: 'triage', outcome: 'routed-manually' }] });
+    const audit = await stack.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'triage.route', phase: 'result' } });
+    expect(audit).toMatchObject({ actor: coordinator.sub, status: 201, caseId: triage.body.caseId, detail: { routedCaseId: caseId } });
+  });
+
+  it("when a minor's triage task is routed to a voluntary programme, then a youth concern starts beside it, as routing would", async () => {
+    // Routing sends every minor somewhere; a coordinator may still open a triage case by type.
+    const triage = await stack.as(coordinator).post('/cases').send({ caseType: 'triage', ...unrouted(16) }).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    const routed = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'social-intervention-group' }).expect(201);
+    const row = await stack.db.prisma.case.findUniqueOrThrow({ where: { id: routed.body.case.caseId } });
+    const besideId = (row.startArgs as { companionIds?: Record<string, string> }).companionIds?.['youth-concern'];
+    expect(besideId).toBeDefined();
+    await taskIn(stack, besideId!, 'protectionAssessment', 'open');
+  });
+
+  it('when the task is not a triage task, or already done, then routing it is refused and no case starts', async () => {
+    const triage = await stack.as(coordinator).post('/referrals').send(unrouted(41)).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'triage' }).expect(400);
+    await stack.api.post(`/tasks/${task.taskId}/complete`).send({ outcome: 'no-action' }).expect(200);
+    const before = await stack.db.prisma.case.count();
+    expect((await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'youth-concern' }).expect(409)).body.error.code).toBe('TASK_ALREADY_DONE');
+
+    const youth = await stack.as(coordinator).post('/cases').send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'violence', subject: { ageYears: 15 } } }).expect(201);
+    const assessment = await taskIn(stack, youth.body.caseId, 'protectionAssessment', 'open');
+    expect((await stack.as(coordinator).post(`/tasks/${assessment.taskId}/route`).send({ caseType: 'exit-programme' }).expect(422)).body.error.code).toBe('NOT_A_TRIAGE_TASK');
+    expect(await stack.db.prisma.case.count()).toBe(before + 1);
+  });
+});
