@@ -179,29 +179,29 @@ const table: Row[] = [
     id: 'case.note.add',
     body: () => ({ text: 'called the school' }),
     // Coordinators and staff of a unit holding a task in it; the same agency's other unit sees the case but holds no task.
-    expect: allow({ coordinator: 201, staffOwnUnit: 201, staffOtherAgency: 404 }, 403),
+    expect: allow({ coordinator: 201, staffOwnUnit: 201, staffSameAgency: 404, staffOtherAgency: 404 }, 403),
   },
   {
     id: 'case.note.list',
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 404, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   {
     id: 'task.note.add',
     body: () => ({ text: 'home visit booked' }),
     // Coordinators and the task's own unit; the same agency's other unit 403, another agency 404.
-    expect: allow({ coordinator: 201, staffOwnUnit: 201, supervisorOwnUnit: 201, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+    expect: allow({ coordinator: 201, staffOwnUnit: 201, supervisorOwnUnit: 201, staffSameAgency: 404, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   {
     id: 'task.note.list',
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   {
     id: 'task.assignments',
-    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   { id: 'case.events', expect: allow({ coordinator: 200 }, 403) },
-  { id: 'task.claim', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
-  { id: 'task.release', expect: allow({ staffOwnUnit: 200, staffOtherAgency: 404 }, 403) },
+  { id: 'task.claim', expect: allow({ staffOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404 }, 403) },
+  { id: 'task.release', expect: allow({ staffOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404 }, 403) },
   {
     id: 'task.assign',
     // Given to the own unit's staff member, who completes it below.

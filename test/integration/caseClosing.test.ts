@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { publishPolicy } from '../../prisma/seed';
 import { giveConsent, taskIn } from '../support/cases';
 import { fastSigPolicy, fastYouthConcernPolicy } from '../support/policies';
@@ -48,7 +49,7 @@ describe('closing a case with a reason, and reopening it', () => {
     const view = await stack.api.get(`/cases/${caseId}`).expect(200);
     expect(view.body).toMatchObject({ status: 'closed', closeReason: 'moved-away' });
     // The unit hears that the task closed (a link, no personal data).
-    const [mail] = await stack.smtp.waitFor((m) => m.to.includes(inbox) && m.subject.includes(taskId.split('.')[0]) && m.subject.includes('closed'));
+    const [mail] = await stack.smtp.waitFor((m) => m.to.includes(inbox) && m.subject.includes(taskId.split('.')[0]) && m.subject.includes(emailHeadline('closed')));
     expect(mail.text).not.toMatch(/Nils|Stängdsson|younger pupil/);
 
     const event = await stack.db.prisma.caseEvent.findFirstOrThrow({ where: { caseId } });

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { publishPolicy } from '../../prisma/seed';
 import { giveConsent, taskIn } from '../support/cases';
 import { fastExitPolicy } from '../support/policies';
@@ -37,7 +38,7 @@ describe('joint plans with any agency', () => {
 
     await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'kronofogden', purpose: 'exit' });
     await taskIn(stack, caseId, 'jointPlanTask', 'open', { taskId });
-    const [mail] = await stack.smtp.waitFor((m) => m.to.includes('samverkan@kronofogden.example') && m.subject.includes(caseId) && m.subject.includes('New task'));
+    const [mail] = await stack.smtp.waitFor((m) => m.to.includes('samverkan@kronofogden.example') && m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')));
     expect(mail.text).not.toMatch(/Leo|Planersson|40 000/);
     await stack.as(bailiff).get(`/cases/${caseId}`).expect(200);
     // What the task is about is its running note, for the unit to read.

@@ -60,14 +60,15 @@ describe('running notes on a case and on a task', () => {
     expect(JSON.stringify(await stack.db.prisma.auditEvent.findMany({ where: { caseId } }))).not.toMatch(/aunt|Home visit|nurse/);
   });
 
-  it("when someone outside the task's unit asks for its notes, then another agency gets 404 and another unit of the same agency 403", async () => {
+  it("when someone outside the task's unit asks for its notes, then another agency and another unit of the same agency both get 404 (visibility is per unit)", async () => {
     const { caseId, taskId } = await openTask();
     await stack.as(staff).post(`/tasks/${taskId}/notes`).send({ text: 'Spoke with the class teacher.' }).expect(201);
     await stack.as(police).get(`/tasks/${taskId}/notes`).expect(404);
     await stack.as(police).get(`/cases/${caseId}/notes`).expect(404);
     await stack.as(police).post(`/tasks/${taskId}/notes`).send({ text: 'police note' }).expect(404);
-    await stack.as(adultsStaff).get(`/tasks/${taskId}/notes`).expect(403);
-    await stack.as(adultsStaff).post(`/cases/${caseId}/notes`).send({ text: 'adults note' }).expect(403);
+    await stack.as(adultsStaff).get(`/tasks/${taskId}/notes`).expect(404);
+    await stack.as(adultsStaff).get(`/cases/${caseId}/notes`).expect(404);
+    await stack.as(adultsStaff).post(`/cases/${caseId}/notes`).send({ text: 'adults note' }).expect(404);
     expect(await stack.db.prisma.note.count({ where: { caseId } })).toBe(1);
   });
 

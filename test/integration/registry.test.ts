@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { publishPolicy } from '../../prisma/seed';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -49,7 +50,7 @@ describe('the agency and unit registry through the API', () => {
     await stack.as(admin).post(`/admin/units/${unit.code}`).send({ notificationEmail: 'expedition@norsborg.example' }).expect(200);
     const newSupervisor: Identity = { sub: 'norsborg-supervisor', roles: ['supervisor'], supervisedUnits: [unit.code] };
     await stack.as(newSupervisor).post(`/tasks/${taskId}/extend`).send({ newDueAt: new Date(Date.now() + 7_200_000).toISOString(), justification: 'waiting for the new school' }).expect(200);
-    await stack.smtp.waitFor((m) => m.to.includes('expedition@norsborg.example') && m.subject.includes(caseId) && m.subject.includes('extended'));
+    await stack.smtp.waitFor((m) => m.to.includes('expedition@norsborg.example') && m.subject.includes(caseId) && m.subject.includes(emailHeadline('extended')));
 
     const audit = await stack.db.prisma.auditEvent.findMany({ where: { actor: admin.sub, phase: 'result', status: { lt: 300 } }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => [a.action, a.detail])).toEqual([

@@ -1,3 +1,4 @@
+import { emailHeadline } from '../../activities/email';
 import { publishPolicy } from '../../prisma/seed';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
@@ -147,7 +148,7 @@ describe('owning work: claim, release, assign, reassign', () => {
     expect(row.unit.code).toBe('police-local');
 
     // The new unit's inbox hears of it: a link, no personal data.
-    const [mail] = await stack.smtp.waitFor((m) => m.to.includes('lpo-botkyrka@polisen.example') && m.subject.includes(caseId) && m.subject.includes('moved'));
+    const [mail] = await stack.smtp.waitFor((m) => m.to.includes('lpo-botkyrka@polisen.example') && m.subject.includes(caseId) && m.subject.includes(emailHeadline('reassigned')));
     expect(mail.text).not.toMatch(/Lisa|Ägarsson|Hallunda|20110312/);
 
     // The deadline lapses: the escalation goes to the new unit's supervisor, not the old one's.
