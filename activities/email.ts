@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { protectedIdentityMarker } from '../domain/messages';
 
 export type NotificationKind =
   | 'assigned'
@@ -17,6 +18,8 @@ export interface EmailFacts {
   stepTitle: string;
   dueAt: Date;
   level?: number;
+  /** The case is protected identity: the email carries the marker (which names no one). */
+  protectedIdentity?: boolean;
   appBaseUrl: string;
   timeZone: string;
 }
@@ -43,6 +46,7 @@ export function renderEmail(facts: EmailFacts): { subject: string; text: string 
   return {
     subject: `[samverkan] ${facts.caseId}: ${facts.stepTitle} (${title})`,
     text: [
+      ...(facts.protectedIdentity ? [protectedIdentityMarker, ''] : []),
       title,
       '',
       `Case: ${facts.caseId}`,

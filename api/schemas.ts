@@ -190,3 +190,29 @@ export const taskParams = z.object({ taskId: idParam }).strict();
 
 /** POST /cases and POST /referrals read an optional Idempotency-Key. */
 export const idempotencyHeaders = z.object({ 'Idempotency-Key': idempotencyKeyHeader.optional() });
+
+/**
+ * A coordinator's correction of the subject (POST /cases/:caseId/subject/corrections): only the
+ * fields named change; null clears one. The values replaced are kept, encrypted (README "The person").
+ */
+export const correctSubjectBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    personalIdentityNumber: z
+      .string()
+      .max(13)
+      .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
+      .nullable()
+      .optional(),
+    ageYears: z.number().int().min(0).max(120).optional(),
+    narrative: z.string().max(20_000).nullable().optional(),
+    /** Phone, email or other ways to reach the person. */
+    contact: z.string().trim().min(1).max(500).nullable().optional(),
+    address: z.string().trim().min(1).max(500).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'name at least one field to correct');
+export type CorrectSubjectBody = z.infer<typeof correctSubjectBody>;
+
+/** Marking (or, with false, unmarking) a case as protected identity: POST /cases/:caseId/protected-identity. */
+export const protectedIdentityBody = z.object({ protectedIdentity: z.boolean() }).strict();

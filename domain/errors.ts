@@ -29,6 +29,8 @@ export const ErrorCode = {
   UndecodablePayload: 'UNDECODABLE_PAYLOAD',
   NotificationInFlight: 'NOTIFICATION_IN_FLIGHT',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  /** Retention removed the subject's personal data: there is nothing left to correct. */
+  SubjectPseudonymised: 'SUBJECT_PSEUDONYMISED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,6 +62,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   UNDECODABLE_PAYLOAD: 422,
   NOTIFICATION_IN_FLIGHT: 503,
   IDEMPOTENCY_KEY_REUSED: 422,
+  SUBJECT_PSEUDONYMISED: 409,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -240,3 +240,12 @@ export interface RoutingDecision {
   /** Case types started beside this one for the same referral, linked to it. */
   alongside?: CompanionCaseType[];
 }
+
+// ---- Texts a person reads (Swedish) -------------------------------------------------------
+
+/**
+ * The protected-identity marker (skyddade personuppgifter), on every view and email of such a
+ * case. It names no person and no place, so it may go anywhere the case reference goes.
+ */
+export const protectedIdentityMarker =
+  'Skyddade personuppgifter: hantera ärendet endast genom skyddade kanaler. Skicka ingen post och gör inga besök utan samordnarens besked.';

@@ -8,6 +8,7 @@ import { escalationOperations } from './escalations';
 import { notificationOperations } from './notifications';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
+import { subjectOperations } from './subject';
 import { taskOperations } from './tasks';
 
 /** Every operation the API serves. A new route is one declaration in its resource's file (and its use-case). */
@@ -15,6 +16,7 @@ export const operations: readonly Operation[] = [
   ...healthOperations,
   describeOperation(() => operations),
   ...caseOperations,
+  ...subjectOperations,
   ...consentOperations,
   ...taskOperations,
   ...escalationOperations,

@@ -10,6 +10,7 @@ import { pageOfRows } from './page';
 import type { Prisma } from '../../prisma/client';
 import type { completeTaskBody, extendDeadlineBody, taskListQuery, TaskSearchQuery } from '../schemas';
 import { overdueSeconds } from '../views/task';
+import { protectedIdentityView } from '../views/subject';
 
 const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
 
@@ -111,7 +112,7 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       take: query.limit,
       skip: query.offset,
-      include: { unit: { select: { code: true } }, case: { select: { caseType: true } } },
+      include: { unit: { select: { code: true } }, case: { select: { caseType: true, protectedIdentityAt: true } } },
     }),
   );
   return {
@@ -126,6 +127,7 @@ export async function listTasks({ prisma }: ApiDeps, units: string[] | undefined
       dueAt: t.dueAt.toISOString(),
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       overdueSeconds: overdueSeconds(t, now),
+      protectedIdentity: protectedIdentityView(t.case.protectedIdentityAt),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete` },
     })),
   };

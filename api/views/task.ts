@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TaskStatus } from '../../domain/messages';
 import { caseTypes } from '../../domain/policy';
 import { instant } from './common';
+import { protectedIdentitySchema } from './subject';
 
 /** "not-shared": a consent wait ended by a refusal; "closed": ended with its case (domain/messages.ts TaskStatus). */
 export const taskStatuses = ['open', 'completed', 'waiting-for-consent', 'withdrawn', 'not-shared', 'closed'] as const satisfies readonly TaskStatus[];
@@ -18,6 +19,8 @@ export const taskListItemSchema = z.strictObject({
   overdue: z.boolean(),
   /** How long an open (or waiting) task has been past its due time; 0 when it is not. */
   overdueSeconds: z.number().int().min(0),
+  /** The case is protected identity: handle through protected channels, send no post; null when not. */
+  protectedIdentity: protectedIdentitySchema,
   links: z.strictObject({ case: z.string(), complete: z.string() }),
 });
 
