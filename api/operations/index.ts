@@ -3,6 +3,7 @@ import { policyOperations } from './adminPolicies';
 import { routingOperations } from './adminRouting';
 import { auditOperations } from './audit';
 import { caseOperations } from './cases';
+import { caseSearchOperations } from './caseSearch';
 import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
 import { notificationOperations } from './notifications';
@@ -17,6 +18,7 @@ export const operations: readonly Operation[] = [
   describeOperation(() => operations),
   ...caseOperations,
   ...subjectOperations,
+  ...caseSearchOperations,
   ...consentOperations,
   ...taskOperations,
   ...escalationOperations,

@@ -72,6 +72,10 @@ const table: Row[] = [
   },
   { id: 'subject.correct', body: () => ({ ageYears: 16 }), expect: allow({ coordinator: 201 }, 403) },
   { id: 'case.protect', body: () => ({ protectedIdentity: false }), expect: allow({ coordinator: 200 }, 403) },
+  // Staff and supervisors search among the cases they may see (an empty page when none); a unit not theirs is 403.
+  { id: 'case.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'case.list', query: `unit=${unit}`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'case.search', body: () => ({ personalIdentityNumber: '20110312-2386' }), expect: allow({ coordinator: 200 }, 403) },
   { id: 'task.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'task.list', query: `unit=${unit}&status=all`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'unit.tasks', expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },

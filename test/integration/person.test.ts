@@ -4,7 +4,8 @@ import { subjectContext } from '../../api/useCases/recordCase';
 import { protectedIdentityMarker } from '../../domain/messages';
 import { onceOpened } from '../support/cases';
 import { testFieldCrypto } from '../support/keys';
-import { fastYouthConcernPolicy } from '../support/policies';
+import { publishPolicy } from '../../prisma/seed';
+import { fastYouthConcernPolicy, sharingSigPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
 import type { Identity } from '../support/tokens';
 
@@ -34,6 +35,7 @@ describe('the person a case is about', () => {
         investigationDecision: { deadline: long(3600), reminders: [], escalation: [{ after: long(3600).span, target: 'unitSupervisor' }] },
       }),
     });
+    await publishPolicy(stack.db.prisma, sharingSigPolicy('person-sig-1'));
   });
   afterAll(async () => {
     await stack.teardown();
@@ -82,6 +84,30 @@ describe('the person a case is about', () => {
     const view = await stack.as(callers.handlaggare).get(`/cases/${caseId}`).expect(200);
     const text = JSON.stringify(view.body);
     for (const needle of ['Lisa', 'Persontest', '20110312', 'kniv']) expect(text).not.toContain(needle);
+  });
+
+  it('when the police hold a SIG task on consent, then they read the subject while the consent is in force, and not before it or after its withdrawal', async () => {
+    const { body } = await stack
+      .as(callers.coordinator)
+      .post('/cases')
+      .send({ caseType: 'social-intervention-group', referral: { sourceAgency: 'police', category: 'threat', subject: { displayName: 'Adam Samtyckesson', ageYears: 19 } } })
+      .expect(201);
+    const caseId = body.caseId as string;
+    await eventually('the police task waiting for consent', () =>
+      stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'policeContribution', status: 'waiting-for-consent' } }), 60_000);
+    await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(404);
+
+    const consent = await stack
+      .as(callers.coordinator)
+      .post(`/cases/${caseId}/consents`)
+      .send({ personRole: 'subject', receivingAgency: 'police', purpose: 'sig' })
+      .expect(201);
+    await eventually('the police task to open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'policeContribution', status: 'open' } }), 60_000);
+    const read = await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(200);
+    expect(read.body.displayName).toBe('Adam Samtyckesson');
+
+    await stack.as(callers.coordinator).post(`/cases/${caseId}/consents/${consent.body.consentId}/withdraw`).expect(200);
+    await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(404);
   });
 
   it("when an auditor asks who read this child's personal data, and when, then GET /audit answers from the subject.read rows alone, refusals included", async () => {
