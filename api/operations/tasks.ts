@@ -4,6 +4,7 @@ import { defineOperation, listed } from '../operation';
 import { completeTaskBody, extendDeadlineBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
 import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCases/tasks';
 import { pageOf } from '../views/common';
+import { withProtectedIdentity } from '../useCases/protectedIdentity';
 import { taskListItemSchema, taskStateSchema } from '../views/task';
 
 const taskPage = pageOf(taskListItemSchema);
@@ -44,7 +45,7 @@ export const taskOperations = [
     body: completeTaskBody,
     responses: { 200: taskStateSchema },
     errors: { 409: notOpen, 422: 'the outcome is not one the step allows' },
-    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await completeTask(deps, params.taskId, body, caller.sub) }),
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await completeTask(deps, params.taskId, body, caller.sub)) }),
   }),
   defineOperation({
     id: 'task.extend',
@@ -56,6 +57,6 @@ export const taskOperations = [
     body: extendDeadlineBody,
     responses: { 200: taskStateSchema },
     errors: { 409: notOpen, 422: 'the new deadline is not later than the current one' },
-    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await extendDeadline(deps, params.taskId, body, caller.sub) }),
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await extendDeadline(deps, params.taskId, body, caller.sub)) }),
   }),
 ];

@@ -13,3 +13,9 @@ export async function markProtectedIdentity(deps: ApiDeps, caseId: string, on: b
   const row = await deps.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { protectedIdentityAt: true } });
   return { caseId, protectedIdentity: protectedIdentityView(row.protectedIdentityAt) };
 }
+
+/** A task's state as its workflow answers a change, with its case's protected-identity marker from the read model. */
+export async function withProtectedIdentity<T extends { caseId: string }>(deps: ApiDeps, view: T) {
+  const row = await deps.prisma.case.findUnique({ where: { id: view.caseId }, select: { protectedIdentityAt: true } });
+  return { ...view, protectedIdentity: protectedIdentityView(row?.protectedIdentityAt ?? null) };
+}

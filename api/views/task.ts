@@ -45,6 +45,8 @@ export const taskStateSchema = z.strictObject({
   escalations: z.array(
     z.strictObject({ id: z.string(), level: z.number().int(), target: z.string(), status: z.enum(['open', 'acknowledged', 'resolved']), raisedAt: instant }),
   ),
+  /** The case is protected identity (read model): handle through protected channels, send no post; null when not. */
+  protectedIdentity: protectedIdentitySchema,
 });
 
 /** How long an open (or waiting) task has been past its due time, in whole seconds; 0 when it is not. */

@@ -180,7 +180,9 @@ describe('the person a case is about', () => {
     expect(inbox.body.items.find((t: { caseId: string }) => t.caseId === caseId).protectedIdentity).toEqual(marked.body.protectedIdentity);
 
     // The next step's email carries the marker, and still no personal data.
-    await onceOpened(() => stack.as(callers.handlaggare).post(`/tasks/${taskId}/complete`).send({ outcome: 'no-immediate-risk' })).then((r) => expect(r.status).toBe(200));
+    const completed = await onceOpened(() => stack.as(callers.handlaggare).post(`/tasks/${taskId}/complete`).send({ outcome: 'no-immediate-risk' }));
+    expect(completed.status).toBe(200);
+    expect(completed.body.protectedIdentity).toEqual(marked.body.protectedIdentity);
     const [mail] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('förhandsbedömning'), { timeoutMs: 60_000 });
     expect(mail.text).toContain(protectedIdentityMarker);
     for (const needle of ['Lisa', 'Persontest', '20080808', 'Skyddsvägen', '070-765', 'kniv']) expect(`${mail.subject}\n${mail.text}`).not.toContain(needle);
