@@ -3,7 +3,8 @@ import { caseParams, correctSubjectBody, protectedIdentityBody } from '../schema
 import { correctSubject } from '../useCases/correctSubject';
 import { markProtectedIdentity } from '../useCases/protectedIdentity';
 import { readSubject } from '../useCases/readSubject';
-import { protectedIdentityStateSchema, subjectCorrectionSchema, subjectSchema } from '../views/subject';
+import { listSubjectCorrections } from '../useCases/subjectCorrections';
+import { protectedIdentityStateSchema, subjectCorrectionSchema, subjectCorrectionsSchema, subjectSchema } from '../views/subject';
 
 /** The person a case is about (README "The person"): read by need to know, corrected and marked by coordinators. */
 export const subjectOperations = [
@@ -32,6 +33,18 @@ export const subjectOperations = [
       const corrected = await correctSubject(deps, params.caseId, body, caller.sub);
       return { status: 201, body: corrected, audit: { detail: { fields: corrected.fields, revisionId: corrected.revisionId } } };
     },
+  }),
+  defineOperation({
+    id: 'subject.corrections',
+    method: 'get',
+    path: '/cases/:caseId/subject/corrections',
+    summary: "The subject's corrections with what each replaced, decrypted for this request; audited as subject.read, a read of the person's data",
+    access: { roles: ['coordinator'], scope: 'caseVisible' },
+    // A read of the person's data like any other: "who read this child's data" finds it under one action.
+    auditAction: 'subject.read',
+    params: caseParams,
+    responses: { 200: subjectCorrectionsSchema },
+    handle: async ({ deps, params }) => ({ status: 200, body: await listSubjectCorrections(deps, params.caseId) }),
   }),
   defineOperation({
     id: 'case.protect',

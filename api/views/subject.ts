@@ -52,3 +52,28 @@ export const subjectCorrectionSchema = z
 export const protectedIdentityStateSchema = z
   .strictObject({ caseId: z.string(), protectedIdentity: protectedIdentitySchema })
   .describe('the case as now marked');
+
+/** GET /cases/:caseId/subject/corrections: each correction, with what it replaced (only the fields it changed). */
+export const subjectCorrectionsSchema = z
+  .strictObject({
+    caseId: z.string(),
+    items: z.array(
+      z.strictObject({
+        revisionId: z.string(),
+        replacedAt: instant,
+        replacedBy: z.string(),
+        fields: z.array(z.string()),
+        /** The values replaced, decrypted for this request; null where nothing was there, or retention removed it. */
+        previous: z.strictObject({
+          displayName: z.string().nullable().optional(),
+          personalIdentityNumber: z.string().nullable().optional(),
+          ageYears: z.number().int().nullable().optional(),
+          narrative: z.string().nullable().optional(),
+          contact: z.string().nullable().optional(),
+          address: z.string().nullable().optional(),
+        }),
+      }),
+    ),
+  })
+  .describe("the subject's corrections, oldest first; the read is audited as subject.read");
+export type SubjectCorrectionsBody = z.infer<typeof subjectCorrectionsSchema>;

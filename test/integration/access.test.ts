@@ -71,6 +71,7 @@ const table: Row[] = [
     expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
   { id: 'subject.correct', body: () => ({ ageYears: 16 }), expect: allow({ coordinator: 201 }, 403) },
+  { id: 'subject.corrections', expect: allow({ coordinator: 200 }, 403) },
   { id: 'case.protect', body: () => ({ protectedIdentity: false }), expect: allow({ coordinator: 200 }, 403) },
   // Staff and supervisors search among the cases they may see (an empty page when none); a unit not theirs is 403.
   { id: 'case.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },

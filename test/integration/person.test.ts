@@ -157,6 +157,21 @@ describe('the person a case is about', () => {
     expect(result).toMatchObject({ actor: callers.coordinator.sub, status: 201, detail: { fields: corrected.body.fields } });
     for (const needle of ['Rättadsson', '070-123', 'Testgatan']) expect(JSON.stringify(trail.body)).not.toContain(needle);
 
+    // The coordinator reads what was replaced; that is a read of the person's data too (subject.read).
+    const history = await stack.as(callers.coordinator).get(`/cases/${caseId}/subject/corrections`).expect(200);
+    expect(history.body.items).toEqual([
+      {
+        revisionId: corrected.body.revisionId,
+        replacedAt: expect.any(String),
+        replacedBy: callers.coordinator.sub,
+        fields: corrected.body.fields,
+        previous: { displayName: 'Lisa Persontest', personalIdentityNumber: '20100101-2002', ageYears: 15, contact: null, address: null },
+      },
+    ]);
+    await stack.as(callers.handlaggare).get(`/cases/${caseId}/subject/corrections`).expect(403);
+    const reads = await stack.as(callers.auditor).get(`/audit?caseId=${caseId}&action=subject.read&actor=${callers.coordinator.sub}`).expect(200);
+    expect(reads.body.items.map((r: { route: string }) => r.route)).toContain('/cases/:caseId/subject/corrections');
+
     // Staff may read, not correct.
     await stack.as(callers.handlaggare).post(`/cases/${caseId}/subject/corrections`).send({ ageYears: 17 }).expect(403);
     await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({}).expect(400);
