@@ -11,10 +11,10 @@ import { countCap, pageOfRows } from './page';
 import { unsharedTaskStatuses } from '../../domain/needToKnow';
 
 /**
- * For others than coordinators, at most this many candidate cases (newest first) are put to the
- * need-to-know rule per search; past it the answer says `totalCapped` and the caller narrows the filters.
+ * For others than coordinators, at most this many candidate cases (newest first) are considered per
+ * search; past it the answer says `totalCapped` and the caller narrows the filters.
  */
-export const staffCandidateCap = 1_000;
+export const staffCandidateCap = countCap;
 
 export type CaseSearch = Omit<CaseSearchQuery, 'overdue'> & { overdue?: boolean; personalIdentityNumber?: string };
 
@@ -55,11 +55,18 @@ export async function searchCases(deps: ApiDeps, caller: Principal, units: strin
   if (coordinator) {
     page = await pageOfRows(search, (take) => prisma.case.count({ where, take }), prisma.case.findMany({ where, orderBy, take: search.limit, skip: search.offset, select }));
   } else {
-    // A task of one's units narrows the candidates; the need-to-know rule decides (a consent withdrawn, a task not shared).
-    const candidates = await prisma.case.findMany({ where, orderBy, take: staffCandidateCap + 1, select: { id: true } });
+    // A task of one's units narrows the candidates. One resting on no consent (own work, a legal
+    // basis) that has shared shares the case, as the rule says; only cases seen through consent
+    // alone are put to the need-to-know rule (a consent withdrawn, refused or lapsed).
+    const candidates = await prisma.case.findMany({
+      where,
+      orderBy,
+      take: staffCandidateCap + 1,
+      select: { id: true, tasks: { where: { ...ownTasks, status: { notIn: [...unsharedTaskStatuses] }, consentAgency: null }, select: { id: true }, take: 1 } },
+    });
     const viewer = await viewerOf(prisma, caller);
     const considered = candidates.slice(0, staffCandidateCap);
-    const seen = await Promise.all(considered.map(async (c) => (await sightOf(deps, caller, c.id, viewer)) !== undefined));
+    const seen = await Promise.all(considered.map(async (c) => c.tasks.length > 0 || (await sightOf(deps, caller, c.id, viewer)) !== undefined));
     const visible = considered.filter((_, i) => seen[i]).map((c) => c.id);
     const ids = visible.slice(search.offset, search.offset + search.limit);
     const rows = await prisma.case.findMany({ where: { id: { in: ids } }, orderBy, select });

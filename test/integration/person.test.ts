@@ -86,7 +86,7 @@ describe('the person a case is about', () => {
     for (const needle of ['Lisa', 'Persontest', '20110312', 'kniv']) expect(text).not.toContain(needle);
   });
 
-  it('when the police hold a SIG task on consent, then they read the subject while the consent is in force, and not before it or after its withdrawal', async () => {
+  it('when the police hold a SIG task on consent, then they read the subject (and find the case) while the consent is in force, and not before it or after its withdrawal', async () => {
     const { body } = await stack
       .as(callers.coordinator)
       .post('/cases')
@@ -96,6 +96,8 @@ describe('the person a case is about', () => {
     await eventually('the police task waiting for consent', () =>
       stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'policeContribution', status: 'waiting-for-consent' } }), 60_000);
     await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(404);
+    const found = async () => (await stack.as(callers.police).get(`/cases?caseId=${caseId}`).expect(200)).body.total as number;
+    expect(await found()).toBe(0);
 
     const consent = await stack
       .as(callers.coordinator)
@@ -105,9 +107,12 @@ describe('the person a case is about', () => {
     await eventually('the police task to open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'policeContribution', status: 'open' } }), 60_000);
     const read = await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(200);
     expect(read.body.displayName).toBe('Adam Samtyckesson');
+    // The search applies the same rule: the case is found while the consent is in force.
+    expect(await found()).toBe(1);
 
     await stack.as(callers.coordinator).post(`/cases/${caseId}/consents/${consent.body.consentId}/withdraw`).expect(200);
     await stack.as(callers.police).get(`/cases/${caseId}/subject`).expect(404);
+    expect(await found()).toBe(0);
   });
 
   it("when an auditor asks who read this child's personal data, and when, then GET /audit answers from the subject.read rows alone, refusals included", async () => {
