@@ -14,7 +14,7 @@ export function birthDateOf(pin: string): string | null {
 }
 
 /** YYYYMMDD-NNNN, the form people read and write. */
-const display = (pin: string) => (pin.length === 12 ? `${pin.slice(0, 8)}-${pin.slice(8)}` : pin);
+export const displayPersonnummer = (pin: string) => (pin.length === 12 ? `${pin.slice(0, 8)}-${pin.slice(8)}` : pin);
 
 /**
  * The person a case is about, decrypted on the server for this request only; the access check
@@ -34,7 +34,7 @@ export async function readSubject(deps: ApiDeps, caseId: string, caller: Princip
   return {
     caseId,
     displayName: open(s?.displayNameEnc, 'display_name'),
-    personalIdentityNumber: pin ? display(pin) : null,
+    personalIdentityNumber: pin ? displayPersonnummer(pin) : null,
     birthDate: pin ? birthDateOf(pin) : null,
     ageYears: s?.ageYears ?? null,
     guardians: (row.startArgs as { guardians?: number } | null)?.guardians ?? null,

@@ -1,8 +1,7 @@
 import type { ApiDeps } from '../context';
 import type { SubjectCorrectionsBody } from '../views/subject';
 import { revisionContext } from './correctSubject';
-
-const display = (pin: string) => (pin.length === 12 ? `${pin.slice(0, 8)}-${pin.slice(8)}` : pin);
+import { displayPersonnummer } from './readSubject';
 
 /**
  * The subject's corrections, oldest first: who changed which fields, when, and what each replaced,
@@ -18,7 +17,7 @@ export async function listSubjectCorrections(deps: ApiDeps, caseId: string): Pro
       const pin = open(r.personalIdentityNumberEnc, 'personal_identity_number');
       const all = {
         displayName: open(r.displayNameEnc, 'display_name'),
-        personalIdentityNumber: pin ? display(pin) : null,
+        personalIdentityNumber: pin ? displayPersonnummer(pin) : null,
         ageYears: r.ageYears,
         narrative: open(r.narrativeEnc, 'narrative'),
         contact: open(r.contactEnc, 'contact'),
