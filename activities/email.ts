@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { sv } from '../domain/catalog';
+import { protectedIdentityMarker, sv } from '../domain/catalog';
 
 export type NotificationKind =
   | 'assigned'
@@ -21,6 +21,8 @@ export interface EmailFacts {
   stepKey?: string;
   dueAt: Date;
   level?: number;
+  /** The case is protected identity: the email carries the marker (which names no one). */
+  protectedIdentity?: boolean;
   appBaseUrl: string;
   timeZone: string;
 }
@@ -44,6 +46,16 @@ export function renderEmail(facts: EmailFacts): { subject: string; text: string 
   const e = sv.email;
   return {
     subject: `[samverkan] ${facts.caseId}: ${step} (${title})`,
-    text: [title, '', `${e.case}: ${facts.caseId}`, `${e.step}: ${step}`, `${e.due}: ${due} (${facts.timeZone})`, `${e.open}: ${link}`, '', e.noPersonalData].join('\n'),
+    text: [
+      ...(facts.protectedIdentity ? [protectedIdentityMarker, ''] : []),
+      title,
+      '',
+      `${e.case}: ${facts.caseId}`,
+      `${e.step}: ${step}`,
+      `${e.due}: ${due} (${facts.timeZone})`,
+      `${e.open}: ${link}`,
+      '',
+      e.noPersonalData,
+    ].join('\n'),
   };
 }

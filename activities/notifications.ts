@@ -49,7 +49,8 @@ export function createNotificationActivities({ prisma, mailer, clock, config }: 
      * a later attempt send again, with the same Message-ID: see README "Emails".
      */
     async notify(input: NotifyInput): Promise<{ status: 'sent' | 'already-sent'; notificationId: string }> {
-      const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
+      // The case's protected-identity flag is read here, from the read model, so no workflow carries it.
+      const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true, case: { select: { protectedIdentityAt: true } } } });
       const unit = input.recipientUnitCode ? await prisma.unit.findUniqueOrThrow({ where: { code: input.recipientUnitCode } }) : task.unit;
       const recipient = recipientFor(unit, input.target);
       const row = await prisma.notification.upsert({
@@ -94,6 +95,7 @@ export function createNotificationActivities({ prisma, mailer, clock, config }: 
         stepKey: task.stepKey,
         dueAt: task.dueAt,
         level: input.level,
+        protectedIdentity: task.case.protectedIdentityAt !== null,
         appBaseUrl: config.appBaseUrl,
         timeZone: config.timeZone,
       });

@@ -36,7 +36,13 @@ export function createRetentionActivities({ prisma, clock }: ActivityDeps) {
           if (claimed.count === 0) return;
           await tx.caseSubject.updateMany({
             where: { caseId: c.id },
-            data: { displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null },
+            data: { displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null, contactEnc: null, addressEnc: null },
+          });
+          // What corrections replaced goes too; who corrected which fields, and when, stays. The
+          // protected-identity marker (case.protected_identity_at) names no one and stays with the case.
+          await tx.caseSubjectRevision.updateMany({
+            where: { caseId: c.id },
+            data: { displayNameEnc: null, personalIdentityNumberEnc: null, ageYears: null, narrativeEnc: null, contactEnc: null, addressEnc: null },
           });
           // Who consented (a guardian's name) is personal data too; the role, agency, purpose and dates stay.
           await tx.consent.updateMany({ where: { caseId: c.id }, data: { personName: null } });

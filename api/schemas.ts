@@ -271,3 +271,61 @@ export const taskParams = z.object({ taskId: idParam }).strict();
 
 /** POST /cases and POST /referrals read an optional Idempotency-Key. */
 export const idempotencyHeaders = z.object({ 'Idempotency-Key': idempotencyKeyHeader.optional() });
+
+/**
+ * A coordinator's correction of the subject (POST /cases/:caseId/subject/corrections): only the
+ * fields named change; null clears one. The values replaced are kept, encrypted (README "The person").
+ */
+export const correctSubjectBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    personalIdentityNumber: z
+      .string()
+      .max(13)
+      .refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)')
+      .nullable()
+      .optional(),
+    ageYears: z.number().int().min(0).max(120).optional(),
+    narrative: z.string().max(20_000).nullable().optional(),
+    /** Phone, email or other ways to reach the person. */
+    contact: z.string().trim().min(1).max(500).nullable().optional(),
+    address: z.string().trim().min(1).max(500).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'name at least one field to correct');
+export type CorrectSubjectBody = z.infer<typeof correctSubjectBody>;
+
+/** Marking (or, with false, unmarking) a case as protected identity: POST /cases/:caseId/protected-identity. */
+export const protectedIdentityBody = z.object({ protectedIdentity: z.boolean() }).strict();
+
+/** Filters a case search shares between GET /cases and POST /cases/search. */
+const caseFilters = {
+  caseId: idParam.optional(),
+  status: z.enum(['starting', 'open', 'closed']).optional(),
+  caseType: z.enum(caseTypes).optional(),
+  /** Cases with a task at this unit (for others than coordinators, one of their own units). */
+  unit: unitCodeSchema.optional(),
+  /** Received (created) at or after `from`, before `to`. */
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+};
+
+/** GET /cases: find cases by id, status, type, unit, overdue and date range (never by personnummer: see POST /cases/search). */
+export const caseSearchQuery = z.object({ ...caseFilters, overdue: booleanQuery.optional(), ...page }).strict();
+export type CaseSearchQuery = z.infer<typeof caseSearchQuery>;
+
+/**
+ * POST /cases/search: a coordinator finds a person's cases by personnummer, in the body so it never
+ * reaches a URL, an access log or a proxy's log (README "Finding cases").
+ */
+export const caseSearchBody = z
+  .object({
+    /** Optional only so the body can also carry the filters alone; a coordinator's search by person names it. */
+    personalIdentityNumber: z.string().max(13).refine(isValidPersonnummer, 'must be a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)').optional(),
+    ...caseFilters,
+    overdue: z.boolean().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    offset: z.number().int().min(0).max(maxOffset, `must be at most ${maxOffset}: narrow the filters to reach older rows`).default(0),
+  })
+  .strict();
+export type CaseSearchBody = z.infer<typeof caseSearchBody>;

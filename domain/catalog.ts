@@ -434,3 +434,41 @@ export function named(table: Record<string, string>, code: string | null | undef
   if (!code) return '–';
   return table[code] ?? code;
 }
+
+// ---- Swedish texts for what casework operations show a person ------------------------------
+
+/** Why a case closed, as the staff read it (domain/caseClosing.ts closeReasons, and the steps' own). */
+export const closeReasonText: Record<string, string> = {
+  completed: 'Avslutat: insatserna är genomförda',
+  declined: 'Avslutat: personen tackade nej',
+  duplicate: 'Avslutat: dubblett av ett annat ärende',
+  'moved-away': 'Avslutat: personen har flyttat från kommunen',
+  'referred-elsewhere': 'Avslutat: hänvisat till annan aktör',
+  'no-consent': 'Avslutat: samtycke saknas',
+  'not-motivated': 'Avslutat: personen är inte motiverad',
+};
+
+/** Who holds a task, and how it moved (task_assignment.action). */
+export const assignmentText: Record<'claimed' | 'released' | 'assigned' | 'reassigned', string> = {
+  claimed: 'Tog uppgiften',
+  released: 'Lämnade tillbaka uppgiften till enheten',
+  assigned: 'Tilldelade uppgiften',
+  reassigned: 'Flyttade uppgiften till en annan enhet',
+};
+
+/** Why a closed case cannot be reopened (CASE_NOT_REOPENABLE's reason). */
+export const reopenRefusalText: Record<'open' | 'pseudonymised' | 'period-passed' | 'step' | 'reopening' | 'closing', string> = {
+  open: 'Ärendet är inte avslutat.',
+  pseudonymised: 'Personuppgifterna är gallrade; registrera en ny anmälan.',
+  'period-passed': 'Ärendet avslutades för länge sedan för att kunna återöppnas.',
+  step: 'Ärendet kan inte återöppnas från det steget.',
+  reopening: 'Ärendet håller redan på att återöppnas.',
+  closing: 'Ärendet håller fortfarande på att avslutas; försök igen om en stund.',
+};
+
+/**
+ * The protected-identity marker (skyddade personuppgifter), on every view and email of such a
+ * case. It names no person and no place, so it may go anywhere the case reference goes.
+ */
+export const protectedIdentityMarker =
+  'Skyddade personuppgifter: hantera ärendet endast genom skyddade kanaler. Skicka ingen post och gör inga besök utan samordnarens besked.';

@@ -51,6 +51,8 @@ export const ErrorCode = {
   NotTriage: 'NOT_A_TRIAGE_TASK',
   /** Joint-plan tasks belong to voluntary programmes (SIG, exit). */
   JointPlanNotAllowed: 'JOINT_PLAN_NOT_ALLOWED',
+  /** Retention removed the subject's personal data: there is nothing left to correct. */
+  SubjectPseudonymised: 'SUBJECT_PSEUDONYMISED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -94,6 +96,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   AGENCY_NOT_FOUND: 422,
   NOT_A_TRIAGE_TASK: 422,
   JOINT_PLAN_NOT_ALLOWED: 422,
+  SUBJECT_PSEUDONYMISED: 409,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -293,34 +293,3 @@ export interface RoutingDecision {
   /** Case types started beside this one for the same referral, linked to it. */
   alongside?: CompanionCaseType[];
 }
-
-// ---- Swedish texts for what casework operations show a person ------------------------------
-
-/** Why a case closed, as the staff read it (domain/caseClosing.ts closeReasons, and the steps' own). */
-export const closeReasonText: Record<string, string> = {
-  completed: 'Avslutat: insatserna är genomförda',
-  declined: 'Avslutat: personen tackade nej',
-  duplicate: 'Avslutat: dubblett av ett annat ärende',
-  'moved-away': 'Avslutat: personen har flyttat från kommunen',
-  'referred-elsewhere': 'Avslutat: hänvisat till annan aktör',
-  'no-consent': 'Avslutat: samtycke saknas',
-  'not-motivated': 'Avslutat: personen är inte motiverad',
-};
-
-/** Who holds a task, and how it moved (task_assignment.action). */
-export const assignmentText: Record<'claimed' | 'released' | 'assigned' | 'reassigned', string> = {
-  claimed: 'Tog uppgiften',
-  released: 'Lämnade tillbaka uppgiften till enheten',
-  assigned: 'Tilldelade uppgiften',
-  reassigned: 'Flyttade uppgiften till en annan enhet',
-};
-
-/** Why a closed case cannot be reopened (CASE_NOT_REOPENABLE's reason). */
-export const reopenRefusalText: Record<'open' | 'pseudonymised' | 'period-passed' | 'step' | 'reopening' | 'closing', string> = {
-  open: 'Ärendet är inte avslutat.',
-  pseudonymised: 'Personuppgifterna är gallrade; registrera en ny anmälan.',
-  'period-passed': 'Ärendet avslutades för länge sedan för att kunna återöppnas.',
-  step: 'Ärendet kan inte återöppnas från det steget.',
-  reopening: 'Ärendet håller redan på att återöppnas.',
-  closing: 'Ärendet håller fortfarande på att avslutas; försök igen om en stund.',
-};

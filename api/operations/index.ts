@@ -5,12 +5,14 @@ import { routingOperations } from './adminRouting';
 import { auditOperations } from './audit';
 import { caseLifecycleOperations } from './caseLifecycle';
 import { caseOperations } from './cases';
+import { caseSearchOperations } from './caseSearch';
 import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
 import { noteOperations } from './notes';
 import { notificationOperations } from './notifications';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
+import { subjectOperations } from './subject';
 import { taskOperations } from './tasks';
 import { watchdogOperations } from './watchdog';
 
@@ -20,6 +22,8 @@ export const operations: readonly Operation[] = [
   describeOperation(() => operations),
   ...caseOperations,
   ...caseLifecycleOperations,
+  ...subjectOperations,
+  ...caseSearchOperations,
   ...consentOperations,
   ...taskOperations,
   ...noteOperations,

@@ -14,6 +14,7 @@ import { completeTask, extendDeadline, listTasks, listUnitTasks } from '../useCa
 import { pageOf } from '../views/common';
 import { taskListItemSchema, taskStateSchema, taskStatuses } from '../views/task';
 import { taskOwnerSchema } from '../views/taskOwner';
+import { withProtectedIdentity } from '../useCases/protectedIdentity';
 
 const taskPage = pageOf(taskListItemSchema);
 const notOpen = 'the task is already completed, or no longer open';
@@ -53,7 +54,7 @@ export const taskOperations = [
     body: completeTaskBody,
     responses: { 200: taskStateSchema },
     errors: { 409: `${notOpen}; or another person holds it (TASK_CLAIMED: they, or a supervisor of the unit, complete it)`, 422: 'the outcome is not one the step allows' },
-    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await completeTask(deps, params.taskId, body, caller) }),
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await completeTask(deps, params.taskId, body, caller)) }),
   }),
   defineOperation({
     id: 'task.extend',
@@ -65,7 +66,7 @@ export const taskOperations = [
     body: extendDeadlineBody,
     responses: { 200: taskStateSchema },
     errors: { 409: notOpen, 422: 'the new deadline is not later than the current one' },
-    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await extendDeadline(deps, params.taskId, body, caller.sub) }),
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await extendDeadline(deps, params.taskId, body, caller.sub)) }),
   }),
   defineOperation({
     id: 'task.claim',
@@ -116,7 +117,7 @@ export const taskOperations = [
       409: notOpen,
       422: 'no such unit (UNIT_NOT_FOUND), the unit is deactivated (UNIT_INACTIVE), or the move is not possible (INVALID_REASSIGNMENT: the same unit, or outside the consent the task rests on)',
     },
-    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await reassignTask(deps, params.taskId, body, caller.sub) }),
+    handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await reassignTask(deps, params.taskId, body, caller.sub)) }),
   }),
   defineOperation({
     id: 'triage.route',

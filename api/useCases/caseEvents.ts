@@ -1,4 +1,4 @@
-import { closeReasonText } from '../../domain/messages';
+import { closeReasonText } from '../../domain/catalog';
 import type { ApiDeps } from '../context';
 
 /** A case's closings and reopenings, oldest first; a reopening's reason decrypted for this answer only. */

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CloseReason } from '../../domain/caseClosing';
 import { ErrorCode } from '../../domain/errors';
-import { closeCaseUpdate, closeReasonText } from '../../domain/messages';
+import { closeReasonText } from '../../domain/catalog';
+import { closeCaseUpdate } from '../../domain/messages';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 

@@ -1,4 +1,4 @@
-import { assignmentText } from '../../domain/messages';
+import { assignmentText } from '../../domain/catalog';
 import type { ApiDeps } from '../context';
 
 type Action = keyof typeof assignmentText;

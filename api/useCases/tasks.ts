@@ -13,6 +13,7 @@ import { overdueSeconds } from '../views/task';
 import { hasRole, type Principal } from '../../domain/auth';
 import { addNote } from './addNote';
 import { claimedBy } from './taskOwner';
+import { protectedIdentityView } from '../views/subject';
 
 const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
 
@@ -132,7 +133,7 @@ export async function listTasks(
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       take: query.limit,
       skip: query.offset,
-      include: { unit: { select: { code: true } }, case: { select: { caseType: true } } },
+      include: { unit: { select: { code: true } }, case: { select: { caseType: true, protectedIdentityAt: true } } },
     }),
   );
   return {
@@ -148,6 +149,7 @@ export async function listTasks(
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       overdueSeconds: overdueSeconds(t, now),
       assignee: t.assignee,
+      protectedIdentity: protectedIdentityView(t.case.protectedIdentityAt),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete`, claim: `/tasks/${t.id}/claim` },
     })),
   };

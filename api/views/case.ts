@@ -4,6 +4,7 @@ import { caseTypes } from '../../domain/policy';
 import { instant, nullableInstant } from './common';
 import { consentSchema, consentView } from './consent';
 import { escalationSchema, escalationView } from './escalation';
+import { protectedIdentitySchema, protectedIdentityView } from './subject';
 import { overdueSeconds, taskStatuses } from './task';
 
 export const caseStatuses = ['starting', 'open', 'closed'] as const;
@@ -75,6 +76,8 @@ export const caseSchema = z.strictObject({
   /** How many guardians the referral recorded (consent for a minor needs each, under the default rule). */
   guardians: z.number().int().nullable(),
   pseudonymisedAt: nullableInstant,
+  /** Protected identity: handle through protected channels, send no post (README "The person"); null when not marked. */
+  protectedIdentity: protectedIdentitySchema,
   linkedCaseId: z.string().nullable(),
   relatedCases: z.array(z.strictObject({ caseId: z.string(), status: z.enum(caseStatuses), createdAt: instant })),
   tasks: z.array(z.discriminatedUnion('detail', [caseTaskSchema, caseTaskSummarySchema])),
@@ -98,6 +101,7 @@ interface CaseRow {
   closeReason: string | null;
   startArgs: unknown;
   pseudonymisedAt: Date | null;
+  protectedIdentityAt: Date | null;
   linkedCaseId: string | null;
   tasks: Array<{
     id: string;
@@ -201,6 +205,7 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
     closeReason: row.closeReason,
     guardians: whole ? ((row.startArgs as { guardians?: number } | null)?.guardians ?? null) : null,
     pseudonymisedAt: iso(row.pseudonymisedAt),
+    protectedIdentity: protectedIdentityView(row.protectedIdentityAt),
     linkedCaseId: linkVisible ? row.linkedCaseId : null,
     relatedCases,
     tasks,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TaskStatus } from '../../domain/messages';
 import { caseTypes } from '../../domain/policy';
 import { instant } from './common';
+import { protectedIdentitySchema } from './subject';
 
 /** "not-shared": a consent wait ended by a refusal; "closed": ended with its case (domain/messages.ts TaskStatus). */
 export const taskStatuses = ['open', 'completed', 'waiting-for-consent', 'withdrawn', 'not-shared', 'closed'] as const satisfies readonly TaskStatus[];
@@ -20,6 +21,8 @@ export const taskListItemSchema = z.strictObject({
   overdueSeconds: z.number().int().min(0),
   /** Who holds the task (claimed, or assigned by a supervisor); null when the unit's staff share it. */
   assignee: z.string().nullable(),
+  /** The case is protected identity: handle through protected channels, send no post; null when not. */
+  protectedIdentity: protectedIdentitySchema,
   links: z.strictObject({ case: z.string(), complete: z.string(), claim: z.string() }),
 });
 
@@ -44,6 +47,8 @@ export const taskStateSchema = z.strictObject({
   escalations: z.array(
     z.strictObject({ id: z.string(), level: z.number().int(), target: z.string(), status: z.enum(['open', 'acknowledged', 'resolved']), raisedAt: instant }),
   ),
+  /** The case is protected identity (read model): handle through protected channels, send no post; null when not. */
+  protectedIdentity: protectedIdentitySchema,
 });
 
 /** How long an open (or waiting) task has been past its due time, in whole seconds; 0 when it is not. */

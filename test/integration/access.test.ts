@@ -73,6 +73,18 @@ const table: Row[] = [
     // Shared with the unit holding its task; not with another unit of the same agency, nor with the police: 404, not 403.
     expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 404, supervisorOwnUnit: 200, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
   },
+  {
+    id: 'subject.read',
+    // Need to know: the unit holding the case's task reads the person; a unit the case is not shared with gets the 404 of a missing case.
+    expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200, staffSameAgency: 404, staffOtherAgency: 404, supervisorOtherAgency: 404 }, 403),
+  },
+  { id: 'subject.correct', body: () => ({ ageYears: 16 }), expect: allow({ coordinator: 201 }, 403) },
+  { id: 'subject.corrections', expect: allow({ coordinator: 200 }, 403) },
+  { id: 'case.protect', body: () => ({ protectedIdentity: false }), expect: allow({ coordinator: 200 }, 403) },
+  // Staff and supervisors search among the cases they may see (an empty page when none); a unit not theirs is 403.
+  { id: 'case.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  { id: 'case.list', query: `unit=${unit}`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
+  { id: 'case.search', body: () => ({ personalIdentityNumber: '20110312-2386' }), expect: allow({ coordinator: 200 }, 403) },
   { id: 'task.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'task.list', query: `unit=${unit}&status=all`, expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'unit.tasks', expect: allow({ coordinator: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
