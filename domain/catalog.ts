@@ -191,6 +191,8 @@ export const sv = {
     consentReconfirmation: 'Förnyat samtycke',
     triage: 'Bedömning av anmälan',
   } as Record<string, string>,
+  /** A joint-plan task added for a unit (api/useCases/addPlanTask.ts): "Gemensam plan: <unit>". */
+  jointPlanTitle: 'Gemensam plan',
   outcomes: {
     'no-immediate-risk': 'Inget omedelbart skyddsbehov',
     'immediate-protection-needed': 'Omedelbart skyddsbehov',

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { sv } from '../../domain/catalog';
 import { ErrorCode } from '../../domain/errors';
 import { addPlanTaskUpdate } from '../../domain/messages';
 import type { PolicyDocument, StepPolicy } from '../../domain/policy';
@@ -22,7 +23,7 @@ function planStep(policy: PolicyDocument, unit: { code: string; name: string; ag
   const gated = unit.code !== consent.waitUnitCode;
   return {
     ...rest,
-    title: `Joint plan: ${unit.name}`,
+    title: `${sv.jointPlanTitle}: ${unit.name}`,
     unitCode: unit.code,
     outcomes: ['agreed', 'not-needed'],
     ...(gated ? { consent: { ...consent, agency: unit.agency, outcomesWhileWaiting: ['not-needed'] } } : {}),
