@@ -87,7 +87,7 @@ describe('the mail server down for a while', () => {
       emailHeadline('escalation', 2),
       emailHeadline('assigned'),
       emailHeadline('reminder'),
-    ]);
+    ].sort());
     const stillFailing = await stack.api.get('/notifications?status=failing').expect(200);
     expect(stillFailing.body.items.filter((n: { caseId: string }) => n.caseId === caseId)).toEqual([]);
   });

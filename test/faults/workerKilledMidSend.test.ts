@@ -1,3 +1,4 @@
+import { sv } from '../../domain/catalog';
 import { emailHeadline } from '../../activities/email';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -59,7 +60,7 @@ describe('a worker killed while an email is being sent', () => {
 
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { caseId, stepKey: 'protectionAssessment' } });
     await stack.api.post(`/tasks/${task.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
-    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('förhandsbedömning'), { timeoutMs: 30_000 });
+    await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(sv.steps.investigationDecision), { timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 1_000));
     const received = stack.smtp.messages.filter((m) => m.subject.includes(caseId));
     expect(received).toHaveLength(2);
@@ -103,6 +104,8 @@ describe('a worker killed while an email is being sent', () => {
     expect(((await first) as { status: string }).status).toBe('sent');
     stack.smtp.holdReplies(0);
     expect(((await attempt(3).run(activities.notify, input)) as { status: string }).status).toBe('already-sent');
-    expect(stack.smtp.messages.filter((m) => m.subject.includes('Concurrency check'))).toHaveLength(1);
+    // Exactly one mail carries this notification's stable Message-ID.
+    const row = await stack.db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
+    expect(stack.smtp.messages.filter((m) => m.messageId === row.messageId)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { createRetentionActivities } from '../../activities/retention';
 import { revisionContext } from '../../api/useCases/correctSubject';
 import { subjectContext } from '../../api/useCases/recordCase';
-import { protectedIdentityMarker } from '../../domain/catalog';
+import { protectedIdentityMarker, sv } from '../../domain/catalog';
 import { onceOpened } from '../support/cases';
 import { testFieldCrypto } from '../support/keys';
 import { publishPolicy } from '../../prisma/seed';
@@ -203,7 +203,7 @@ describe('the person a case is about', () => {
     const completed = await onceOpened(() => stack.as(callers.handlaggare).post(`/tasks/${taskId}/complete`).send({ outcome: 'no-immediate-risk' }));
     expect(completed.status).toBe(200);
     expect(completed.body.protectedIdentity).toEqual(marked.body.protectedIdentity);
-    const [mail] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes('förhandsbedömning'), { timeoutMs: 60_000 });
+    const [mail] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(sv.steps.investigationDecision), { timeoutMs: 60_000 });
     expect(mail.text).toContain(protectedIdentityMarker);
     for (const needle of ['Lisa', 'Persontest', '20080808', 'Skyddsvägen', '070-765', 'kniv']) expect(`${mail.subject}\n${mail.text}`).not.toContain(needle);
 

@@ -1,3 +1,5 @@
+import { emailHeadline } from '../../activities/email';
+import { sv } from '../../domain/catalog';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { decodedHistoryText } from '../support/historyText';
@@ -40,9 +42,9 @@ describe('social intervention group (SIG)', () => {
     const policeStaff = () => stack.as({ sub: 'police-staff', roles: ['staff'], units: [policeWaiting.unit] });
     await policeStaff().get(`/cases/${caseId}`).expect(404);
     expect(waiting.consent).toEqual({ agency: 'social-services', purpose: 'sig' });
-    await stack.smtp.waitFor((m) => m.to.includes(coordinatorInbox) && m.subject.includes(caseId) && m.subject.includes('waiting for consent'), { count: 2 });
+    await stack.smtp.waitFor((m) => m.to.includes(coordinatorInbox) && m.subject.includes(caseId) && m.subject.includes(emailHeadline('waiting-for-consent')), { count: 2 });
     // The wait has its own deadline (2 s here): on lapse the coordinators' supervisor hears of it.
-    await stack.smtp.waitFor((m) => m.to.includes(coordinatorSupervisor) && m.subject.includes(caseId) && m.subject.includes('SIG action plan'));
+    await stack.smtp.waitFor((m) => m.to.includes(coordinatorSupervisor) && m.subject.includes(caseId) && m.subject.includes(sv.steps.actionPlan));
 
     // The subject alone is not enough for a minor; a guardian must consent too.
     await giveConsent(stack, caseId, { personRole: 'subject', receivingAgency: 'social-services', purpose: 'sig' });
@@ -64,7 +66,7 @@ describe('social intervention group (SIG)', () => {
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnBy: 'coordinator-1' });
     await taskIn(stack, caseId, 'policeContribution', 'withdrawn');
     await policeStaff().get(`/cases/${caseId}`).expect(404);
-    const told = await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes('withdrawn'));
+    const told = await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes(emailHeadline('withdrawn')));
     expect(told[0].text).not.toContain('Sam Testsson');
     const policeAfter = await taskIn(stack, caseId, 'policeContribution', 'withdrawn');
     expect(policeAfter.withdrawnAt).not.toBeNull();
@@ -149,7 +151,7 @@ describe('social intervention group (SIG)', () => {
     const police = await taskIn(stack, caseId, 'policeContribution', 'open');
     const withdrawn = await taskIn(stack, caseId, 'policeContribution', 'withdrawn', { timeoutMs: 30_000 });
     expect(Date.parse(withdrawn.withdrawnAt!)).toBeGreaterThanOrEqual(Date.parse(expiresAt));
-    await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes('withdrawn'));
+    await stack.smtp.waitFor((m) => m.to.includes(policeInbox) && m.subject.includes(caseId) && m.subject.includes(emailHeadline('withdrawn')));
     const view = await caseView(stack, caseId);
     expect(view.consents.map((c) => c.status)).toEqual(['given', 'expired']);
     expect(view.tasks.find((t) => t.stepKey === 'actionPlan')?.status).toBe('open');
