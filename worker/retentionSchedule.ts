@@ -1,5 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { retentionSweep } from '../workflows';
+import { createOrUpdateSchedule } from './schedules';
 
 export interface RetentionScheduleOptions {
   scheduleId?: string;
@@ -29,11 +30,5 @@ export async function ensureRetentionSchedule(client: Client, opts: RetentionSch
     // A sweep that is still running makes the next one unnecessary.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
-  }
-  return scheduleId;
+  return createOrUpdateSchedule(client, options);
 }

@@ -1,6 +1,7 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { WatchdogSweepInput } from '../domain/watchdog';
 import { watchdogSweep } from '../workflows';
+import { createOrUpdateSchedule } from './schedules';
 
 export interface WatchdogScheduleOptions extends WatchdogSweepInput {
   scheduleId?: string;
@@ -28,11 +29,5 @@ export async function ensureWatchdogSchedule(client: Client, opts: WatchdogSched
     // A sweep still running makes the next unnecessary; a missed one is not made up later.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
-  }
-  return scheduleId;
+  return createOrUpdateSchedule(client, options);
 }

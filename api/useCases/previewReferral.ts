@@ -1,19 +1,11 @@
-import { alongsideOf, routeReferral } from '../../domain/routing';
+import { alongsideOf } from '../../domain/routing';
 import type { ApiDeps } from '../context';
-import { activeRoutingTable } from '../publishedVersions';
 import type { ReferralBody } from '../schemas';
+import { matchReferral } from './startCase';
 
 /** Where the routing table would send a referral, without starting anything: what a coordinator checks before starting the case. */
 export async function previewReferral(deps: ApiDeps, referral: ReferralBody) {
-  const table = await activeRoutingTable(deps);
-  const rule = routeReferral(table, {
-    sourceAgency: referral.sourceAgency,
-    ageYears: referral.subject.ageYears,
-    category: referral.category,
-    district: referral.district,
-    suspectedOfCrime: referral.suspectedOfCrime,
-    urgency: referral.urgency,
-  });
+  const { table, rule } = await matchReferral(deps, referral);
   return {
     tableVersion: table.version,
     ruleId: rule?.id ?? 'no-match',

@@ -33,11 +33,8 @@ export async function startCase(deps: ApiDeps, body: StartCaseBody, opts: StartC
   return startCaseOfType(deps, body.caseType, body.referral, undefined, opts, body);
 }
 
-/**
- * POST /referrals: the active routing table decides the case type, tracks and units. A referral
- * no rule matches becomes a coordinator's triage case: it is never dropped.
- */
-export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts: StartCaseOptions): Promise<StartedCase> {
+/** The active routing table and the rule it picks for a referral (none: a triage case). */
+export async function matchReferral(deps: ApiDeps, referral: ReferralBody) {
   const table = await activeRoutingTable(deps);
   const rule = routeReferral(table, {
     sourceAgency: referral.sourceAgency,
@@ -47,6 +44,15 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
     suspectedOfCrime: referral.suspectedOfCrime,
     urgency: referral.urgency,
   });
+  return { table, rule };
+}
+
+/**
+ * POST /referrals: the active routing table decides the case type, tracks and units. A referral
+ * no rule matches becomes a coordinator's triage case: it is never dropped.
+ */
+export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts: StartCaseOptions): Promise<StartedCase> {
+  const { table, rule } = await matchReferral(deps, referral);
   const routing: RoutingDecision = {
     tableVersion: table.version,
     ruleId: rule?.id ?? 'no-match',
