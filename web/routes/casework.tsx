@@ -8,7 +8,8 @@ import type { PageKit } from '../kit';
 import { sv } from '../../domain/catalog';
 import { CasePage } from '../views/case';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
-import { TaskPage, type FormErrors } from '../views/task';
+import type { NoteItem } from '../views/notes';
+import { TaskPage, type AssignmentItem, type FormErrors, type TaskForm } from '../views/task';
 
 /** Inkorg, Ärende (with consent) and Uppgift: each page the operation its API call would be. */
 export function caseworkRoutes(router: Router, kit: PageKit): void {
@@ -22,6 +23,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       dueBefore: /^\d{4}-\d{2}-\d{2}$/.test(q.dueBefore ?? '') ? (q.dueBefore as string) : '',
       caseType: q.caseType ?? '',
       unit: q.unit ?? '',
+      mine: q.mine === 'true',
       offset: Math.max(0, Math.min(10_000, Number.parseInt(q.offset ?? '0', 10) || 0)),
     };
     const query: Record<string, unknown> = { status: filters.status, offset: String(filters.offset), limit: '50' };
@@ -29,6 +31,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     if (filters.dueBefore) query.dueBefore = fromLocalInput(filters.dueBefore);
     if (filters.caseType) query.caseType = filters.caseType;
     if (filters.unit) query.unit = filters.unit;
+    if (filters.mine) query.mine = 'true';
     const result = await invoke<InboxData>('task.list', req, res, principal(res), { query });
     if (!result.ok && result.status === 400) {
       // A hand-edited URL: show the inbox with its filters cleared.
@@ -52,7 +55,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     const canManageConsent = hasRole(principal(res), 'coordinator');
     send(res, extra.status ?? 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} canManageConsent={canManageConsent} notice={extra.notice} consentErrors={extra.consentErrors} />);
   }
-  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn };
+  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn, flyttad: sv.task.reassigned };
 
   router.get('/arenden/:caseId', signedIn, async (req, res) => {
     await showCase(req, res, { notice: caseNotices[String(req.query.klart ?? '')] });
@@ -84,8 +87,15 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     res.redirect(303, `${base}/arenden/${encodeURIComponent(params.caseId)}?klart=aterkallat`);
   });
 
-  /** The task page: read through the case (one audited case.read), shown with the forms the caller's roles allow. */
-  async function showTask(req: Request, res: Response, extra: { status?: number; notice?: string; completeErrors?: FormErrors; extendErrors?: FormErrors } = {}) {
+  /**
+   * The task page: read through the case (one audited case.read), with who holds it and its notes
+   * (each its own audited read, as the API's), shown with the forms the caller's roles allow.
+   */
+  async function showTask(
+    req: Request,
+    res: Response,
+    extra: { status?: number; notice?: string; completeErrors?: FormErrors; extendErrors?: FormErrors; formErrors?: Partial<Record<TaskForm, FormErrors>> } = {},
+  ) {
     const result = await readCase(req, res);
     if (!result.ok) return refused(res, result);
     const task = result.body.tasks.find((t) => t.taskId === req.params.taskId);
@@ -93,6 +103,13 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     // by need to know), says no more than a missing case.
     if (!task || task.detail !== 'full') return notFound(res);
     const p = principal(res);
+    const params = { taskId: task.taskId };
+    const canAssign = hasRole(p, 'supervisor') && p.supervisedUnits.includes(task.unit);
+    const [assignments, notes, units] = await Promise.all([
+      invoke<{ items: AssignmentItem[] }>('task.assignments', req, res, p, { params }),
+      invoke<{ items: NoteItem[] }>('task.note.list', req, res, p, { params, query: { limit: '200' } }),
+      canAssign && task.status === 'open' ? invoke<{ items: Array<{ code: string; name: string }> }>('unit.list', req, res, p) : undefined,
+    ]);
     const outcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
     send(
       res,
@@ -103,16 +120,31 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
         task={task}
         outcomes={outcomes}
         canComplete={hasRole(p, 'staff') && p.units.includes(task.unit)}
-        canExtend={hasRole(p, 'supervisor') && p.supervisedUnits.includes(task.unit)}
+        canExtend={canAssign}
+        canClaim={hasRole(p, 'staff') && p.units.includes(task.unit)}
+        canAssign={canAssign}
+        canNote={notes.ok}
+        units={units?.ok ? units.body.items : []}
+        assignments={assignments.ok ? assignments.body.items : undefined}
+        notes={notes.ok ? notes.body.items : undefined}
         notice={extra.notice}
         completeErrors={extra.completeErrors}
         extendErrors={extra.extendErrors}
+        formErrors={extra.formErrors}
       />,
     );
   }
 
+  const taskNotices: Record<string, string> = {
+    tagen: sv.task.claimed,
+    lamnad: sv.task.released,
+    tilldelad: sv.task.assigned,
+    flyttad: sv.task.reassigned,
+    anteckning: sv.notes.added,
+  };
+
   router.get('/arenden/:caseId/uppgifter/:taskId', signedIn, async (req, res) => {
-    const notice = req.query.klar === '1' ? sv.task.completed : req.query.forlangd === '1' ? sv.task.extended : undefined;
+    const notice = req.query.klar === '1' ? sv.task.completed : req.query.forlangd === '1' ? sv.task.extended : taskNotices[String(req.query.klart ?? '')];
     await showTask(req, res, { notice });
   });
 
@@ -122,7 +154,10 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     if (result.status === 404 || result.status === 403) return refused(res, result);
     let message: string = sv.errors.validationSummary;
     let fields = fieldErrors(result);
-    if (result.status === 409) {
+    if (result.status === 409 && result.error.code === 'TASK_CLAIMED') {
+      message = sv.task.heldByOther;
+      fields = {};
+    } else if (result.status === 409) {
       // Who completed it and when: the case read (audited) says, where the caller may see it.
       const current = await readCase(req, res);
       const found = current.ok ? current.body.tasks.find((t) => t.taskId === req.params.taskId) : undefined;
@@ -151,4 +186,45 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     if (!result.ok) return taskFailure(req, res, result, 'extend', { newDueAt: form.newDueAt ?? '', justification: form.justification ?? '' });
     res.redirect(303, `${taskPath(req)}?forlangd=1`);
   });
+
+  /** A casework form on the task page that failed: its message next to the form, the page otherwise as it was. */
+  async function taskFormFailure(req: Request, res: Response, result: Invocation<unknown> & { ok: false }, form: TaskForm, values: Record<string, string>) {
+    if (result.status === 404 || result.status === 403) return refused(res, result);
+    let message: string = sv.errors.validationSummary;
+    let fields = fieldErrors(result);
+    if (result.error.code === 'TASK_CLAIMED') {
+      message = sv.task.heldByOther;
+      fields = {};
+    } else if (result.status === 409) {
+      message = sv.task.notOpen;
+      fields = {};
+    } else if (result.status === 422) {
+      message = sv.task.reassignRefused;
+      fields = { unitCode: sv.task.reassignRefused };
+    }
+    await showTask(req, res, { status: result.status, formErrors: { [form]: { message, fields, values } } });
+  }
+
+  const taskForms: Array<{ path: string; op: string; form: TaskForm; done: string; body: (form: Record<string, string | undefined>) => Record<string, unknown> }> = [
+    { path: 'ta', op: 'task.claim', form: 'claim', done: 'tagen', body: () => ({}) },
+    { path: 'lamna', op: 'task.release', form: 'claim', done: 'lamnad', body: () => ({}) },
+    { path: 'tilldela', op: 'task.assign', form: 'assign', done: 'tilldelad', body: (f) => ({ assignee: (f.assignee ?? '').trim() }) },
+    { path: 'flytta', op: 'task.reassign', form: 'reassign', done: 'flyttad', body: (f) => ({ unitCode: f.unitCode ?? '', reason: f.reason ?? '' }) },
+    { path: 'anteckningar', op: 'task.note.add', form: 'note', done: 'anteckning', body: (f) => ({ text: f.text ?? '' }) },
+  ];
+  for (const f of taskForms) {
+    router.post(`/arenden/:caseId/uppgifter/:taskId/${f.path}`, signedIn, async (req, res) => {
+      const form = req.body as Record<string, string | undefined>;
+      const result = await invoke(f.op, req, res, principal(res), { params: { taskId: req.params.taskId as string }, body: f.body(form) });
+      const values = Object.fromEntries(Object.entries(form).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
+      if (!result.ok) return taskFormFailure(req, res, result, f.form, values);
+      // A task moved to another unit may be out of the caller's sight now: the case page says what is left.
+      if (f.op === 'task.reassign' && !hasRole(principal(res), 'coordinator')) {
+        const after = await readCase(req, res);
+        const still = after.ok && after.body.tasks.some((t) => t.taskId === req.params.taskId && t.detail === 'full');
+        if (!still) return res.redirect(303, after.ok ? `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}?klart=flyttad` : `${base}/inkorg`);
+      }
+      res.redirect(303, `${taskPath(req)}?klart=${f.done}`);
+    });
+  }
 }
