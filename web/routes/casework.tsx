@@ -5,8 +5,10 @@ import { hasRole, visibleUnits } from '../../domain/auth';
 import { formatDateTime, fromLocalInput } from '../format';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
-import { sv } from '../../domain/catalog';
-import { CasePage } from '../views/case';
+import type { SubjectBody } from '../../api/views/subject';
+import { reopenableSteps } from '../../domain/caseClosing';
+import { named, reopenRefusalText, sv } from '../../domain/catalog';
+import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import type { NoteItem } from '../views/notes';
 import { TaskPage, type AssignmentItem, type FormErrors, type TaskForm } from '../views/task';
@@ -49,13 +51,70 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
 
   const readCase = (req: Request, res: Response) => invoke<CaseBody>('case.read', req, res, principal(res), { params: { caseId: req.params.caseId as string } });
 
-  async function showCase(req: Request, res: Response, extra: { status?: number; notice?: string; consentErrors?: FormErrors } = {}) {
+  /**
+   * The case page: the case (audited case.read), the person where the caller has need to know
+   * (subject.read, audited; its 404 means no need to know, and the page shows nothing of them),
+   * and the case's notes.
+   */
+  async function showCase(req: Request, res: Response, extra: { status?: number; notice?: string; errors?: Partial<Record<CaseForm, FormErrors>> } = {}) {
     const result = await readCase(req, res);
     if (!result.ok) return refused(res, result);
-    const canManageConsent = hasRole(principal(res), 'coordinator');
-    send(res, extra.status ?? 200, <CasePage ctx={ctxOf(res)} caseBody={result.body} canManageConsent={canManageConsent} notice={extra.notice} consentErrors={extra.consentErrors} />);
+    const p = principal(res);
+    const c = result.body;
+    const params = { caseId: c.caseId };
+    const [subject, notes] = await Promise.all([
+      invoke<SubjectBody>('subject.read', req, res, p, { params }),
+      invoke<{ items: NoteItem[] }>('case.note.list', req, res, p, { params, query: { limit: '200' } }),
+    ]);
+    const coordinator = hasRole(p, 'coordinator');
+    // Staff of a unit holding a task that shares the case (the operations' caseTaskHolder scope).
+    const holdsTask = hasRole(p, 'staff') && c.tasks.some((t) => t.detail === 'full' && p.units.includes(t.unit) && !['waiting-for-consent', 'withdrawn', 'not-shared'].includes(t.status));
+    let reopenSteps: string[] = [];
+    if (coordinator && c.status === 'closed') {
+      const policy = await policyByVersion(deps, c.caseType, c.policyVersion);
+      reopenSteps = reopenableSteps[c.caseType].filter((step) => policy.steps[step]);
+    }
+    const can: CaseAbilities = { manageConsent: coordinator, closeAndReopen: coordinator, reopenSteps, addNote: coordinator || holdsTask, raiseAcuteThreat: coordinator || holdsTask };
+    send(
+      res,
+      extra.status ?? 200,
+      <CasePage ctx={ctxOf(res)} caseBody={c} can={can} subject={subject.ok ? subject.body : undefined} notes={notes.ok ? notes.body.items : undefined} notice={extra.notice} errors={extra.errors} />,
+    );
   }
-  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn, flyttad: sv.task.reassigned };
+  const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn,
+    flyttad: sv.task.reassigned,
+    anteckning: sv.notes.added,
+    avslutat: sv.closeCase.done,
+    ateroppnat: sv.reopenCase.done,
+    akut: sv.acuteThreat.done,
+  };
+
+  /** The case page's casework forms: each one operation, its failure shown next to its form. */
+  const caseForms: Array<{ path: string; op: string; form: CaseForm; done: string; body: (form: Record<string, string | undefined>) => Record<string, unknown> }> = [
+    { path: 'anteckningar', op: 'case.note.add', form: 'note', done: 'anteckning', body: (f) => ({ text: f.text ?? '' }) },
+    { path: 'avsluta', op: 'case.close', form: 'close', done: 'avslutat', body: (f) => ({ reason: f.reason ?? '' }) },
+    { path: 'ateroppna', op: 'case.reopen', form: 'reopen', done: 'ateroppnat', body: (f) => ({ fromStep: f.fromStep ?? '', reason: f.reason ?? '' }) },
+    { path: 'akut-hot', op: 'case.acute-threat', form: 'acute', done: 'akut', body: (f) => ({ reason: f.reason ?? '' }) },
+  ];
+  for (const f of caseForms) {
+    router.post(`/arenden/:caseId/${f.path}`, signedIn, async (req, res) => {
+      const form = req.body as Record<string, string | undefined>;
+      const result = await invoke(f.op, req, res, principal(res), { params: { caseId: req.params.caseId as string }, body: f.body(form) });
+      if (result.ok) return res.redirect(303, `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}?klart=${f.done}`);
+      if (result.status === 404 || result.status === 403) return refused(res, result);
+      const values = Object.fromEntries(Object.entries(form).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
+      let message: string = sv.errors.validationSummary;
+      let fields = fieldErrors(result);
+      if (result.status === 409) {
+        message = f.form === 'close' ? sv.closeCase.notOpen : sv.acuteThreat.closed;
+        fields = {};
+      } else if (result.status === 422) {
+        message = f.form === 'reopen' ? named(reopenRefusalText, result.error.reason ?? '') : sv.acuteThreat.noStep;
+        fields = f.form === 'reopen' && result.error.reason === 'step' ? { fromStep: message } : {};
+      }
+      await showCase(req, res, { status: result.status, errors: { [f.form]: { message, fields, values } } });
+    });
+  }
 
   router.get('/arenden/:caseId', signedIn, async (req, res) => {
     await showCase(req, res, { notice: caseNotices[String(req.query.klart ?? '')] });
@@ -76,14 +135,14 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     if (result.ok) return res.redirect(303, `${casePath}?klart=${refusal ? 'nekat' : 'samtycke'}`);
     if (result.status === 404 || result.status === 403) return refused(res, result);
     const message = result.status === 409 ? sv.consent.closed : sv.errors.validationSummary;
-    await showCase(req, res, { status: result.status, consentErrors: { message, fields: fieldErrors(result), values: form as Record<string, string> } });
+    await showCase(req, res, { status: result.status, errors: { consent: { message, fields: fieldErrors(result), values: form as Record<string, string> } } });
   });
 
   router.post('/arenden/:caseId/samtycken/:consentId/aterkalla', signedIn, async (req, res) => {
     const params = { caseId: req.params.caseId as string, consentId: req.params.consentId as string };
     const result = await invoke('consent.withdraw', req, res, principal(res), { params });
     if (!result.ok && (result.status === 404 || result.status === 403)) return refused(res, result);
-    if (!result.ok) return showCase(req, res, { status: result.status, consentErrors: { message: sv.consent.closed } });
+    if (!result.ok) return showCase(req, res, { status: result.status, errors: { consent: { message: sv.consent.closed } } });
     res.redirect(303, `${base}/arenden/${encodeURIComponent(params.caseId)}?klart=aterkallat`);
   });
 
