@@ -219,6 +219,7 @@ export const sv = {
     colCreated: 'Registrerat',
     colOverdue: 'Försenat',
     none: 'Inga ärenden matchar sökningen.',
+    results: 'Träffar',
     notSearched: 'Välj filter och sök.',
   },
   caseView: {

@@ -46,7 +46,9 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     if (req.header('HX-Request') === 'true' && req.header('HX-History-Restore-Request') !== 'true') {
       return sendFragment(res, <InboxTable ctx={ctxOf(res)} data={result.body} filters={filters} />);
     }
-    send(res, 200, <InboxPage ctx={ctxOf(res)} data={result.body} filters={filters} units={hasRole(p, 'coordinator') ? [] : visibleUnits(p)} />);
+    // After moving a task out of one's sight, the inbox says it went.
+    const notice = req.query.klart === 'flyttad' ? sv.task.reassigned : undefined;
+    send(res, 200, <InboxPage ctx={ctxOf(res)} data={result.body} filters={filters} units={hasRole(p, 'coordinator') ? [] : visibleUnits(p)} notice={notice} />);
   });
 
   const readCase = (req: Request, res: Response) => invoke<CaseBody>('case.read', req, res, principal(res), { params: { caseId: req.params.caseId as string } });
@@ -281,7 +283,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       if (f.op === 'task.reassign' && !hasRole(principal(res), 'coordinator')) {
         const after = await readCase(req, res);
         const still = after.ok && after.body.tasks.some((t) => t.taskId === req.params.taskId && t.detail === 'full');
-        if (!still) return res.redirect(303, after.ok ? `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}?klart=flyttad` : `${base}/inkorg`);
+        if (!still) return res.redirect(303, after.ok ? `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}?klart=flyttad` : `${base}/inkorg?klart=flyttad`);
       }
       res.redirect(303, `${taskPath(req)}?klart=${f.done}`);
     });

@@ -137,12 +137,17 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
   );
 }
 
-export function InboxPage(props: { ctx: PageContext; data: InboxData; filters: InboxFilters; units: string[] }) {
+export function InboxPage(props: { ctx: PageContext; data: InboxData; filters: InboxFilters; units: string[]; notice?: string }) {
   const { ctx, filters } = props;
   const t = sv.inbox;
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={t.title}>
       <h1>{t.title}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
       {/* A plain GET form (works without JavaScript); htmx swaps only the list and keeps the filters in the URL. */}
       <form class="filters" method="get" action={`${ctx.base}/inkorg`} hx-get={`${ctx.base}/inkorg`} hx-target="#uppgifter" hx-select="#uppgifter" hx-swap="outerHTML" hx-push-url="true">
         <fieldset>
