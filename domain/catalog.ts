@@ -136,6 +136,8 @@ export const sv = {
     reassignRefused: 'Uppgiften kan inte flyttas dit: välj en annan, aktiv enhet som samtycket omfattar.',
     heldByOther: 'En annan person håller uppgiften. Den personen, eller enhetens arbetsledare, kan slutföra eller lämna tillbaka den.',
     history: 'Vem som har hållit uppgiften',
+    openReason: 'Därför öppnades uppgiften',
+    openReasonLine: (reason: string, by: string) => `${reason} (${by})`,
     historyLine: (text: string, actor: string) => `${text} (${actor})`,
   },
   notes: {
@@ -192,6 +194,7 @@ export const sv = {
     title: 'Akut hot',
     intro: 'Polisens trygghetsenhet får en uppgift samma dag, med beskrivningen.',
     reason: 'Beskriv hotet',
+    hint: 'Minst 3 tecken. Polisens trygghetsenhet läser beskrivningen i sin uppgift; skriv inga namn eller adresser som inte behövs.',
     button: 'Larma om akut hot',
     done: 'Det akuta hotet är registrerat. Polisens trygghetsenhet har fått en uppgift.',
     closed: 'Ärendet är avslutat; ett akut hot kan inte registreras på det.',

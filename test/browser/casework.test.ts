@@ -178,6 +178,25 @@ describe('casework in the staff web app', () => {
     await context.close();
   });
 
+  it('when staff holding a task in the case raise an acute threat, then the police safety unit gets a task with the description, and a description too short is named next to its field', async () => {
+    const { caseId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}`);
+    const reason = page.getByRole('textbox', { name: 'Beskriv hotet' });
+    await reason.fill('x');
+    await page.getByRole('button', { name: 'Larma om akut hot' }).click();
+    await expect(page.locator('#akut-skal-fel').innerText()).resolves.toBe('Skriv ett skäl på minst 3 tecken.');
+    await expectNoAxeViolations(page);
+    await reason.fill('Hot mot personen på sociala medier i kväll.');
+    await page.getByRole('button', { name: 'Larma om akut hot' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Det akuta hotet är registrerat.');
+    const task = await eventually('the acute-threat task', () =>
+      web.stack.db.prisma.task.findFirst({ where: { caseId, unit: { code: 'police-safety' }, openReason: { not: null } }, select: { id: true, openReason: true, openedBy: true } }),
+    );
+    expect(task).toMatchObject({ openReason: 'Hot mot personen på sociala medier i kväll.', openedBy: 'dev-staff-children-youth' });
+    await context.close();
+  });
+
   it('when a coordinator searches by personnummer, then the number travels in the posted form, never the URL, and the case is found; a malformed one is named next to its field', async () => {
     const { caseId } = await startCase(web);
     const { page, context } = await web.newPage();

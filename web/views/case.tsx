@@ -280,7 +280,7 @@ export function CasePage(props: {
           <FormMessage errors={errors.acute} />
           <form method="post" action={`${here}/akut-hot`}>
             <Csrf ctx={ctx} />
-            <ReasonField id="akut-skal" label={sv.acuteThreat.reason} hint={sv.task.reasonHint} errors={errors.acute} />
+            <ReasonField id="akut-skal" label={sv.acuteThreat.reason} hint={sv.acuteThreat.hint} errors={errors.acute} />
             <button type="submit">{sv.acuteThreat.button}</button>
           </form>
         </section>

@@ -116,6 +116,12 @@ export function TaskPage(props: {
             </dd>
           </>
         )}
+        {task.openReason && (
+          <>
+            <dt>{t.openReason}</dt>
+            <dd class="note-text">{t.openReasonLine(task.openReason, task.openedBy ?? '–')}</dd>
+          </>
+        )}
         <dt>{t.countsFrom}</dt>
         <dd>
           <time datetime={task.clock?.since ?? task.startedAt}>{formatDateTime(task.clock?.since ?? task.startedAt)}</time>
