@@ -246,6 +246,8 @@ export const sv = {
       consentWithdrawn: (agency: string) => `Samtycke för ${agency} återkallades`,
       consentRefused: (agency: string) => `Samtycke för delning med ${agency} nekades`,
       closed: 'Ärendet avslutades',
+      closedBy: (reasonText: string, by: string) => `${reasonText} (${by})`,
+      reopened: (step: string, by: string, reason: string) => `Ärendet återöppnades från ${step} av ${by}${reason ? `: ${reason}` : ''}`,
     },
   },
   statement: {

@@ -86,11 +86,15 @@ describe('casework in the staff web app', () => {
     await context.close();
   });
 
-  it('when a supervisor moves a task to another unit without a reason, then the error sits next to the field; with one, the task leaves their unit', async () => {
+  it('when a supervisor assigns a task to a person, then it shows who holds it; moving it without a reason puts the error next to the field; with one, the task leaves their unit', async () => {
     const { caseId, taskId } = await startCase(web);
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-supervisor-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
     await expect(page.getByRole('button', { name: 'Jag tar den' }).count()).resolves.toBe(0);
+    await page.getByRole('textbox', { name: 'Personens användar-id' }).fill('dev-staff-children-youth');
+    await page.getByRole('button', { name: 'Tilldela uppgiften' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är tilldelad.');
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+dev-staff-children-youth/);
     await page.getByRole('combobox', { name: 'Ny enhet' }).selectOption('soc-adults');
     const reason = page.getByRole('textbox', { name: 'Skäl' });
     await reason.fill('ab');
@@ -154,7 +158,7 @@ describe('casework in the staff web app', () => {
     await context.close();
   });
 
-  it('when a coordinator writes a case note and closes the case with a reason, then the case shows closed with the reason in Swedish and offers reopening', async () => {
+  it('when a coordinator writes a case note and closes the case with a reason, then the case shows closed with the reason in Swedish, and reopening it from a step with a reason shows on the timeline', async () => {
     const { caseId } = await startCase(web);
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
@@ -170,11 +174,27 @@ describe('casework in the staff web app', () => {
       await page.reload();
       return (await page.getByRole('heading', { name: 'Återöppna ärendet' }).count()) === 1;
     });
-    await expect(page.getByText('Avslutat: personen har flyttat från kommunen').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Avslutat: personen har flyttat från kommunen', { exact: true }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Avsluta ärendet' }).count()).resolves.toBe(0);
     await expectNoAxeViolations(page);
     const closed = await web.stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true, closeReason: true } });
     expect(closed).toEqual({ status: 'closed', closeReason: 'moved-away' });
+    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain('Avslutat: personen har flyttat från kommunen (dev-coordinator)');
+
+    // Reopened from a step, with a reason (a case still finishing its close says so; the coordinator tries again).
+    await eventually('the case reopened', async () => {
+      await page.getByRole('combobox', { name: 'Börja om från steget' }).selectOption({ label: 'Skyddsbedömning' });
+      await page.getByRole('textbox', { name: 'Skäl' }).fill('Familjen har flyttat tillbaka.');
+      await page.getByRole('button', { name: 'Återöppna ärendet' }).click();
+      const status = page.getByRole('status');
+      if ((await status.count()) > 0 && (await status.innerText()).includes('Ärendet är återöppnat.')) return true;
+      await expect(page.getByRole('alert').innerText()).resolves.toBe('Ärendet håller fortfarande på att avslutas; försök igen om en stund.');
+      return false;
+    });
+    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain(
+      'Ärendet återöppnades från Skyddsbedömning av dev-coordinator: Familjen har flyttat tillbaka.',
+    );
+    await expectNoAxeViolations(page);
     await context.close();
   });
 

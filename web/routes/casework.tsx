@@ -8,7 +8,7 @@ import type { PageKit } from '../kit';
 import type { SubjectBody } from '../../api/views/subject';
 import { reopenableSteps } from '../../domain/caseClosing';
 import { named, reopenRefusalText, sv } from '../../domain/catalog';
-import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
+import { CasePage, type CaseAbilities, type CaseEventItem, type CaseForm } from '../views/case';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import type { NoteItem } from '../views/notes';
 import { TaskPage, type AssignmentItem, type FormErrors, type TaskForm } from '../views/task';
@@ -64,11 +64,12 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     const p = principal(res);
     const c = result.body;
     const params = { caseId: c.caseId };
-    const [subject, notes] = await Promise.all([
+    const coordinator = hasRole(p, 'coordinator');
+    const [subject, notes, events] = await Promise.all([
       invoke<SubjectBody>('subject.read', req, res, p, { params }),
       invoke<{ items: NoteItem[] }>('case.note.list', req, res, p, { params, query: { limit: '200' } }),
+      coordinator ? invoke<{ items: CaseEventItem[] }>('case.events', req, res, p, { params }) : undefined,
     ]);
-    const coordinator = hasRole(p, 'coordinator');
     // Staff of a unit holding a task that shares the case (the operations' caseTaskHolder scope).
     const holdsTask = hasRole(p, 'staff') && c.tasks.some((t) => t.detail === 'full' && p.units.includes(t.unit) && !['waiting-for-consent', 'withdrawn', 'not-shared'].includes(t.status));
     let reopenSteps: string[] = [];
@@ -80,7 +81,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     send(
       res,
       extra.status ?? 200,
-      <CasePage ctx={ctxOf(res)} caseBody={c} can={can} subject={subject.ok ? subject.body : undefined} notes={notes.ok ? notes.body.items : undefined} notice={extra.notice} errors={extra.errors} />,
+      <CasePage ctx={ctxOf(res)} caseBody={c} can={can} subject={subject.ok ? subject.body : undefined} notes={notes.ok ? notes.body.items : undefined} caseEvents={events?.ok ? events.body.items : undefined} notice={extra.notice} errors={extra.errors} />,
     );
   }
   const caseNotices: Record<string, string> = { registrerat: sv.intake.started, samtycke: sv.consent.recorded, nekat: sv.consent.refusedRecorded, aterkallat: sv.consent.withdrawn,

@@ -106,7 +106,17 @@ interface Event {
 }
 
 /** The case as one timeline, oldest first: what happened, to which task, when. Only what the case view answered. */
-export function timelineOf(c: CaseBody): Event[] {
+/** A closing or reopening (GET /cases/:caseId/events, coordinators only). */
+export interface CaseEventItem {
+  action: 'closed' | 'reopened';
+  actor: string;
+  reasonText: string | null;
+  fromStep: string | null;
+  note: string | null;
+  at: string;
+}
+
+export function timelineOf(c: CaseBody, caseEvents?: CaseEventItem[]): Event[] {
   const e = sv.caseView.events;
   const events: Event[] = [{ at: c.createdAt, text: e.created }];
   for (const t of c.tasks) {
@@ -129,7 +139,15 @@ export function timelineOf(c: CaseBody): Event[] {
     events.push({ at: c2.givenAt, text: (c2.status === 'refused' ? e.consentRefused : e.consent)(named(sv.agencies, c2.receivingAgency)) });
     if (c2.withdrawnAt) events.push({ at: c2.withdrawnAt, text: e.consentWithdrawn(named(sv.agencies, c2.receivingAgency)) });
   }
-  if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
+  if (caseEvents) {
+    // Who closed and reopened, with the reasons: every closing, not only the last.
+    for (const x of caseEvents) {
+      events.push({
+        at: x.at,
+        text: x.action === 'closed' ? e.closedBy(x.reasonText ?? e.closed, x.actor) : e.reopened(named(sv.steps, x.fromStep), x.actor, x.note ?? ''),
+      });
+    }
+  } else if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 
@@ -140,6 +158,7 @@ export function CasePage(props: {
   /** Undefined when the caller has no need to know the person (subject.read said 404): nothing shows. */
   subject?: SubjectBody;
   notes?: NoteItem[];
+  caseEvents?: CaseEventItem[];
   notice?: string;
   errors?: Partial<Record<CaseForm, FormErrors>>;
 }) {
@@ -179,7 +198,7 @@ export function CasePage(props: {
       {props.subject && <SubjectDetails subject={props.subject} />}
       <h2>{v.timeline}</h2>
       <ol class="timeline">
-        {timelineOf(c).map((ev) => (
+        {timelineOf(c, props.caseEvents).map((ev) => (
           <li>
             <time datetime={ev.at}>{formatDateTime(ev.at)}</time>{' '}
             {ev.taskId ? <a href={`${ctx.base}/arenden/${encodeURIComponent(c.caseId)}/uppgifter/${encodeURIComponent(ev.taskId)}`}>{ev.text}</a> : ev.text}

@@ -196,7 +196,8 @@ export function TaskPage(props: {
         </p>
       )}
 
-      {props.canComplete && task.status === 'open' && (
+      {/* Another person holds it: they (or the unit's supervisor) complete it, so no form invites a 409. */}
+      {props.canComplete && task.status === 'open' && (holder === undefined || holder === null || holder === me || ce) && (
         <section aria-labelledby="slutfor-rubrik">
           <h2 id="slutfor-rubrik">{t.complete}</h2>
           {ce && (
