@@ -190,6 +190,15 @@ export const sv = {
     button: 'Återöppna ärendet',
     done: 'Ärendet är återöppnat.',
   },
+  protectCase: {
+    title: 'Skyddade personuppgifter',
+    notMarked: 'Ärendet är inte markerat. Markera det när personen har skyddade personuppgifter: kontaktuppgifter och adress visas då bara för samordnare, och varje vy och e-post bär markeringen.',
+    marked: 'Ärendet är markerat med skyddade personuppgifter.',
+    mark: 'Markera skyddade personuppgifter',
+    unmark: 'Ta bort markeringen',
+    markedDone: 'Ärendet är markerat med skyddade personuppgifter.',
+    unmarkedDone: 'Markeringen är borttagen.',
+  },
   acuteThreat: {
     title: 'Akut hot',
     intro: 'Polisens trygghetsenhet får en uppgift samma dag, med beskrivningen.',

@@ -141,9 +141,15 @@ describe('casework in the staff web app', () => {
     await police.context.close();
   });
 
-  it('when a case is marked protected identity, then the marker shows on the case, the task and the inbox row, and staff see no contact or address', async () => {
+  it('when a coordinator marks a case protected identity, then the marker shows on the case, the task and the inbox row, and staff see no contact or address', async () => {
     const { caseId, taskId } = await startCase(web);
-    await web.stack.as({ sub: 'coordinator-1', roles: ['coordinator'] }).post(`/cases/${caseId}/protected-identity`).send({ protectedIdentity: true }).expect(200);
+    const coordinator = await web.newPage();
+    await web.signIn(coordinator.page, 'dev-coordinator', `/arenden/${caseId}`);
+    await coordinator.page.getByRole('button', { name: 'Markera skyddade personuppgifter' }).click();
+    await expect(coordinator.page.getByRole('status').innerText()).resolves.toContain('Ärendet är markerat med skyddade personuppgifter.');
+    await expect(coordinator.page.getByRole('button', { name: 'Ta bort markeringen' }).isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(coordinator.page);
+    await coordinator.context.close();
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-staff-children-youth', `/arenden/${caseId}`);
     const marker = 'Skyddade personuppgifter: hantera ärendet endast genom skyddade kanaler.';

@@ -90,7 +90,17 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     avslutat: sv.closeCase.done,
     ateroppnat: sv.reopenCase.done,
     akut: sv.acuteThreat.done,
+    skyddat: sv.protectCase.markedDone,
+    oskyddat: sv.protectCase.unmarkedDone,
   };
+
+  // Coordinators mark (or unmark) protected identity: one button, the state to set in the form.
+  router.post('/arenden/:caseId/skyddade-uppgifter', signedIn, async (req, res) => {
+    const mark = (req.body as Record<string, unknown>).protectedIdentity === 'true';
+    const result = await invoke('case.protect', req, res, principal(res), { params: { caseId: req.params.caseId as string }, body: { protectedIdentity: mark } });
+    if (!result.ok) return refused(res, result);
+    res.redirect(303, `${base}/arenden/${encodeURIComponent(req.params.caseId as string)}?klart=${mark ? 'skyddat' : 'oskyddat'}`);
+  });
 
   /** The case page's casework forms: each one operation, its failure shown next to its form. */
   const caseForms: Array<{ path: string; op: string; form: CaseForm; done: string; body: (form: Record<string, string | undefined>) => Record<string, unknown> }> = [

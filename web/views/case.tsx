@@ -292,6 +292,18 @@ export function CasePage(props: {
       )}
       <Notes ctx={ctx} items={props.notes} action={can.addNote ? `${here}/anteckningar` : undefined} errors={errors.note} idPrefix="arende-anteckning" />
 
+      {can.closeAndReopen && !c.pseudonymisedAt && (
+        <section aria-labelledby="skydd-rubrik">
+          <h2 id="skydd-rubrik">{sv.protectCase.title}</h2>
+          <p>{c.protectedIdentity ? sv.protectCase.marked : sv.protectCase.notMarked}</p>
+          <form method="post" action={`${here}/skyddade-uppgifter`}>
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="protectedIdentity" value={c.protectedIdentity ? 'false' : 'true'} />
+            <button type="submit">{c.protectedIdentity ? sv.protectCase.unmark : sv.protectCase.mark}</button>
+          </form>
+        </section>
+      )}
+
       {can.raiseAcuteThreat && c.status === 'open' && (
         <section aria-labelledby="akut-rubrik">
           <h2 id="akut-rubrik">{sv.acuteThreat.title}</h2>
