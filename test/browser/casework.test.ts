@@ -141,6 +141,27 @@ describe('casework in the staff web app', () => {
     await police.context.close();
   });
 
+  it('when a coordinator corrects the person with a malformed personnummer, then the error sits next to that field; a corrected name then shows and only the field named changes', async () => {
+    const { caseId } = await startCase(web);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const personSection = page.getByRole('region', { name: 'Personen' });
+    await personSection.getByText('Rätta uppgifterna').click();
+    await page.getByRole('textbox', { name: 'Rättat personnummer (ÅÅÅÅMMDD-NNNN)' }).fill('20110312-0000');
+    await page.getByRole('button', { name: 'Spara rättelsen' }).click();
+    await expect(page.locator('#rattelse-personalIdentityNumber-fel').innerText()).resolves.toBe('Ange ett giltigt personnummer eller samordningsnummer (ÅÅÅÅMMDD-NNNN).');
+    await expectNoAxeViolations(page);
+    await page.getByRole('textbox', { name: 'Rättat personnummer (ÅÅÅÅMMDD-NNNN)' }).fill('');
+    await page.getByRole('textbox', { name: 'Rättat namn' }).fill('Vera Provsdotter');
+    await page.getByRole('button', { name: 'Spara rättelsen' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgifterna om personen är rättade.');
+    await expect(personSection.innerText()).resolves.toContain('Vera Provsdotter');
+    await expect(personSection.innerText()).resolves.toContain(person.personalIdentityNumber);
+    const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', caseId, action: 'subject.correct', status: 201 } });
+    expect(rows.map((r) => r.detail)).toEqual([expect.objectContaining({ fields: ['displayName'] })]);
+    await context.close();
+  });
+
   it('when a coordinator marks a case protected identity, then the marker shows on the case, the task and the inbox row, and staff see no contact or address', async () => {
     const { caseId, taskId } = await startCase(web);
     const coordinator = await web.newPage();

@@ -91,8 +91,31 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     ateroppnat: sv.reopenCase.done,
     akut: sv.acuteThreat.done,
     skyddat: sv.protectCase.markedDone,
+    rattad: sv.subject.correctedDone,
     oskyddat: sv.protectCase.unmarkedDone,
   };
+
+  // A coordinator corrects the person: only the fields filled in are sent, so a blank one changes nothing.
+  router.post('/arenden/:caseId/person', signedIn, async (req, res) => {
+    const form = req.body as Record<string, unknown>;
+    const values: Record<string, string> = {};
+    const body: Record<string, unknown> = {};
+    for (const name of ['displayName', 'personalIdentityNumber', 'ageYears', 'contact', 'address', 'narrative']) {
+      const value = typeof form[name] === 'string' ? (form[name] as string).trim() : '';
+      if (!value) continue;
+      values[name] = value;
+      // Digits become the number the operation takes; anything else goes as typed, for it to name.
+      body[name] = name === 'ageYears' && /^\d{1,3}$/.test(value) ? Number(value) : value;
+    }
+    const caseId = req.params.caseId as string;
+    const result = await invoke('subject.correct', req, res, principal(res), { params: { caseId }, body });
+    if (result.ok) return res.redirect(303, `${base}/arenden/${encodeURIComponent(caseId)}?klart=rattad`);
+    if (result.status === 404 || result.status === 403) return refused(res, result);
+    const fields = fieldErrors(result);
+    const fieldNamed = Object.keys(fields).some((f) => f in values);
+    const message = result.status === 409 ? sv.subject.gone : fieldNamed ? sv.errors.validationSummary : sv.subject.nothingToCorrect;
+    await showCase(req, res, { status: result.status, errors: { subject: { message, fields: fieldNamed ? fields : {}, values } } });
+  });
 
   // Coordinators mark (or unmark) protected identity: one button, the state to set in the form.
   router.post('/arenden/:caseId/skyddade-uppgifter', signedIn, async (req, res) => {

@@ -10,7 +10,7 @@ import { FieldError, type FormErrors } from './task';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 
 /** The casework forms on the case page, each with what a failed post of it says. */
-export type CaseForm = 'consent' | 'note' | 'close' | 'reopen' | 'acute';
+export type CaseForm = 'consent' | 'note' | 'close' | 'reopen' | 'acute' | 'subject';
 
 /** What the caller may do on the case page, by role and by the tasks they hold in it. */
 export interface CaseAbilities {
@@ -23,7 +23,48 @@ export interface CaseAbilities {
 }
 
 /** The person the case is about: shown only when subject.read answered (need to know). */
-function SubjectDetails(props: { subject: SubjectBody }) {
+/** A coordinator's correction: only the fields filled in change (subject.correct). */
+function SubjectCorrection(props: { ctx: PageContext; action: string; errors?: FormErrors }) {
+  const k = sv.subject;
+  const e = props.errors;
+  const field = (name: string, label: string, type: 'text' | 'number' | 'textarea') => {
+    const id = `rattelse-${name}`;
+    const err = e?.fields?.[name];
+    const attrs = { id, name, 'aria-invalid': err ? ('true' as const) : undefined, 'aria-describedby': err ? `${id}-fel` : undefined };
+    return (
+      <div class="field">
+        <label for={id}>{label}</label>
+        <FieldError id={`${id}-fel`} text={err} />
+        {type === 'textarea' ? (
+          <textarea {...attrs} rows={4} maxLength={20_000}>
+            {e?.values?.[name] ?? ''}
+          </textarea>
+        ) : (
+          <input {...attrs} type={type} autocomplete="off" value={e?.values?.[name] ?? ''} {...(type === 'number' ? { min: 0, max: 120 } : {})} />
+        )}
+      </div>
+    );
+  };
+  return (
+    <details open={e ? true : undefined}>
+      <summary>{k.correct}</summary>
+      <FormMessage errors={e} />
+      <form method="post" action={props.action}>
+        <Csrf ctx={props.ctx} />
+        <p class="hint">{k.correctHint}</p>
+        {field('displayName', k.newName, 'text')}
+        {field('personalIdentityNumber', k.newPin, 'text')}
+        {field('ageYears', k.newAge, 'number')}
+        {field('contact', k.newContact, 'text')}
+        {field('address', k.newAddress, 'text')}
+        {field('narrative', k.newNarrative, 'textarea')}
+        <button type="submit">{k.correctButton}</button>
+      </form>
+    </details>
+  );
+}
+
+function SubjectDetails(props: { subject: SubjectBody; correction?: { ctx: PageContext; action: string; errors?: FormErrors } }) {
   const s = props.subject;
   const k = sv.subject;
   const value = (v: string | number | null) => (v === null || v === '' ? k.missing : String(v));
@@ -64,6 +105,7 @@ function SubjectDetails(props: { subject: SubjectBody }) {
           )}
         </dl>
       )}
+      {props.correction && !s.pseudonymisedAt && <SubjectCorrection {...props.correction} />}
     </section>
   );
 }
@@ -195,7 +237,7 @@ export function CasePage(props: {
           </>
         )}
       </dl>
-      {props.subject && <SubjectDetails subject={props.subject} />}
+      {props.subject && <SubjectDetails subject={props.subject} correction={can.closeAndReopen ? { ctx, action: `${here}/person`, errors: errors.subject } : undefined} />}
       <h2>{v.timeline}</h2>
       <ol class="timeline">
         {timelineOf(c, props.caseEvents).map((ev) => (
