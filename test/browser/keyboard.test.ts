@@ -72,7 +72,7 @@ describe('the web app by keyboard alone', () => {
     const stops = await tabTo(page, 'Skyddsbedömning');
     // A date field takes one stop per part (year, month, day): one name in the order.
     const order = stops.map((s) => s.name).filter((name, i, all) => name !== all[i - 1]);
-    expect(order.slice(0, 6)).toEqual(['Status', 'Ärendetyp', 'Förfaller före', 'Endast försenade', 'Visa', 'Skyddsbedömning']);
+    expect(order.slice(0, 7)).toEqual(['Status', 'Ärendetyp', 'Förfaller före', 'Mina uppgifter', 'Endast försenade', 'Visa', 'Skyddsbedömning']);
     expect(stops.filter((s) => !s.outlined)).toEqual([]);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/uppgifter\//);

@@ -10,6 +10,8 @@ export interface InboxFilters {
   dueBefore: string;
   caseType: string;
   unit: string;
+  /** Only the tasks the caller holds (claimed, or assigned to them). */
+  mine: boolean;
   offset: number;
 }
 
@@ -23,6 +25,9 @@ export interface InboxItem {
   dueAt: string;
   overdue: boolean;
   overdueSeconds: number;
+  /** Who holds the task; null when the unit's staff share it. */
+  assignee: string | null;
+  protectedIdentity: { marker: string } | null;
 }
 
 export interface InboxData {
@@ -41,6 +46,7 @@ export function inboxQuery(f: InboxFilters, offset = f.offset): string {
   if (f.dueBefore) q.set('dueBefore', f.dueBefore);
   if (f.caseType) q.set('caseType', f.caseType);
   if (f.unit) q.set('unit', f.unit);
+  if (f.mine) q.set('mine', 'true');
   if (offset) q.set('offset', String(offset));
   return q.toString();
 }
@@ -90,6 +96,7 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
               <th scope="col">{t.colUnit}</th>
               <th scope="col">{t.colDue}</th>
               <th scope="col">{t.colStatus}</th>
+              <th scope="col">{t.colHolder}</th>
             </tr>
           </thead>
           <tbody>
@@ -102,12 +109,19 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
                   <a href={`${ctx.base}/arenden/${encodeURIComponent(item.caseId)}`}>{item.caseId}</a>
                   <br />
                   {named(sv.caseTypes, item.caseType)}
+                  {item.protectedIdentity && (
+                    <>
+                      <br />
+                      <span class="protected-tag">{sv.caseView.protected}</span>
+                    </>
+                  )}
                 </td>
                 <td>{named(sv.units, item.unit)}</td>
                 <td>
                   <Due at={item.dueAt} overdue={item.overdue} overdueSeconds={item.overdueSeconds} />
                 </td>
                 <td>{named(sv.taskStatuses, item.status)}</td>
+                <td>{item.assignee ? (item.assignee === ctx.principal?.sub ? t.you(item.assignee) : item.assignee) : t.unitShares}</td>
               </tr>
             ))}
           </tbody>
@@ -123,12 +137,17 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
   );
 }
 
-export function InboxPage(props: { ctx: PageContext; data: InboxData; filters: InboxFilters; units: string[] }) {
+export function InboxPage(props: { ctx: PageContext; data: InboxData; filters: InboxFilters; units: string[]; notice?: string }) {
   const { ctx, filters } = props;
   const t = sv.inbox;
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={t.title}>
       <h1>{t.title}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
       {/* A plain GET form (works without JavaScript); htmx swaps only the list and keeps the filters in the URL. */}
       <form class="filters" method="get" action={`${ctx.base}/inkorg`} hx-get={`${ctx.base}/inkorg`} hx-target="#uppgifter" hx-select="#uppgifter" hx-swap="outerHTML" hx-push-url="true">
         <fieldset>
@@ -165,6 +184,10 @@ export function InboxPage(props: { ctx: PageContext; data: InboxData; filters: I
           )}
           <label for="f-due">{t.dueBefore}</label>
           <input id="f-due" name="dueBefore" type="date" value={filters.dueBefore} />
+          <span class="checkbox">
+            <input id="f-mine" name="mine" type="checkbox" value="true" checked={filters.mine} />
+            <label for="f-mine">{t.mineOnly}</label>
+          </span>
           <span class="checkbox">
             <input id="f-overdue" name="overdue" type="checkbox" value="true" checked={filters.overdue} />
             <label for="f-overdue">{t.overdueOnly}</label>

@@ -12,13 +12,13 @@ export interface PageContext {
   current?: NavKey;
 }
 
-export type NavKey = 'inbox' | 'intake' | 'overview' | 'audit' | 'accessibility';
+export type NavKey = 'inbox' | 'search' | 'intake' | 'overview' | 'audit' | 'accessibility';
 
 /** The screens a role reaches from the top navigation (only built ones are listed). */
 export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
   const items: Array<{ key: NavKey; path: string }> = [];
   if (hasRole(p, 'coordinator', 'staff', 'supervisor')) items.push({ key: 'inbox', path: '/inkorg' });
-  if (hasRole(p, 'coordinator')) items.push({ key: 'intake', path: '/ny-anmalan' });
+  if (hasRole(p, 'coordinator')) items.push({ key: 'search', path: '/sok' }, { key: 'intake', path: '/ny-anmalan' });
   if (hasRole(p, 'supervisor')) items.push({ key: 'overview', path: '/oversikt' });
   if (hasRole(p, 'auditor')) items.push({ key: 'audit', path: '/granskning' });
   return items;

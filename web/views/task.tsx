@@ -3,6 +3,7 @@ import { formatDateTime, toLocalInput } from '../format';
 import { named, sv } from '../../domain/catalog';
 import { Due } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
+import { Notes, ProtectedMarker, type NoteItem } from './notes';
 
 /** A task the caller sees in full (others' tasks come as step, status and due date only). */
 export type CaseTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
@@ -23,6 +24,24 @@ export function FieldError(props: { id: string; text?: string }) {
   ) : null;
 }
 
+/** Who held the task and how it moved (GET /tasks/:taskId/assignments). */
+export interface AssignmentItem {
+  action: string;
+  text: string;
+  actor: string;
+  assignee: string | null;
+  at: string;
+}
+
+/** Who holds the task now: the last claim or assignment, unless a release or a move came after. */
+export function holderOf(items: AssignmentItem[]): string | null {
+  const last = items[items.length - 1];
+  return last && (last.action === 'claimed' || last.action === 'assigned') ? last.assignee : null;
+}
+
+/** What the casework forms on the task page may be, and what a failed post of each says. */
+export type TaskForm = 'claim' | 'assign' | 'reassign' | 'note';
+
 export function TaskPage(props: {
   ctx: PageContext;
   caseBody: CaseBody;
@@ -33,6 +52,16 @@ export function TaskPage(props: {
   notice?: string;
   completeErrors?: FormErrors;
   extendErrors?: FormErrors;
+  /** Who has held the task; undefined when the caller may not see it. */
+  assignments?: AssignmentItem[];
+  notes?: NoteItem[];
+  /** Staff of the task's unit: claim (and release what they hold). */
+  canClaim: boolean;
+  /** Supervisors of the task's unit: assign to a person, move to another unit (these units). */
+  canAssign: boolean;
+  units: Array<{ code: string; name: string }>;
+  canNote: boolean;
+  formErrors?: Partial<Record<TaskForm, FormErrors>>;
 }) {
   const { ctx, task, caseBody } = props;
   const t = sv.task;
@@ -40,9 +69,14 @@ export function TaskPage(props: {
   const base = `${ctx.base}/arenden/${encodeURIComponent(caseBody.caseId)}/uppgifter/${encodeURIComponent(task.taskId)}`;
   const ce = props.completeErrors;
   const ee = props.extendErrors;
+  const fe = props.formErrors ?? {};
+  const holder = props.assignments ? holderOf(props.assignments) : undefined;
+  const me = ctx.principal?.sub;
+  const open = task.status === 'open';
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={t.title(stepName)}>
       <h1>{t.title(stepName)}</h1>
+      <ProtectedMarker marker={caseBody.protectedIdentity} />
       {props.notice && (
         <p class="notice" role="status">
           {props.notice}
@@ -64,6 +98,12 @@ export function TaskPage(props: {
         <dd>{named(sv.units, task.unit)}</dd>
         <dt>{t.status}</dt>
         <dd>{named(sv.taskStatuses, task.status)}</dd>
+        {holder !== undefined && (
+          <>
+            <dt>{t.holder}</dt>
+            <dd>{holder ? (holder === me ? sv.inbox.you(holder) : holder) : t.noHolder}</dd>
+          </>
+        )}
         <dt>{t.due}</dt>
         <dd>
           <Due at={task.dueAt} overdue={task.overdue} overdueSeconds={task.overdueSeconds} />
@@ -74,6 +114,12 @@ export function TaskPage(props: {
             <dd>
               <time datetime={task.originalDueAt}>{formatDateTime(task.originalDueAt)}</time>
             </dd>
+          </>
+        )}
+        {task.openReason && (
+          <>
+            <dt>{t.openReason}</dt>
+            <dd class="note-text">{t.openReasonLine(task.openReason, task.openedBy ?? '–')}</dd>
           </>
         )}
         <dt>{t.countsFrom}</dt>
@@ -130,7 +176,28 @@ export function TaskPage(props: {
         </ul>
       )}
 
-      {props.canComplete && task.status === 'open' && (
+      {open && props.canClaim && (holder === null || holder === me) && (
+        <section aria-labelledby="halla-rubrik">
+          <h2 id="halla-rubrik">{t.holder}</h2>
+          {fe.claim && (
+            <p class="notice error" role="alert">
+              {fe.claim.message}
+            </p>
+          )}
+          <form method="post" action={`${base}/${holder === me ? 'lamna' : 'ta'}`}>
+            <Csrf ctx={ctx} />
+            <button type="submit">{holder === me ? t.release : t.claim}</button>
+          </form>
+        </section>
+      )}
+      {open && props.canClaim && holder && holder !== me && fe.claim && (
+        <p class="notice error" role="alert">
+          {fe.claim.message}
+        </p>
+      )}
+
+      {/* Another person holds it: they (or the unit's supervisor) complete it, so no form invites a 409. */}
+      {props.canComplete && task.status === 'open' && (holder === undefined || holder === null || holder === me || ce) && (
         <section aria-labelledby="slutfor-rubrik">
           <h2 id="slutfor-rubrik">{t.complete}</h2>
           {ce && (
@@ -201,6 +268,98 @@ export function TaskPage(props: {
             </div>
             <button type="submit">{t.extendButton}</button>
           </form>
+        </section>
+      )}
+      {open && props.canAssign && (
+        <section aria-labelledby="tilldela-rubrik">
+          <h2 id="tilldela-rubrik">{t.assign}</h2>
+          {fe.assign && (
+            <p class="notice error" role="alert">
+              {fe.assign.message}
+            </p>
+          )}
+          <form method="post" action={`${base}/tilldela`}>
+            <Csrf ctx={ctx} />
+            <div class="field">
+              <label for="tilldela-person">{t.assignee}</label>
+              <p class="hint" id="tilldela-hint">
+                {t.assigneeHint}
+              </p>
+              <FieldError id="fel-tilldela" text={fe.assign?.fields?.assignee} />
+              <input
+                id="tilldela-person"
+                name="assignee"
+                type="text"
+                required
+                autocomplete="off"
+                value={fe.assign?.values?.assignee ?? ''}
+                aria-invalid={fe.assign?.fields?.assignee ? 'true' : undefined}
+                aria-describedby={fe.assign?.fields?.assignee ? 'tilldela-hint fel-tilldela' : 'tilldela-hint'}
+              />
+            </div>
+            <button type="submit">{t.assignButton}</button>
+          </form>
+        </section>
+      )}
+
+      {open && props.canAssign && props.units.length > 0 && (
+        <section aria-labelledby="flytta-rubrik">
+          <h2 id="flytta-rubrik">{t.reassign}</h2>
+          {fe.reassign && (
+            <p class="notice error" role="alert">
+              {fe.reassign.message}
+            </p>
+          )}
+          <form method="post" action={`${base}/flytta`}>
+            <Csrf ctx={ctx} />
+            <div class="field">
+              <label for="flytta-enhet">{t.reassignUnit}</label>
+              <FieldError id="fel-flytta-enhet" text={fe.reassign?.fields?.unitCode} />
+              <select id="flytta-enhet" name="unitCode" required aria-describedby={fe.reassign?.fields?.unitCode ? 'fel-flytta-enhet' : undefined}>
+                {props.units
+                  .filter((u) => u.code !== task.unit)
+                  .map((u) => (
+                    <option value={u.code} selected={fe.reassign?.values?.unitCode === u.code}>
+                      {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
+                    </option>
+                  ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="flytta-skal">{t.reason}</label>
+              <p class="hint" id="flytta-hint">
+                {t.reasonHint}
+              </p>
+              <FieldError id="fel-flytta-skal" text={fe.reassign?.fields?.reason} />
+              <textarea
+                id="flytta-skal"
+                name="reason"
+                rows={3}
+                required
+                maxLength={2000}
+                aria-invalid={fe.reassign?.fields?.reason ? 'true' : undefined}
+                aria-describedby={fe.reassign?.fields?.reason ? 'flytta-hint fel-flytta-skal' : 'flytta-hint'}
+              >
+                {fe.reassign?.values?.reason ?? ''}
+              </textarea>
+            </div>
+            <button type="submit">{t.reassignButton}</button>
+          </form>
+        </section>
+      )}
+
+      <Notes ctx={ctx} items={props.notes} action={props.canNote ? `${base}/anteckningar` : undefined} errors={fe.note} idPrefix="uppgift-anteckning" />
+
+      {props.assignments && props.assignments.length > 0 && (
+        <section aria-labelledby="historik-rubrik">
+          <h2 id="historik-rubrik">{t.history}</h2>
+          <ul>
+            {props.assignments.map((a) => (
+              <li>
+                <time datetime={a.at}>{formatDateTime(a.at)}</time> {t.historyLine(a.text, a.actor)}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       <p>
