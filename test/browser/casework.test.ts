@@ -1,6 +1,6 @@
 import { devIdentities } from '../../dev/devAuth';
 import { eventually } from '../support/stack';
-import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
 
 const users = [...devIdentities, { sub: 'dev-staff-police', roles: ['staff' as const], units: ['police-safety'] }];
 
@@ -17,15 +17,7 @@ const referral = {
   },
 };
 
-async function startCase(web: WebStack): Promise<{ caseId: string; taskId: string }> {
-  const started = await web.stack.api.post('/cases').set('X-Actor-Id', 'coordinator-1').send(referral).expect(201);
-  const caseId = (started.body as { caseId: string }).caseId;
-  const task = await eventually(`the protection assessment of ${caseId}`, async () => {
-    const res = await web.stack.api.get(`/cases/${caseId}`).expect(200);
-    return (res.body.tasks as Array<{ taskId: string; stepKey: string; status: string }>).find((t) => t.stepKey === 'protectionAssessment' && t.status === 'open');
-  });
-  return { caseId, taskId: task.taskId };
-}
+const startCase = (web: WebStack) => startProtectionAssessment(web, referral);
 
 describe('casework in the staff web app', () => {
   let web: WebStack;

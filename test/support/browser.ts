@@ -13,7 +13,7 @@ import { devIdentities, type DevIdentity } from '../../dev/devAuth';
 import { startDevOidcProvider, type DevOidcProvider } from '../../dev/oidcDev';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
 import { testFieldCrypto } from './keys';
-import { startStack, type Stack } from './stack';
+import { eventually, startStack, type Stack } from './stack';
 
 /** Debian's chromium (bootstrap installs it); Playwright never downloads a browser here. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -134,4 +134,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'docs', 'screens') : join(tmpdir(), 'samverkan-screens');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Starts a youth-concern case through the API (as a coordinator) and waits for its protection assessment to open. */
+export async function startProtectionAssessment(web: WebStack, referral: object): Promise<{ caseId: string; taskId: string }> {
+  const started = await web.stack.api.post('/cases').set('X-Actor-Id', 'coordinator-1').send(referral).expect(201);
+  const caseId = (started.body as { caseId: string }).caseId;
+  const task = await eventually(`the protection assessment of ${caseId}`, async () => {
+    const res = await web.stack.api.get(`/cases/${caseId}`).expect(200);
+    return (res.body.tasks as Array<{ taskId: string; stepKey: string; status: string }>).find((t) => t.stepKey === 'protectionAssessment' && t.status === 'open');
+  });
+  return { caseId, taskId: task.taskId };
 }
