@@ -226,20 +226,30 @@ export async function assertTaskActionAllowed(
   taskId: string,
   role: 'staff' | 'supervisor',
 ): Promise<{ caseId: string; unitCode: string }> {
+  const units = hasRole(p, role) ? (role === 'staff' ? p.units : p.supervisedUnits) : [];
+  return assertTaskInUnits(deps, p, taskId, units, `only ${role} of the task's unit may do this`);
+}
+
+/**
+ * The one check behind the task scopes: the task is in one of `units` and shares its case with
+ * that unit (coordinators see any task, and are told its state); otherwise 404 where the caller
+ * cannot see the case, else 403 with `refusal`.
+ */
+async function assertTaskInUnits(deps: ApiDeps, p: Principal, taskId: string, units: string[], refusal: string): Promise<{ caseId: string; unitCode: string }> {
   const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
   const notFound = new AppError(ErrorCode.TaskNotFound, 'no such task');
   if (!task) throw notFound;
-  const units = role === 'staff' ? p.units : p.supervisedUnits;
-  if (hasRole(p, role) && units.includes(task.unit.code)) {
+  const found = { caseId: task.caseId, unitCode: task.unit.code };
+  if (units.includes(task.unit.code)) {
     // Nothing before consent: a task that shares nothing with its unit (waiting, withdrawn) is not
     // there for that unit; coordinators see it, and are told its state.
     if (!hasRole(p, 'coordinator') && (await tasksNoLongerSharing(deps, [task.unit.code], taskId)).length) throw notFound;
-    return { caseId: task.caseId, unitCode: task.unit.code };
+    return found;
   }
   await assertCaseVisible(deps, p, task.caseId).catch(() => {
     throw notFound;
   });
-  throw new AppError(ErrorCode.Forbidden, `only ${role} of the task's unit may do this`);
+  throw new AppError(ErrorCode.Forbidden, refusal);
 }
 
 /**
@@ -307,17 +317,10 @@ export async function addressedToWhere(deps: ApiDeps, p: Principal, units: reado
  * a visible case's task in another unit is 403. Answers the task's case.
  */
 export async function assertTaskVisible(deps: ApiDeps, p: Principal, taskId: string): Promise<string> {
-  const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true, unit: { select: { code: true } } } });
-  const notFound = new AppError(ErrorCode.TaskNotFound, 'no such task');
-  if (!task) throw notFound;
-  if (hasRole(p, 'coordinator')) return task.caseId;
-  if (visibleUnits(p).includes(task.unit.code)) {
-    // Nothing before consent: a task that shares nothing with its unit is not there for it.
-    if ((await tasksNoLongerSharing(deps, [task.unit.code], taskId)).length) throw notFound;
+  if (hasRole(p, 'coordinator')) {
+    const task = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
+    if (!task) throw new AppError(ErrorCode.TaskNotFound, 'no such task');
     return task.caseId;
   }
-  await assertCaseVisible(deps, p, task.caseId).catch(() => {
-    throw notFound;
-  });
-  throw new AppError(ErrorCode.Forbidden, "only coordinators and the task's unit may do this");
+  return (await assertTaskInUnits(deps, p, taskId, visibleUnits(p), "only coordinators and the task's unit may do this")).caseId;
 }

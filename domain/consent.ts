@@ -101,8 +101,8 @@ export function sharingInForce(facts: ConsentFact[], subject: ConsentSubject, ag
   return consentInForce(facts, { agency, purpose, subjectIsMinor: subject.subjectIsMinor, guardianRule: subject.guardianRule, registeredGuardians: subject.registeredGuardians, now });
 }
 
-/** A consent row as the rule reads it (the read model's columns): a withdrawal or refusal is the answer that stands. */
-export function consentFactOf(row: {
+/** A consent row's columns in the read model, as the rule and the workflow signal read them. */
+export interface ConsentRecord {
   personRole: string;
   receivingAgency: string;
   purpose: string;
@@ -110,7 +110,10 @@ export function consentFactOf(row: {
   expiresAt: Date | null;
   withdrawnAt: Date | null;
   refusedAt: Date | null;
-}): ConsentFact {
+}
+
+/** A consent row as the rule reads it: a withdrawal or refusal is the answer that stands. */
+export function consentFactOf(row: ConsentRecord): ConsentFact {
   return {
     personRole: row.personRole === 'guardian' ? 'guardian' : 'subject',
     agency: row.receivingAgency,

@@ -1,5 +1,6 @@
 import { log } from '../../config/log';
 import { addSpan } from '../../domain/deadlines';
+import { consentFactOf, type ConsentRecord } from '../../domain/consent';
 import { consentChangedSignal, type ConsentChangedInput } from '../../domain/messages';
 import type { PolicyDocument } from '../../domain/policy';
 import type { ApiDeps } from '../context';
@@ -15,15 +16,8 @@ import { temporalDeadlineMs } from './caseWorkflow';
  * repeated or late delivery changes nothing. A refusal is a row of its own, told the same way.
  */
 
-export interface ConsentRow {
+export interface ConsentRow extends ConsentRecord {
   id: string;
-  personRole: string;
-  receivingAgency: string;
-  purpose: string;
-  givenAt: Date;
-  expiresAt: Date | null;
-  withdrawnAt: Date | null;
-  refusedAt: Date | null;
 }
 
 /** The case a consent belongs to: its workflow, and the policy version whose consent rules apply. */
@@ -34,23 +28,18 @@ export interface ConsentCase {
 }
 
 type Told = ConsentChangedInput['status'];
-const statusOf = (row: ConsentRow): Told => (row.withdrawnAt ? 'withdrawn' : row.refusedAt ? 'refused' : 'given');
 
 /**
  * The signal carries the person's role only, never a name. A consent in force that ends carries
  * when the coordinators are asked to re-confirm it: the policy's interval before it ends.
  */
 export function changeOf(row: ConsentRow, policy: PolicyDocument): ConsentChangedInput {
-  const status = statusOf(row);
-  const ends = status === 'given' ? row.expiresAt : null;
+  const { expiresAt: _expiresAt, ...fact } = consentFactOf(row);
+  const ends = fact.status === 'given' ? row.expiresAt : null;
   const reconfirmBefore = policy.consentRules?.reconfirmBefore;
   return {
     consentId: row.id,
-    personRole: row.personRole as ConsentChangedInput['personRole'],
-    agency: row.receivingAgency,
-    purpose: row.purpose,
-    status,
-    givenAt: row.givenAt.toISOString(),
+    ...fact,
     ...(ends ? { expiresAt: ends.toISOString() } : {}),
     ...(ends && reconfirmBefore ? { reconfirmAt: addSpan(ends, reconfirmBefore, { timeZone: policy.timeZone }, -1).toISOString() } : {}),
   };
@@ -103,7 +92,7 @@ export async function redeliverConsentSignals(deps: ApiDeps, opts: { olderThanMs
   let refused = 0;
   for (const row of rows) {
     try {
-      if (row.case.status === 'closed') await markSignalled(deps, row.id, statusOf(row));
+      if (row.case.status === 'closed') await markSignalled(deps, row.id, consentFactOf(row).status);
       else await signal(deps, row.case, row);
       delivered++;
     } catch (err) {
