@@ -1,13 +1,15 @@
 import type { CaseBody } from '../../api/views/case';
 import type { SubjectBody } from '../../api/views/subject';
-import { formatDate, formatDateTime } from '../format';
-import { closeReasonText, count, named, sv } from '../../domain/catalog';
+import { formatDateTime } from '../format';
+import { closeReasonText, named, sv } from '../../domain/catalog';
 import { closeReasons } from '../../domain/caseClosing';
 import { OverdueMark } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
 import { sourceAgencies } from './intake';
-import { FieldError, type FormErrors } from './task';
+import { FieldError, FormMessage, type FormErrors } from './task';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
+import { SubjectDetails } from './subject';
+import { timelineOf, type CaseEventItem } from './timeline';
 
 /** The casework forms on the case page, each with what a failed post of it says. */
 export type CaseForm = 'consent' | 'note' | 'close' | 'reopen' | 'acute' | 'subject';
@@ -20,94 +22,6 @@ export interface CaseAbilities {
   reopenSteps: string[];
   addNote: boolean;
   raiseAcuteThreat: boolean;
-}
-
-/** The person the case is about: shown only when subject.read answered (need to know). */
-/** A coordinator's correction: only the fields filled in change (subject.correct). */
-function SubjectCorrection(props: { ctx: PageContext; action: string; errors?: FormErrors }) {
-  const k = sv.subject;
-  const e = props.errors;
-  const field = (name: string, label: string, type: 'text' | 'number' | 'textarea') => {
-    const id = `rattelse-${name}`;
-    const err = e?.fields?.[name];
-    const attrs = { id, name, 'aria-invalid': err ? ('true' as const) : undefined, 'aria-describedby': err ? `${id}-fel` : undefined };
-    return (
-      <div class="field">
-        <label for={id}>{label}</label>
-        <FieldError id={`${id}-fel`} text={err} />
-        {type === 'textarea' ? (
-          <textarea {...attrs} rows={4} maxLength={20_000}>
-            {e?.values?.[name] ?? ''}
-          </textarea>
-        ) : (
-          <input {...attrs} type={type} autocomplete="off" value={e?.values?.[name] ?? ''} {...(type === 'number' ? { min: 0, max: 120 } : {})} />
-        )}
-      </div>
-    );
-  };
-  return (
-    <details open={e ? true : undefined}>
-      <summary>{k.correct}</summary>
-      <FormMessage errors={e} />
-      <form method="post" action={props.action}>
-        <Csrf ctx={props.ctx} />
-        <p class="hint">{k.correctHint}</p>
-        {field('displayName', k.newName, 'text')}
-        {field('personalIdentityNumber', k.newPin, 'text')}
-        {field('ageYears', k.newAge, 'number')}
-        {field('contact', k.newContact, 'text')}
-        {field('address', k.newAddress, 'text')}
-        {field('narrative', k.newNarrative, 'textarea')}
-        <button type="submit">{k.correctButton}</button>
-      </form>
-    </details>
-  );
-}
-
-function SubjectDetails(props: { subject: SubjectBody; correction?: { ctx: PageContext; action: string; errors?: FormErrors } }) {
-  const s = props.subject;
-  const k = sv.subject;
-  const value = (v: string | number | null) => (v === null || v === '' ? k.missing : String(v));
-  return (
-    <section aria-labelledby="person-rubrik">
-      <h2 id="person-rubrik">{k.title}</h2>
-      {s.pseudonymisedAt ? (
-        <p>{k.pseudonymised}</p>
-      ) : (
-        <dl class="facts">
-          <dt>{k.name}</dt>
-          <dd>{value(s.displayName)}</dd>
-          <dt>{k.personalIdentityNumber}</dt>
-          <dd>{value(s.personalIdentityNumber)}</dd>
-          <dt>{k.birthDate}</dt>
-          <dd>{s.birthDate ? <time datetime={s.birthDate}>{s.birthDate}</time> : k.missing}</dd>
-          <dt>{k.age}</dt>
-          <dd>{s.ageYears === null ? k.missing : count(s.ageYears, k.years)}</dd>
-          {s.guardians !== null && (
-            <>
-              <dt>{k.guardians}</dt>
-              <dd>{s.guardians}</dd>
-            </>
-          )}
-          <dt>{k.contact}</dt>
-          <dd>{s.withheld.includes('contact') ? k.withheld : value(s.contact)}</dd>
-          <dt>{k.address}</dt>
-          <dd>{s.withheld.includes('address') ? k.withheld : value(s.address)}</dd>
-          <dt>{k.narrative}</dt>
-          <dd class="note-text">{value(s.narrative)}</dd>
-          {s.correctedAt && (
-            <>
-              <dt>{k.corrected}</dt>
-              <dd>
-                <time datetime={s.correctedAt}>{formatDate(s.correctedAt)}</time>
-              </dd>
-            </>
-          )}
-        </dl>
-      )}
-      {props.correction && !s.pseudonymisedAt && <SubjectCorrection {...props.correction} />}
-    </section>
-  );
 }
 
 /** A form with one reason text area (and perhaps a select first), its errors next to the fields. */
@@ -131,67 +45,6 @@ function ReasonField(props: { id: string; label: string; hint?: string; errors?:
   );
 }
 
-function FormMessage(props: { errors?: FormErrors }) {
-  return props.errors ? (
-    <p class="notice error" role="alert">
-      {props.errors.message}
-    </p>
-  ) : null;
-}
-
-interface Event {
-  at: string;
-  text: string;
-  /** The task the event belongs to, linked from it. */
-  taskId?: string;
-  overdueSeconds?: number;
-}
-
-/** The case as one timeline, oldest first: what happened, to which task, when. Only what the case view answered. */
-/** A closing or reopening (GET /cases/:caseId/events, coordinators only). */
-export interface CaseEventItem {
-  action: 'closed' | 'reopened';
-  actor: string;
-  reasonText: string | null;
-  fromStep: string | null;
-  note: string | null;
-  at: string;
-}
-
-export function timelineOf(c: CaseBody, caseEvents?: CaseEventItem[]): Event[] {
-  const e = sv.caseView.events;
-  const events: Event[] = [{ at: c.createdAt, text: e.created }];
-  for (const t of c.tasks) {
-    const step = named(sv.steps, t.stepKey);
-    if (t.detail === 'summary') {
-      // Another unit's task: its step, status and due date are all this caller may know.
-      events.push({ at: t.dueAt, text: e.otherUnitTask(step, named(sv.taskStatuses, t.status)) });
-      continue;
-    }
-    events.push({ at: t.startedAt, text: e.taskStarted(step, named(sv.units, t.unit)), taskId: t.taskId, overdueSeconds: t.overdue ? t.overdueSeconds : undefined });
-    if (t.completedAt && t.outcome) events.push({ at: t.completedAt, text: e.taskCompleted(step, named(sv.outcomes, t.outcome), t.completedBy ?? '–'), taskId: t.taskId });
-    for (const x of t.extensions) events.push({ at: x.createdAt, text: `${e.extended(step, x.extendedBy)}: ${x.justification}`, taskId: t.taskId });
-    for (const x of t.escalations) {
-      events.push({ at: x.raisedAt, text: e.escalated(step, x.level), taskId: t.taskId });
-      if (x.acknowledgedAt) events.push({ at: x.acknowledgedAt, text: e.acknowledged(x.acknowledgedBy ?? '–'), taskId: t.taskId });
-    }
-    for (const n of t.notifications) events.push({ at: n.createdAt, text: `${e.notified(named(sv.notificationKinds, n.kind))} (${named(sv.notificationStatuses, n.status)})`, taskId: t.taskId });
-  }
-  for (const c2 of c.consents) {
-    events.push({ at: c2.givenAt, text: (c2.status === 'refused' ? e.consentRefused : e.consent)(named(sv.agencies, c2.receivingAgency)) });
-    if (c2.withdrawnAt) events.push({ at: c2.withdrawnAt, text: e.consentWithdrawn(named(sv.agencies, c2.receivingAgency)) });
-  }
-  if (caseEvents) {
-    // Who closed and reopened, with the reasons: every closing, not only the last.
-    for (const x of caseEvents) {
-      events.push({
-        at: x.at,
-        text: x.action === 'closed' ? e.closedBy(x.reasonText ?? e.closed, x.actor) : e.reopened(named(sv.steps, x.fromStep), x.actor, x.note ?? ''),
-      });
-    }
-  } else if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
-  return events.sort((a, b) => a.at.localeCompare(b.at));
-}
 
 export function CasePage(props: {
   ctx: PageContext;

@@ -25,6 +25,15 @@ export function FieldError(props: { id: string; text?: string }) {
 }
 
 /** Who held the task and how it moved (GET /tasks/:taskId/assignments). */
+/** What a failed post says above its form (the fields' own errors sit next to them). */
+export function FormMessage(props: { errors?: FormErrors }) {
+  return props.errors ? (
+    <p class="notice error" role="alert">
+      {props.errors.message}
+    </p>
+  ) : null;
+}
+
 export interface AssignmentItem {
   action: string;
   text: string;
