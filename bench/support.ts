@@ -1,0 +1,461 @@
+// What the benchmarks (run.ts, scale.ts) share: progress lines, percentiles, per-process CPU and
+// RSS from /proc, worker processes, and the bursts of deadlines at one instant on both sides.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Pool as PgPool } from 'pg';
+import type { StepPolicy } from '../domain/policy';
+import type { PrismaClient } from '../prisma/client';
+import { testKeyEnv } from '../test/support/keys';
+import { taskWorkflow } from '../workflows';
+import { rawFloorTable } from './rawFloor/activities';
+import { rawFloorWorkflow } from './rawFloor/workflows';
+
+export const root = join(__dirname, '..');
+
+export const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+export const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${load()}] ${line}\n`);
+
+export const pct = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+
+export const median = (values: number[]) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+};
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  loadAtStart: string;
+  node: string;
+}
+
+export function machine(): Machine {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAtStart: load(),
+    node: process.version,
+  };
+}
+
+/** utime + stime of one process, in seconds (clock ticks are 100 per second on Linux). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident memory of one process (VmRSS), in bytes. */
+export function rssBytes(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU seconds of the PostgreSQL server: its live processes plus, through the postmaster's
+ * cutime/cstime, every backend that has exited (a closed connection takes its CPU with it otherwise).
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      const parentIsPostgres = readFileSync(`/proc/${fields[1]}/comm`, 'utf8').trim() === 'postgres';
+      total += (Number(fields[11]) + Number(fields[12]) + (parentIsPostgres ? 0 : Number(fields[13]) + Number(fields[14]))) / 100;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
+}
+
+const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+/** Bundles a workflows module once into a file a worker process loads (WORKFLOW_BUNDLE_PATH). */
+export async function writeBundle(workflowsPath: string, name: string): Promise<string> {
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  const path = join(os.tmpdir(), `samverkan-bench-${name}-${process.pid}.js`);
+  writeFileSync(path, bundle.code);
+  return path;
+}
+
+export const samverkanBundle = () => writeBundle(require.resolve('../workflows'), 'samverkan');
+export const rawFloorBundle = () => writeBundle(require.resolve('./rawFloor/workflows'), 'raw-floor');
+
+export interface BenchProcess {
+  child: ChildProcess;
+  pid: number;
+  logFile: string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Runs an entry (`worker/main.ts`, `bench/rawFloor/worker.ts`) as its own OS process, so its CPU
+ * and RSS are its own. Its output goes to a file, not a pipe: over an hours-long run a pipe read
+ * into this process would grow without end and cost the load generator CPU.
+ */
+export async function spawnEntry(entry: string, env: Record<string, string>, banner: string): Promise<BenchProcess> {
+  const logFile = join(os.tmpdir(), `samverkan-bench-${entry.replace(/\W+/g, '-')}-${process.pid}-${Date.now()}.log`);
+  const fd = openSync(logFile, 'a');
+  // `node --import tsx`, not the tsx binary: that one forks a second process a kill would miss.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const output = () => readFileSync(logFile, 'utf8');
+  await new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (output().includes(banner)) {
+        clearInterval(poll);
+        resolve();
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        clearInterval(poll);
+        reject(new Error(`${entry} exited before "${banner}":\n${output()}`));
+      } else if (Date.now() - started > 120_000) {
+        clearInterval(poll);
+        reject(new Error(`${entry} did not print "${banner}" in 120 s:\n${output()}`));
+      }
+    }, 200);
+  });
+  return {
+    child,
+    pid: child.pid!,
+    logFile,
+    kill: (signal) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+export interface WorkerTarget {
+  address: string;
+  taskQueue: string;
+  databaseUrl: string;
+  smtp: { host: string; port: number };
+  bundlePath: string;
+  /** More environment, e.g. WORKER_MAX_CACHED_WORKFLOWS. */
+  env?: Record<string, string>;
+}
+
+function workerEnv(t: WorkerTarget): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: t.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: t.taskQueue,
+    DATABASE_URL: t.databaseUrl,
+    ...testKeyEnv(),
+    SMTP_HOST: t.smtp.host,
+    SMTP_PORT: String(t.smtp.port),
+    APP_BASE_URL: 'http://bench.samverkan.local',
+    WORKFLOW_BUNDLE_PATH: t.bundlePath,
+    // Info, as in production; the banner is an info line.
+    SAMVERKAN_LOG: 'info',
+    ...t.env,
+  };
+}
+
+/** samverkan's own worker process (worker/main.ts), with whatever it runs beside the worker. */
+export const spawnSamverkanWorker = (t: WorkerTarget) => spawnEntry('worker/main.ts', workerEnv(t), 'worker started');
+
+/** The raw floor's worker process (bench/rawFloor/worker.ts). */
+export const spawnRawWorker = (t: WorkerTarget) => spawnEntry('bench/rawFloor/worker.ts', workerEnv(t), 'raw worker started');
+
+/** A bench step: due when the task input says (`dueAt`), reminded as given, escalated at once. */
+export function benchStep(reminders: StepPolicy['reminders'] = []): StepPolicy {
+  return {
+    title: 'Bench step',
+    unitCode: 'soc-children-youth',
+    deadline: { kind: 'span', span: { amount: 30, unit: 'calendarDays' } },
+    reminders,
+    escalation: [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }],
+    outcomes: ['done'],
+  };
+}
+
+/** Who a burst runs against: Temporal, samverkan's read model, the processes whose CPU counts. */
+export interface BurstContext {
+  client: Client;
+  prisma: PrismaClient;
+  /** The bench database, for the raw floor's table (the app role's pool). */
+  pg: PgPool;
+  temporalPid: number;
+  taskQueue: { samverkan: string; raw: string };
+  worker: { samverkan: BenchProcess; raw?: BenchProcess };
+  /** How many client starts run at once. */
+  concurrency: number;
+  /** Time left between the estimated end of the openings and the instant. */
+  marginMs: number;
+  /** How long after the instant a round gives up waiting. */
+  giveUpMs: number;
+  /** Emptied after each round, so an hours-long run does not keep every mail in memory. */
+  smtp: { clear(): void };
+}
+
+export interface BurstResult {
+  side: 'raw' | 'samverkan';
+  label: string;
+  n: number;
+  recorded: number;
+  /** Lateness, ms: escalation raisedAt − dueAt (samverkan), row inserted_at − instant (raw). */
+  p50: number;
+  p99: number;
+  max: number;
+  /** Recorded per second through the burst: n ÷ (last recorded − instant). */
+  drainPerSecond: number;
+  /** samverkan only: escalation emails sent per second from the instant; null when none was sent. */
+  emailsPerSecond: number | null;
+  emailsSent: number;
+  /** Tasks (workflows) opened per second before the instant. */
+  openingRate: number;
+  /** How long before the instant the openings were done, ms (negative: they overran it). */
+  openedBeforeInstantMs: number;
+  cpu: { temporal: number; worker: number; postgres: number };
+  workerRssBytes: number;
+  loadAtInstant: string;
+}
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);
+
+/** Waits until the instant, taking the CPU counters there, so CPU counts the burst alone. */
+async function atInstant(ctx: BurstContext, workerPid: number, instant: number) {
+  await sleep(Math.max(0, instant - Date.now()));
+  return { temporal: cpuSeconds(ctx.temporalPid), worker: cpuSeconds(workerPid), postgres: postgresCpuSeconds(), load: load() };
+}
+
+function cpuSince(ctx: BurstContext, workerPid: number, at: { temporal: number; worker: number; postgres: number }) {
+  return { temporal: cpuSeconds(ctx.temporalPid) - at.temporal, worker: cpuSeconds(workerPid) - at.worker, postgres: postgresCpuSeconds() - at.postgres };
+}
+
+/** Polls `count` until it reaches `n` or `until` passes; returns the last count. */
+async function waitCount(count: () => Promise<number>, n: number, until: number, everyMs = 250): Promise<number> {
+  for (;;) {
+    const c = await count();
+    if (c >= n || Date.now() > until) return c;
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * samverkan's burst: `n` tasks (taskWorkflow) due at one instant. The instant is chosen after the
+ * openings' estimated end (`openingRate`, tasks/s) plus a margin; the round waits until every task
+ * row is open and its "assigned" email sent, and only then lets the instant come.
+ */
+export async function samverkanBurst(ctx: BurstContext, label: string, n: number, openingRate: number): Promise<BurstResult> {
+  const caseIds = ids(label, n);
+  const taskIds = caseIds.map((id) => `${id}.t`);
+  await ctx.prisma.case.createMany({ data: caseIds.map((id) => ({ id, workflowId: id, caseType: 'youth-concern', policyVersion: 'bench', status: 'open' })) });
+  const t0 = Date.now();
+  const instant = t0 + (n / openingRate) * 1000 + ctx.marginMs;
+  const step = benchStep();
+  await pool(caseIds, ctx.concurrency, async (id) => {
+    await ctx.client.workflow.start(taskWorkflow, {
+      workflowId: `${id}.t`,
+      taskQueue: ctx.taskQueue.samverkan,
+      args: [{ taskId: `${id}.t`, caseId: id, stepKey: 'protectionAssessment', step, startAt: new Date(t0).toISOString(), dueAt: new Date(instant).toISOString(), policyVersion: 'bench', timeZone: 'Europe/Stockholm' }],
+    });
+  });
+  const opened = await waitCount(() => ctx.prisma.task.count({ where: { id: { in: taskIds } } }), n, instant + ctx.giveUpMs);
+  const openedAt = Date.now();
+  const openingRate_ = opened / ((openedAt - t0) / 1000);
+  // The "assigned" emails are part of opening (an activity today, the outbox after issue 18);
+  // waited for up to a second before the instant, so the burst meets a quiet worker.
+  const assigned = await waitCount(
+    () => ctx.prisma.notification.count({ where: { idempotencyKey: { in: taskIds.map((t) => `${t}:assigned`) }, status: 'sent' } }),
+    n,
+    instant - 1_000,
+  );
+  const quietAt = Date.now();
+  progress(
+    `${label}: ${opened} of ${n} tasks open at ${openingRate_.toFixed(1)}/s, ${assigned} "assigned" emails sent; ` +
+      (quietAt < instant ? `instant in ${((instant - quietAt) / 1000).toFixed(1)} s` : `openings overran the instant by ${((quietAt - instant) / 1000).toFixed(1)} s`),
+  );
+  const at = await atInstant(ctx, ctx.worker.samverkan.pid, instant);
+  const escalated = () => ctx.prisma.escalation.count({ where: { taskId: { in: taskIds } } });
+  const recorded = await waitCount(escalated, n, instant + ctx.giveUpMs);
+  const cpu = cpuSince(ctx, ctx.worker.samverkan.pid, at);
+  if (recorded < n) progress(`${label}: only ${recorded} of ${n} escalations within ${ctx.giveUpMs / 1000} s`);
+  const rows = await ctx.prisma.escalation.findMany({ where: { taskId: { in: taskIds } }, select: { id: true, raisedAt: true, dueAt: true } });
+  const lateness = rows.map((e) => e.raisedAt.getTime() - e.dueAt.getTime());
+  const last = Math.max(...rows.map((e) => e.raisedAt.getTime()));
+  // The escalation emails: sent from the activity today, from the outbox after issue 18. Waited for
+  // a while; if none is ever marked sent (an outbox that records no sent_at), the figure is "—".
+  const mailKeys = rows.map((e) => `${e.id}:notify`);
+  const sentCount = () => ctx.prisma.notification.count({ where: { idempotencyKey: { in: mailKeys }, sentAt: { not: null } } });
+  await waitCount(sentCount, rows.length, Date.now() + Math.min(ctx.giveUpMs, 60_000), 500);
+  const sent = await ctx.prisma.notification.findMany({ where: { idempotencyKey: { in: mailKeys }, sentAt: { not: null } }, select: { sentAt: true } });
+  const lastSent = Math.max(...sent.map((s) => s.sentAt!.getTime()));
+  ctx.smtp.clear();
+  return {
+    side: 'samverkan',
+    label,
+    n,
+    recorded: rows.length,
+    p50: pct(lateness, 50),
+    p99: pct(lateness, 99),
+    max: Math.max(...lateness),
+    drainPerSecond: rows.length / Math.max(0.001, (last - instant) / 1000),
+    emailsPerSecond: sent.length ? sent.length / Math.max(0.001, (lastSent - instant) / 1000) : null,
+    emailsSent: sent.length,
+    openingRate: openingRate_,
+    openedBeforeInstantMs: instant - quietAt,
+    cpu,
+    workerRssBytes: rssBytes(ctx.worker.samverkan.pid),
+    loadAtInstant: at.load,
+  };
+}
+
+/**
+ * The raw floor's burst of the same size: `n` workflows that sleep to one instant and then run one
+ * activity (insert a row, send an email). Its openings are done when every workflow has run its
+ * first workflow task (the timer is in its history), before the instant as on samverkan's side.
+ */
+export async function rawBurst(ctx: BurstContext, label: string, n: number, openingRate: number): Promise<BurstResult> {
+  const raw = ctx.worker.raw;
+  if (!raw) throw new Error('no raw floor worker');
+  const workflowIds = ids(label, n);
+  const t0 = Date.now();
+  const instant = t0 + (n / openingRate) * 1000 + ctx.marginMs;
+  await pool(workflowIds, ctx.concurrency, async (id) => {
+    await ctx.client.workflow.start(rawFloorWorkflow, { workflowId: id, taskQueue: ctx.taskQueue.raw, args: [{ id, round: label, instant: new Date(instant).toISOString() }] });
+  });
+  // A started workflow's history is 2 events; after its first workflow task with the timer, 5.
+  let waiting = workflowIds;
+  while (waiting.length && Date.now() < instant + ctx.giveUpMs) {
+    const still: string[] = [];
+    await pool(waiting, 16, async (id) => {
+      const d = await ctx.client.workflow.getHandle(id).describe();
+      if (d.historyLength < 5) still.push(id);
+    });
+    waiting = still;
+    if (waiting.length) await sleep(250);
+  }
+  const quietAt = Date.now();
+  const openingRate_ = (n - waiting.length) / ((quietAt - t0) / 1000);
+  progress(
+    `${label}: ${n - waiting.length} of ${n} raw timers set at ${openingRate_.toFixed(1)}/s; ` +
+      (quietAt < instant ? `instant in ${((instant - quietAt) / 1000).toFixed(1)} s` : `openings overran the instant by ${((quietAt - instant) / 1000).toFixed(1)} s`),
+  );
+  const at = await atInstant(ctx, raw.pid, instant);
+  const count = async () => Number((await ctx.pg.query<{ c: string }>(`SELECT count(*) AS c FROM ${rawFloorTable} WHERE round = $1`, [label])).rows[0].c);
+  const recorded = await waitCount(count, n, instant + ctx.giveUpMs);
+  const cpu = cpuSince(ctx, raw.pid, at);
+  if (recorded < n) progress(`${label}: only ${recorded} of ${n} rows within ${ctx.giveUpMs / 1000} s`);
+  const rows = (await ctx.pg.query<{ late: number; at: Date }>(`SELECT extract(epoch FROM inserted_at - instant) * 1000 AS late, inserted_at AS at FROM ${rawFloorTable} WHERE round = $1`, [label])).rows;
+  const lateness = rows.map((r) => Number(r.late));
+  const last = Math.max(...rows.map((r) => r.at.getTime()));
+  ctx.smtp.clear();
+  return {
+    side: 'raw',
+    label,
+    n,
+    recorded: rows.length,
+    p50: pct(lateness, 50),
+    p99: pct(lateness, 99),
+    max: Math.max(...lateness),
+    drainPerSecond: rows.length / Math.max(0.001, (last - instant) / 1000),
+    // The raw floor sends in the same activity as the insert: its email rate is its drain rate.
+    emailsPerSecond: null,
+    emailsSent: rows.length,
+    openingRate: openingRate_,
+    openedBeforeInstantMs: instant - quietAt,
+    cpu,
+    workerRssBytes: rssBytes(raw.pid),
+    loadAtInstant: at.load,
+  };
+}
+
+/**
+ * Opens `n` quiet cases: taskWorkflow tasks due in 30 days with reminders, so each holds live
+ * timers and only waits. Returns when every task row is open; `onProgress` sees the count.
+ */
+export async function openQuietCases(
+  ctx: Pick<BurstContext, 'client' | 'prisma' | 'taskQueue' | 'concurrency'>,
+  prefix: string,
+  n: number,
+  onProgress: (opened: number) => void = () => {},
+): Promise<{ seconds: number; rate: number }> {
+  const caseIds = ids(prefix, n);
+  for (let i = 0; i < caseIds.length; i += 5_000) {
+    await ctx.prisma.case.createMany({ data: caseIds.slice(i, i + 5_000).map((id) => ({ id, workflowId: id, caseType: 'youth-concern', policyVersion: 'bench', status: 'open' })) });
+  }
+  const step = benchStep([{ beforeDue: { amount: 7, unit: 'calendarDays' } }, { beforeDue: { amount: 1, unit: 'calendarDays' } }]);
+  const t0 = Date.now();
+  let started = 0;
+  const counting = setInterval(() => progress(`${prefix}: ${started} of ${n} started`), 10_000);
+  try {
+    await pool(caseIds, ctx.concurrency, async (id) => {
+      await ctx.client.workflow.start(taskWorkflow, {
+        workflowId: `${id}.t`,
+        taskQueue: ctx.taskQueue.samverkan,
+        args: [{ taskId: `${id}.t`, caseId: id, stepKey: 'protectionAssessment', step, policyVersion: 'bench', timeZone: 'Europe/Stockholm' }],
+      });
+      started++;
+    });
+  } finally {
+    clearInterval(counting);
+  }
+  for (;;) {
+    const opened = await ctx.prisma.task.count({ where: { id: { startsWith: `${prefix}-` } } });
+    onProgress(opened);
+    if (opened >= n) break;
+    await sleep(2_000);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  return { seconds, rate: n / seconds };
+}
+
+/** Replaces the README section between `<!-- name:start … -->` and `<!-- name:end -->`, or appends it. */
+export function replaceSection(readme: string, name: string, section: string): string {
+  const re = new RegExp(`<!-- ${name}:start[\\s\\S]*?<!-- ${name}:end -->`);
+  return re.test(readme) ? readme.replace(re, () => section) : `${readme}\n${section}\n`;
+}
+
+export const fmt = {
+  s: (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : '—'),
+  rate: (r: number | null | undefined) => (r === null || r === undefined || !Number.isFinite(r) ? '—' : r.toFixed(r < 10 ? 2 : 1)),
+  mib: (b: number) => (Number.isFinite(b) ? (b / 2 ** 20).toFixed(0) : '—'),
+};
