@@ -577,6 +577,20 @@ export const sv = {
     address: 'Adressen får vara högst 500 tecken.',
     other: 'Kontrollera värdet.',
   } as Record<string, string>,
+  /** The benchmark's charts (bench/charts.ts): titles, axis titles with their units, series names. */
+  benchCharts: {
+    latenessTitle: 'Försening för 10 kontrolltidsfrister när antalet öppna ärenden växer',
+    burstTitle: 'Skurens försening mot rå Temporal, samma server och körning',
+    memoryTitle: 'Workerns minne när antalet öppna ärenden växer',
+    openCases: 'öppna ärenden',
+    deadlinesInBurst: 'tidsfrister i skuren',
+    p99LatenessMs: 'p99 försening (ms)',
+    workerRssMiB: 'workerns RSS (MiB)',
+    samverkan: 'samverkan',
+    rawTemporal: 'rå Temporal (timer och en aktivitet)',
+    goal: (seconds: number) => `mål: ${String(seconds).replace('.', ',')} s`,
+    cacheBound: (workflows: number) => `cachegräns: ${workflows} arbetsflöden`,
+  },
 } as const;
 
 /** A code's Swedish name from one of the catalog's tables, or the code itself when it has none. */
