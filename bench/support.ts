@@ -417,7 +417,9 @@ export async function openQuietCases(
   prefix: string,
   n: number,
   onProgress: (opened: number) => void = () => {},
-): Promise<{ seconds: number; rate: number }> {
+  /** Asked before each start: true stops starting more (the ones started are still waited for). */
+  shouldStop: () => boolean = () => false,
+): Promise<{ opened: number; seconds: number; rate: number }> {
   const caseIds = ids(prefix, n);
   for (let i = 0; i < caseIds.length; i += 5_000) {
     await ctx.prisma.case.createMany({ data: caseIds.slice(i, i + 5_000).map((id) => ({ id, workflowId: id, caseType: 'youth-concern', policyVersion: 'bench', status: 'open' })) });
@@ -428,6 +430,7 @@ export async function openQuietCases(
   const counting = setInterval(() => progress(`${prefix}: ${started} of ${n} started`), 10_000);
   try {
     await pool(caseIds, ctx.concurrency, async (id) => {
+      if (shouldStop()) return;
       await ctx.client.workflow.start(taskWorkflow, {
         workflowId: `${id}.t`,
         taskQueue: ctx.taskQueue.samverkan,
@@ -438,14 +441,21 @@ export async function openQuietCases(
   } finally {
     clearInterval(counting);
   }
+  let opened = 0;
+  let told = 0;
   for (;;) {
-    const opened = await ctx.prisma.task.count({ where: { id: { startsWith: `${prefix}-` } } });
-    onProgress(opened);
-    if (opened >= n) break;
+    opened = await ctx.prisma.task.count({ where: { id: { startsWith: `${prefix}-` } } });
+    const done = opened >= started;
+    // A line every half minute is enough over an hours-long run.
+    if (done || Date.now() - told >= 30_000) {
+      onProgress(opened);
+      told = Date.now();
+    }
+    if (done) break;
     await sleep(2_000);
   }
   const seconds = (Date.now() - t0) / 1000;
-  return { seconds, rate: n / seconds };
+  return { opened, seconds, rate: opened / seconds };
 }
 
 /** Replaces the README section between `<!-- name:start … -->` and `<!-- name:end -->`, or appends it. */

@@ -1,0 +1,279 @@
+// npm run bench:scale: grows open cases on Temporal on PostgreSQL (dev/cluster.ts) step by step and,
+// after each step, measures a probe of 10 deadlines, the worker's RSS, PostgreSQL bytes per open
+// case and the time the step took. Hours at full size; not part of npm test. docs/bench-scale.json
+// is written after every step, so a run cut short (Ctrl-C) still leaves its data and README section.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Client as PgClient, Pool as PgPool } from 'pg';
+import { startCluster } from '../dev/cluster';
+import { startSmtpSink } from '../dev/smtpSink';
+import { sv } from '../domain/catalog';
+import { publishPolicy } from '../prisma/seed';
+import { AesGcmPayloadCodec } from '../security/payloadCodec';
+import { createTestDatabase } from '../test/support/database';
+import { testPayloadKeys } from '../test/support/keys';
+import { fastYouthConcernPolicy } from '../test/support/policies';
+import { lineChartSvg, writeSvg } from './charts';
+import {
+  fmt,
+  load,
+  machine as readMachine,
+  openQuietCases,
+  progress,
+  replaceSection,
+  root,
+  rssBytes,
+  samverkanBundle,
+  samverkanBurst,
+  spawnSamverkanWorker,
+  type BurstContext,
+  type Machine,
+} from './support';
+
+process.env.SAMVERKAN_LOG = 'silent';
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const shards = env('BENCH_SHARDS', 8);
+const targetOpen = env('BENCH_SCALE_TARGET', 100_000);
+const stepSize = env('BENCH_SCALE_STEP', 10_000);
+const concurrency = env('BENCH_SCALE_CONCURRENCY', 64);
+/** The worker's bounded workflow cache (WORKER_MAX_CACHED_WORKFLOWS). */
+const cache = env('BENCH_CACHE', 2_000);
+const postgresUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+
+interface ScalePoint {
+  open: number;
+  stepSeconds: number;
+  /** Tasks opened per second through the step (client starts at BENCH_SCALE_CONCURRENCY, to every task row open). */
+  openingRate: number;
+  probeP50: number;
+  probeP99: number;
+  workerRssBytes: number;
+  temporalRssBytes: number;
+  /** pg_database_size of Temporal's databases (main + visibility) and of the app's. */
+  temporalDbBytes: number;
+  appDbBytes: number;
+  /** Growth since the start, per open case. */
+  temporalBytesPerCase: number;
+  appBytesPerCase: number;
+  load: string;
+  at: string;
+}
+
+interface ScaleReport {
+  machine: Machine;
+  shards: number;
+  cache: number;
+  target: number;
+  step: number;
+  concurrency: number;
+  baseline: { temporalDbBytes: number; appDbBytes: number; workerRssBytes: number };
+  points: ScalePoint[];
+  /** Why the run ended: reached, stopped (SIGINT) or the error. */
+  ended?: string;
+  loadAtEnd?: string;
+}
+
+const jsonPath = join(root, 'docs', 'bench-scale.json');
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const machine = readMachine();
+  progress(`machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB; growing to ${targetOpen} open cases in steps of ${stepSize}, ${shards} history shards, worker cache ${cache}`);
+  let stopping = false;
+  process.on('SIGINT', () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    progress('SIGINT: finishing the step under way, then writing the README (again to quit at once)');
+  });
+
+  const [cluster, db, smtp] = await Promise.all([
+    startCluster({ postgresUrl, historyShards: shards, dbPrefix: 'samverkan_scale', log: progress }),
+    createTestDatabase('scale'),
+    startSmtpSink({ port: 0 }),
+  ]);
+  const connection = await Connection.connect({ address: cluster.address });
+  const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testPayloadKeys())] } });
+  await publishPolicy(db.prisma, fastYouthConcernPolicy('bench'));
+  const admin = new PgClient({ connectionString: `${postgresUrl}/postgres` });
+  await admin.connect();
+  const pg = new PgPool({ connectionString: db.url, max: 1 });
+  const sizes = async () => {
+    const size = async (name: string) => Number((await admin.query<{ s: string }>('SELECT pg_database_size($1) AS s', [name])).rows[0].s);
+    let temporal = 0;
+    for (const name of cluster.databases) temporal += await size(name);
+    return { temporal, app: await size(db.name) };
+  };
+  const bundlePath = await samverkanBundle();
+  let report: ScaleReport | undefined;
+  let worker: Awaited<ReturnType<typeof spawnSamverkanWorker>> | undefined;
+  try {
+    worker = await spawnSamverkanWorker({
+      address: cluster.address,
+      taskQueue: 'bench-scale',
+      databaseUrl: db.url,
+      smtp: { host: smtp.host, port: smtp.port },
+      bundlePath,
+      env: { WORKER_MAX_CACHED_WORKFLOWS: String(cache) },
+    });
+    progress(`worker pid ${worker.pid} (log ${worker.logFile}), Temporal server pid ${cluster.process.pid}`);
+    const ctx: BurstContext = {
+      client,
+      prisma: db.prisma,
+      pg,
+      temporalPid: cluster.process.pid!,
+      taskQueue: { samverkan: 'bench-scale', raw: 'unused' },
+      worker: { samverkan: worker },
+      concurrency,
+      marginMs: env('BENCH_MARGIN_MS', 5_000),
+      giveUpMs: env('BENCH_GIVE_UP_S', 300) * 1000,
+      smtp,
+    };
+    const base = await sizes();
+    report = {
+      machine,
+      shards,
+      cache,
+      target: targetOpen,
+      step: stepSize,
+      concurrency,
+      baseline: { temporalDbBytes: base.temporal, appDbBytes: base.app, workerRssBytes: rssBytes(worker.pid) },
+      points: [],
+    };
+    let open = 0;
+    for (let k = 0; open < targetOpen && !stopping; k++) {
+      const n = Math.min(stepSize, targetOpen - open);
+      progress(`step ${k + 1}: opening ${n} cases (${open} open so far)`);
+      const w = worker;
+      const opened = await openQuietCases(ctx, `N${k}`, n, (c) => progress(`step ${k + 1}: ${c} of ${n} open, worker RSS ${fmt.mib(rssBytes(w.pid))} MiB`), () => stopping);
+      open += opened.opened;
+      // A probe of 10 deadlines at one instant, its cases open beside the others from then on.
+      const probe = await samverkanBurst(ctx, `P${k}`, 10, 8);
+      open += 10;
+      const now = await sizes();
+      const point: ScalePoint = {
+        open,
+        stepSeconds: opened.seconds,
+        openingRate: opened.rate,
+        probeP50: probe.p50,
+        probeP99: probe.p99,
+        workerRssBytes: rssBytes(worker.pid),
+        temporalRssBytes: rssBytes(cluster.process.pid!),
+        temporalDbBytes: now.temporal,
+        appDbBytes: now.app,
+        temporalBytesPerCase: (now.temporal - base.temporal) / open,
+        appBytesPerCase: (now.app - base.app) / open,
+        load: load(),
+        at: new Date().toISOString(),
+      };
+      report.points.push(point);
+      writeFileSync(jsonPath, JSON.stringify(report, null, 1));
+      progress(
+        `step ${k + 1}: ${open} open; step ${point.stepSeconds.toFixed(0)} s at ${point.openingRate.toFixed(1)}/s; probe p99 ${fmt.s(point.probeP99)} s; ` +
+          `worker RSS ${fmt.mib(point.workerRssBytes)} MiB, Temporal RSS ${fmt.mib(point.temporalRssBytes)} MiB; ` +
+          `PostgreSQL per open case: Temporal ${(point.temporalBytesPerCase / 1024).toFixed(1)} KiB, app ${(point.appBytesPerCase / 1024).toFixed(1)} KiB`,
+      );
+    }
+    report.ended = stopping ? `stopped at ${open} open cases` : `reached ${open} open cases`;
+  } catch (err) {
+    if (report) report.ended = `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    throw err;
+  } finally {
+    if (report) {
+      report.loadAtEnd = load();
+      writeFileSync(jsonPath, JSON.stringify(report, null, 1));
+      if (report.points.length) await writeReport(report);
+    }
+    await worker?.kill('SIGTERM');
+    if (worker) rmSync(worker.logFile, { force: true });
+    rmSync(bundlePath, { force: true });
+    await pg.end();
+    await admin.end();
+    await connection.close();
+    // BENCH_SCALE_KEEP=1 keeps Temporal's and the app's databases, for looking into afterwards.
+    const keep = process.env.BENCH_SCALE_KEEP === '1';
+    await cluster.stop({ dropDatabases: !keep });
+    if (keep) await db.prisma.$disconnect();
+    else await db.drop();
+    if (keep) progress(`kept databases ${[...cluster.databases, db.name].join(', ')}`);
+    await smtp.stop();
+  }
+}
+
+async function writeReport(r: ScaleReport): Promise<void> {
+  const last = r.points.at(-1)!;
+  const kib = (b: number) => (b / 1024).toFixed(1);
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  const rows = r.points.map(
+    (p) =>
+      `| ${p.open} | ${p.stepSeconds.toFixed(0)} | ${p.openingRate.toFixed(1)} | ${fmt.s(p.probeP50)} | ${fmt.s(p.probeP99)} | ${fmt.mib(p.workerRssBytes)} | ${fmt.mib(p.temporalRssBytes)} | ${kib(p.temporalBytesPerCase)} | ${kib(p.appBytesPerCase)} | ${p.load.split(' ')[0]} |`,
+  );
+  const grown = r.points.reduce((s, p) => s + p.stepSeconds, 0);
+  const probeChart = 'bench-scale-probe.svg';
+  const rssChart = 'bench-scale-rss.svg';
+  const section = [
+    '<!-- bench-scale:start (written by npm run bench:scale) -->',
+    `**Temporal server on PostgreSQL (dev/cluster.ts, ${r.shards} history shards); the worker its own process with a cache of ${r.cache} workflows (WORKER_MAX_CACHED_WORKFLOWS).**`,
+    '',
+    `Measured ${last.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
+      `load average ${r.machine.loadAtStart} at the start and ${r.loadAtEnd ?? last.load} at the end. Target ${r.target} open cases in steps of ${r.step}, ` +
+      `client starts ${r.concurrency} at a time; ${r.ended ?? 'under way'}, in ${(grown / 60).toFixed(0)} minutes of growing.`,
+    'An open case here is one task workflow with its live timers (due in 30 days, reminders 7 days and 1 day before); a probe is 10 more due at one instant.',
+    '',
+    '| open cases | step s | opening /s | probe p50 s | probe p99 s | worker RSS MiB | Temporal server RSS MiB | Temporal DB KiB per case | app DB KiB per case | load (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `At ${last.open} open cases: Temporal's databases ${gib(last.temporalDbBytes)} GiB, the app's ${gib(last.appDbBytes)} GiB; ` +
+      `at these rates 100,000 open cases take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 100_000)} GiB and 1,000,000 take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 1_000_000)} GiB (both stores).`,
+    '',
+    `![Probe p99 against open cases](docs/${probeChart})`,
+    '',
+    `![Worker RSS against open cases](docs/${rssChart})`,
+    '<!-- bench-scale:end -->',
+  ].join('\n');
+  // Chart strings are Swedish, from the catalog (a person reads them).
+  const c = sv.benchCharts;
+  writeSvg(
+    join(root, 'docs', probeChart),
+    await lineChartSvg({
+      title: c.latenessTitle,
+      xTitle: c.openCases,
+      yTitle: c.p99LatenessMs,
+      series: [{ name: c.samverkan, points: r.points.map((p) => ({ x: p.open, y: p.probeP99 })) }],
+      rule: { y: 2_000, label: c.goal(2) },
+    }),
+  );
+  const peak = Math.max(...r.points.map((p) => p.workerRssBytes / 2 ** 20));
+  writeSvg(
+    join(root, 'docs', rssChart),
+    await lineChartSvg({
+      title: c.memoryTitle,
+      xTitle: c.openCases,
+      yTitle: c.workerRssMiB,
+      series: [
+        { name: c.samverkan, points: [{ x: 0, y: r.baseline.workerRssBytes / 2 ** 20 }, ...r.points.map((p) => ({ x: p.open, y: p.workerRssBytes / 2 ** 20 }))] },
+        // The cache bound, drawn upright at that many open cases (one workflow each).
+        {
+          name: c.cacheBound(r.cache),
+          points: [
+            { x: r.cache, y: 0 },
+            { x: r.cache, y: peak },
+          ],
+        },
+      ],
+    }),
+  );
+  const readmePath = join(root, 'README.md');
+  writeFileSync(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), 'bench-scale', section));
+  console.log(section);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
