@@ -12,7 +12,8 @@ import { startSmtpSink } from '../dev/smtpSink';
 import { sv } from '../domain/catalog';
 import { publishPolicy } from '../prisma/seed';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
-import { createTestDatabase } from '../test/support/database';
+import { createPrisma } from '../prisma/client';
+import { createTestDatabase, TEST_APP_ROLE } from '../test/support/database';
 import { testPayloadKeys } from '../test/support/keys';
 import { fastYouthConcernPolicy } from '../test/support/policies';
 import { lineChartSvg, writeSvg } from './charts';
@@ -68,34 +69,78 @@ interface ScaleReport {
   target: number;
   step: number;
   concurrency: number;
+  /** Where the cases live, so a run kept with BENCH_SCALE_KEEP=1 can be resumed (BENCH_SCALE_RESUME=1). */
+  databases: { temporal: string[]; app: string };
+  /** The next step's number: its cases' ids, never used twice across resumed runs. */
+  nextStep: number;
   baseline: { temporalDbBytes: number; appDbBytes: number; workerRssBytes: number };
   points: ScalePoint[];
+  /** When runs resumed on the kept databases. */
+  resumed?: string[];
   /** Why the run ended: reached, stopped (SIGINT) or the error. */
   ended?: string;
+  /** The databases were kept at the end. */
+  kept?: boolean;
   loadAtEnd?: string;
 }
 
 const jsonPath = join(root, 'docs', 'bench-scale.json');
+const keep = process.env.BENCH_SCALE_KEEP === '1';
+
+/** The run to resume: its databases must have been kept. */
+function previousRun(): ScaleReport | undefined {
+  if (process.env.BENCH_SCALE_RESUME !== '1') return undefined;
+  const prev = JSON.parse(readFileSync(jsonPath, 'utf8')) as ScaleReport;
+  if (!prev.kept || !prev.databases) throw new Error(`${jsonPath} is not from a run that kept its databases (BENCH_SCALE_KEEP=1)`);
+  return prev;
+}
+
+/** The app's database: a fresh one, or the kept one of the run resumed. */
+async function appDatabase(prev: ScaleReport | undefined) {
+  if (!prev) {
+    const db = await createTestDatabase('scale');
+    await publishPolicy(db.prisma, fastYouthConcernPolicy('bench'));
+    return db;
+  }
+  const url = new URL(`${postgresUrl}/${prev.databases.app}`);
+  url.username = TEST_APP_ROLE;
+  const prisma = createPrisma(url.toString());
+  return {
+    name: prev.databases.app,
+    url: url.toString(),
+    prisma,
+    async drop() {
+      await prisma.$disconnect();
+      const admin = new PgClient({ connectionString: `${postgresUrl}/postgres` });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${prev.databases.app}" WITH (FORCE)`).finally(() => admin.end());
+    },
+  };
+}
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const prev = previousRun();
   const machine = readMachine();
-  progress(`machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB; growing to ${targetOpen} open cases in steps of ${stepSize}, ${shards} history shards, worker cache ${cache}`);
+  progress(
+    `machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB; growing to ${targetOpen} open cases in steps of ${stepSize}, ` +
+      `${prev?.shards ?? shards} history shards, worker cache ${cache}${prev ? `; resuming on ${prev.databases.temporal[0]} and ${prev.databases.app}` : ''}`,
+  );
   let stopping = false;
   process.on('SIGINT', () => {
     if (stopping) process.exit(130);
     stopping = true;
-    progress('SIGINT: finishing the step under way, then writing the README (again to quit at once)');
+    progress('SIGINT: no more starts; writing what was measured (again to quit at once)');
   });
 
   const [cluster, db, smtp] = await Promise.all([
-    startCluster({ postgresUrl, historyShards: shards, dbPrefix: 'samverkan_scale', log: progress }),
-    createTestDatabase('scale'),
+    // A resumed run keeps the shard count: Temporal cannot change it on an existing store.
+    startCluster({ postgresUrl, historyShards: prev?.shards ?? shards, dbPrefix: 'samverkan_scale', reuseDatabase: prev?.databases.temporal[0], log: progress }),
+    appDatabase(prev),
     startSmtpSink({ port: 0 }),
   ]);
   const connection = await Connection.connect({ address: cluster.address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testPayloadKeys())] } });
-  await publishPolicy(db.prisma, fastYouthConcernPolicy('bench'));
   const admin = new PgClient({ connectionString: `${postgresUrl}/postgres` });
   await admin.connect();
   const pg = new PgPool({ connectionString: db.url, max: 1 });
@@ -130,27 +175,35 @@ async function main(): Promise<void> {
       giveUpMs: env('BENCH_GIVE_UP_S', 300) * 1000,
       smtp,
     };
-    const base = await sizes();
-    report = {
-      machine,
-      shards,
-      cache,
-      target: targetOpen,
-      step: stepSize,
-      concurrency,
-      baseline: { temporalDbBytes: base.temporal, appDbBytes: base.app, workerRssBytes: rssBytes(worker.pid) },
-      points: [],
-    };
-    let open = 0;
-    for (let k = 0; open < targetOpen && !stopping; k++) {
+    const base = prev ? { temporal: prev.baseline.temporalDbBytes, app: prev.baseline.appDbBytes } : await sizes();
+    report = prev
+      ? { ...prev, target: targetOpen, step: stepSize, concurrency, ended: undefined, kept: undefined, resumed: [...(prev.resumed ?? []), new Date().toISOString()] }
+      : {
+          machine,
+          shards,
+          cache,
+          target: targetOpen,
+          step: stepSize,
+          concurrency,
+          databases: { temporal: cluster.databases, app: db.name },
+          nextStep: 0,
+          baseline: { temporalDbBytes: base.temporal, appDbBytes: base.app, workerRssBytes: rssBytes(worker.pid) },
+          points: [],
+        };
+    // Every task of the run is open (none is completed), probes included.
+    const countOpen = () => db.prisma.task.count();
+    let open = await countOpen();
+    while (open < targetOpen && !stopping) {
+      const k = report.nextStep++;
+      writeFileSync(jsonPath, JSON.stringify(report, null, 1));
       const n = Math.min(stepSize, targetOpen - open);
       progress(`step ${k + 1}: opening ${n} cases (${open} open so far)`);
       const w = worker;
       const opened = await openQuietCases(ctx, `N${k}`, n, (c) => progress(`step ${k + 1}: ${c} of ${n} open, worker RSS ${fmt.mib(rssBytes(w.pid))} MiB`), () => stopping);
-      open += opened.opened;
+      if (stopping) break;
       // A probe of 10 deadlines at one instant, its cases open beside the others from then on.
       const probe = await samverkanBurst(ctx, `P${k}`, 10, 8);
-      open += 10;
+      open = await countOpen();
       const now = await sizes();
       const point: ScalePoint = {
         open,
@@ -175,13 +228,14 @@ async function main(): Promise<void> {
           `PostgreSQL per open case: Temporal ${(point.temporalBytesPerCase / 1024).toFixed(1)} KiB, app ${(point.appBytesPerCase / 1024).toFixed(1)} KiB`,
       );
     }
-    report.ended = stopping ? `stopped at ${open} open cases` : `reached ${open} open cases`;
+    report.ended = stopping ? `stopped at ${await countOpen()} open cases` : `reached ${open} open cases`;
   } catch (err) {
     if (report) report.ended = `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     throw err;
   } finally {
     if (report) {
       report.loadAtEnd = load();
+      report.kept = keep;
       writeFileSync(jsonPath, JSON.stringify(report, null, 1));
       if (report.points.length) await writeReport(report);
     }
@@ -191,12 +245,12 @@ async function main(): Promise<void> {
     await pg.end();
     await admin.end();
     await connection.close();
-    // BENCH_SCALE_KEEP=1 keeps Temporal's and the app's databases, for looking into afterwards.
-    const keep = process.env.BENCH_SCALE_KEEP === '1';
+    // BENCH_SCALE_KEEP=1 keeps Temporal's and the app's databases: BENCH_SCALE_RESUME=1 goes on from them.
     await cluster.stop({ dropDatabases: !keep });
-    if (keep) await db.prisma.$disconnect();
-    else await db.drop();
-    if (keep) progress(`kept databases ${[...cluster.databases, db.name].join(', ')}`);
+    if (keep) {
+      await db.prisma.$disconnect();
+      progress(`kept databases ${[...cluster.databases, db.name].join(', ')}`);
+    } else await db.drop();
     await smtp.stop();
   }
 }
@@ -204,7 +258,7 @@ async function main(): Promise<void> {
 async function writeReport(r: ScaleReport): Promise<void> {
   const last = r.points.at(-1)!;
   const kib = (b: number) => (b / 1024).toFixed(1);
-  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`);
   const rows = r.points.map(
     (p) =>
       `| ${p.open} | ${p.stepSeconds.toFixed(0)} | ${p.openingRate.toFixed(1)} | ${fmt.s(p.probeP50)} | ${fmt.s(p.probeP99)} | ${fmt.mib(p.workerRssBytes)} | ${fmt.mib(p.temporalRssBytes)} | ${kib(p.temporalBytesPerCase)} | ${kib(p.appBytesPerCase)} | ${p.load.split(' ')[0]} |`,
@@ -225,8 +279,8 @@ async function writeReport(r: ScaleReport): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `At ${last.open} open cases: Temporal's databases ${gib(last.temporalDbBytes)} GiB, the app's ${gib(last.appDbBytes)} GiB; ` +
-      `at these rates 100,000 open cases take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 100_000)} GiB and 1,000,000 take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 1_000_000)} GiB (both stores).`,
+    `At ${last.open} open cases: Temporal's databases ${gib(last.temporalDbBytes)}, the app's ${gib(last.appDbBytes)}; ` +
+      `at these rates 100,000 open cases take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 100_000)} and 1,000,000 take ${gib((last.temporalBytesPerCase + last.appBytesPerCase) * 1_000_000)} (both stores).`,
     '',
     `![Probe p99 against open cases](docs/${probeChart})`,
     '',

@@ -417,7 +417,7 @@ export async function openQuietCases(
   prefix: string,
   n: number,
   onProgress: (opened: number) => void = () => {},
-  /** Asked before each start: true stops starting more (the ones started are still waited for). */
+  /** Asked before each start and each count: true stops starting and waiting. */
   shouldStop: () => boolean = () => false,
 ): Promise<{ opened: number; seconds: number; rate: number }> {
   const caseIds = ids(prefix, n);
@@ -451,7 +451,8 @@ export async function openQuietCases(
       onProgress(opened);
       told = Date.now();
     }
-    if (done) break;
+    // Stopped: the cases started may still be opening; the caller records no point for them.
+    if (done || shouldStop()) break;
     await sleep(2_000);
   }
   const seconds = (Date.now() - t0) / 1000;

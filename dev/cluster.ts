@@ -24,6 +24,11 @@ export interface ClusterOptions {
   /** A PostgreSQL server URL without database, e.g. postgresql://postgres@127.0.0.1:5432 */
   postgresUrl: string;
   historyShards?: number;
+  /**
+   * Reuse the databases an earlier cluster kept (`stop({ dropDatabases: false })`), named by their
+   * main database, instead of creating fresh ones: its workflows run on. Same `historyShards`.
+   */
+  reuseDatabase?: string;
   /** Database name prefix; a random suffix keeps concurrent runs apart. */
   dbPrefix?: string;
   log?: Log;
@@ -53,7 +58,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const { server, sqlTool } = await resolveTemporalServer(log);
   const pg = new URL(opts.postgresUrl);
   const suffix = randomBytes(3).toString('hex');
-  const mainDb = `${opts.dbPrefix ?? 'temporal'}_${suffix}`;
+  const mainDb = opts.reuseDatabase ?? `${opts.dbPrefix ?? 'temporal'}_${suffix}`;
   const visibilityDb = `${mainDb}_visibility`;
   const shards = opts.historyShards ?? 4;
   const schemas = await temporalSchemaDir();
@@ -63,10 +68,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (pg.password) common.push('--pw', decodeURIComponent(pg.password));
     await run(sqlTool, [...common, '--db', db, ...args]);
   };
-  for (const [db, kind] of [
+  // Reused databases hold their schemas already.
+  const fresh = [
     [mainDb, 'temporal'],
     [visibilityDb, 'visibility'],
-  ] as const) {
+  ] as const;
+  for (const [db, kind] of opts.reuseDatabase ? [] : fresh) {
     log(`setting up ${kind} schema in database ${db} with temporal-sql-tool`);
     await tool(db, 'create');
     await tool(db, 'setup-schema', '-v', '0.0');
