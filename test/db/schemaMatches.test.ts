@@ -102,7 +102,7 @@ function loadDmmf(): Dmmf {
  * A partial index's predicate, compared loosely: PostgreSQL prints `(status <> 'sent'::text)` for
  * the schema's `raw("status <> 'sent'")`, so casts, brackets, identifier quotes and spaces go.
  */
-const wherePredicate = (sql: string): string => sql.replace(/::[a-z ]+/g, '').replace(/[()"\s]/g, '');
+const wherePredicate = (sql: string): string => sql.replace(/::[a-z ]+/g, '').replace(/[()"\s]/g, '').toLowerCase();
 
 /** Partial indexes by name: the DMMF leaves out `where: raw(...)` (preview feature partialIndexes), so it is read from the text. */
 function partialIndexPredicates(): Map<string, string> {

@@ -36,7 +36,7 @@ async function startTask(step: Partial<StepPolicy>, extra: Partial<TaskWorkflowI
   return h.client.workflow.start('taskWorkflow', { taskQueue: h.taskQueue, workflowId: taskId, args: [input] });
 }
 
-const escalationsOf = (taskId: string) => h.callsOf('raiseEscalation', { taskId });
+const escalationsOf = (taskId: string) => h.callsOf('escalate', { taskId });
 const failureOf = async (promise: Promise<unknown>) => {
   const err = await promise.then(
     () => undefined,
@@ -145,12 +145,12 @@ describe('the task engine (workflow level, activities faked)', () => {
       repeatEscalationEvery: secs(0.3),
     });
     // Its email goes out once the task holds the escalation.
-    await h.until('the first escalation', () => h.callsOf('notify', { taskId: task.workflowId, kind: 'escalation' }).length === 1);
+    await h.until('the first escalation', () => h.emailsOf({ taskId: task.workflowId, kind: 'escalation' }).length === 1);
     const acknowledgedAt = Date.now();
     await task.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: `${task.workflowId}.esc-1-1`, note: 'seen', actor: 'arbetsledare-1' }] });
 
     await h.until('the head rung', () => escalationsOf(task.workflowId).length === 2, 3_000);
-    const second = h.calls.filter((c) => c.name === 'raiseEscalation' && c.input.taskId === task.workflowId)[1];
+    const second = h.calls.filter((c) => c.name === 'escalate' && c.input.taskId === task.workflowId)[1];
     expect(second.input).toMatchObject({ level: 2, target: 'unitHead' });
     expect(second.at - acknowledgedAt).toBeGreaterThanOrEqual(300);
     expect(second.at - acknowledgedAt).toBeLessThan(3_000);
@@ -164,7 +164,7 @@ describe('the task engine (workflow level, activities faked)', () => {
     await h.openTask(task.workflowId);
     await task.signal(closeWithCaseSignal);
     expect(await task.result()).toMatchObject({ outcome: 'closed', ended: 'closed' });
-    expect(h.callsOf('notify', { taskId: task.workflowId, kind: 'closed' })).toHaveLength(1);
+    expect(h.emailsOf({ taskId: task.workflowId, kind: 'closed' })).toHaveLength(1);
     expect(h.tasks.get(task.workflowId)?.status).toBe('closed');
   });
 
@@ -173,7 +173,7 @@ describe('the task engine (workflow level, activities faked)', () => {
     await h.openTask(task.workflowId);
     await task.signal(taskConsentSignal, { granted: false, expired: true });
     expect(await task.result()).toMatchObject({ outcome: 'withdrawn', withdrawn: true });
-    const mails = h.callsOf('notify', { taskId: task.workflowId }).map((m) => [m.kind, m.recipientUnitCode]);
+    const mails = h.emailsOf({ taskId: task.workflowId }).map((m) => [m.kind, m.recipientUnitCode]);
     expect(mails).toEqual(expect.arrayContaining([['withdrawn', undefined], ['consent-expired', 'vpc-coordination']]));
   });
 });
