@@ -57,6 +57,14 @@ function diff(label: string, a: Stats, b: Stats, n: number): void {
   );
 }
 
+/** As a database that has run a while: planner statistics exist (autovacuum's ANALYZE). */
+async function analyze(adminUrl: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query('ANALYZE');
+  await admin.end();
+}
+
 async function phase(url: string, work: (prisma: PrismaClient) => Promise<void>): Promise<void> {
   // A fresh client per phase, disconnected after it, so its backends flush their statistics.
   const prisma = createPrisma(url);
@@ -78,11 +86,7 @@ async function main(): Promise<void> {
         await prisma.case.create({ data: { id: `C-${i}`, workflowId: `wf-C-${i}`, caseType: 'youth-concern', policyVersion: 'v', status: 'open' } });
       }
     });
-    // As a database that has run a while: planner statistics exist (autovacuum's ANALYZE).
-    const admin = new Client({ connectionString: db.adminUrl });
-    await admin.connect();
-    await admin.query('ANALYZE');
-    await admin.end();
+    await analyze(db.adminUrl);
     const ids = Array.from({ length: count }, (_, i) => `T-${i}`);
     const open = (act: ReturnType<typeof activities>, i: number) =>
       act.openTask({
@@ -114,7 +118,8 @@ async function main(): Promise<void> {
     });
     let after = await stats(db.adminUrl);
     diff('opening (task + assigned email)', before, after, count);
-    before = after;
+    await analyze(db.adminUrl);
+    before = await stats(db.adminUrl);
     await phase(db.url, async (prisma) => {
       const act = activities(prisma);
       for (let i = 0; i < count; i++) await escalate(act, i);
