@@ -33,7 +33,10 @@ const recipientCte = `
     SELECT t.id AS task_id, u.id AS unit_id,
            CASE $2::text WHEN 'unitSupervisor' THEN u.supervisor_email WHEN 'unitHead' THEN u.head_email ELSE u.notification_email END AS recipient
       FROM task t
-      JOIN unit u ON u.id = CASE WHEN $3::text IS NULL THEN t.unit_id ELSE (SELECT id FROM unit WHERE code = $3::text) END
+      -- LIMIT 1 keeps this a lookup by key (a plain join let the planner hash the whole unit table).
+      JOIN LATERAL (
+        SELECT * FROM unit WHERE id = CASE WHEN $3::text IS NULL THEN t.unit_id ELSE (SELECT id FROM unit WHERE code = $3::text) END LIMIT 1
+      ) u ON true
      WHERE t.id = $1::text)`;
 
 /** Inserts the pending row from `r` (nothing when the key exists) and wakes the sender in the same transaction. $4.. as below. */
@@ -82,12 +85,21 @@ export interface EscalateInput {
   notification: Omit<NotificationInput, 'taskId' | 'target' | 'recipientUnitCode'>;
 }
 
-/**
- * Raises one escalation and enqueues its email in ONE statement, so one transaction: both rows
- * or neither. A retry finds both keys taken and answers with the first raise's time.
- */
-export async function raiseEscalationWithEmail(sql: Sql, e: EscalateInput): Promise<EscalationView> {
-  const params = [
+/** The escalation and its email: $1..$8 as enqueueParams, then the escalation's id, case, level, target, due and raise times. */
+export const escalateSql = `WITH ${recipientCte},
+     raised AS (
+       INSERT INTO escalation (id, task_id, case_id, level, target, recipient_email, unit_id, status, due_at, raised_at)
+       SELECT $9::text, r.task_id, $10::text, $11::int, $12::text, r.recipient, r.unit_id, 'open', $13::timestamptz, $14::timestamptz FROM r
+       ON CONFLICT (id) DO NOTHING
+       RETURNING raised_at),
+     earlier AS (SELECT raised_at FROM escalation WHERE id = $9::text),
+     ${enqueueCte}
+   SELECT (SELECT count(*) FROM r)::int AS found,
+          COALESCE((SELECT raised_at FROM raised), (SELECT raised_at FROM earlier)) AS raised_at,
+          (SELECT count(*) FROM woken)::int AS woken`;
+
+export function escalateParams(e: EscalateInput): unknown[] {
+  return [
     ...enqueueParams({ ...e.notification, taskId: e.taskId, target: e.target, recipientUnitCode: e.recipientUnitCode }),
     e.escalationId,
     e.caseId,
@@ -96,20 +108,14 @@ export async function raiseEscalationWithEmail(sql: Sql, e: EscalateInput): Prom
     new Date(e.dueAt),
     e.raisedAt,
   ];
-  const res = await sql.query<{ found: number; raised_at: Date | null }>(
-    `WITH ${recipientCte},
-       raised AS (
-         INSERT INTO escalation (id, task_id, case_id, level, target, recipient_email, unit_id, status, due_at, raised_at)
-         SELECT $9::text, r.task_id, $10::text, $11::int, $12::text, r.recipient, r.unit_id, 'open', $13::timestamptz, $14::timestamptz FROM r
-         ON CONFLICT (id) DO NOTHING
-         RETURNING raised_at),
-       earlier AS (SELECT raised_at FROM escalation WHERE id = $9::text),
-       ${enqueueCte}
-     SELECT (SELECT count(*) FROM r)::int AS found,
-            COALESCE((SELECT raised_at FROM raised), (SELECT raised_at FROM earlier)) AS raised_at,
-            (SELECT count(*) FROM woken)::int AS woken`,
-    params,
-  );
+}
+
+/**
+ * Raises one escalation and enqueues its email in ONE statement, so one transaction: both rows
+ * or neither. A retry finds both keys taken and answers with the first raise's time.
+ */
+export async function raiseEscalationWithEmail(sql: Sql, e: EscalateInput): Promise<EscalationView> {
+  const res = await sql.query<{ found: number; raised_at: Date | null }>(escalateSql, escalateParams(e));
   const row = res.rows[0];
   if (row.found === 0 || !row.raised_at) return missing(sql, e.taskId, e.recipientUnitCode);
   return { id: e.escalationId, level: e.level, target: e.target, status: 'open', raisedAt: row.raised_at.toISOString() };

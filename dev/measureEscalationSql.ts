@@ -6,6 +6,8 @@
 // Runs against a throwaway database on TEST_DATABASE_SERVER_URL (default: local trust PostgreSQL).
 import { Client } from 'pg';
 import { createActivities, systemClock } from '../activities';
+import { escalateParams, escalateSql } from '../activities/outbox';
+import { claimSql } from '../worker/outbox';
 import type { StepPolicy } from '../domain/policy';
 import { createPrisma, type PrismaClient } from '../prisma/client';
 import { createTestDatabase } from '../test/support/database';
@@ -63,6 +65,27 @@ async function analyze(adminUrl: string): Promise<void> {
   await admin.connect();
   await admin.query('ANALYZE');
   await admin.end();
+}
+
+/** The plans of the escalation's statement and the sender's claim, run and rolled back. */
+async function explain(adminUrl: string, taskId: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const plan = async (label: string, text: string, values: unknown[]) => {
+      await admin.query('BEGIN');
+      const res = await admin.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${text}`, values);
+      await admin.query('ROLLBACK');
+      console.log(`${label}:\n${res.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
+    };
+    await plan('escalation statement', escalateSql, escalateParams({
+      escalationId: `${taskId}.esc-1-2`, taskId, caseId: 'C-0', level: 2, target: 'unitHead', dueAt: new Date().toISOString(), raisedAt: new Date(),
+      notification: { idempotencyKey: `${taskId}.esc-1-2:notify`, kind: 'escalation', stepTitle: step.title, level: 2 },
+    }));
+    await plan('sender claim', claimSql, [10, 'explain', 30_000]);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function phase(url: string, work: (prisma: PrismaClient) => Promise<void>): Promise<void> {
@@ -126,6 +149,8 @@ async function main(): Promise<void> {
     });
     after = await stats(db.adminUrl);
     diff('escalation (row + email)', before, after, count);
+    await analyze(db.adminUrl);
+    await explain(db.adminUrl, ids[0]);
   } finally {
     await db.drop();
   }
