@@ -7,9 +7,9 @@
 import { Client } from 'pg';
 import { createActivities, systemClock } from '../activities';
 import { escalateParams, escalateSql } from '../activities/outbox';
-import { claimSql } from '../worker/outbox';
+import { claimSql, startOutboxSender } from '../worker/outbox';
 import type { StepPolicy } from '../domain/policy';
-import { createPrisma, type PrismaClient } from '../prisma/client';
+import { createPrisma, sqlPool, type PrismaClient } from '../prisma/client';
 import { createTestDatabase } from '../test/support/database';
 
 const count = Number(process.argv[2] ?? 50);
@@ -101,8 +101,8 @@ async function phase(url: string, work: (prisma: PrismaClient) => Promise<void>)
 async function main(): Promise<void> {
   const db = await createTestDatabase('sqlcount');
   await db.prisma.$disconnect();
-  const activities = (prisma: PrismaClient) =>
-    createActivities({ prisma, mailer: { sendMail: async () => ({}) }, clock: systemClock, config: { appBaseUrl: 'http://x', mailFrom: 'x@x', timeZone: 'Europe/Stockholm' } });
+  const mailConfig = { appBaseUrl: 'http://x', mailFrom: 'x@x', timeZone: 'Europe/Stockholm' };
+  const activities = (prisma: PrismaClient) => createActivities({ prisma, mailer: { sendMail: async () => ({}) }, clock: systemClock, config: mailConfig });
   try {
     await phase(db.url, async (prisma) => {
       for (let i = 0; i < count; i++) {
@@ -151,6 +151,15 @@ async function main(): Promise<void> {
     diff('escalation (row + email)', before, after, count);
     await analyze(db.adminUrl);
     await explain(db.adminUrl, ids[0]);
+    // The sender's side: both emails of each task, claimed in batches of 10 and recorded one by one.
+    before = await stats(db.adminUrl);
+    await phase(db.url, async (prisma) => {
+      const sender = startOutboxSender({ pool: sqlPool(prisma), mailer: { sendMail: async () => ({}) }, config: mailConfig, pollMs: 50 });
+      while ((await prisma.notification.count({ where: { status: { not: 'sent' } } })) > 0) await new Promise((r) => setTimeout(r, 200));
+      await sender.stop();
+    });
+    after = await stats(db.adminUrl);
+    diff('sender, per email (its polling included)', before, after, count * 2);
   } finally {
     await db.drop();
   }
