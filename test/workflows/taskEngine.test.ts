@@ -55,6 +55,23 @@ describe('the task engine (workflow level, activities faked)', () => {
     await h.teardown();
   });
 
+  it('when a task opens, is reminded and escalates, then each email rides on one write: the opening, an enqueue, the rung (escalation-outbox)', async () => {
+    const task = await startTask({ deadline: span(0.6), reminders: [{ atFraction: 0.5 }], escalation: [{ after: secs(0), target: 'unitSupervisor' }], notifyOnOpen: ['unitHead'] });
+    await h.until('the first rung', () => escalationsOf(task.workflowId).length === 1);
+    const [opened] = h.callsOf('openTask', { taskId: task.workflowId });
+    expect(opened.notifications).toEqual([
+      { idempotencyKey: `${task.workflowId}:assigned`, kind: 'assigned', target: 'unitInbox', stepTitle: expect.any(String) },
+      { idempotencyKey: `${task.workflowId}:assigned:unitHead`, kind: 'assigned', target: 'unitHead', stepTitle: expect.any(String) },
+    ]);
+    expect(h.callsOf('enqueueNotification', { taskId: task.workflowId }).map((c) => c.kind)).toEqual(['reminder']);
+    const [rung] = escalationsOf(task.workflowId);
+    expect(rung).toMatchObject({ level: 1, target: 'unitSupervisor', notification: { idempotencyKey: `${rung.escalationId as string}:notify`, kind: 'escalation', level: 1 } });
+    // Nothing goes through the activities of the older paths.
+    expect([...h.callsOf('notify', { taskId: task.workflowId }), ...h.callsOf('raiseEscalation', { taskId: task.workflowId })]).toEqual([]);
+    await task.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', actor: 'h-1' }] });
+    await task.result();
+  });
+
   it('when a task that waits for consent is completed, then it refuses with TASK_NOT_OPEN naming the wait (finding 9)', async () => {
     const task = await startTask({ consent: gate() }, { consent: { agency: 'police', purpose: 'sig', granted: false } });
     await h.until('the waiting row', () => h.tasks.get(task.workflowId)?.status === 'waiting-for-consent');
