@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { addSpan, computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
 import { ErrorCode } from '../domain/errors';
 import type { ConsentGate, EscalationView, TaskClock } from '../domain/messages';
 import type { EscalationTarget, Span, StepPolicy } from '../domain/policy';
+import { sqlPool } from '../prisma/client';
 import type { ActivityDeps } from './deps';
+import { outboxChannel, raiseEscalationWithEmail, type EscalateInput, type NotificationInput } from './outbox';
 
 export function recipientFor(
   unit: { notificationEmail: string; supervisorEmail: string; headEmail: string },
@@ -51,38 +54,79 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
      * waited for consent becomes open here, with its deadline counted from the consent.
      */
     async openTask(
-      input: OpenTaskInput & { consent?: ConsentGate; clock?: TaskClock; dueAt?: string; openReason?: string; openedBy?: string },
+      input: OpenTaskInput & {
+        consent?: ConsentGate;
+        clock?: TaskClock;
+        dueAt?: string;
+        openReason?: string;
+        openedBy?: string;
+        /** The "assigned" emails, enqueued in the opening's transaction (escalation-outbox). */
+        notifications?: Array<Pick<NotificationInput, 'idempotencyKey' | 'kind' | 'target' | 'stepTitle'>>;
+      },
     ): Promise<DeadlinePlan> {
-      const unit = await findUnit(input.unitCode);
       const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
       // A due time the case sets (a re-confirmation due when the consent ends) wins over the step's rule.
       const dueAt = input.dueAt ? new Date(input.dueAt) : computeDueAt(input.step.deadline, startAt, calendar);
       const plan = planDeadline({ startAt, dueAt, reminders: input.step.reminders, escalation: input.step.escalation, calendar });
-      const anchor = input.clock ? { clockFrom: input.clock.from, clockFromRef: input.clock.ref ?? null } : {};
-      const opened = { status: 'open', startedAt: startAt, dueAt, originalDueAt: dueAt, ...anchor };
-      await prisma.$transaction(async (tx) => {
-        const existing = await tx.task.findUnique({ where: { id: input.taskId } });
-        if (!existing) {
-          await tx.task.create({
-            data: {
-              id: input.taskId,
-              caseId: input.caseId,
-              stepKey: input.stepKey,
-              unitId: unit.id,
-              ...opened,
-              legalBasis: input.step.legalBasis ?? null,
-              consentAgency: input.consent?.agency ?? null,
-              consentPurpose: input.consent?.purpose ?? null,
-              openReason: input.openReason ?? null,
-              openedBy: input.openedBy ?? null,
-            },
-          });
-        } else if (existing.status === 'waiting-for-consent') {
-          await tx.task.update({ where: { id: input.taskId }, data: opened });
-          await tx.escalation.updateMany({ where: { taskId: input.taskId, status: 'open' }, data: { status: 'resolved', resolvedAt: clock.now() } });
-        }
-      });
+      const notifications = input.notifications ?? [];
+      // One statement, so one transaction: the new task (or the waiting one opened, its consent-wait
+      // escalations resolved) and its "assigned" emails. A retry finds the task open and adds nothing.
+      const opened = await sqlPool(prisma).query<{ unit_found: number }>(
+        `WITH u AS (SELECT id FROM unit WHERE code = $1::text),
+           opened AS (
+             INSERT INTO task (id, case_id, step_key, unit_id, status, started_at, due_at, original_due_at, clock_from, clock_from_ref,
+                               legal_basis, consent_agency, consent_purpose, open_reason, opened_by, updated_at)
+             SELECT $2::text, $3::text, $4::text, u.id, 'open', $5::timestamptz, $6::timestamptz, $6::timestamptz, $7::text, $8::text,
+                    $9::text, $10::text, $11::text, $12::text, $13::text, now()
+               FROM u
+             ON CONFLICT (id) DO UPDATE
+               SET status = 'open', started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, original_due_at = EXCLUDED.original_due_at,
+                   clock_from = CASE WHEN $7::text IS NULL THEN task.clock_from ELSE EXCLUDED.clock_from END,
+                   clock_from_ref = CASE WHEN $7::text IS NULL THEN task.clock_from_ref ELSE EXCLUDED.clock_from_ref END,
+                   updated_at = now()
+               WHERE task.status = 'waiting-for-consent'
+             -- xmax is set on the row an upsert updated, zero on one it inserted: was the task waiting?
+             RETURNING id, unit_id, xmax <> 0 AS was_waiting),
+           resolved AS (
+             UPDATE escalation SET status = 'resolved', resolved_at = $14::timestamptz
+              WHERE task_id = $2::text AND status = 'open' AND EXISTS (SELECT 1 FROM opened WHERE was_waiting)),
+           queued AS (
+             INSERT INTO notification (id, idempotency_key, task_id, kind, recipient_email, unit_id, status, step_title, next_attempt_at)
+             SELECT n.id, n.key, o.id, n.kind,
+                    CASE n.target WHEN 'unitSupervisor' THEN un.supervisor_email WHEN 'unitHead' THEN un.head_email ELSE un.notification_email END,
+                    un.id, 'pending', n.step_title, now()
+               FROM opened o
+               JOIN unit un ON un.id = o.unit_id
+              CROSS JOIN unnest($15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[]) AS n(id, key, kind, target, step_title)
+             ON CONFLICT (idempotency_key) DO NOTHING
+             RETURNING id),
+           woken AS (SELECT pg_notify('${outboxChannel}', '') FROM queued LIMIT 1)
+         SELECT (SELECT count(*) FROM u)::int AS unit_found, (SELECT count(*) FROM woken)::int AS woken`,
+        [
+          input.unitCode,
+          input.taskId,
+          input.caseId,
+          input.stepKey,
+          startAt,
+          dueAt,
+          input.clock?.from ?? null,
+          input.clock ? (input.clock.ref ?? null) : null,
+          input.step.legalBasis ?? null,
+          input.consent?.agency ?? null,
+          input.consent?.purpose ?? null,
+          input.openReason ?? null,
+          input.openedBy ?? null,
+          clock.now(),
+          notifications.map(() => randomUUID()),
+          notifications.map((n) => n.idempotencyKey),
+          notifications.map((n) => n.kind),
+          notifications.map((n) => n.target),
+          notifications.map((n) => n.stepTitle),
+        ],
+      );
+      // Retrying cannot create a unit: the policy names one the registry lacks.
+      if (opened.rows[0].unit_found === 0) throw ApplicationFailure.nonRetryable(`unit ${input.unitCode} is not in the registry`, ErrorCode.UnitNotFound);
       return plan;
     },
 
@@ -230,6 +274,17 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       });
       const view: EscalationView = { id: row.id, level: row.level, target: row.target, status: 'open', raisedAt: row.raisedAt.toISOString() };
       const nextRepeatAt = after(row.raisedAt, input.repeat);
+      return nextRepeatAt ? { ...view, nextRepeatAt } : view;
+    },
+
+    /**
+     * One escalation and its email in one transaction (escalation-outbox): raw Temporal's shape,
+     * one (local) activity per rung. raiseEscalation stays for tasks that started before.
+     */
+    async escalate(input: Omit<EscalateInput, 'raisedAt'> & { repeat?: RepeatInput }): Promise<EscalationView & { nextRepeatAt?: string }> {
+      const { repeat, ...escalation } = input;
+      const view = await raiseEscalationWithEmail(sqlPool(prisma), { ...escalation, raisedAt: clock.now() });
+      const nextRepeatAt = after(new Date(view.raisedAt), repeat);
       return nextRepeatAt ? { ...view, nextRepeatAt } : view;
     },
 

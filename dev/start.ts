@@ -20,7 +20,7 @@ import { startSmtpSink, type SmtpSink } from './smtpSink';
 import { resolveTemporalCli } from './temporalCli';
 import { appFromConfig } from '../api/appFromConfig';
 import { startReconciler } from '../api/reconciler';
-import { activitiesFromConfig } from '../worker/activitiesFromConfig';
+import { activitiesFromConfig, outboxSenderFromConfig } from '../worker/activitiesFromConfig';
 
 /**
  * `npm start`: the whole system on one machine. A Temporal dev server persisted under .data/
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     activities: activitiesFromConfig(config, prisma, new Client({ connection, namespace: config.temporal.namespace })),
   });
   const workerRun = worker.run();
+  const outbox = outboxSenderFromConfig(config, prisma, { databaseUrl: embedded ? null : databaseUrl });
 
   // Rate limits: the local Redis when one answers (as in CI), else each process's memory.
   const redisUrl = config.redisUrl ?? ((await redisAnswers(localRedisUrl)) ? localRedisUrl : undefined);
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     await closed;
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
+    await outbox.stop();
     await Promise.all([connection.close(), nativeConnection.close(), prisma.$disconnect(), deps.sharedCounters?.close()]);
     await mailbox?.stop();
     await identityProvider?.stop();

@@ -5,7 +5,7 @@ import { log } from '../config/log';
 import { createMetricsRegistry, serveMetrics } from '../config/metrics';
 import { createPrisma } from '../prisma/client';
 import { createWorker } from './createWorker';
-import { activitiesFromConfig } from './activitiesFromConfig';
+import { activitiesFromConfig, outboxSenderFromConfig } from './activitiesFromConfig';
 import { workerReadiness } from './readiness';
 
 /** Worker process entry: `node --import tsx worker/main.ts`. SIGINT/SIGTERM drain it gracefully. */
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   // The watchdog's activities ask Temporal which workflows run: metadata only, so no codec.
   const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  // Emails leave through the outbox: this process's sender claims and sends what workflows enqueued.
+  const outbox = outboxSenderFromConfig(config, prisma);
   try {
     // The retention Schedule is the setup step's (prisma/setup.ts), not each replica's.
     const worker = await createWorker({
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
     });
     await worker.run();
   } finally {
+    // Sends in flight finish before the pool closes; what is not claimed waits for another sender.
+    await outbox.stop();
     metrics?.close();
     await clientConnection.close();
     await connection.close();

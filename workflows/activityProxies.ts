@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -21,4 +21,14 @@ export const sweepActivities = proxyActivities<Activities>({
 export const watchdogMailActivities = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
+});
+
+/**
+ * A task's own short writes from escalation-outbox on: one SQL transaction each (an escalation
+ * with its email, an email enqueued), run as local activities, so a rung costs the task no
+ * activity task round trip (issue 18 measured it at 0.70× the raw floor). Same retries as `act`.
+ */
+export const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

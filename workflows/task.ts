@@ -15,7 +15,7 @@ import {
   type TaskResult,
   type TaskWorkflowInput,
 } from '../domain/messages';
-import { act } from './activityProxies';
+import { act, local } from './activityProxies';
 import { TaskSchedule } from './taskSchedule';
 import { TaskState } from './taskState';
 
@@ -99,9 +99,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     { validator: (raw) => void state.checkReassign(raw) },
   );
 
-  // Emails used to be awaited in line, so a mail outage held back the next reminder and escalation.
-  // Now they run beside the timers and the task waits for them only before it closes.
-  const mail = mailer(patched('mail-beside-timers'));
+  // Emails leave through the outbox (escalation-outbox): enqueued in a short local activity, sent
+  // by the worker's sender, so the task never waits for a mail server. Older tasks keep their way:
+  // emails awaited in line, or (mail-beside-timers) run beside the timers and awaited before closing.
+  const outbox = patched('escalation-outbox');
+  const mail = outbox ? enqueuer() : mailer(patched('mail-beside-timers'));
+  /** An email the task sends in line (the consent wait's, the ending's). */
+  const notifyNow = async (n: NotifyInput): Promise<void> => {
+    if (outbox) await local.enqueueNotification(n);
+    else await act.notify(n);
+  };
 
   /** Fires the schedule's events until it is done: reminders to the inbox, escalations up the ladder. */
   const runSchedule = async (watched: TaskSchedule, ladder: { escalationId: (level: number) => string; recipientUnitCode?: string; send: (n: NotifyInput) => Promise<void> }) => {
@@ -113,7 +120,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
         await ladder.send({ idempotencyKey: `${taskId}:reminder:${event.key}`, taskId, kind: 'reminder', target: 'unitInbox', stepTitle: step.title });
         continue;
       }
-      const raised = await act.raiseEscalation({
+      const escalation = {
         escalationId: ladder.escalationId(event.level),
         taskId,
         caseId,
@@ -122,7 +129,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
         dueAt: watched.plan.dueAt,
         recipientUnitCode: ladder.recipientUnitCode,
         repeat,
-      });
+      };
+      if (outbox) {
+        // Raw Temporal's shape: one local activity writes the escalation and its email together.
+        const notification = { idempotencyKey: `${escalation.escalationId}:notify`, kind: 'escalation' as const, stepTitle: step.title, level: event.level };
+        const raised = await local.escalate({ ...escalation, notification });
+        state.escalated(raised);
+        watched.escalated(raised.nextRepeatAt);
+        continue;
+      }
+      const raised = await act.raiseEscalation(escalation);
       state.escalated(raised);
       watched.escalated(raised.nextRepeatAt);
       await ladder.send({
@@ -145,16 +161,20 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     const waitUnit = step.consent?.waitUnitCode ?? 'vpc-coordination';
     const waitPlan = await act.openWaitingTask({ taskId, caseId, stepKey: input.stepKey, unitCode: step.unitCode, startAt, step, timeZone: input.timeZone });
     state.planned(waitPlan);
-    await act.notify({ idempotencyKey: `${taskId}:waiting`, taskId, kind: 'waiting-for-consent', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: waitUnit });
+    await notifyNow({ idempotencyKey: `${taskId}:waiting`, taskId, kind: 'waiting-for-consent', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: waitUnit });
     await runSchedule(new TaskSchedule(waitPlan, () => state.consentGranted || !state.waiting), {
       escalationId: (level) => `${taskId}.consent-wait${level > 1 ? `-${level}` : ''}`,
       recipientUnitCode: waitUnit,
-      send: async (n) => void (await act.notify(n)),
+      send: notifyNow,
     });
     if (state.waiting) state.consentArrived();
   }
 
   if (state.live) {
+    const assigned: NotifyInput[] = [
+      { idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title },
+      ...(step.notifyOnOpen ?? []).map((target): NotifyInput => ({ idempotencyKey: `${taskId}:assigned:${target}`, taskId, kind: 'assigned', target, stepTitle: step.title })),
+    ];
     const plan = await act.openTask({
       taskId,
       caseId,
@@ -169,17 +189,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
       dueAt: input.dueAt,
       openReason: input.openReason,
       openedBy: input.openedBy,
+      // The "assigned" emails are enqueued in the opening's own transaction: one activity.
+      ...(outbox ? { notifications: assigned.map(({ taskId: _task, ...n }) => n) } : {}),
     });
     state.opened(plan);
-    await mail.send({ idempotencyKey: `${taskId}:assigned`, taskId, kind: 'assigned', target: 'unitInbox', stepTitle: step.title });
-    for (const target of step.notifyOnOpen ?? []) {
-      await mail.send({ idempotencyKey: `${taskId}:assigned:${target}`, taskId, kind: 'assigned', target, stepTitle: step.title });
-    }
+    if (!outbox) for (const n of assigned) await mail.send(n);
     const ladder = new TaskSchedule(plan, () => !state.live);
     await runSchedule(ladder, { escalationId: (level) => `${taskId}.esc-${ladder.version + 1}-${level}`, send: mail.send });
   }
 
-  await recordEnding(state, input);
+  await recordEnding(state, input, notifyNow);
   // Closing would abandon emails still retrying (say, while the mail server is down).
   await mail.settled();
   await condition(allHandlersFinished);
@@ -204,23 +223,33 @@ function mailer(besideTimers: boolean) {
   };
 }
 
+/** Emails through the outbox (escalation-outbox): enqueued in line, nothing left to await at the end. */
+function enqueuer() {
+  return {
+    send: async (n: NotifyInput): Promise<void> => {
+      await local.enqueueNotification(n);
+    },
+    settled: async (): Promise<void> => undefined,
+  };
+}
+
 /** A task that ended without an outcome keeps its row, its timers' traces and its emails as history. */
-async function recordEnding(state: TaskState, input: TaskWorkflowInput): Promise<void> {
+async function recordEnding(state: TaskState, input: TaskWorkflowInput, notify: (n: NotifyInput) => Promise<void>): Promise<void> {
   const { taskId, step } = input;
   const { endedAt } = state.view();
   if (state.status === 'withdrawn') {
     await act.recordTaskWithdrawn({ taskId, withdrawnAt: endedAt! });
-    await act.notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
+    await notify({ idempotencyKey: `${taskId}:withdrawn`, taskId, kind: 'withdrawn', target: 'unitInbox', stepTitle: step.title });
     if (state.expired) {
       // A consent that ran out despite the re-confirmation task: the coordinators hear it too.
       const coordinators = step.consent?.waitUnitCode ?? 'vpc-coordination';
-      await act.notify({ idempotencyKey: `${taskId}:consent-expired`, taskId, kind: 'consent-expired', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: coordinators });
+      await notify({ idempotencyKey: `${taskId}:consent-expired`, taskId, kind: 'consent-expired', target: 'unitInbox', stepTitle: step.title, recipientUnitCode: coordinators });
     }
   } else if (state.status === 'not-shared' || state.status === 'closed') {
     await act.recordTaskEnded({ taskId, status: state.status, endedAt: endedAt! });
     // Only a unit that had the task open hears that it closed; a waiting task never reached it.
     if (state.status === 'closed' && state.reachedUnit) {
-      await act.notify({ idempotencyKey: `${taskId}:closed`, taskId, kind: 'closed', target: 'unitInbox', stepTitle: step.title });
+      await notify({ idempotencyKey: `${taskId}:closed`, taskId, kind: 'closed', target: 'unitInbox', stepTitle: step.title });
     }
   }
 }

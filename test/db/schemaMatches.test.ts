@@ -38,6 +38,8 @@ interface IndexShape {
   kind: 'primary' | 'unique' | 'normal';
   columns: string[]; // in index order
   descending: boolean[];
+  /** A partial index's predicate, normalised (see wherePredicate); absent for a full index. */
+  where?: string;
 }
 interface ForeignKeyShape {
   columns: string[];
@@ -94,6 +96,21 @@ interface Dmmf {
 function loadDmmf(): Dmmf {
   const prismaSchema = readFileSync(SCHEMA_PATH, 'utf8');
   return JSON.parse(get_dmmf(JSON.stringify({ prismaSchema }))) as Dmmf;
+}
+
+/**
+ * A partial index's predicate, compared loosely: PostgreSQL prints `(status <> 'sent'::text)` for
+ * the schema's `raw("status <> 'sent'")`, so casts, brackets, identifier quotes and spaces go.
+ */
+const wherePredicate = (sql: string): string => sql.replace(/::[a-z ]+/g, '').replace(/[()"\s]/g, '').toLowerCase();
+
+/** Partial indexes by name: the DMMF leaves out `where: raw(...)` (preview feature partialIndexes), so it is read from the text. */
+function partialIndexPredicates(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const m of readFileSync(SCHEMA_PATH, 'utf8').matchAll(/map:\s*"([^"]+)",\s*where:\s*raw\("((?:[^"\\]|\\.)*)"\)/g)) {
+    found.set(m[1], wherePredicate(m[2]));
+  }
+  return found;
 }
 
 const tableName = (model: DmmfModel): string => model.dbName ?? model.name;
@@ -209,15 +226,19 @@ function expectedShape(dmmf: Dmmf): DatabaseShape {
     }
 
     const indexes: Record<string, IndexShape> = {};
+    const partial = partialIndexPredicates();
     for (const index of dmmf.datamodel.indexes.filter((i) => i.model === model.name)) {
       if (index.type === 'fulltext') throw new Error(`Full-text index on ${model.name} is not supported by PostgreSQL`);
       const cols = index.fields.map((f) => col(f.name));
       const kind = index.type === 'id' ? 'primary' : index.type;
       const suffix = index.type === 'id' ? 'pkey' : index.type === 'unique' ? 'key' : 'idx';
-      indexes[index.dbName ?? prismaDefaultName(table, cols, suffix)] = {
+      const name = index.dbName ?? prismaDefaultName(table, cols, suffix);
+      const where = partial.get(name);
+      indexes[name] = {
         kind,
         columns: cols,
         descending: index.fields.map((f) => f.sortOrder === 'desc'),
+        ...(where ? { where } : {}),
       };
     }
 
@@ -294,10 +315,11 @@ async function actualShape(url: string): Promise<DatabaseShape> {
 
     const indexes = await client.query<{
       table: string; name: string; primary: boolean; unique: boolean; method: string;
-      partial: boolean; key_count: number; columns: string[]; options: number[];
+      partial: boolean; predicate: string | null; key_count: number; columns: string[]; options: number[];
     }>(
       `SELECT t.relname::text AS table, i.relname::text AS name, ix.indisprimary AS primary,
               ix.indisunique AS unique, am.amname::text AS method, ix.indpred IS NOT NULL AS partial,
+              pg_get_expr(ix.indpred, ix.indrelid) AS predicate,
               ix.indnkeyatts::int AS key_count,
               ARRAY(SELECT a.attname::text
                       FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -312,13 +334,14 @@ async function actualShape(url: string): Promise<DatabaseShape> {
         WHERE n.nspname = current_schema() AND t.relname <> '_prisma_migrations'`,
     );
     for (const row of indexes.rows) {
-      // Anything Prisma would not create (expression, partial, non-btree, INCLUDE columns) shows
-      // up as a difference rather than being silently ignored.
-      const exotic = row.partial || row.method !== 'btree' || row.columns.length !== row.key_count;
+      // Anything Prisma would not create (expression, non-btree, INCLUDE columns) shows up as a
+      // difference rather than being silently ignored; a partial index carries its predicate.
+      const exotic = row.method !== 'btree' || row.columns.length !== row.key_count;
       shape[row.table].indexes[row.name] = {
         kind: row.primary ? 'primary' : row.unique ? 'unique' : 'normal',
-        columns: exotic ? [`<${row.method}${row.partial ? ' partial' : ''} index: ${row.columns.join(', ')}>`] : row.columns,
+        columns: exotic ? [`<${row.method} index: ${row.columns.join(', ')}>`] : row.columns,
         descending: row.options.slice(0, row.key_count).map((o) => (o & 1) === 1),
+        ...(row.partial && row.predicate ? { where: wherePredicate(row.predicate) } : {}),
       };
     }
 

@@ -4,10 +4,11 @@ import type { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createActivities, systemClock } from '../../activities';
 import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
-import { createPrisma, type PrismaClient } from '../../prisma/client';
+import { createPrisma, sqlPool, type PrismaClient } from '../../prisma/client';
 import { publishPolicy } from '../../prisma/seed';
 import { createWorker } from '../../worker/createWorker';
-import { createMailer } from '../../worker/mailer';
+import { createMailer, createPooledMailer } from '../../worker/mailer';
+import { startOutboxSender, type OutboxSender } from '../../worker/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { appBaseUrl, eventually, startTestTemporal, testWorkflowBundle } from '../support/stack';
@@ -27,6 +28,7 @@ describe('PostgreSQL unreachable for a while', () => {
   let workerPrisma: PrismaClient;
   let worker: Worker;
   let running: Promise<void>;
+  let outbox: OutboxSender | undefined;
   let api: ReturnType<typeof request>;
   const taskQueue = `pgdown-${Date.now()}`;
 
@@ -69,12 +71,20 @@ describe('PostgreSQL unreachable for a while', () => {
       payloadKeys: testPayloadKeys(),
     });
     running = worker.run();
+    // The worker's outbox sender, through the same proxy: it claims, sends and records through the cut.
+    outbox = startOutboxSender({
+      pool: sqlPool(workerPrisma),
+      databaseUrl: proxied.toString(),
+      mailer: createPooledMailer({ host: smtp.host, port: smtp.port, secure: false }),
+      config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
+    });
     api = authedTestApp({ connection: env.connection, namespace: env.namespace, prisma: appPrisma, taskQueue }).api;
   });
   afterAll(async () => {
     await proxy?.restore();
     worker?.shutdown();
     await running;
+    await outbox?.stop();
     await Promise.all([appPrisma?.$disconnect(), workerPrisma?.$disconnect()]);
     await env?.teardown();
     await Promise.all([smtp?.stop(), db?.drop(), proxy?.close()]);

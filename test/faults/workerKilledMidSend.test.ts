@@ -1,10 +1,10 @@
 import { sv } from '../../domain/catalog';
 import { emailHeadline } from '../../activities/email';
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, systemClock } from '../../activities';
-import { ErrorCode } from '../../domain/errors';
-import { createMailer } from '../../worker/mailer';
+import { enqueueNotification } from '../../activities/outbox';
+import { messageIdFor } from '../../activities/notifications';
+import { sqlPool } from '../../prisma/client';
+import { createPooledMailer } from '../../worker/mailer';
+import { startOutboxSender } from '../../worker/outbox';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
 import { appBaseUrl, eventually, startStack, type Stack } from '../support/stack';
@@ -41,7 +41,9 @@ describe('a worker killed while an email is being sent', () => {
     await eventually('the assignment email to be mid-send', async () => stack.smtp.held === 1, 30_000);
     const sending = await stack.db.prisma.notification.findFirstOrThrow({ where: { task: { caseId }, kind: 'assigned' } });
     expect(sending.status).toBe('sending');
-    expect(sending.claimedBy).toMatch(/#1$/);
+    expect(sending.attempts).toBe(1);
+    // Claimed by the outbox sender inside the worker process (host:pid:random).
+    expect(sending.claimedBy).toContain(`:${worker.child.pid}:`);
     await worker.kill('SIGKILL');
     stack.smtp.holdReplies(0);
     // The server never answered 250, so it did not take the message: the send was cut off mid-way.
@@ -49,7 +51,7 @@ describe('a worker killed while an email is being sent', () => {
     expect(stack.smtp.messages.filter((m) => m.subject.includes(caseId))).toHaveLength(0);
 
     worker = await spawnWorker(stack, stack.smtp);
-    // Temporal retries the attempt once its start-to-close timeout (30 s) has passed.
+    // The new worker's sender takes the row over once the dead sender's lease (30 s) has lapsed.
     const [assigned] = await stack.smtp.waitFor((m) => m.subject.includes(caseId) && m.subject.includes(emailHeadline('assigned')), { timeoutMs: 90_000 });
     const sent = await eventually('the notification recorded as sent', () =>
       stack.db.prisma.notification.findFirst({ where: { id: sending.id, status: 'sent' } }),
@@ -64,48 +66,41 @@ describe('a worker killed while an email is being sent', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const received = stack.smtp.messages.filter((m) => m.subject.includes(caseId));
     expect(received).toHaveLength(2);
-    // A closed task on the mail-beside-timers path, with a notify attempt cut off by the kill.
+    // A closed task on the escalation-outbox path, whose email's send was cut off by the kill.
     await stack.env.client.workflow.getHandle(task.id).result();
-    await recordHistory(stack.env.client, task.id, 'v2-taskWorkflow-mailBesideTimers-killedMidSend');
+    await recordHistory(stack.env.client, task.id, 'v5-taskWorkflow-outbox-killedMidSend');
     expect(new Set(received.map((m) => m.messageId)).size).toBe(2);
   });
 
-  it('when two attempts of one notification run at once, then only the one holding the claim sends and the other is told to retry', async () => {
+  it('when two senders run at once, then only the one holding the claim sends and the other leaves the row alone', async () => {
+    await worker?.kill('SIGKILL');
+    worker = undefined;
     const task = await stack.db.prisma.task.findFirstOrThrow({ where: { stepKey: 'investigationDecision' } });
-    const activities = createActivities({
-      prisma: stack.db.prisma,
-      mailer: createMailer({ host: stack.smtp.host, port: stack.smtp.port, secure: false }),
-      clock: systemClock,
-      config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
-    });
-    const input = {
-      idempotencyKey: `${task.id}:concurrency-check`,
-      taskId: task.id,
-      kind: 'reminder' as const,
-      target: 'unitInbox' as const,
-      stepTitle: 'Concurrency check',
-    };
-    const attempt = (n: number) =>
-      new MockActivityEnvironment({
-        activityId: '9',
-        attempt: n,
-        startToCloseTimeoutMs: 30_000,
-        workflowExecution: { workflowId: task.id, runId: 'run' },
+    const idempotencyKey = `${task.id}:concurrency-check`;
+    const sender = (id: string) =>
+      startOutboxSender({
+        id,
+        pool: sqlPool(stack.db.prisma),
+        databaseUrl: stack.db.url,
+        mailer: createPooledMailer({ host: stack.smtp.host, port: stack.smtp.port, secure: false }),
+        config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
+        pollMs: 100,
       });
     stack.smtp.holdReplies(1_500);
-    const first = attempt(1).run(activities.notify, input);
-    await eventually('the first attempt to be mid-send', async () => stack.smtp.held === 1, 10_000);
-    const second = (await attempt(2)
-      .run(activities.notify, input)
-      .then(() => 'sent too', (err: unknown) => err)) as ApplicationFailure;
-    expect(second).toBeInstanceOf(ApplicationFailure);
-    expect(second.type).toBe(ErrorCode.NotificationInFlight);
-    expect(second.nonRetryable).toBe(false);
-    expect(((await first) as { status: string }).status).toBe('sent');
+    const first = sender('sender-a');
+    await enqueueNotification(sqlPool(stack.db.prisma), { idempotencyKey, taskId: task.id, kind: 'reminder', target: 'unitInbox', stepTitle: 'Concurrency check' });
+    await eventually('the first sender to be mid-send', async () => stack.smtp.held === 1, 10_000);
+    const second = sender('sender-b');
+    // The second sender polls (and is woken) several times meanwhile: the row is locked or claimed, never its.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(stack.smtp.held).toBe(1);
+    expect(await stack.db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey } })).toMatchObject({ status: 'sending', claimedBy: 'sender-a', attempts: 1 });
+    const row = await eventually('the row recorded as sent', () => stack.db.prisma.notification.findFirst({ where: { idempotencyKey, status: 'sent' } }), 10_000);
+    await Promise.all([first.stop(), second.stop()]);
     stack.smtp.holdReplies(0);
-    expect(((await attempt(3).run(activities.notify, input)) as { status: string }).status).toBe('already-sent');
+    expect(row.attempts).toBe(1);
     // Exactly one mail carries this notification's stable Message-ID.
-    const row = await stack.db.prisma.notification.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });
+    expect(row.messageId).toBe(messageIdFor(idempotencyKey));
     expect(stack.smtp.messages.filter((m) => m.messageId === row.messageId)).toHaveLength(1);
   });
 });

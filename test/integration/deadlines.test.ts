@@ -89,7 +89,7 @@ describe('task deadlines: reminders, escalations and extensions', () => {
       ['resolved', null],
     ]);
     await stack.env.client.workflow.getHandle(task.id).result();
-    await recordHistory(stack.env.client, task.id, 'v1-taskWorkflow-escalated-acknowledged');
+    await recordHistory(stack.env.client, task.id, 'v5-taskWorkflow-outbox-escalated-acknowledged');
   });
 
   it('when a supervisor extends the deadline, then the due time is re-dated, the reason kept, and the pending escalation cancelled', async () => {
@@ -148,7 +148,7 @@ describe('task deadlines: reminders, escalations and extensions', () => {
 
     await stack.api.post(`/tasks/${task.id}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
     await taskHandle.result();
-    await recordHistory(stack.env.client, task.id, 'v1-taskWorkflow-extended');
+    await recordHistory(stack.env.client, task.id, 'v5-taskWorkflow-outbox-extended');
   });
 
   it('when a task is left open and each escalation is acknowledged, then it keeps escalating at the policy interval, three rounds and more, and reports show how long it has been overdue (finding 6)', async () => {
@@ -201,7 +201,7 @@ describe('task deadlines: reminders, escalations and extensions', () => {
     await stack.env.client.workflow.getHandle(task.id).result();
     const after = await stack.db.prisma.escalation.count({ where: { taskId: task.id } });
     expect(after).toBeLessThanOrEqual(6);
-    await recordHistory(stack.env.client, task.id, 'v3-taskWorkflow-acknowledged-keeps-escalating');
+    await recordHistory(stack.env.client, task.id, 'v5-taskWorkflow-outbox-acknowledged-keeps-escalating');
   });
 
   it('when a new policy version is published, then a running case keeps its version and new cases get the new one', async () => {

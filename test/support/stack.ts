@@ -11,7 +11,9 @@ import { startSmtpSink, type SmtpSink } from '../../dev/smtpSink';
 import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
 import { createWorker } from '../../worker/createWorker';
-import { createMailer } from '../../worker/mailer';
+import { createMailer, createPooledMailer } from '../../worker/mailer';
+import { startOutboxSender, type OutboxSender } from '../../worker/outbox';
+import { sqlPool } from '../../prisma/client';
 import { roles } from '../../domain/auth';
 import { parseKeyring, type Keyring } from '../../security/keyring';
 import { AesGcmPayloadCodec } from '../../security/payloadCodec';
@@ -79,7 +81,9 @@ export interface Stack {
   rawClient: Client;
   payloadKeys: Keyring;
   worker?: Worker;
-  /** Starts the in-process worker; with `payloadKeys`, the worker and `api` switch to them (a key rotation; env.client keeps the first keys). */
+  /** The outbox's sender that runs beside the in-process worker (started and stopped with it). */
+  outbox?: OutboxSender;
+  /** Starts the in-process worker and its outbox sender; with `payloadKeys`, the worker and `api` switch to them (a key rotation; env.client keeps the first keys). */
   startWorker(opts?: { payloadKeys?: Keyring }): Promise<void>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
@@ -125,11 +129,12 @@ export async function startStack(
   const [env, db, smtp] = await Promise.all([startTestTemporal(payloadKeys), createTestDatabase(label), startSmtpSink({ port: 0 })]);
   if (opts.policy) await publishPolicy(db.prisma, opts.policy);
 
+  const mailConfig = { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' };
   const activities = createActivities({
     prisma: db.prisma,
     mailer: createMailer({ host: smtp.host, port: smtp.port, secure: false }),
     clock: systemClock,
-    config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
+    config: mailConfig,
   });
   const issuer = createTestIssuer();
   const unitCodes = (await db.prisma.unit.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((u) => u.code);
@@ -186,10 +191,13 @@ export async function startStack(
       });
       stack.worker = worker;
       running = worker.run();
+      stack.outbox = startOutboxSender({ pool: sqlPool(db.prisma), databaseUrl: db.url, mailer: createPooledMailer({ host: smtp.host, port: smtp.port, secure: false }), config: mailConfig });
     },
     async stopWorker() {
       if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
       await running;
+      await stack.outbox?.stop();
+      stack.outbox = undefined;
       stack.worker = undefined;
       running = undefined;
     },

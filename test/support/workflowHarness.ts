@@ -105,9 +105,18 @@ function fakeActivities(calls: Call[], tasks: Map<string, FakeTask>, companionPo
       const rearmAt = later(new Date(input.acknowledgedAt), input.repeat);
       return rearmAt ? { rearmAt } : {};
     },
+    async escalate(input) {
+      log('escalate', input);
+      const raisedAt = new Date();
+      const nextRepeatAt = later(raisedAt, input.repeat);
+      return { id: input.escalationId, level: input.level, target: input.target, status: 'open' as const, raisedAt: raisedAt.toISOString(), ...(nextRepeatAt ? { nextRepeatAt } : {}) };
+    },
     async notify(input) {
       log('notify', input);
-      return { status: 'sent' as const, notificationId: input.idempotencyKey };
+      return { status: 'queued' as const };
+    },
+    async enqueueNotification(input) {
+      log('enqueueNotification', input);
     },
     async pseudonymiseExpiredCases(input) {
       log('pseudonymiseExpiredCases', input);
@@ -116,6 +125,17 @@ function fakeActivities(calls: Call[], tasks: Map<string, FakeTask>, companionPo
     // The watchdog's sweep is tested on the real stack (test/faults/watchdog.test.ts), not here.
     ...watchdogUnused,
   };
+}
+
+/** The emails one call asks for, each shaped as notify's input. */
+function emailsIn({ name, input }: Call): Array<Record<string, unknown>> {
+  if (name === 'notify' || name === 'enqueueNotification') return [input];
+  if (name === 'escalate') {
+    const { taskId, target, recipientUnitCode } = input;
+    return [{ ...(input.notification as object), taskId, target, ...(recipientUnitCode ? { recipientUnitCode } : {}) }];
+  }
+  if (name === 'openTask') return ((input.notifications as object[] | undefined) ?? []).map((n) => ({ ...n, taskId: input.taskId }));
+  return [];
 }
 
 const unused = async (): Promise<never> => {
@@ -141,6 +161,11 @@ export interface Harness {
   companionPolicies: Map<string, PolicyDocument>;
   /** Calls of one activity whose input matches, e.g. calls('notify', { taskId }). */
   callsOf(name: keyof Activities, match?: Record<string, unknown>): Array<Record<string, unknown>>;
+  /**
+   * Every email the workflows asked for, whichever way (a notify activity, an enqueue, an
+   * escalation's or an opening's own), as notify's input, e.g. emailsOf({ taskId, kind: 'closed' }).
+   */
+  emailsOf(match?: Record<string, unknown>): Array<Record<string, unknown>>;
   /** Waits (polling, 20 ms) until `check` holds; fails naming `what` after the timeout. */
   until<T>(what: string, check: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** Starts a case workflow with a fresh id. */
@@ -188,6 +213,7 @@ export async function startHarness(label: string): Promise<Harness> {
     tasks,
     companionPolicies,
     callsOf: (name, match = {}) => calls.filter((c) => c.name === name && matches(c.input, match)).map((c) => c.input),
+    emailsOf: (match = {}) => calls.flatMap((c) => emailsIn(c)).filter((e) => matches(e, match)),
     until,
     async startCase(workflowType, input) {
       const caseId = `VPC-2026-${randomBytes(4).toString('hex').toUpperCase()}`;

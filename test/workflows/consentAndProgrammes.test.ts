@@ -84,7 +84,7 @@ describe('consent and the voluntary programmes (workflow level, activities faked
     expect(h.callsOf('openTask', { taskId: reconfirm.taskId })[0]).toMatchObject({ unitCode: 'vpc-coordination' });
 
     await h.until('the plan withdrawn at expiry', () => statusOf(`${id}.action-plan`) === 'withdrawn', 5_000);
-    const told = await h.until('the coordinators told', () => h.callsOf('notify', { taskId: `${id}.action-plan`, kind: 'consent-expired' })[0]);
+    const told = await h.until('the coordinators told', () => h.emailsOf({ taskId: `${id}.action-plan`, kind: 'consent-expired' })[0]);
     expect(told.recipientUnitCode).toBe('vpc-coordination');
     await kase.terminate();
     await recordHistory(h.client, id, 'v3-socialInterventionGroupCase-reconfirmation-expiry');

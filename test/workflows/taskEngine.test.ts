@@ -36,7 +36,7 @@ async function startTask(step: Partial<StepPolicy>, extra: Partial<TaskWorkflowI
   return h.client.workflow.start('taskWorkflow', { taskQueue: h.taskQueue, workflowId: taskId, args: [input] });
 }
 
-const escalationsOf = (taskId: string) => h.callsOf('raiseEscalation', { taskId });
+const escalationsOf = (taskId: string) => h.callsOf('escalate', { taskId });
 const failureOf = async (promise: Promise<unknown>) => {
   const err = await promise.then(
     () => undefined,
@@ -53,6 +53,23 @@ describe('the task engine (workflow level, activities faked)', () => {
   });
   afterAll(async () => {
     await h.teardown();
+  });
+
+  it('when a task opens, is reminded and escalates, then each email rides on one write: the opening, an enqueue, the rung (escalation-outbox)', async () => {
+    const task = await startTask({ deadline: span(0.6), reminders: [{ atFraction: 0.5 }], escalation: [{ after: secs(0), target: 'unitSupervisor' }], notifyOnOpen: ['unitHead'] });
+    await h.until('the first rung', () => escalationsOf(task.workflowId).length === 1);
+    const [opened] = h.callsOf('openTask', { taskId: task.workflowId });
+    expect(opened.notifications).toEqual([
+      { idempotencyKey: `${task.workflowId}:assigned`, kind: 'assigned', target: 'unitInbox', stepTitle: expect.any(String) },
+      { idempotencyKey: `${task.workflowId}:assigned:unitHead`, kind: 'assigned', target: 'unitHead', stepTitle: expect.any(String) },
+    ]);
+    expect(h.callsOf('enqueueNotification', { taskId: task.workflowId }).map((c) => c.kind)).toEqual(['reminder']);
+    const [rung] = escalationsOf(task.workflowId);
+    expect(rung).toMatchObject({ level: 1, target: 'unitSupervisor', notification: { idempotencyKey: `${rung.escalationId as string}:notify`, kind: 'escalation', level: 1 } });
+    // Nothing goes through the activities of the older paths.
+    expect([...h.callsOf('notify', { taskId: task.workflowId }), ...h.callsOf('raiseEscalation', { taskId: task.workflowId })]).toEqual([]);
+    await task.executeUpdate(completeTaskUpdate, { args: [{ outcome: 'done', actor: 'h-1' }] });
+    await task.result();
   });
 
   it('when a task that waits for consent is completed, then it refuses with TASK_NOT_OPEN naming the wait (finding 9)', async () => {
@@ -145,12 +162,12 @@ describe('the task engine (workflow level, activities faked)', () => {
       repeatEscalationEvery: secs(0.3),
     });
     // Its email goes out once the task holds the escalation.
-    await h.until('the first escalation', () => h.callsOf('notify', { taskId: task.workflowId, kind: 'escalation' }).length === 1);
+    await h.until('the first escalation', () => h.emailsOf({ taskId: task.workflowId, kind: 'escalation' }).length === 1);
     const acknowledgedAt = Date.now();
     await task.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: `${task.workflowId}.esc-1-1`, note: 'seen', actor: 'arbetsledare-1' }] });
 
     await h.until('the head rung', () => escalationsOf(task.workflowId).length === 2, 3_000);
-    const second = h.calls.filter((c) => c.name === 'raiseEscalation' && c.input.taskId === task.workflowId)[1];
+    const second = h.calls.filter((c) => c.name === 'escalate' && c.input.taskId === task.workflowId)[1];
     expect(second.input).toMatchObject({ level: 2, target: 'unitHead' });
     expect(second.at - acknowledgedAt).toBeGreaterThanOrEqual(300);
     expect(second.at - acknowledgedAt).toBeLessThan(3_000);
@@ -164,7 +181,7 @@ describe('the task engine (workflow level, activities faked)', () => {
     await h.openTask(task.workflowId);
     await task.signal(closeWithCaseSignal);
     expect(await task.result()).toMatchObject({ outcome: 'closed', ended: 'closed' });
-    expect(h.callsOf('notify', { taskId: task.workflowId, kind: 'closed' })).toHaveLength(1);
+    expect(h.emailsOf({ taskId: task.workflowId, kind: 'closed' })).toHaveLength(1);
     expect(h.tasks.get(task.workflowId)?.status).toBe('closed');
   });
 
@@ -173,7 +190,7 @@ describe('the task engine (workflow level, activities faked)', () => {
     await h.openTask(task.workflowId);
     await task.signal(taskConsentSignal, { granted: false, expired: true });
     expect(await task.result()).toMatchObject({ outcome: 'withdrawn', withdrawn: true });
-    const mails = h.callsOf('notify', { taskId: task.workflowId }).map((m) => [m.kind, m.recipientUnitCode]);
+    const mails = h.emailsOf({ taskId: task.workflowId }).map((m) => [m.kind, m.recipientUnitCode]);
     expect(mails).toEqual(expect.arrayContaining([['withdrawn', undefined], ['consent-expired', 'vpc-coordination']]));
   });
 });

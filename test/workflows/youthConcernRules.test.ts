@@ -58,7 +58,7 @@ describe('youth concern: clocks, urgent work and outcomes (workflow level, activ
     expect(urgent.startedAt).toBe(found.completedAt);
     expect(Date.parse(urgent.dueAt) - Date.parse(urgent.startedAt)).toBe(4 * 3_600_000);
     const assigned = await h.until('both assignment emails', () => {
-      const mails = h.callsOf('notify', { taskId: urgent.taskId, kind: 'assigned' });
+      const mails = h.emailsOf({ taskId: urgent.taskId, kind: 'assigned' });
       return mails.length === 2 && mails;
     });
     expect(assigned.map((n) => n.target).sort()).toEqual(['unitInbox', 'unitSupervisor']);
