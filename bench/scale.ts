@@ -119,7 +119,8 @@ async function appDatabase(prev: ScaleReport | undefined) {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // No worker runs in this process, and SIGINT is the run's own (below), not the SDK's.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const prev = previousRun();
   const machine = readMachine();
   progress(
