@@ -263,7 +263,10 @@ async function main(): Promise<void> {
     const pg = new PgPool({ connectionString: db.url, max: 2 });
     cleanup.push(() => pg.end());
     const taskQueue = { samverkan: 'bench', raw: 'bench-raw-floor' };
-    const workerEnv: Record<string, string> = process.env.BENCH_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_CACHE } : {};
+    const workerEnv: Record<string, string> = {
+      ...(process.env.BENCH_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_CACHE } : {}),
+      ...(process.env.BENCH_RAW_MAILER ? { RAW_FLOOR_MAILER: process.env.BENCH_RAW_MAILER } : {}),
+    };
     const common = { address: server.address, databaseUrl: db.url, smtp: { host: smtp.host, port: smtp.port }, env: workerEnv };
     const [samverkanWorker, rawWorker] = await Promise.all([
       spawnSamverkanWorker({ ...common, taskQueue: taskQueue.samverkan, bundlePath: samverkanBundlePath }),

@@ -2,7 +2,7 @@
 // per process. Reads the same environment names as worker/main.ts.
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createMailer } from '../../worker/mailer';
+import { createMailer, createPooledMailer } from '../../worker/mailer';
 import { parseKeyring } from '../../security/keyring';
 import { encryptingDataConverter } from '../../security/payloadCodec';
 import { createRawFloorActivities } from './activities';
@@ -18,6 +18,10 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: need('DATABASE_URL'), max: 10 });
   const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
   const maxCached = process.env.WORKER_MAX_CACHED_WORKFLOWS ? Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) : undefined;
+  // The transport samverkan's outbox sends escalations over (pooled, same pool size), so the floor is
+  // as strict as samverkan's own path; RAW_FLOOR_MAILER=single: a new connection per mail (createMailer).
+  const smtp = { host: need('SMTP_HOST'), port: Number(need('SMTP_PORT')), secure: false };
+  const mailer = process.env.RAW_FLOOR_MAILER === 'single' ? createMailer(smtp) : createPooledMailer(smtp);
   try {
     const worker = await Worker.create({
       connection,
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
       dataConverter: encryptingDataConverter(parseKeyring(need('PAYLOAD_KEYS'))),
       activities: createRawFloorActivities({
         pool,
-        mailer: createMailer({ host: need('SMTP_HOST'), port: Number(need('SMTP_PORT')), secure: false }),
+        mailer,
         from: 'bench <bench@samverkan.local>',
       }),
       workflowBundle: { codePath: need('WORKFLOW_BUNDLE_PATH') },
