@@ -9,7 +9,8 @@
 //
 // Sizes: CACHE_BOUNDS (numbers or "sdk", the SDK's heap-based default), CACHE_STEPS (cumulative
 // open cases), STICKY_TIMEOUTS (ms), BURST, REPEAT (the machine is shared: each setting runs this
-// many times, interleaved). CACHE_JSON=<file> keeps the figures.
+// many times, interleaved). CACHE_JSON=<file> keeps the figures; CACHE_CHART=<file.svg> draws
+// worker RSS against open cases, from this run or, with CACHE_CHART_FROM=<json>, from a kept one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../dev/devServer';
+import { sv } from '../domain/catalog';
+import { lineChartSvg, writeSvg } from './charts';
 import { startSmtpSink } from '../dev/smtpSink';
 import { resolveTemporalCli } from '../dev/temporalCli';
 import type { StepPolicy } from '../domain/policy';
@@ -207,7 +210,25 @@ async function stickyRun(ctx: Ctx, stickyMs: number, run: number): Promise<Stick
   }
 }
 
+/** Worker RSS against open cases, one line per cache bound and run. */
+async function memoryChart(file: string, memory: MemoryRun[]): Promise<void> {
+  const t = sv.benchCharts;
+  const runs = new Map<string, number>();
+  const series = memory.map((m) => {
+    const run = (runs.get(m.bound) ?? 0) + 1;
+    runs.set(m.bound, run);
+    const bound = m.bound === 'sdk' ? t.sdkDefaultBound(m.cache) : t.cacheBound(m.cache);
+    return { name: `${bound}, ${t.run(run)}`, points: m.rss.map((r) => ({ x: r.open, y: Math.round(r.rssMiB) })) };
+  });
+  writeSvg(file, await lineChartSvg({ title: t.memoryTitle, xTitle: t.openCases, yTitle: t.workerRssMiB, series }));
+  progress(`chart written: ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.CACHE_CHART_FROM) {
+    const kept = JSON.parse(readFileSync(process.env.CACHE_CHART_FROM, 'utf8')) as { memory: MemoryRun[] };
+    return memoryChart(process.env.CACHE_CHART ?? 'worker-cache.svg', kept.memory);
+  }
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   progress(`machine: ${machine}; load ${load()}; SDK default cache bound here: ${sdkDefaultBound} (heap limit ${heapMiB.toFixed(0)} MiB); burst runs' cache bound: ${burstCache ? boundOf(burstCache) : 'the configured default'}`);
   const cliPath = await resolveTemporalCli({ log: progress });
@@ -246,6 +267,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   if (process.env.CACHE_JSON) writeFileSync(process.env.CACHE_JSON, JSON.stringify({ machine, sdkDefaultBound, memory, sticky }, null, 1));
+  if (process.env.CACHE_CHART && memory.length) await memoryChart(process.env.CACHE_CHART, memory);
 }
 
 main().then(
