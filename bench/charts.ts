@@ -22,7 +22,7 @@ const config = {
   padding: 12,
   title: { fontSize: 17, anchor: 'start', offset: 12 },
   axis: { labelFontSize: 13, titleFontSize: 14, titlePadding: 10, grid: true, gridColor: '#e3e3e3', tickCount: 8 },
-  legend: { labelFontSize: 13, titleFontSize: 13, labelLimit: 480, orient: 'bottom', direction: 'horizontal', symbolSize: 120 },
+  legend: { labelFontSize: 13, titleFontSize: 13, labelLimit: 480, orient: 'bottom', direction: 'horizontal', columns: 2, rowPadding: 6, columnPadding: 24, symbolSize: 120 },
   line: { strokeWidth: 2 },
   point: { size: 50, filled: true },
   // Swedish numbers: 2 500 and 0,5 (a no-break space groups thousands).

@@ -41,6 +41,21 @@ const isoDuration = z
   .string()
   .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
 
+/** The worker's cache bound and sticky timeout when not configured (npm run bench:cache, README "Configuration"). */
+export const workerDefaults = {
+  // Why 250: RSS levelled at 1.3–1.6 GiB by 1,500 open cases, where 1,000 and the SDK's 2,310 passed 2.7 GiB and grew; a 300-deadline burst was no slower.
+  maxCachedWorkflows: 250,
+  // Why 10 s: at 3 s one burst of 300 deadlines timed out 136 workflow tasks (each a replay); at 10 s none did in four bursts.
+  stickyTimeoutMs: 10_000,
+} as const;
+
+/** A duration as ISO-8601 (PT10S) or as whole milliseconds (10000), in milliseconds. */
+const isoOrMs = z
+  .string()
+  .trim()
+  .refine((s) => (/^\d+$/.test(s) ? Number(s) > 0 : Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0), 'must be a positive ISO-8601 duration such as PT10S, or whole milliseconds such as 10000')
+  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Duration.fromISO(s).toMillis()));
+
 const envSchema = z.object({
   // production: every connection that leaves the host must be encrypted (see productionProblems).
   NODE_ENV: z.string().optional(),
@@ -124,6 +139,16 @@ const envSchema = z.object({
   WATCHDOG_UNACKNOWLEDGED_AFTER: isoDuration.default('P3D'),
   WATCHDOG_ESCALATION_GRACE: isoDuration.default('PT2M'),
   WATCHDOG_OPERATIONS_UNIT: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code of the registry').default('operations'),
+  // The worker's workflow cache (README "Configuration"): cases held in memory, and how long a
+  // cached case's next task waits for this worker before another replays it.
+  WORKER_MAX_CACHED_WORKFLOWS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of workflows (0 turns the cache off)')
+    .transform(Number)
+    .refine((n) => n === 0 || (n >= 2 && n <= 1_000_000), 'must be 0 (no cache) or from 2 to 1000000 workflows')
+    .default(workerDefaults.maxCachedWorkflows),
+  WORKER_STICKY_TIMEOUT: isoOrMs.default(workerDefaults.stickyTimeoutMs),
 }).superRefine((e, ctx) => {
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
@@ -236,6 +261,12 @@ export interface AppConfig {
   startReconcileAfterMs: number;
   /** The watchdog sweep's Schedule and limits (domain/watchdog.ts), in milliseconds. */
   watchdog: WatchdogSweepInput;
+  worker: {
+    /** Workflows the worker keeps in memory; beyond it the least recently used is evicted and replayed when next due. */
+    maxCachedWorkflows: number;
+    /** How long a cached workflow's next task waits for this worker before any worker may take it (and replay it), in milliseconds. */
+    stickyTimeoutMs: number;
+  };
 }
 
 export interface SmtpConfig {
@@ -342,6 +373,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       escalationGraceMs: Duration.fromISO(e.WATCHDOG_ESCALATION_GRACE).toMillis(),
       operationsUnitCode: e.WATCHDOG_OPERATIONS_UNIT,
     },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyTimeoutMs: e.WORKER_STICKY_TIMEOUT },
   };
 }
 

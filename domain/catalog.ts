@@ -590,6 +590,8 @@ export const sv = {
     rawTemporal: 'rå Temporal (timer och en aktivitet)',
     goal: (seconds: number) => `mål: ${String(seconds).replace('.', ',')} s`,
     cacheBound: (workflows: number) => `cachegräns: ${workflows} arbetsflöden`,
+    sdkDefaultBound: (workflows: number) => `SDK:ns standard: ${workflows} arbetsflöden`,
+    run: (n: number) => `körning ${n}`,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { workerDefaults } from '../config';
 import type { Keyring } from '../security/keyring';
 import { encryptingDataConverter } from '../security/payloadCodec';
 
@@ -14,6 +15,10 @@ export interface WorkerOptions {
   acceptUnencryptedPayloads?: boolean;
   /** A prebuilt bundle (tests build one for the whole run); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  /** Workflows kept in memory (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default grows with the heap, not with what fits. */
+  maxCachedWorkflows?: number;
+  /** How long a cached workflow's task waits for this worker before another takes it (WORKER_STICKY_TIMEOUT), in milliseconds. */
+  stickyTimeoutMs?: number;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -22,8 +27,12 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
-    // When a worker dies, its cached cases move to another worker after this long (default 10 s).
-    stickyQueueScheduleToStartTimeout: '3 seconds',
+    // Bounded, so memory stays flat however many cases are open; an evicted case replays its
+    // (short) history when next due.
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? workerDefaults.maxCachedWorkflows,
+    // When a worker dies, its cached cases move to another worker after this long; too short, and
+    // a busy worker's own tasks time out and replay whole histories.
+    stickyQueueScheduleToStartTimeout: opts.stickyTimeoutMs ?? workerDefaults.stickyTimeoutMs,
     dataConverter: encryptingDataConverter(opts.payloadKeys, { acceptUnencrypted: opts.acceptUnencryptedPayloads }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });

@@ -38,12 +38,16 @@ async function main(): Promise<void> {
       activities: activitiesFromConfig(config, prisma, new Client({ connection: clientConnection, namespace: config.temporal.namespace })),
       // A prebuilt bundle skips bundling at start (tests and the container image use one).
       workflowBundle: process.env.WORKFLOW_BUNDLE_PATH ? { codePath: process.env.WORKFLOW_BUNDLE_PATH } : undefined,
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      stickyTimeoutMs: config.worker.stickyTimeoutMs,
     });
     log.info('worker started', {
       taskQueue: config.temporal.taskQueue,
       pid: process.pid,
       metricsPort: config.metricsPort,
       payloadKey: config.crypto.payloadKeys.currentId,
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      stickyTimeoutMs: config.worker.stickyTimeoutMs,
     });
     await worker.run();
   } finally {

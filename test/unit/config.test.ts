@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, temporalConnectionOptions } from '../../config';
+import { ConfigError, loadConfig, temporalConnectionOptions, workerDefaults } from '../../config';
 import { testKeyEnv } from '../support/keys';
 
 describe('configuration from the environment', () => {
@@ -60,5 +60,20 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...testKeyEnv(), TRUST_PROXY: '10.0.0.0/40' })).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ ...testKeyEnv(), TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ ...testKeyEnv(), REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it('when the worker cache variables are unset, then the measured defaults apply; set, the sticky timeout is read as ISO-8601 or milliseconds', () => {
+    expect(loadConfig(testKeyEnv()).worker).toEqual({ maxCachedWorkflows: workerDefaults.maxCachedWorkflows, stickyTimeoutMs: workerDefaults.stickyTimeoutMs });
+    expect(loadConfig({ ...testKeyEnv(), WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_STICKY_TIMEOUT: 'PT3S' }).worker).toEqual({ maxCachedWorkflows: 500, stickyTimeoutMs: 3_000 });
+    expect(loadConfig({ ...testKeyEnv(), WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_STICKY_TIMEOUT: '2500' }).worker).toEqual({ maxCachedWorkflows: 0, stickyTimeoutMs: 2_500 });
+  });
+
+  it('when WORKER_MAX_CACHED_WORKFLOWS or WORKER_STICKY_TIMEOUT is not a bound the SDK takes, then start-up stops naming the variable', () => {
+    for (const bad of ['lots', '-5', '1.5', '1', '']) {
+      expect(() => loadConfig({ ...testKeyEnv(), WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: must be/);
+    }
+    for (const bad of ['3s', '0', 'PT0S', '-1']) {
+      expect(() => loadConfig({ ...testKeyEnv(), WORKER_STICKY_TIMEOUT: bad })).toThrow(/WORKER_STICKY_TIMEOUT: must be a positive ISO-8601 duration/);
+    }
   });
 });
