@@ -10,6 +10,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient, Pool as PgPool } from 'pg';
 import { Pool } from 'undici';
+import { workerDefaults } from '../config';
 import { startCluster } from '../dev/cluster';
 import { freePort, startDevServer } from '../dev/devServer';
 import { startSmtpSink } from '../dev/smtpSink';
@@ -263,8 +264,9 @@ async function main(): Promise<void> {
     const pg = new PgPool({ connectionString: db.url, max: 2 });
     cleanup.push(() => pg.end());
     const taskQueue = { samverkan: 'bench', raw: 'bench-raw-floor' };
+    // Both workers hold the same number of workflows, so the ratio is samverkan's work, not a setting.
     const workerEnv: Record<string, string> = {
-      ...(process.env.BENCH_CACHE ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_CACHE } : {}),
+      WORKER_MAX_CACHED_WORKFLOWS: process.env.BENCH_CACHE ?? String(workerDefaults.maxCachedWorkflows),
       ...(process.env.BENCH_RAW_MAILER ? { RAW_FLOOR_MAILER: process.env.BENCH_RAW_MAILER } : {}),
     };
     const common = { address: server.address, databaseUrl: db.url, smtp: { host: smtp.host, port: smtp.port }, env: workerEnv };
@@ -498,7 +500,7 @@ async function writeReport(r: Report): Promise<void> {
   const serverName = r.target === 'cluster' ? `Temporal server on PostgreSQL (dev/cluster.ts, ${shards} history shards)` : 'Temporal dev server (CLI, SQLite)';
   const section = [
     `<!-- ${markers}:start (written by npm run bench${r.target === 'cluster' ? ' with BENCH_TARGET=cluster' : ''}) -->`,
-    `**Target: ${serverName}.**`,
+    `**Target: ${serverName}.** Workflow cache of both workers: ${process.env.BENCH_CACHE ?? `${workerDefaults.maxCachedWorkflows} (samverkan's default)`}; the raw floor mails over ${process.env.BENCH_RAW_MAILER === 'single' ? 'a new connection per mail' : "the outbox's pooled transport"}.`,
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
       `load average ${r.machine.loadAtStart} at the start and ${r.loadAtEnd} at the end (the machine was shared, so treat the numbers as noisy).`,
