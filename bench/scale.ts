@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient, Pool as PgPool } from 'pg';
+import { workerDefaults } from '../config';
 import { startCluster } from '../dev/cluster';
 import { startSmtpSink } from '../dev/smtpSink';
 import { sv } from '../domain/catalog';
@@ -40,7 +41,8 @@ const targetOpen = env('BENCH_SCALE_TARGET', 100_000);
 const stepSize = env('BENCH_SCALE_STEP', 10_000);
 const concurrency = env('BENCH_SCALE_CONCURRENCY', 64);
 /** The worker's bounded workflow cache (WORKER_MAX_CACHED_WORKFLOWS). */
-const cache = env('BENCH_CACHE', 2_000);
+// What production runs unless told otherwise: the worker's own default bound.
+const cache = env('BENCH_CACHE', workerDefaults.maxCachedWorkflows);
 const postgresUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 
 interface ScalePoint {
