@@ -11,6 +11,8 @@
 // open cases), STICKY_TIMEOUTS (ms), BURST, REPEAT (the machine is shared: each setting runs this
 // many times, interleaved). CACHE_JSON=<file> keeps the figures; CACHE_CHART=<file.svg> draws
 // worker RSS against open cases, from this run or, with CACHE_CHART_FROM=<json>, from a kept one.
+// BURST_CACHE sets the burst runs' cache bound; the defaults were decided by BURST=1000 with
+// BURST_CACHE=250, 2000 and sdk (a burst larger than the cache replays nearly every task).
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';

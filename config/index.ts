@@ -43,9 +43,9 @@ const isoDuration = z
 
 /** The worker's cache bound and sticky timeout when not configured (npm run bench:cache, README "Configuration"). */
 export const workerDefaults = {
-  // Why 250: RSS levelled at 1.3–1.6 GiB by 1,500 open cases, where 1,000 and the SDK's 2,310 passed 2.7 GiB and grew; a 300-deadline burst was no slower.
-  maxCachedWorkflows: 250,
-  // Why 10 s: at 3 s one burst of 300 deadlines timed out 136 workflow tasks (each a replay); at 10 s none did in four bursts.
+  // Why 2000: a burst of 1,000 deadlines cost 48–64 s of worker CPU with 2,000–2,310 cached, 76–97 s with 250 (evicted cases replay); RSS is ~1.5 MiB per cached case and levels past the bound.
+  maxCachedWorkflows: 2000,
+  // Why 10 s: with the burst cached, 3 s timed out 690 of its 1,000 workflow tasks (p99 22 s) and 10 s none (p99 8.2 s); on a saturated machine both time out.
   stickyTimeoutMs: 10_000,
 } as const;
 
