@@ -72,7 +72,8 @@ export async function enqueueNotification(sql: Sql, n: NotificationInput): Promi
   if (res.rows[0].found === 0) await missing(sql, n.taskId, n.recipientUnitCode);
 }
 
-export interface EscalateInput {
+/** One rung of a task's ladder, as the workflow names it. */
+export interface EscalationFacts {
   escalationId: string;
   taskId: string;
   caseId: string;
@@ -81,6 +82,9 @@ export interface EscalateInput {
   dueAt: string;
   /** Escalate to another unit than the task's (the coordinators, for a consent wait). */
   recipientUnitCode?: string;
+}
+
+export interface EscalateInput extends EscalationFacts {
   raisedAt: Date;
   notification: Omit<NotificationInput, 'taskId' | 'target' | 'recipientUnitCode'>;
 }

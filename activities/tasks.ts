@@ -6,7 +6,7 @@ import type { ConsentGate, EscalationView, TaskClock } from '../domain/messages'
 import type { EscalationTarget, Span, StepPolicy } from '../domain/policy';
 import { sqlPool } from '../prisma/client';
 import type { ActivityDeps } from './deps';
-import { outboxChannel, raiseEscalationWithEmail, type EscalateInput, type NotificationInput } from './outbox';
+import { outboxChannel, raiseEscalationWithEmail, type EscalateInput, type EscalationFacts, type NotificationInput } from './outbox';
 
 export function recipientFor(
   unit: { notificationEmail: string; supervisorEmail: string; headEmail: string },
@@ -242,18 +242,12 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
       ]);
     },
 
-    async raiseEscalation(input: {
-      escalationId: string;
-      taskId: string;
-      caseId: string;
-      level: number;
-      target: EscalationTarget;
-      dueAt: string;
-      /** Escalate to another unit than the task's (the coordinators, for a consent wait). */
-      recipientUnitCode?: string;
-      /** The policy repeats the ladder: the answer says when it comes back. */
-      repeat?: RepeatInput;
-    }): Promise<EscalationView & { nextRepeatAt?: string }> {
+    async raiseEscalation(
+      input: EscalationFacts & {
+        /** The policy repeats the ladder: the answer says when it comes back. */
+        repeat?: RepeatInput;
+      },
+    ): Promise<EscalationView & { nextRepeatAt?: string }> {
       const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
       const unit = input.recipientUnitCode ? await findUnit(input.recipientUnitCode) : task.unit;
       const row = await prisma.escalation.upsert({

@@ -27,7 +27,7 @@ import { youthConcernCase } from '../workflows';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { testPayloadKeys } from '../test/support/keys';
 import { newCaseId } from '../api/useCases/recordCase';
-import { barChartSvg, lineChartSvg, writeSvg } from './charts';
+import { barChartSvg, writeSvg } from './charts';
 import { rawFloorTable, rawFloorTableSql } from './rawFloor/activities';
 import {
   cpuSeconds,
@@ -52,10 +52,11 @@ import {
   type BurstContext,
   type BurstResult,
   type Machine,
+  envNumber as env,
+  writeProbeChart,
 } from './support';
 
 process.env.SAMVERKAN_LOG = 'silent';
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** Blocks of raw, samverkan, samverkan, raw bursts. */
 const repeats = env('BENCH_REPEATS', 3);
 /** Deadlines at one instant in each burst. */
@@ -544,16 +545,7 @@ async function writeReport(r: Report): Promise<void> {
       return { group: String(r.burst.n), name, value: median(v), low: Math.min(...v), high: Math.max(...v) };
     });
   writeSvg(join(root, 'docs', burstChart), await barChartSvg({ title: c.burstTitle, xTitle: c.deadlinesInBurst, yTitle: c.p99LatenessMs, bars }));
-  writeSvg(
-    join(root, 'docs', probeChart),
-    await lineChartSvg({
-      title: c.latenessTitle,
-      xTitle: c.openCases,
-      yTitle: c.p99LatenessMs,
-      series: [{ name: c.samverkan, points: r.curve.map((p) => ({ x: p.open, y: p.probe.p99 })) }],
-      rule: { y: 2_000, label: c.goal(2) },
-    }),
-  );
+  await writeProbeChart(join(root, 'docs', probeChart), r.curve.map((p) => ({ x: p.open, y: p.probe.p99 })));
   // The raw figures beside the table's rows, so either table can be rebuilt after either target's run.
   const summary = { measured: new Date().toISOString(), load: `${r.machine.loadAtStart} → ${r.loadAtEnd}`, rows, figures: r };
   writeFileSync(join(root, 'docs', `bench-${r.target}.json`), JSON.stringify(summary, null, 1));

@@ -32,10 +32,11 @@ import {
   spawnSamverkanWorker,
   type BurstContext,
   type Machine,
+  envNumber as env,
+  writeProbeChart,
 } from './support';
 
 process.env.SAMVERKAN_LOG = 'silent';
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const shards = env('BENCH_SHARDS', 8);
 const targetOpen = env('BENCH_SCALE_TARGET', 100_000);
 const stepSize = env('BENCH_SCALE_STEP', 10_000);
@@ -292,16 +293,7 @@ async function writeReport(r: ScaleReport): Promise<void> {
   ].join('\n');
   // Chart strings are Swedish, from the catalog (a person reads them).
   const c = sv.benchCharts;
-  writeSvg(
-    join(root, 'docs', probeChart),
-    await lineChartSvg({
-      title: c.latenessTitle,
-      xTitle: c.openCases,
-      yTitle: c.p99LatenessMs,
-      series: [{ name: c.samverkan, points: r.points.map((p) => ({ x: p.open, y: p.probeP99 })) }],
-      rule: { y: 2_000, label: c.goal(2) },
-    }),
-  );
+  await writeProbeChart(join(root, 'docs', probeChart), r.points.map((p) => ({ x: p.open, y: p.probeP99 })));
   const peak = Math.max(...r.points.map((p) => p.workerRssBytes / 2 ** 20));
   writeSvg(
     join(root, 'docs', rssChart),

@@ -13,6 +13,8 @@ import { testKeyEnv } from '../test/support/keys';
 import { taskWorkflow } from '../workflows';
 import { rawFloorTable } from './rawFloor/activities';
 import { rawFloorWorkflow } from './rawFloor/workflows';
+import { sv } from '../domain/catalog';
+import { lineChartSvg, writeSvg } from './charts';
 
 export const root = join(__dirname, '..');
 
@@ -23,6 +25,9 @@ export const load = () =>
     .join(' ');
 
 export const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${load()}] ${line}\n`);
+
+/** A numeric bench setting from the environment. */
+export const envNumber = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 export const pct = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
@@ -333,11 +338,7 @@ export async function samverkanBurst(ctx: BurstContext, label: string, n: number
     side: 'samverkan',
     label,
     n,
-    recorded: rows.length,
-    p50: pct(lateness, 50),
-    p99: pct(lateness, 99),
-    max: Math.max(...lateness),
-    drainPerSecond: rows.length / Math.max(0.001, (last - instant) / 1000),
+    ...latenessOf(lateness, last, instant),
     emailsPerSecond: sent.length ? sent.length / Math.max(0.001, (lastSent - instant) / 1000) : null,
     emailsSent: sent.length,
     openingRate: openingRate_,
@@ -392,11 +393,7 @@ export async function rawBurst(ctx: BurstContext, label: string, n: number, open
     side: 'raw',
     label,
     n,
-    recorded: rows.length,
-    p50: pct(lateness, 50),
-    p99: pct(lateness, 99),
-    max: Math.max(...lateness),
-    drainPerSecond: rows.length / Math.max(0.001, (last - instant) / 1000),
+    ...latenessOf(lateness, last, instant),
     // The raw floor sends in the same activity as the insert: its email rate is its drain rate.
     emailsPerSecond: null,
     emailsSent: rows.length,
@@ -470,3 +467,23 @@ export const fmt = {
   rate: (r: number | null | undefined) => (r === null || r === undefined || !Number.isFinite(r) ? '—' : r.toFixed(r < 10 ? 2 : 1)),
   mib: (b: number) => (Number.isFinite(b) ? (b / 2 ** 20).toFixed(0) : '—'),
 };
+
+/** One burst's lateness figures, the same for both sides: percentiles, and the drain rate from the instant to the last row. */
+function latenessOf(lateness: number[], last: number, instant: number) {
+  return {
+    recorded: lateness.length,
+    p50: pct(lateness, 50),
+    p99: pct(lateness, 99),
+    max: Math.max(...lateness),
+    drainPerSecond: lateness.length / Math.max(0.001, (last - instant) / 1000),
+  };
+}
+
+/** The probe's p99 against open cases, with the 2 s goal: the same chart from the bench and the scale run. */
+export async function writeProbeChart(file: string, points: Array<{ x: number; y: number }>): Promise<void> {
+  const c = sv.benchCharts;
+  writeSvg(
+    file,
+    await lineChartSvg({ title: c.latenessTitle, xTitle: c.openCases, yTitle: c.p99LatenessMs, series: [{ name: c.samverkan, points }], rule: { y: 2_000, label: c.goal(2) } }),
+  );
+}
