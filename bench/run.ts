@@ -12,7 +12,7 @@ import { Client as PgClient, Pool as PgPool } from 'pg';
 import { Pool } from 'undici';
 import { workerDefaults } from '../config';
 import { startCluster } from '../dev/cluster';
-import { freePort, startDevServer } from '../dev/devServer';
+import { freePort, startDevServer, type DevServer } from '../dev/devServer';
 import { startSmtpSink } from '../dev/smtpSink';
 import { resolveTemporalCli } from '../dev/temporalCli';
 import { sv as catalog } from '../domain/catalog';
@@ -23,6 +23,7 @@ import { fastYouthConcernPolicy } from '../test/support/policies';
 import { superuserIdentity } from '../test/support/testApp';
 import { createTestIssuer } from '../test/support/tokens';
 import { spawnApi } from '../test/support/workerProcess';
+import { apiEntry } from './apiBuild';
 import { youthConcernCase } from '../workflows';
 import { AesGcmPayloadCodec } from '../security/payloadCodec';
 import { testPayloadKeys } from '../test/support/keys';
@@ -38,6 +39,7 @@ import {
   openQuietCases,
   pct,
   pool,
+  sleep,
   postgresCpuSeconds,
   progress,
   rawBurst,
@@ -68,7 +70,7 @@ const concurrency = env('BENCH_CONCURRENCY', 8);
 const completions = env('BENCH_COMPLETIONS', 60);
 /** Blocks of ratio 1, each four runs side by side: raw, API, API, raw. */
 const startBlocks = env('BENCH_BLOCKS', 5);
-const warmupRounds = env('BENCH_WARMUP', 1);
+const warmupRounds = env('BENCH_WARMUP', 5);
 /** First guesses of the opening rates (tasks/s), before a round of each side has measured them. */
 const openingGuess = { samverkan: env('BENCH_OPENING_RATE', 8), raw: env('BENCH_RAW_OPENING_RATE', 40) };
 
@@ -87,6 +89,22 @@ async function post(port: number, path: string, body: unknown): Promise<number> 
   const res = await http.request({ path, method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer }, body: JSON.stringify(body) });
   await res.body.dump();
   return res.statusCode;
+}
+
+/**
+ * Stops the dev server and starts an empty one on its port; returns once the load generator's
+ * connection and the API (its /ready asks Temporal) both reach the new one.
+ */
+async function restartDevServer(old: DevServer, cliPath: string, apiPort: number, connection: Connection): Promise<DevServer> {
+  progress('start throughput: starting the dev server again with an empty store');
+  await old.stop();
+  const server = await startDevServer({ cliPath, uiPort: false, port: Number(old.address.split(':').at(-1)) });
+  for (const deadline = Date.now() + 60_000; ; await sleep(250)) {
+    const clientReady = await connection.workflowService.getSystemInfo({}).then(() => true, () => false);
+    const apiReady = await fetch(`http://127.0.0.1:${apiPort}/ready`).then((r) => r.ok, () => false);
+    if (clientReady && apiReady) return server;
+    if (Date.now() > deadline) throw new Error('the load generator or the API did not reach the restarted dev server in 60 s');
+  }
 }
 
 /** BENCH_PROFILE=<dir>: V8 CPU profiles of the load generator in each measured window of ratio 1, and of the API process (open them in Chrome DevTools). */
@@ -127,7 +145,7 @@ interface Report {
   target: 'dev' | 'cluster';
   machine: Machine;
   loadAtEnd: string;
-  starts: { apiRate: number; rawRate: number; ratio: number; lowest: number; highest: number; blocks: number; concurrency: number; perSide: number };
+  starts: { apiRate: number; rawRate: number; ratio: number; lowest: number; highest: number; blocks: number; concurrency: number; perSide: number; api: 'compiled' | 'source' };
   burst: { n: number; blocks: Block[] };
   curve: CurvePoint[];
   memory: { samverkanPerThousand: number; open: number; samverkanRss: number; rawRss: number };
@@ -145,7 +163,8 @@ async function main(): Promise<void> {
     const cluster = await startCluster({ postgresUrl: process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432', historyShards: shards, dbPrefix: 'samverkan_bench', log: progress });
     return { address: cluster.address, process: cluster.process, stop: () => cluster.stop({ dropDatabases: true }) };
   };
-  const [server, db, smtp] = await Promise.all([startServer(), createTestDatabase('bench'), startSmtpSink({ port: 0 })]);
+  const [firstServer, db, smtp] = await Promise.all([startServer(), createTestDatabase('bench'), startSmtpSink({ port: 0 })]);
+  let server = firstServer;
   const connection = await Connection.connect({ address: server.address });
   // Both sides encrypt payloads, as production does, so the ratios compare like with like.
   const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testPayloadKeys())] } });
@@ -156,13 +175,15 @@ async function main(): Promise<void> {
   try {
     // 1. Start-case throughput: through the API vs bare client.workflow.start, same concurrency, no worker polling.
     const idle = 'bench-unpolled';
-    // The API runs as its own process (api/main.ts), as in production: the load generator's
+    // The API runs as its own process (api/main.ts, compiled as the image runs it), as in production: the load generator's
     // event loop is not the API's, and each side's CPU is measured apart.
     const issuer = createTestIssuer();
     bearer = `Bearer ${issuer.token(superuserIdentity('bench'))}`;
     const port = await freePort();
     const apiLog = join(os.tmpdir(), `samverkan-bench-api-${process.pid}.log`);
+    const compiledEntry = await apiEntry(progress);
     const api = await spawnApi({ env: { address: server.address }, taskQueue: idle, db: { url: db.url }, issuer }, port, {
+      compiledEntry,
       // No worker polls this queue, so every case the bench starts stays "starting"; in service the worker
       // moves a case on within a second and the reconciler finds nothing. Left at its 30 s, the
       // reconciler would spend the run starting the bench's own cases again (100 per pass).
@@ -211,14 +232,17 @@ async function main(): Promise<void> {
           });
         }),
       );
-    // Warm both paths (JIT, connection pools, prepared statements) before measuring. One round
-    // leaves some warm-up in the first block, but more rounds fill the dev server's store, which
-    // slows it, and a slower server narrows the gap. One round keeps runs comparable.
+    // Warm both paths (JIT, garbage collector sizing, connection pools, prepared statements) before
+    // measuring: the API process's CPU per start kept falling for about 4,000 requests (4.8 to
+    // 2.5 ms on 2026-12-02), so one round left the first blocks measuring a cold API.
     for (let round = 1; round <= warmupRounds; round++) {
       progress(`start throughput: warming both paths, round ${round} of ${warmupRounds}`);
       await measureRaw();
       await measureApi();
     }
+    // The warm-up's cases would fill the server's store, which slows it and narrows the gap; the
+    // dev server (in memory) starts again empty on the same port, and both sides reconnect to it.
+    if (target === 'dev') server = await restartDevServer(server, cliPath, port, connection);
     // The server slows as its store fills, so runs go in blocks of raw, API, API, raw: over a
     // block the drift is the same for both sides and cancels from the block's ratio,
     // sum(API) ÷ sum(raw).
@@ -245,6 +269,7 @@ async function main(): Promise<void> {
       blocks: blockRatios.length,
       concurrency,
       perSide: startsPerSide,
+      api: compiledEntry ? ('compiled' as const) : ('source' as const),
     };
     if (process.env.BENCH_ONLY === 'starts') {
       // For working on ratio 1 alone: print it, leave the README as it is.
@@ -437,7 +462,7 @@ async function writeReport(r: Report): Promise<void> {
   const rows: Row[] = [
     {
       key: 'starts',
-      m: `1. API start-case ÷ raw \`client.workflow.start\` (throughput, concurrency ${r.starts.concurrency}, same call on both sides)`,
+      m: `1. API start-case ÷ raw \`client.workflow.start\` (throughput, concurrency ${r.starts.concurrency}, same call on both sides; the API ${r.starts.api === 'compiled' ? 'compiled, as the image runs it' : 'run from source through tsx'})`,
       ratio: r.starts.ratio.toFixed(2),
       values: `median of ${r.starts.blocks} blocks of raw, API, API, raw (range ${r.starts.lowest.toFixed(2)}–${r.starts.highest.toFixed(2)}); medians ${r.starts.apiRate.toFixed(1)} ÷ ${r.starts.rawRate.toFixed(1)} starts/s`,
     },

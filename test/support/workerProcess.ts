@@ -31,7 +31,9 @@ function spawnEntry(
   logFd?: number,
 ) {
   // `node --import tsx`, not the tsx binary: that one forks a second process SIGKILL would miss.
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, entry)], {
+  // An entry already compiled to JavaScript (an absolute path) runs with plain node, as the image runs it.
+  const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', join(root, entry)];
+  return spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
     env: {
       ...process.env,
@@ -82,18 +84,18 @@ export async function runSetup(target: ProcessTarget & { db: { adminUrl?: string
 
 /**
  * Runs `api/main.ts` as a real OS process on `port`, so it can be killed under load and restarted
- * there. With `logFile` its output goes to that file instead of a pipe to this process: the
+ * there; with `compiledEntry`, that file compiled to JavaScript (bench/apiBuild.ts). With `logFile` its output goes to that file instead of a pipe to this process: the
  * benchmark uses it so the load generator does not spend its own CPU reading the API's request log.
  */
 export async function spawnApi(
   target: ProcessTarget,
   port: number,
-  opts: { env?: Record<string, string>; nodeArgs?: string[]; logFile?: string } = {},
+  opts: { env?: Record<string, string>; nodeArgs?: string[]; logFile?: string; compiledEntry?: string } = {},
 ): Promise<WorkerProcess> {
   const { logFile } = opts;
   const fd = logFile ? openSync(logFile, 'a') : undefined;
   try {
-    const child = spawnEntry('api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port), ...opts.env }, opts.nodeArgs, fd);
+    const child = spawnEntry(opts.compiledEntry ?? 'api/main.ts', target, { host: '127.0.0.1', port: 1 }, { PORT: String(port), ...opts.env }, opts.nodeArgs, fd);
     return await started(child, 'api listening', logFile ? () => readFileSync(logFile, 'utf8') : undefined);
   } finally {
     if (fd !== undefined) closeSync(fd); // the child holds its own copy
