@@ -51,10 +51,18 @@ export async function startTestTemporal(payloadKeys?: Keyring, devServerArgs: st
   const clusterAddress = process.env.TEMPORAL_TEST_ADDRESS;
   const client = payloadKeys ? { client: { dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(payloadKeys)] } } } : {};
   if (clusterAddress) return TestWorkflowEnvironment.createFromExistingServer({ address: clusterAddress, namespace: 'default', ...client });
-  return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false, extraArgs: devServerArgs },
-    ...client,
-  });
+  // The SDK gives the dev server a fixed 5 s to open its port and kills it if not; on two busy
+  // cores (two suites bundling workflows at once) it sometimes needs longer, so try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path: testTemporalCli() }, ip: '127.0.0.1', ui: false, extraArgs: devServerArgs },
+        ...client,
+      });
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error && err.message.includes('did not start within'))) throw err;
+    }
+  }
 }
 
 export interface Stack {
