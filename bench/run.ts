@@ -233,7 +233,7 @@ async function main(): Promise<void> {
         }),
       );
     // Warm both paths (JIT, garbage collector sizing, connection pools, prepared statements) before
-    // measuring: the API process's CPU per start kept falling for about 4,000 requests (4.8 to
+    // measuring: the API process's CPU per start kept falling for about 4,000 requests (5.2 to
     // 2.5 ms on 2026-12-02), so one round left the first blocks measuring a cold API.
     for (let round = 1; round <= warmupRounds; round++) {
       progress(`start throughput: warming both paths, round ${round} of ${warmupRounds}`);
