@@ -12,7 +12,7 @@ function transportOptions(smtp: SmtpConfig): SMTPTransport.Options {
     secure: smtp.secure,
     requireTLS: smtp.requireTls ?? false,
     // Plain SMTP only when TLS is asked for neither way: the dev mailbox and test sinks on loopback
-    // (production refuses that configuration, config/index.ts).
+    // (production refuses that configuration, config/production.ts).
     ignoreTLS: !smtp.secure && !smtp.requireTls,
     ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.pass } } : {}),
     // A private CA is trusted beside the public ones, not instead of them.
