@@ -1,5 +1,6 @@
 import { createCaseActivities } from './cases';
 import type { ActivityDeps } from './deps';
+import { createEscalationActivities } from './escalations';
 import { createNotificationActivities } from './notifications';
 import { createRetentionActivities } from './retention';
 import { createTaskActivities } from './tasks';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCaseActivities(deps),
     ...createTaskActivities(deps),
+    ...createEscalationActivities(deps),
     ...createNotificationActivities(deps),
     ...createRetentionActivities(deps),
     ...createWatchdogActivities(deps),

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { addSpan, computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
+import { computeDueAt, planDeadline, type DeadlinePlan } from '../domain/deadlines';
 import { ErrorCode } from '../domain/errors';
-import type { ConsentGate, EscalationView, TaskClock } from '../domain/messages';
-import type { EscalationTarget, Span, StepPolicy } from '../domain/policy';
+import type { ConsentGate, TaskClock } from '../domain/messages';
+import type { StepPolicy } from '../domain/policy';
 import { sqlPool } from '../prisma/client';
 import type { ActivityDeps } from './deps';
-import { outboxChannel, raiseEscalationWithEmail, type EscalateInput, type EscalationFacts, type NotificationInput } from './outbox';
-
-export function recipientFor(
-  unit: { notificationEmail: string; supervisorEmail: string; headEmail: string },
-  target: EscalationTarget | 'unitInbox',
-): string {
-  if (target === 'unitSupervisor') return unit.supervisorEmail;
-  if (target === 'unitHead') return unit.headEmail;
-  return unit.notificationEmail;
-}
+import { outboxChannel, type NotificationInput } from './outbox';
+import { findUnit } from './units';
 
 export interface OpenTaskInput {
   taskId: string;
@@ -27,27 +19,10 @@ export interface OpenTaskInput {
   timeZone: string;
 }
 
-/** A ladder that comes back: the interval, counted in local time. */
-export interface RepeatInput {
-  every: Span;
-  timeZone: string;
-}
-
-const after = (from: Date, repeat: RepeatInput | undefined) => (repeat ? addSpan(from, repeat.every, { timeZone: repeat.timeZone }).toISOString() : undefined);
-
 /** The wait's ladder when the policy names none: the wait unit's supervisor as it lapses. */
 const defaultWaitLadder: StepPolicy['escalation'] = [{ after: { amount: 0, unit: 'seconds' }, target: 'unitSupervisor' }];
 
 export function createTaskActivities({ prisma, clock }: ActivityDeps) {
-  async function findUnit(code: string) {
-    const unit = await prisma.unit.findUnique({ where: { code } });
-    if (!unit) {
-      // Retrying cannot create a unit: the policy names one the registry lacks.
-      throw ApplicationFailure.nonRetryable(`unit ${code} is not in the registry`, ErrorCode.UnitNotFound);
-    }
-    return unit;
-  }
-
   return {
     /**
      * Computes the deadline plan and records the open task; idempotent on retry. A task that
@@ -134,7 +109,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
     async openWaitingTask(input: OpenTaskInput): Promise<DeadlinePlan> {
       const gate = input.step.consent;
       if (!gate) throw ApplicationFailure.nonRetryable('the step needs no consent', ErrorCode.ValidationFailed);
-      const unit = await findUnit(input.unitCode);
+      const unit = await findUnit(prisma, input.unitCode);
       const calendar = { timeZone: input.timeZone };
       const startAt = new Date(input.startAt);
       const dueAt = computeDueAt(gate.waitDeadline, startAt, calendar);
@@ -171,7 +146,7 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
      * emails read the unit from this row), held by nobody there yet; its deadline stays.
      */
     async recordTaskReassigned(input: { taskId: string; unitCode: string }): Promise<void> {
-      const unit = await findUnit(input.unitCode);
+      const unit = await findUnit(prisma, input.unitCode);
       await prisma.task.update({ where: { id: input.taskId }, data: { unitId: unit.id, assignee: null, assignedAt: null } });
     },
 
@@ -240,67 +215,6 @@ export function createTaskActivities({ prisma, clock }: ActivityDeps) {
           data: { status: 'resolved', resolvedAt: completedAt },
         }),
       ]);
-    },
-
-    async raiseEscalation(
-      input: EscalationFacts & {
-        /** The policy repeats the ladder: the answer says when it comes back. */
-        repeat?: RepeatInput;
-      },
-    ): Promise<EscalationView & { nextRepeatAt?: string }> {
-      const task = await prisma.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { unit: true } });
-      const unit = input.recipientUnitCode ? await findUnit(input.recipientUnitCode) : task.unit;
-      const row = await prisma.escalation.upsert({
-        where: { id: input.escalationId },
-        create: {
-          id: input.escalationId,
-          taskId: input.taskId,
-          caseId: input.caseId,
-          level: input.level,
-          target: input.target,
-          recipientEmail: recipientFor(unit, input.target),
-          unitId: unit.id,
-          status: 'open',
-          dueAt: new Date(input.dueAt),
-          raisedAt: clock.now(),
-        },
-        update: {},
-      });
-      const view: EscalationView = { id: row.id, level: row.level, target: row.target, status: 'open', raisedAt: row.raisedAt.toISOString() };
-      const nextRepeatAt = after(row.raisedAt, input.repeat);
-      return nextRepeatAt ? { ...view, nextRepeatAt } : view;
-    },
-
-    /**
-     * One escalation and its email in one transaction (escalation-outbox): raw Temporal's shape,
-     * one (local) activity per rung. raiseEscalation stays for tasks that started before.
-     */
-    async escalate(input: Omit<EscalateInput, 'raisedAt'> & { repeat?: RepeatInput }): Promise<EscalationView & { nextRepeatAt?: string }> {
-      const { repeat, ...escalation } = input;
-      const view = await raiseEscalationWithEmail(sqlPool(prisma), { ...escalation, raisedAt: clock.now() });
-      const nextRepeatAt = after(new Date(view.raisedAt), repeat);
-      return nextRepeatAt ? { ...view, nextRepeatAt } : view;
-    },
-
-    async recordEscalationAcknowledged(input: {
-      escalationId: string;
-      acknowledgedBy: string;
-      acknowledgedAt: string;
-      note?: string;
-      /** The task is still open and its policy repeats: the answer says when the next rung comes. */
-      repeat?: RepeatInput;
-    }): Promise<{ rearmAt?: string }> {
-      await prisma.escalation.update({
-        where: { id: input.escalationId },
-        data: {
-          status: 'acknowledged',
-          acknowledgedBy: input.acknowledgedBy,
-          acknowledgedAt: new Date(input.acknowledgedAt),
-          note: input.note ?? null,
-        },
-      });
-      const rearmAt = after(new Date(input.acknowledgedAt), input.repeat);
-      return rearmAt ? { rearmAt } : {};
     },
   };
 }
