@@ -9,11 +9,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
 # prisma generate only needs the variable to name an existing file (no engine download).
-# tsconfig.build.json compiles only what runs in production; the dev tools are devDependencies
-# and are pruned before the runtime stage copies node_modules.
+# npm run build:image (scripts/buildImage.ts, which the bench's API build runs too) compiles only
+# what runs in production (tsconfig.build.json) into dist/, with the files read at run time and
+# the workflow bundle; the dev tools are devDependencies and are pruned before the runtime stage
+# copies node_modules.
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
- && npx tsc -p tsconfig.build.json \
- && node -e "require('@temporalio/worker').bundleWorkflowCode({workflowsPath: require.resolve('./dist/workflows')}).then(b => require('fs').writeFileSync('dist/workflow-bundle.js', b.code))" \
+ && npm run build:image \
  && npm prune --omit=dev --ignore-scripts
 
 FROM node:26.10.0-trixie-slim@sha256:ec7758ee051e457b468b32bde57b0879010b325bb9862718e9615225ce4aaae1 AS runtime
@@ -21,13 +22,10 @@ ENV NODE_ENV=production \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+# dist/ holds, beside the compiled code, what is read at run time: the migrations and seed data
+# the setup step reads (`node dist/prisma/setup.js`), the web app's stylesheet, the workflow bundle.
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/package.json ./
-# Migrations and seed data are read at run time by the setup step (`node dist/prisma/setup.js`).
-COPY --from=build --chown=node:node /app/prisma/migrations ./dist/prisma/migrations
-COPY --from=build --chown=node:node /app/prisma/seed ./dist/prisma/seed
-# The web app's stylesheet (its pages are compiled with the rest).
-COPY --from=build --chown=node:node /app/web/static ./dist/web/static
 USER node
 EXPOSE 3000 9464
 # The API answers /health; the worker serves /metrics. Either proves the process is alive.

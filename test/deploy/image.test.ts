@@ -2,11 +2,16 @@ import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { runtimeFiles, workflowBundleFile } from '../../scripts/buildImage';
 
 /** The app's image (Dockerfile), checked statically: no Docker engine here. */
 const root = join(__dirname, '..', '..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /** The files tsconfig.build.json compiles, relative to the repository. */
 function buildFiles(): string[] {
@@ -54,10 +59,10 @@ describe('the image', () => {
   });
 
   it('when the build context is sent, then .env, .data, keys and certificates stay out, and what the build needs goes in', () => {
-    for (const secret of ['.env', '.env.production', '.data/dev-keys.json', '.data/dev-signing-key.json', 'deploy/certs/server.key', 'tls/site.pem', 'node_modules/x/index.js', 'test/db/appRole.test.ts', 'dev/start.ts', 'bench/run.ts']) {
+    for (const secret of ['.env', '.env.production', '.data/dev-keys.json', '.data/dev-signing-key.json', 'deploy/certs/server.key', 'tls/site.pem', 'node_modules/x/index.js', 'test/db/appRole.test.ts', 'dev/start.ts', 'bench/run.ts', 'scripts/test.sh']) {
       expect({ path: secret, ignored: dockerIgnored(secret) }).toEqual({ path: secret, ignored: true });
     }
-    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma/schema.prisma', 'prisma/migrations/20261123040000_audit_trail/migration.sql', 'prisma/seed/routing.json', 'api/main.ts', '.env.example']) {
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma/schema.prisma', 'prisma/migrations/20261123040000_audit_trail/migration.sql', 'prisma/seed/routing.json', 'api/main.ts', '.env.example', 'scripts/buildImage.ts']) {
       expect({ path: needed, ignored: dockerIgnored(needed) }).toEqual({ path: needed, ignored: false });
     }
   });
@@ -80,9 +85,24 @@ describe('the image', () => {
   });
 
   it('when the production build is listed, then it compiles the entry points compose runs and nothing from dev, test, bench or scripts', () => {
-    expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
     const files = buildFiles();
     expect(files.filter((f) => /^(dev|test|bench|scripts)\//.test(f))).toEqual([]);
     for (const entry of ['api/main.ts', 'worker/main.ts', 'prisma/setup.ts', 'prisma/migrate.ts', 'workflows/index.ts']) expect(files).toContain(entry);
+  });
+
+  it('when the build is read, then the Dockerfile and the bench both build with npm run build:image, and the image ships what it builds', () => {
+    // One build for both: the bench measures the API the image runs, so neither may compile on its own.
+    expect(pkg.scripts['build:image']).toBe('node --import tsx scripts/buildImage.ts');
+    expect(readFileSync(join(root, 'scripts', 'buildImage.ts'), 'utf8')).toMatch(/'tsconfig\.build\.json'/);
+    const buildRuns = [...dockerfile.matchAll(/^RUN (?:.*\\\n)*.*/gm)].map((m) => m[0]).join('\n');
+    expect(buildRuns).toMatch(/npm run build:image(?!\S)/);
+    expect(buildRuns).not.toMatch(/\btsc\b|bundleWorkflowCode/);
+    const bench = readFileSync(join(root, 'bench', 'apiBuild.ts'), 'utf8');
+    expect(bench).toMatch(/'build:image'/);
+    expect(bench).not.toMatch(/typescript\/bin\/tsc|tsconfig\.build\.json'/);
+    // The runtime stage takes dist/ whole (with the files read at run time) and points the worker at its bundle.
+    expect(dockerfile).toMatch(/^COPY --from=build \S+ \/app\/dist \.\/dist$/m);
+    expect(dockerfile).toContain(`WORKFLOW_BUNDLE_PATH=/app/dist/${workflowBundleFile}`);
+    for (const path of runtimeFiles) expect({ path, ignored: dockerIgnored(path) }).toEqual({ path, ignored: false });
   });
 });
