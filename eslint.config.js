@@ -32,6 +32,11 @@ module.exports = tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Node built-ins are not allowed in workflow code.' },
             { group: ['../activities', '../activities/*', '../domain/deadlines'], allowTypeImports: true, message: 'Import activity code by type only.' },
+            {
+              group: ['zod', '../domain/policy', '../domain/messageSchemas', '../domain/routing'],
+              allowTypeImports: true,
+              message: 'Types only: each cached workflow evaluates every bundled module; values come from domain/policyTerms or domain/messageChecks.',
+            },
             { group: ['../prisma/*', '../api/*', '../worker/*', '../config', '../config/*', '../security/*'], message: 'Workflow code may not reach the outside world.' },
           ],
         },

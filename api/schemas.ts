@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { consentPersonRoles } from '../domain/messages';
 import {
   acknowledgeEscalationInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
   extendDeadlineInputSchema,
   agencyCode,
-  consentPersonRoles,
   purposeCode,
   raiseAcuteThreatInputSchema,
-} from '../domain/messages';
+} from '../domain/messageSchemas';
 import { caseDateKeys, caseTypes } from '../domain/policy';
 import { concernCategories, urgencies } from '../domain/routing';
 import { isValidPersonnummer } from '../security/personnummer';

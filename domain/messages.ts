@@ -1,43 +1,20 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import { closeReasons } from './caseClosing';
-import { stepPolicySchema, type CaseDateKey, type Clock, type PolicyDocument, type StepPolicy } from './policy';
+import type { z } from 'zod';
+import type * as schemas from './messageSchemas';
+import type { CaseDateKey, Clock, PolicyDocument, StepPolicy } from './policy';
 
 /**
  * Messages shared by the API and the workflows. Each takes one input object whose type is
- * derived from its zod schema; the workflows' update validators parse with the same schemas,
- * so bad input is rejected before it reaches history.
+ * derived from its zod schema (domain/messageSchemas.ts); the workflows' update validators check
+ * the same shapes (domain/messageChecks.ts), so bad input is rejected before it reaches history.
+ * Types only from zod here: workflow code imports this module.
  */
 
-const actorSchema = z.string().trim().min(1).max(128);
-const isoInstant = z.iso.datetime({ offset: true });
+export type CompleteTaskInput = z.infer<typeof schemas.completeTaskInputSchema>;
 
-export const completeTaskInputSchema = z
-  .object({
-    outcome: z.string().min(1).max(64),
-    note: z.string().max(4000).optional(),
-    actor: actorSchema,
-  })
-  .strict();
-export type CompleteTaskInput = z.infer<typeof completeTaskInputSchema>;
+export type ExtendDeadlineInput = z.infer<typeof schemas.extendDeadlineInputSchema>;
 
-export const extendDeadlineInputSchema = z
-  .object({
-    newDueAt: isoInstant,
-    justification: z.string().trim().min(10, 'a written justification of at least 10 characters is required').max(4000),
-    actor: actorSchema,
-  })
-  .strict();
-export type ExtendDeadlineInput = z.infer<typeof extendDeadlineInputSchema>;
-
-export const acknowledgeEscalationInputSchema = z
-  .object({
-    escalationId: z.string().min(1).max(200),
-    note: z.string().max(4000).optional(),
-    actor: actorSchema,
-  })
-  .strict();
-export type AcknowledgeEscalationInput = z.infer<typeof acknowledgeEscalationInputSchema>;
+export type AcknowledgeEscalationInput = z.infer<typeof schemas.acknowledgeEscalationInputSchema>;
 
 /** A task's state; "not-shared" ended a wait with a refusal, "closed" ended with its case. */
 export type TaskStatus = 'open' | 'completed' | 'waiting-for-consent' | 'withdrawn' | 'not-shared' | 'closed';
@@ -88,13 +65,7 @@ export const getTaskQuery = defineQuery<TaskView>('getTask');
  * A supervisor moves an open task to another unit: its reminders, escalations and emails go there
  * from now on, and its deadline stays. The reason is kept by the API (encrypted), never sent here.
  */
-export const reassignTaskInputSchema = z
-  .object({
-    unitCode: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code such as "soc-adults"'),
-    actor: actorSchema,
-  })
-  .strict();
-export type ReassignTaskInput = z.infer<typeof reassignTaskInputSchema>;
+export type ReassignTaskInput = z.infer<typeof schemas.reassignTaskInputSchema>;
 export const reassignTaskUpdate = defineUpdate<TaskView, [ReassignTaskInput]>('reassignTask');
 
 export interface CaseStateView {
@@ -113,13 +84,7 @@ export const getCaseStateQuery = defineQuery<CaseStateView>('getCaseState');
  * A coordinator closes a running case with a reason (domain/caseClosing.ts): every task still
  * running ends as closed with it and its timers stop. Answers once the case is closed.
  */
-export const closeCaseInputSchema = z
-  .object({
-    reason: z.enum(closeReasons),
-    actor: actorSchema,
-  })
-  .strict();
-export type CloseCaseInput = z.infer<typeof closeCaseInputSchema>;
+export type CloseCaseInput = z.infer<typeof schemas.closeCaseInputSchema>;
 export const closeCaseUpdate = defineUpdate<CaseStateView, [CloseCaseInput]>('closeCase');
 
 /**
@@ -215,13 +180,7 @@ export interface CaseResult {
 }
 
 /** A coordinator, or staff of a unit with a task in the case, raises an acute threat on a running case. */
-export const raiseAcuteThreatInputSchema = z
-  .object({
-    reason: z.string().trim().min(3).max(2000),
-    actor: actorSchema,
-  })
-  .strict();
-export type RaiseAcuteThreatInput = z.infer<typeof raiseAcuteThreatInputSchema>;
+export type RaiseAcuteThreatInput = z.infer<typeof schemas.raiseAcuteThreatInputSchema>;
 export const raiseAcuteThreatUpdate = defineUpdate<{ taskId: string }, [RaiseAcuteThreatInput]>('raiseAcuteThreat');
 
 /**
@@ -229,8 +188,7 @@ export const raiseAcuteThreatUpdate = defineUpdate<{ taskId: string }, [RaiseAcu
  * API builds its step from the policy's own consent-gated step (deadline, reminders, ladder, the
  * consent's purpose and wait) with the unit and its agency; no free text reaches the workflow.
  */
-export const addPlanTaskInputSchema = z.object({ step: stepPolicySchema, actor: actorSchema }).strict();
-export type AddPlanTaskInput = z.infer<typeof addPlanTaskInputSchema>;
+export type AddPlanTaskInput = z.infer<typeof schemas.addPlanTaskInputSchema>;
 export const addPlanTaskUpdate = defineUpdate<{ taskId: string }, [AddPlanTaskInput]>('addPlanTask');
 /** The step key a joint-plan task added by a coordinator is recorded under. */
 export const planTaskStep = 'jointPlanTask';
@@ -238,35 +196,16 @@ export const planTaskStep = 'jointPlanTask';
 // ---- Consent (OSL 12:2) -------------------------------------------------------------------
 
 export const consentPersonRoles = ['subject', 'guardian'] as const;
-export const agencyCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "police"');
-export const purposeCode = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a purpose code such as "sig"');
 
 /** What the case workflow learns about one consent: no names, only the facts that gate sharing. */
-export const consentChangedInputSchema = z
-  .object({
-    consentId: z.string().min(1).max(64),
-    personRole: z.enum(consentPersonRoles),
-    agency: agencyCode,
-    purpose: purposeCode,
-    status: z.enum(['given', 'withdrawn', 'refused']),
-    /** When the answer was given; absent in signals from before refusals. */
-    givenAt: isoInstant.optional(),
-    expiresAt: isoInstant.optional(),
-    /** When the coordinators get a re-confirmation task (the policy's interval before expiresAt). */
-    reconfirmAt: isoInstant.optional(),
-  })
-  .strict();
-export type ConsentChangedInput = z.infer<typeof consentChangedInputSchema>;
+export type ConsentChangedInput = z.infer<typeof schemas.consentChangedInputSchema>;
 export const consentChangedSignal = defineSignal<[ConsentChangedInput]>('consentChanged');
 
 /**
  * Case → task: consent for the task's agency and purpose now exists (or no longer does); `refused`
  * when someone whose consent is needed said no, `expired` when it lapsed rather than was withdrawn.
  */
-export const taskConsentInputSchema = z
-  .object({ granted: z.boolean(), refused: z.boolean().optional(), expired: z.boolean().optional() })
-  .strict();
-export type TaskConsentInput = z.infer<typeof taskConsentInputSchema>;
+export type TaskConsentInput = z.infer<typeof schemas.taskConsentInputSchema>;
 export const taskConsentSignal = defineSignal<[TaskConsentInput]>('taskConsent');
 
 /** Case → task: the case closed while the task still ran beside it. */

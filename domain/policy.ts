@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { acuteThreatStep, caseDateKeys, escalationTargets, immediateProtectionStep, reconfirmationStep, spanUnits } from './policyTerms';
+
+export { acuteThreatStep, caseDateKeys, escalationTargets, immediateProtectionStep, reconfirmationStep, spanUnits };
+export type { CaseDateKey, EscalationTarget } from './policyTerms';
 
 /**
  * Deadline policies are data, versioned, and snapshotted into each case at start:
  * a running case keeps the version it started with even after an admin publishes a new one.
  */
-
-export const spanUnits = ['seconds', 'minutes', 'hours', 'calendarDays', 'workingDays', 'weeks', 'months'] as const;
 
 export const spanSchema = z
   .object({
@@ -40,9 +42,6 @@ export const reminderRuleSchema = z.union([
 ]);
 export type ReminderRule = z.infer<typeof reminderRuleSchema>;
 
-export const escalationTargets = ['unitSupervisor', 'unitHead'] as const;
-export type EscalationTarget = (typeof escalationTargets)[number];
-
 /** One rung of the escalation ladder; `after` counts from the due time. */
 export const escalationRuleSchema = z
   .object({
@@ -51,10 +50,6 @@ export const escalationRuleSchema = z
   })
   .strict();
 export type EscalationRule = z.infer<typeof escalationRuleSchema>;
-
-/** Dates a case may state beside its receipt (e.g. when the police notified the suspicion, LUL 4 §). */
-export const caseDateKeys = ['suspicionNotifiedAt'] as const;
-export type CaseDateKey = (typeof caseDateKeys)[number];
 
 /**
  * What a step's deadline counts from. Absent: from when the task opens (the path of policies
@@ -127,9 +122,6 @@ export type StepPolicy = z.infer<typeof stepPolicySchema>;
 export const guardianRules = ['one', 'all-registered'] as const;
 export type GuardianRule = (typeof guardianRules)[number];
 
-/** The coordinators' task that asks for consent to be re-confirmed before it ends. */
-export const reconfirmationStep = 'consentReconfirmation';
-
 /** How consent works in a case type (absent in policies that predate it). */
 export const consentRulesSchema = z
   .object({
@@ -177,9 +169,6 @@ export type YouthConcernStep = (typeof youthConcernSteps)[number];
 /** Steps of the police track (LUL), run in parallel when the subject is 15–17 and suspected. */
 export const youthConcernPoliceSteps = ['lulNotification', 'policeInvestigation', 'prosecutorStatement'] as const;
 export const youthConcernLaterSteps = ['interventionPlan', 'followUp'] as const;
-/** Opened beside the case: when a protection assessment finds immediate protection needed, and on an acute threat. */
-export const immediateProtectionStep = 'immediateProtection';
-export const acuteThreatStep = 'acuteThreatAssessment';
 
 export const sigSteps = ['actionPlan', 'policeContribution', 'review'] as const;
 export const exitSteps = [

@@ -11,14 +11,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorCode } from '../domain/errors';
+import { addPlanTaskInputCheck, closeCaseInputCheck, raiseAcuteThreatInputCheck } from '../domain/messageChecks';
 import {
-  addPlanTaskInputSchema,
   addPlanTaskUpdate,
-  closeCaseInputSchema,
   closeCaseUpdate,
   closeWithCaseSignal,
   getCaseStateQuery,
-  raiseAcuteThreatInputSchema,
   raiseAcuteThreatUpdate,
   type CaseResult,
   type CaseStateView,
@@ -27,11 +25,12 @@ import {
   type TaskClock,
   type TaskResult,
 } from '../domain/messages';
-import { acuteThreatStep, reconfirmationStep, type Clock, type StepPolicy } from '../domain/policy';
+import type { Clock, StepPolicy } from '../domain/policy';
+import { acuteThreatStep, reconfirmationStep } from '../domain/policyTerms';
 import { act } from './activityProxies';
 import { createConsentRegister, type ConsentRecord } from './caseConsent';
 import { taskWorkflow } from './task';
-import { parseOrReject, reject } from './validation';
+import { parseAccepted, parseOrReject, reject } from './validation';
 
 /** Not a workflow: the parts every case workflow shares (state, consent, steps, tasks beside the steps, closing). */
 
@@ -233,13 +232,13 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   setHandler(
     raiseAcuteThreatUpdate,
     async (raw) => {
-      const update = raiseAcuteThreatInputSchema.parse(raw);
+      const update = parseAccepted(raiseAcuteThreatInputCheck, raw);
       const opts = { idSuffix: `-${uuid4().slice(0, 8)}`, clock: { from: 'opening' as const }, openReason: update.reason, openedBy: update.actor };
       return { taskId: await startBeside(acuteThreatStep, opts, false) };
     },
     {
       validator: (raw) => {
-        parseOrReject(raiseAcuteThreatInputSchema, raw);
+        parseOrReject(raiseAcuteThreatInputCheck, raw);
         if (state.status === 'closed' || closing) reject(ErrorCode.CaseNotOpen, 'the case is closed');
         if (!(acuteThreatStep in policy.steps)) reject(ErrorCode.InvalidPolicy, `policy ${policy.version} has no ${acuteThreatStep} step`);
       },
@@ -302,13 +301,13 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   setHandler(
     addPlanTaskUpdate,
     async (raw) => {
-      const update = addPlanTaskInputSchema.parse(raw);
+      const update = parseAccepted(addPlanTaskInputCheck, raw);
       const opts = { idSuffix: `-${uuid4().slice(0, 8)}`, clock: { from: 'opening' as const }, openedBy: update.actor, step: update.step };
       return { taskId: await startBeside(planTaskStep, opts, true) };
     },
     {
       validator: (raw) => {
-        parseOrReject(addPlanTaskInputSchema, raw);
+        parseOrReject(addPlanTaskInputCheck, raw);
         if (state.status === 'closed' || closing || closeRequest) reject(ErrorCode.CaseNotOpen, 'the case is closed', 'closed');
         if (policy.caseType !== 'social-intervention-group' && policy.caseType !== 'exit-programme') {
           reject(ErrorCode.JointPlanNotAllowed, 'joint-plan tasks belong to SIG and exit cases');
@@ -321,14 +320,14 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
   setHandler(
     closeCaseUpdate,
     async (raw) => {
-      const update = closeCaseInputSchema.parse(raw);
+      const update = parseAccepted(closeCaseInputCheck, raw);
       closeRequest = { reason: update.reason, actor: update.actor };
       await condition(() => state.status === 'closed' || endingByItself);
       return { ...state, completedSteps: [...state.completedSteps] };
     },
     {
       validator: (raw) => {
-        parseOrReject(closeCaseInputSchema, raw);
+        parseOrReject(closeCaseInputCheck, raw);
         if (state.status === 'closed' || closing || closeRequest) reject(ErrorCode.CaseNotOpen, 'the case is closed or closing', 'closed');
         if (!closable) reject(ErrorCode.CaseNotClosable, 'the case started before coordinators could close cases; it closes when its steps end');
       },

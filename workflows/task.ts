@@ -1,15 +1,12 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { acknowledgeEscalationInputCheck, completeTaskInputCheck, extendDeadlineInputCheck, reassignTaskInputCheck } from '../domain/messageChecks';
 import {
-  acknowledgeEscalationInputSchema,
   acknowledgeEscalationUpdate,
   closeWithCaseSignal,
-  completeTaskInputSchema,
   completeTaskUpdate,
-  extendDeadlineInputSchema,
   extendDeadlineUpdate,
   getTaskQuery,
-  reassignTaskInputSchema,
   reassignTaskUpdate,
   taskConsentSignal,
   type TaskResult,
@@ -18,6 +15,7 @@ import {
 import { act, local } from './activityProxies';
 import { TaskSchedule } from './taskSchedule';
 import { TaskState } from './taskState';
+import { parseAccepted } from './validation';
 
 type NotifyInput = Parameters<Activities['notify']>[0];
 
@@ -44,7 +42,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   setHandler(
     completeTaskUpdate,
     async (raw) => {
-      const update = completeTaskInputSchema.parse(raw);
+      const update = parseAccepted(completeTaskInputCheck, raw);
       const completedAt = now();
       // Claimed before the first await so a concurrent completion is rejected by the validator.
       state.complete(update, completedAt);
@@ -56,7 +54,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   setHandler(
     extendDeadlineUpdate,
     async (raw) => {
-      const extension = state.extend(extendDeadlineInputSchema.parse(raw));
+      const extension = state.extend(parseAccepted(extendDeadlineInputCheck, raw));
       const plan = await act.extendTask({ taskId, ...extension, startAt: now(), step, timeZone: input.timeZone });
       state.plan = plan;
       schedule?.redate(plan);
@@ -68,7 +66,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   setHandler(
     acknowledgeEscalationUpdate,
     async (raw) => {
-      const update = acknowledgeEscalationInputSchema.parse(raw);
+      const update = parseAccepted(acknowledgeEscalationInputCheck, raw);
       const escalation = state.acknowledge(update);
       const acknowledged = await act.recordEscalationAcknowledged({
         escalationId: escalation.id,
@@ -90,7 +88,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   setHandler(
     reassignTaskUpdate,
     async (raw) => {
-      const update = reassignTaskInputSchema.parse(raw);
+      const update = parseAccepted(reassignTaskInputCheck, raw);
       const move = state.reassign(update);
       await act.recordTaskReassigned({ taskId, unitCode: update.unitCode });
       await mail.send({ idempotencyKey: `${taskId}:reassigned:${move}`, taskId, kind: 'reassigned', target: 'unitInbox', stepTitle: step.title });

@@ -1,21 +1,18 @@
 import type { DeadlinePlan } from '../domain/deadlines';
 import { ErrorCode } from '../domain/errors';
-import {
-  acknowledgeEscalationInputSchema,
-  completeTaskInputSchema,
-  extendDeadlineInputSchema,
-  reassignTaskInputSchema,
-  type AcknowledgeEscalationInput,
-  type CompleteTaskInput,
-  type EscalationView,
-  type ExtendDeadlineInput,
-  type ExtensionView,
-  type ReassignTaskInput,
-  type TaskConsentInput,
-  type TaskResult,
-  type TaskStatus,
-  type TaskView,
-  type TaskWorkflowInput,
+import { acknowledgeEscalationInputCheck, completeTaskInputCheck, extendDeadlineInputCheck, reassignTaskInputCheck } from '../domain/messageChecks';
+import type {
+  AcknowledgeEscalationInput,
+  CompleteTaskInput,
+  EscalationView,
+  ExtendDeadlineInput,
+  ExtensionView,
+  ReassignTaskInput,
+  TaskConsentInput,
+  TaskResult,
+  TaskStatus,
+  TaskView,
+  TaskWorkflowInput,
 } from '../domain/messages';
 import { whyNotOpen } from '../domain/taskRefusals';
 import { parseOrReject, reject } from './validation';
@@ -64,7 +61,7 @@ export class TaskState {
   // ---- validators: throw a coded failure, return the parsed input --------------------------
 
   checkComplete(raw: unknown): CompleteTaskInput {
-    const update = parseOrReject(completeTaskInputSchema, raw);
+    const update = parseOrReject(completeTaskInputCheck, raw);
     const whileWaiting = this.input.step.consent?.outcomesWhileWaiting ?? [];
     if (!(this.waiting && whileWaiting.includes(update.outcome))) this.refuseUnlessOpen();
     const { outcomes } = this.input.step;
@@ -73,7 +70,7 @@ export class TaskState {
   }
 
   checkExtend(raw: unknown, now: number): ExtendDeadlineInput {
-    const update = parseOrReject(extendDeadlineInputSchema, raw);
+    const update = parseOrReject(extendDeadlineInputCheck, raw);
     this.refuseUnlessOpen();
     if (!this.plan) reject(ErrorCode.TaskNotOpen, 'the task is still opening; try again in a moment', 'open');
     const newDue = Date.parse(update.newDueAt);
@@ -83,7 +80,7 @@ export class TaskState {
   }
 
   checkAcknowledge(raw: unknown): AcknowledgeEscalationInput {
-    const update = parseOrReject(acknowledgeEscalationInputSchema, raw);
+    const update = parseOrReject(acknowledgeEscalationInputCheck, raw);
     const escalation = this.escalations.find((e) => e.id === update.escalationId);
     if (!escalation) reject(ErrorCode.EscalationNotFound, 'no such escalation on this task');
     if (escalation.status !== 'open') reject(ErrorCode.EscalationAlreadyAcknowledged, `the escalation is already ${escalation.status}`);
@@ -91,7 +88,7 @@ export class TaskState {
   }
 
   checkReassign(raw: unknown): ReassignTaskInput {
-    const update = parseOrReject(reassignTaskInputSchema, raw);
+    const update = parseOrReject(reassignTaskInputCheck, raw);
     this.refuseUnlessOpen();
     if (!this.plan) reject(ErrorCode.TaskNotOpen, 'the task is still opening; try again in a moment', 'open');
     if (update.unitCode === this.unitCode) reject(ErrorCode.InvalidReassignment, 'the task is already in that unit');

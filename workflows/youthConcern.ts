@@ -7,7 +7,8 @@ import {
   type TaskResult,
 } from '../domain/messages';
 import { reopenableSteps } from '../domain/caseClosing';
-import { immediateProtectionStep, type YouthConcernStep } from '../domain/policy';
+import type { YouthConcernStep } from '../domain/policy';
+import { immediateProtectionStep } from '../domain/policyTerms';
 import { act } from './activityProxies';
 import { closedByCoordinator, createCaseKit, type CaseCarry } from './caseKit';
 import { repeatStep } from './repeating';
