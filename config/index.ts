@@ -44,9 +44,10 @@ const isoDuration = z
 
 /** The worker's cache bound and sticky timeout when not configured (npm run bench:cache, README "Configuration"). */
 export const workerDefaults = {
-  // Why 1000: a burst of 1,000 deadlines cost 48–64 s of worker CPU with 2,000–2,310 cached, 76–97 s with 250 (evicted cases replay);
-  // but a cached case holds ~1.9 MiB of V8 heap, so 2,000 filled Node's default 4 GiB heap and the worker slowed in its garbage collector.
-  maxCachedWorkflows: 1000,
+  // Why 2000: a burst of 1,000 deadlines (and their cases) wants its workflows cached; evicted ones replay (worker CPU 48–64 s
+  // with 2,000–2,310 cached, 76–97 s with 250). Since zod left the workflow bundle a cached workflow holds ~0.1 MiB of heap
+  // (1–2 MiB before, when 2,000 filled Node's 4 GiB heap): with 2,000 the worker stayed under 1 GiB RSS through the bench's bursts.
+  maxCachedWorkflows: 2000,
   // Why 10 s: with the burst cached, 3 s timed out 690 of its 1,000 workflow tasks (p99 22 s) and 10 s none (p99 8.2 s); on a saturated machine both time out.
   stickyTimeoutMs: 10_000,
 } as const;
