@@ -10,7 +10,7 @@ import type { Operation } from './operation';
 import { addressLimiter, tokenLimiter } from './rateLimits';
 import { auditRefusals } from './refusalAudit';
 import { requestContext, requestIdOf, sourceAddressOf } from './requestContext';
-import { wellFormedIds } from './schemas';
+import { wellFormedIds } from './querySchemas';
 
 /**
  * The one adapter between Express and the declared operations: parse, check access, handle,

@@ -8,7 +8,7 @@ import { toHttpError } from './errors';
 import { operationMatcher, type Operation } from './operation';
 import { RefusalThrottle, type Suppressed } from './refusalThrottle';
 import { requestIdOf, sourceAddressOf } from './requestContext';
-import { wellFormedIds } from './schemas';
+import { wellFormedIds } from './querySchemas';
 
 /** The audit action of the rows that count refusals not recorded one by one. */
 const suppressedAction = 'audit.suppressed';

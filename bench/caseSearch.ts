@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { Principal } from '../domain/auth';
 import type { ApiDeps } from '../api/context';
 import { searchCases } from '../api/useCases/searchCases';
-import { caseSearchQuery } from '../api/schemas';
+import { caseSearchQuery } from '../api/querySchemas';
 import { createPrisma } from '../prisma/client';
 import { migrate } from '../prisma/migrate';
 import { seed } from '../prisma/seed';

@@ -1,46 +1,13 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+// All configuration comes from the environment and is validated at start-up, so a missing or wrong variable stops the process with a message that names it.
+import { readFileSync } from 'node:fs';
 import { Duration } from 'luxon';
 import { z } from 'zod';
-import type { WatchdogSweepInput } from '../domain/watchdog';
-import { keyringSchema, type Keyring } from '../security/keyring';
+import { keyringSchema } from '../security/keyring';
+import { isoDuration, isoOrMs, readableFile, trustProxy } from './envParts';
 import { productionProblems } from './production';
+import type { AppConfig, AuthConfig } from './types';
 
-/**
- * All configuration comes from the environment and is validated at start-up, so a missing or
- * wrong variable stops the process with a message that names it.
- */
-const readableFile = z.string().refine((p) => {
-  try {
-    accessSync(p, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be the path of a readable file');
-/** One entry of TRUST_PROXY: Express's named ranges, an address, or address/prefix. */
-function isProxyAddress(entry: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
-  const [address, prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (!family || rest.length) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
-}
-/**
- * Express's `trust proxy`: false (the socket's peer is the client), a hop count, or the proxies'
- * addresses. `true` is refused: it would take the client's address from any X-Forwarded-For.
- */
-const trustProxy = z
-  .string()
-  .trim()
-  .refine((v) => v !== 'true' && v !== '*', 'must be a hop count or the proxies\' addresses: "true" would trust any client\'s X-Forwarded-For')
-  .refine((v) => v === '' || v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((e) => isProxyAddress(e.trim())), 'must be false, a hop count, or a comma-separated list of addresses, address/prefix, loopback, linklocal or uniquelocal')
-  .transform((v): TrustProxy => (v === '' || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
-export type TrustProxy = false | number | string[];
-
-const isoDuration = z
-  .string()
-  .refine((s) => Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0, 'must be a positive ISO-8601 duration such as P2Y or PT1H');
+export type { AppConfig, AuthConfig, SmtpConfig, TemporalTlsConfig, TrustProxy } from './types';
 
 /** The worker's cache bound and sticky timeout when not configured (npm run bench:cache, README "Configuration"). */
 export const workerDefaults = {
@@ -51,13 +18,6 @@ export const workerDefaults = {
   // Why 10 s: with the burst cached, 3 s timed out 690 of its 1,000 workflow tasks (p99 22 s) and 10 s none (p99 8.2 s); on a saturated machine both time out.
   stickyTimeoutMs: 10_000,
 } as const;
-
-/** A duration as ISO-8601 (PT10S) or as whole milliseconds (10000), in milliseconds. */
-const isoOrMs = z
-  .string()
-  .trim()
-  .refine((s) => (/^\d+$/.test(s) ? Number(s) > 0 : Duration.fromISO(s).isValid && Duration.fromISO(s).toMillis() > 0), 'must be a positive ISO-8601 duration such as PT10S, or whole milliseconds such as 10000')
-  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Duration.fromISO(s).toMillis()));
 
 const envSchema = z.object({
   // production: every connection that leaves the host must be encrypted (config/production.ts).
@@ -166,98 +126,6 @@ const envSchema = z.object({
 
 /** Every environment variable the application reads; the compose test checks against it. */
 export const configVariables = (): string[] => Object.keys(envSchema.shape);
-
-export interface TemporalTlsConfig {
-  serverNameOverride?: string;
-  serverRootCACertificate?: Buffer;
-  clientCertPair?: { crt: Buffer; key: Buffer };
-}
-
-export interface AppConfig {
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    /** undefined = plain TCP (dev server, private network). */
-    tls?: TemporalTlsConfig;
-    apiKey?: string;
-    metricsPort?: number;
-    /** How long a namespace the setup step registers keeps closed workflows, in milliseconds. */
-    namespaceRetentionMs: number;
-  };
-  metricsPort?: number;
-  databaseUrl: string;
-  /** Set only when the setup step should connect as an administrator and split the roles. */
-  migrateDatabaseUrl?: string;
-  databaseOwnerRole: string;
-  smtp: SmtpConfig;
-  mailFrom: string;
-  appBaseUrl: string;
-  port: number;
-  timeZone: string;
-  auth: AuthConfig;
-  /** The staff web app's OpenID Connect client at the same issuer. */
-  web: { clientId: string; clientSecret?: string };
-  /** Requests per minute per token subject. */
-  rateLimitPerMinute: number;
-  /** Requests per minute per client address, counted before authentication. */
-  addressRateLimitPerMinute: number;
-  /** Refusals (401, 429, 413, unreadable bodies) recorded in full per address per minute; the rest are counted. */
-  auditRefusalsPerAddressPerMinute: number;
-  trustProxy: TrustProxy;
-  /** Where the rate limits are counted for every API process; unset = in each process's memory. */
-  redisUrl?: string;
-  bodyLimit: string;
-  crypto: {
-    /** Encrypts Temporal payloads (PayloadCodec). */
-    payloadKeys: Keyring;
-    /** Encrypts personal data columns in PostgreSQL. */
-    piiKeys: Keyring;
-    /** Keyed hash of personal identity numbers, for lookup. */
-    piiHmacKey: Buffer;
-    /** Accept unencrypted Temporal payloads: only to replay histories older than encryption. */
-    acceptUnencryptedPayloads: boolean;
-  };
-  codec: { bodyLimit: string; perMinute: number; corsOrigins: string[] };
-  retention: {
-    /** How long after closing a case its personal data is kept (ISO-8601 duration). */
-    after: string;
-    /** How often the retention sweep runs, in milliseconds. */
-    everyMs: number;
-  };
-  /** How long a recorded case may stay "starting" before the API's reconciler starts it, in milliseconds. */
-  startReconcileAfterMs: number;
-  /** The watchdog sweep's Schedule and limits (domain/watchdog.ts), in milliseconds. */
-  watchdog: WatchdogSweepInput;
-  worker: {
-    /** Workflows the worker keeps in memory; beyond it the least recently used is evicted and replayed when next due. */
-    maxCachedWorkflows: number;
-    /** How long a cached workflow's next task waits for this worker before any worker may take it (and replay it), in milliseconds. */
-    stickyTimeoutMs: number;
-  };
-}
-
-export interface SmtpConfig {
-  host: string;
-  port: number;
-  /** TLS from the first byte (port 465). */
-  secure: boolean;
-  /** STARTTLS or no mail at all. */
-  requireTls?: boolean;
-  auth?: { user: string; pass: string };
-  /** Extra CA certificate(s) for the relay, PEM. */
-  ca?: Buffer;
-}
-
-/** Where tokens come from: an OIDC issuer, our audience, and its keys (a JWKS URL or a static JWKS). */
-export interface AuthConfig {
-  issuer: string;
-  audience: string;
-  jwksUrl?: string;
-  publicKeys?: { keys: Array<Record<string, unknown>> };
-  /** How long a fetched JWKS is used (default a minute; tests shorten it). */
-  jwksMaxAgeMs?: number;
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { caseTypes, policyDocumentSchema } from '../../domain/policy';
 import { defineOperation } from '../operation';
-import { idParam } from '../schemas';
+import { idParam } from '../querySchemas';
 import { getPolicy, listPolicies, publishPolicyVersion } from '../useCases/admin';
 import { instant } from '../views/common';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { agencyCodeSchema, createAgencyBody, createUnitBody, emptyBody, unitCodeSchema, updateAgencyBody, updateUnitBody } from '../schemas';
+import { agencyCodeSchema, createAgencyBody, createUnitBody, emptyBody, updateAgencyBody, updateUnitBody } from '../schemas';
+import { unitCodeSchema } from '../querySchemas';
 import { createAgency } from '../useCases/registry/createAgency';
 import { createUnit } from '../useCases/registry/createUnit';
 import { deleteUnit } from '../useCases/registry/deleteUnit';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { auditQuery } from '../schemas';
+import { auditQuery } from '../querySchemas';
 import { listAudit } from '../useCases/audit';
 import { instant, pageOf } from '../views/common';
 

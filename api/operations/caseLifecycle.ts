@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { addPlanTaskBody, caseParams, closeCaseBody, reopenCaseBody } from '../schemas';
+import { addPlanTaskBody, closeCaseBody, reopenCaseBody } from '../schemas';
+import { caseParams } from '../querySchemas';
 import { addPlanTask } from '../useCases/addPlanTask';
 import { caseEvents } from '../useCases/caseEvents';
 import { caseEventsSchema } from '../views/history';

@@ -1,5 +1,6 @@
 import { defineOperation } from '../operation';
-import { caseSearchBody, caseSearchQuery } from '../schemas';
+import { caseSearchBody } from '../schemas';
+import { caseSearchQuery } from '../querySchemas';
 import { searchAuditDetail, searchCases } from '../useCases/searchCases';
 import { caseSearchPageSchema } from '../views/caseSearch';
 

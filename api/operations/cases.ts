@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { caseTypes } from '../../domain/policy';
 import { defineOperation } from '../operation';
-import { caseParams, idempotencyHeaders, raiseAcuteThreatBody, routeReferralBody, startCaseBody } from '../schemas';
+import { raiseAcuteThreatBody, routeReferralBody, startCaseBody } from '../schemas';
+import { caseParams, idempotencyHeaders } from '../querySchemas';
 import { raiseAcuteThreat } from '../useCases/raiseAcuteThreat';
 import { readCase } from '../useCases/readCase';
 import { previewReferral } from '../useCases/previewReferral';

@@ -1,5 +1,6 @@
 import { defineOperation } from '../operation';
-import { caseParams, idParam, recordConsentBody, refuseConsentBody } from '../schemas';
+import { recordConsentBody, refuseConsentBody } from '../schemas';
+import { caseParams, idParam } from '../querySchemas';
 import { recordConsent, withdrawConsent } from '../useCases/consents';
 import { refuseConsent } from '../useCases/refuseConsent';
 import { consentSchema } from '../views/consent';

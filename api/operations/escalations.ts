@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { addressedToWhere } from '../access';
 import { defineOperation, listed } from '../operation';
-import { acknowledgeEscalationBody, escalationListQuery, idParam } from '../schemas';
+import { acknowledgeEscalationBody } from '../schemas';
+import { escalationListQuery, idParam } from '../querySchemas';
 import { acknowledgeEscalation, listEscalations } from '../useCases/escalations';
 import { pageOf } from '../views/common';
 import { acknowledgedEscalationSchema, escalationSchema } from '../views/escalation';

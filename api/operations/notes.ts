@@ -1,5 +1,6 @@
 import { defineOperation } from '../operation';
-import { caseParams, noteBody, pageQuery, taskParams } from '../schemas';
+import { noteBody } from '../schemas';
+import { caseParams, pageQuery, taskParams } from '../querySchemas';
 import { addNote } from '../useCases/addNote';
 import { listNotes } from '../useCases/listNotes';
 import { notePageSchema, noteSchema } from '../views/note';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addressedToWhere } from '../access';
 import { defineOperation, listed } from '../operation';
-import { notificationListQuery } from '../schemas';
+import { notificationListQuery } from '../querySchemas';
 import { listNotifications } from '../useCases/notifications';
 import { instant, nullableInstant, pageOf } from '../views/common';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sharedTasksOnly } from '../access';
 import { defineOperation } from '../operation';
-import { reportQuery } from '../schemas';
+import { reportQuery } from '../querySchemas';
 import { instant } from '../views/common';
 import { unitStepCsv, unitStepReport } from '../useCases/reports';
 

@@ -1,5 +1,6 @@
 import { defineOperation } from '../operation';
-import { caseParams, correctSubjectBody, protectedIdentityBody } from '../schemas';
+import { correctSubjectBody, protectedIdentityBody } from '../schemas';
+import { caseParams } from '../querySchemas';
 import { correctSubject } from '../useCases/correctSubject';
 import { markProtectedIdentity } from '../useCases/protectedIdentity';
 import { readSubject } from '../useCases/readSubject';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { sharedTasksOnly } from '../access';
 import { defineOperation, listed } from '../operation';
-import { assignTaskBody, completeTaskBody, emptyBody, routeTriageBody, extendDeadlineBody, reassignTaskBody, taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../schemas';
+import { assignTaskBody, completeTaskBody, emptyBody, routeTriageBody, extendDeadlineBody, reassignTaskBody } from '../schemas';
+import { taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../querySchemas';
 import { assignTask } from '../useCases/assignTask';
 import { claimTask } from '../useCases/claimTask';
 import { reassignTask } from '../useCases/reassignTask';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, listed } from '../operation';
-import { caseParams, watchdogFindingListQuery, watchdogRunListQuery } from '../schemas';
+import { caseParams, watchdogFindingListQuery, watchdogRunListQuery } from '../querySchemas';
 import { restartCase } from '../useCases/restartCase';
 import { listWatchdogFindings, listWatchdogRuns } from '../useCases/watchdogFindings';
 import { pageOf } from '../views/common';

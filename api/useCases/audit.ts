@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
-import type { auditQuery } from '../schemas';
+import type { auditQuery } from '../querySchemas';
 import { pageOfRows } from './page';
 
 /** The audit trail for an auditor, newest first. */

@@ -5,7 +5,8 @@ import { acknowledgeEscalationUpdate } from '../../domain/messages';
 import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import type { acknowledgeEscalationBody, escalationListQuery } from '../schemas';
+import type { acknowledgeEscalationBody } from '../schemas';
+import type { escalationListQuery } from '../querySchemas';
 import { escalationView } from '../views/escalation';
 import { pageOfRows } from './page';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
-import type { notificationListQuery } from '../schemas';
+import type { notificationListQuery } from '../querySchemas';
 import { pageOfRows } from './page';
 
 /**

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { sharedOnlyWhere, type HiddenTasks } from './tasks';
-import { reportRange, type reportQuery } from '../schemas';
+import { reportRange, type reportQuery } from '../querySchemas';
 import { overdueSeconds } from '../views/task';
 
 export interface ReportRow {
@@ -38,7 +38,7 @@ interface Window {
 const windowOf = (query: ReportQuery): Window => reportRange(query);
 
 /**
- * Per unit and step, over tasks started in [from, to) (at most a year: api/schemas.ts): open, overdue now, completed, the median
+ * Per unit and step, over tasks started in [from, to) (at most a year: api/querySchemas.ts): open, overdue now, completed, the median
  * and 90th percentile time to completion (continuous percentiles, as PostgreSQL computes them),
  * and how many escalations and extensions those tasks had.
  */

@@ -4,7 +4,7 @@ import type { Prisma } from '../../prisma/client';
 import { normalisePersonnummer } from '../../security/personnummer';
 import { sightOf, viewerOf } from '../access';
 import type { ApiDeps } from '../context';
-import type { CaseSearchQuery } from '../schemas';
+import type { CaseSearchQuery } from '../querySchemas';
 import type { CaseBody } from '../views/case';
 import { protectedIdentityView } from '../views/subject';
 import { countCap, pageOfRows } from './page';

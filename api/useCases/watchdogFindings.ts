@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ApiDeps } from '../context';
-import type { watchdogFindingListQuery, watchdogRunListQuery } from '../schemas';
+import type { watchdogFindingListQuery, watchdogRunListQuery } from '../querySchemas';
 import { watchdogFindingView, watchdogRunView } from '../views/watchdogFinding';
 import { pageOfRows } from './page';
 
