@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { workerDefaults } from '../config';
 import { sv as catalog } from '../domain/catalog';
 import { barChartSvg, writeSvg } from './charts';
+import type { BurstResult } from './bursts';
 import type { StartsFigures, StartsResult } from './starts';
-import { fmt, median, replaceSection, root, writeProbeChart, type BurstResult, type Machine } from './support';
+import { fmt, median, replaceSection, root, writeProbeChart, type Machine } from './support';
 
 export interface Block {
   rounds: BurstResult[];

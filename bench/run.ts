@@ -22,28 +22,14 @@ import { superuserIdentity } from '../test/support/testApp';
 import { createTestIssuer } from '../test/support/tokens';
 import { spawnApi } from '../test/support/workerProcess';
 import { apiEntry } from './apiBuild';
+import { openQuietCases, rawBurst, samverkanBurst, type BurstContext } from './bursts';
 import type { CpuLayout } from './cpuLayout';
 import { apiClient } from './http';
+import { rawFloorBundle, samverkanBundle, spawnRawWorker, spawnSamverkanWorker } from './processes';
 import { rawFloorTable, rawFloorTableSql } from './rawFloor/activities';
 import { writeReport, type Block, type CurvePoint } from './report';
 import { idleTaskQueue, measureStarts } from './starts';
-import {
-  fmt,
-  load,
-  machine as readMachine,
-  openQuietCases,
-  pct,
-  progress,
-  rawBurst,
-  rawFloorBundle,
-  rssBytes,
-  samverkanBundle,
-  samverkanBurst,
-  spawnRawWorker,
-  spawnSamverkanWorker,
-  type BurstContext,
-  envNumber as env,
-} from './support';
+import { fmt, load, machine as readMachine, pct, progress, rssBytes, envNumber as env } from './support';
 
 process.env.SAMVERKAN_LOG = 'silent';
 /** Blocks of raw, samverkan, samverkan, raw bursts. */

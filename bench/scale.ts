@@ -17,24 +17,10 @@ import { createPrisma } from '../prisma/client';
 import { createTestDatabase, TEST_APP_ROLE } from '../test/support/database';
 import { testPayloadKeys } from '../test/support/keys';
 import { fastYouthConcernPolicy } from '../test/support/policies';
+import { openQuietCases, samverkanBurst, type BurstContext } from './bursts';
 import { lineChartSvg, writeSvg } from './charts';
-import {
-  fmt,
-  load,
-  machine as readMachine,
-  openQuietCases,
-  progress,
-  replaceSection,
-  root,
-  rssBytes,
-  samverkanBundle,
-  samverkanBurst,
-  spawnSamverkanWorker,
-  type BurstContext,
-  type Machine,
-  envNumber as env,
-  writeProbeChart,
-} from './support';
+import { samverkanBundle, spawnSamverkanWorker } from './processes';
+import { fmt, load, machine as readMachine, progress, replaceSection, root, rssBytes, type Machine, envNumber as env, writeProbeChart } from './support';
 
 process.env.SAMVERKAN_LOG = 'silent';
 const shards = env('BENCH_SHARDS', 8);
