@@ -50,7 +50,7 @@ export const routingRuleSchema = z
         alsoForMinors: z.array(z.literal('youth-concern')).optional(),
       })
       .strict()
-      // Only a voluntary programme's workflow starts cases beside it (workflows/caseKit.ts startCompanions).
+      // Only a voluntary programme's workflow starts cases beside it (workflows/caseSteps.ts startCompanionCases).
       .refine((t) => !t.alsoForMinors?.length || voluntaryProgrammes.includes(t.caseType), {
         message: 'alsoForMinors is for voluntary programmes (social-intervention-group, exit-programme)',
         path: ['alsoForMinors'],

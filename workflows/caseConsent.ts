@@ -33,7 +33,7 @@ const answerOrder: Record<ConsentRecord['status'], number> = { given: 0, refused
 export function createConsentRegister(input: CaseWorkflowInput, carried: ConsentRecord[], onReconfirm: (dueAt: string) => void) {
   const consents = new Map<string, ConsentRecord>(carried.map((c) => [c.consentId, c]));
 
-  // The same subject the API's access check asks about (api/access.ts reads it from the case's start input).
+  // The same subject the API's access check asks about (api/caseSharing.ts reads it from the case's start input).
   const subject: ConsentSubject = consentSubjectOf(input, input.policy);
   const verdict = (agency: string, purpose: string): ConsentVerdict => sharingInForce([...consents.values()], subject, agency, purpose, Date.now());
 

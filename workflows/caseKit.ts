@@ -3,7 +3,6 @@ import {
   condition,
   type ChildWorkflowHandle,
   getExternalWorkflowHandle,
-  ParentClosePolicy,
   patched,
   setHandler,
   startChild,
@@ -22,13 +21,13 @@ import {
   type CaseStateView,
   type CaseWorkflowInput,
   planTaskStep,
-  type TaskClock,
   type TaskResult,
 } from '../domain/messages';
-import type { Clock, StepPolicy } from '../domain/policy';
+import type { StepPolicy } from '../domain/policy';
 import { acuteThreatStep, reconfirmationStep } from '../domain/policyTerms';
 import { act } from './activityProxies';
 import { createConsentRegister, type ConsentRecord } from './caseConsent';
+import { deadlineAnchor, routedStep, startCompanionCases, stepKebab, type StepOptions } from './caseSteps';
 import { taskWorkflow } from './task';
 import { parseAccepted, parseOrReject, reject } from './validation';
 
@@ -46,22 +45,6 @@ export interface CaseCarry {
   last?: TaskResult;
 }
 
-export interface StepOptions {
-  idSuffix?: string;
-  /** When the step's policy names no clock: the deadline counts from this (else from the opening). */
-  startAt?: string;
-  /** The step done just before on this track, for a clock from the previous step. */
-  after?: TaskResult;
-  /** Instead of the policy's clock (an acute threat raised now counts from now). */
-  clock?: Clock;
-  /** A due time the case sets, instead of the step's deadline rule. */
-  dueAt?: string;
-  openReason?: string;
-  openedBy?: string;
-  /** A step the policy does not hold (a joint-plan task a coordinator added), instead of the policy's. */
-  step?: StepPolicy;
-}
-
 interface BesideTask {
   childId: string;
   /** Ended with the case if still running when it closes (else the case waits for it). */
@@ -69,12 +52,6 @@ interface BesideTask {
   result?: Promise<TaskResult>;
   done: boolean;
 }
-
-export function stepKebab(stepKey: string): string {
-  return stepKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-const refAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // as the API's case references: no I, L, O, U
 
 /** What `untilClosed` answers when a coordinator closed the case before its steps ended. */
 export const closedByCoordinator = Symbol('closed by a coordinator');
@@ -119,33 +96,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
       ? new Promise<never>(() => undefined)
       : act.recordCaseProgress({ caseId, caseType: policy.caseType, policyVersion: policy.version, status, currentStep, closeReason });
 
-  const stepPolicy = (stepKey: string): StepPolicy => {
-    const step = policy.steps[stepKey];
-    const unitCode = input.routing?.units[stepKey];
-    return unitCode ? { ...step, unitCode } : step;
-  };
-
-  /** When the deadline counts from, by the step's clock, and what to record on the task. */
-  const anchor = (step: StepPolicy, opts: StepOptions, consentSince: string | undefined): { startAt?: string; clock?: TaskClock } => {
-    const clock = opts.clock ?? step.clock;
-    switch (clock?.from) {
-      case undefined:
-        return { startAt: opts.startAt };
-      case 'receipt':
-        return { startAt: input.receivedAt, clock: { from: 'receipt' } };
-      case 'previousStep':
-        return opts.after ? { startAt: opts.after.completedAt, clock: { from: 'previousStep', ref: opts.after.stepKey } } : { clock: { from: 'opening' } };
-      case 'consent':
-        // A reopened case's deadlines count from the reopening, even where consent was given before it.
-        return { startAt: input.reopen && consentSince && Date.parse(consentSince) < Date.parse(input.receivedAt) ? input.receivedAt : consentSince, clock: { from: 'consent' } };
-      case 'statedDate': {
-        const stated = input.dates?.[clock.date];
-        return stated ? { startAt: stated, clock: { from: 'statedDate', ref: clock.date } } : { startAt: input.receivedAt, clock: { from: 'receipt' } };
-      }
-      case 'opening':
-        return { clock: { from: 'opening' } };
-    }
-  };
+  const stepPolicy = (stepKey: string): StepPolicy => routedStep(input, stepKey);
 
   /** Starts one step as a child task; consent-gated steps wait for consent inside the task. */
   const startStep = async (stepKey: string, opts: StepOptions) => {
@@ -156,7 +107,7 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     const childId = `${workflowId}.${stepKebab(stepKey)}${opts.idSuffix ?? ''}${runSuffix}`;
     const verdict = step.consent ? consent.verdict(step.consent.agency, step.consent.purpose) : undefined;
     const gate = step.consent && verdict ? { agency: step.consent.agency, purpose: step.consent.purpose, granted: verdict.inForce } : undefined;
-    const { startAt, clock } = anchor(step, opts, verdict?.inForce ? verdict.since : undefined);
+    const { startAt, clock } = deadlineAnchor(input, step, opts, verdict?.inForce ? verdict.since : undefined);
     // Known to a close from before it starts, so the case never ends with a task still starting.
     if (closable) live.set(childId, undefined);
     let handle: ChildWorkflowHandle<typeof taskWorkflow>;
@@ -245,30 +196,8 @@ export function createCaseKit(input: CaseWorkflowInput, carry?: CaseCarry) {
     },
   );
 
-  /**
-   * Starts the cases routing puts beside this one (a minor's youth concern beside a voluntary
-   * programme). They live on their own (abandoned, not ended, when this case closes), linked to it.
-   */
-  const startCompanions = async (): Promise<void> => {
-    for (const caseType of input.routing?.alongside ?? []) {
-      // The API recorded its row under this id; a case from before that drew the id here.
-      const companionId =
-        input.companionIds?.[caseType] ?? `VPC-${new Date().getUTCFullYear()}-${Array.from({ length: 8 }, () => refAlphabet[Math.floor(Math.random() * 32)]).join('')}`;
-      const companionPolicy = await act.openCompanionCase({ caseId: companionId, caseType, besideCaseId: caseId });
-      const companion: CaseWorkflowInput = {
-        caseId: companionId,
-        policy: companionPolicy,
-        receivedAt: input.receivedAt,
-        receiptStated: input.receiptStated,
-        // The social track only: the programme's own tracks stay with the programme.
-        routing: input.routing ? { ...input.routing, tracks: [], units: {}, alongside: [] } : undefined,
-        guardians: input.guardians,
-        dates: input.dates,
-        linkedCaseId: caseId,
-      };
-      await startChild('youthConcernCase', { workflowId: companionId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [companion] });
-    }
-  };
+  /** Starts the cases routing puts beside this one: see startCompanionCases. */
+  const startCompanions = (): Promise<void> => startCompanionCases(input);
 
   /** No task beside the steps still runs: the case may continue as new. */
   const idle = (): boolean => beside.every((t) => t.done);

@@ -2,7 +2,8 @@ import { sleep } from '@temporalio/workflow';
 import type { CaseWorkflowInput, TaskResult } from '../domain/messages';
 import type { Span } from '../domain/policy';
 import { act } from './activityProxies';
-import { stepKebab, type CaseCarry, type createCaseKit } from './caseKit';
+import type { CaseCarry, createCaseKit } from './caseKit';
+import { stepKebab } from './caseSteps';
 
 type CaseKit = ReturnType<typeof createCaseKit>;
 

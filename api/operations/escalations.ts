@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressedToWhere } from '../access';
+import { addressedToWhere } from '../caseSharing';
 import { defineOperation, listed } from '../operation';
 import { acknowledgeEscalationBody } from '../schemas';
 import { escalationListQuery, idParam } from '../querySchemas';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressedToWhere } from '../access';
+import { addressedToWhere } from '../caseSharing';
 import { defineOperation, listed } from '../operation';
 import { notificationListQuery } from '../querySchemas';
 import { listNotifications } from '../useCases/notifications';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sharedTasksOnly } from '../access';
+import { sharedTasksOnly } from '../caseSharing';
 import { defineOperation } from '../operation';
 import { reportQuery } from '../querySchemas';
 import { instant } from '../views/common';

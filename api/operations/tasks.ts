@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sharedTasksOnly } from '../access';
+import { sharedTasksOnly } from '../caseSharing';
 import { defineOperation, listed } from '../operation';
 import { assignTaskBody, completeTaskBody, emptyBody, routeTriageBody, extendDeadlineBody, reassignTaskBody } from '../schemas';
 import { taskListQuery, taskParams, taskSearchQuery, unitCodeSchema } from '../querySchemas';

@@ -10,7 +10,7 @@ import type { escalationListQuery } from '../querySchemas';
 import { escalationView } from '../views/escalation';
 import { pageOfRows } from './page';
 
-/** Escalations addressed to the given units (every unit when `addressed` is empty: coordinators), as api/access.ts addressedToWhere filters them. */
+/** Escalations addressed to the given units (every unit when `addressed` is empty: coordinators), as api/caseSharing.ts addressedToWhere filters them. */
 export async function listEscalations({ prisma }: ApiDeps, addressed: Prisma.EscalationWhereInput, query: z.infer<typeof escalationListQuery>) {
   const where: Prisma.EscalationWhereInput = {
     ...(query.status === 'all' ? {} : { status: query.status }),

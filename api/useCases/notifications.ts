@@ -8,7 +8,7 @@ import { pageOfRows } from './page';
  * Notifications for supervisors to watch: `failing` ones have failed several sends in a row and
  * are still being retried with backoff; they leave the list once the mail server takes them.
  */
-/** `addressed`: emails addressed to the caller's units, as api/access.ts addressedToWhere filters them (empty: every unit, for coordinators). */
+/** `addressed`: emails addressed to the caller's units, as api/caseSharing.ts addressedToWhere filters them (empty: every unit, for coordinators). */
 export async function listNotifications({ prisma }: ApiDeps, addressed: Prisma.NotificationWhereInput, query: z.infer<typeof notificationListQuery>) {
   const where: Prisma.NotificationWhereInput = {
     ...(query.status === 'all' ? {} : { status: query.status }),

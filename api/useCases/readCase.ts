@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../domain/errors';
 import type { Principal } from '../../domain/auth';
 import type { CaseSight } from '../../domain/needToKnow';
-import { sightOf, viewerOf } from '../access';
+import { sightOf, viewerOf } from '../caseSharing';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { caseView, type CaseBody } from '../views/case';

@@ -2,7 +2,7 @@ import { hasRole, type Principal } from '../../domain/auth';
 import type { CaseType } from '../../domain/policy';
 import type { Prisma } from '../../prisma/client';
 import { normalisePersonnummer } from '../../security/personnummer';
-import { sightOf, viewerOf } from '../access';
+import { sightOf, viewerOf } from '../caseSharing';
 import type { ApiDeps } from '../context';
 import type { CaseSearchQuery } from '../querySchemas';
 import type { CaseBody } from '../views/case';

@@ -90,7 +90,7 @@ export async function extendDeadline(
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
 }
 
-/** Tasks a list leaves out for its caller (api/access.ts sharedTasksOnly): none for coordinators. */
+/** Tasks a list leaves out for its caller (api/caseSharing.ts sharedTasksOnly): none for coordinators. */
 export interface HiddenTasks {
   hiddenStatuses: string[];
   hiddenIds: string[];
