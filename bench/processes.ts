@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { stopChild } from '../dev/stopChild';
 import { testKeyEnv } from '../test/support/keys';
 import { root } from './support';
 
@@ -58,12 +59,7 @@ export async function spawnEntry(entry: string, env: Record<string, string>, ban
     child,
     pid: child.pid!,
     logFile,
-    kill: (signal) =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
+    kill: (signal) => stopChild(child, signal),
   };
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { stopChild } from './stopChild';
 import type { DevIdentity } from './devAuth';
 
 export interface DevOidcProvider {
@@ -53,12 +54,7 @@ export async function startDevOidcProvider(opts: {
   return {
     issuer,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthConfig } from '../../config';
+import { stopChild } from '../../dev/stopChild';
 import { testKeyEnv } from './keys';
 import { testWorkflowBundle } from './stack';
 
@@ -134,11 +135,6 @@ async function started(child: ChildProcess, banner: string, readLog?: () => stri
   return {
     child,
     output,
-    kill: (signal) =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
+    kill: (signal) => stopChild(child, signal),
   };
 }
