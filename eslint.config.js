@@ -17,6 +17,14 @@ module.exports = tseslint.config(
     },
   },
   {
+    // One catalog: its parts are spread into sv by domain/catalog.ts, and read through it only.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['domain/catalog.ts', 'workflows/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/catalogPages', '**/catalogCase', '**/catalogCodes', '**/catalogEmail'], message: 'Read strings through sv from domain/catalog.' }] }],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, and activities
     // (which touch the database, mail and clocks) may be imported for their types only.
     files: ['workflows/**/*.ts'],

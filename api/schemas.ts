@@ -20,8 +20,6 @@ export const completeTaskBody = completeTaskInputSchema.omit({ actor: true });
 export const extendDeadlineBody = extendDeadlineInputSchema.omit({ actor: true });
 export const acknowledgeEscalationBody = acknowledgeEscalationInputSchema.omit({ actor: true, escalationId: true });
 
-export { concernCategories };
-
 export const referralBody = z
 .object({
   sourceAgency: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be an agency code such as "police"'),
