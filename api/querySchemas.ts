@@ -138,11 +138,17 @@ export const caseFilters = {
   caseType: z.enum(caseTypes).optional(),
   /** Cases with a task at this unit (for others than coordinators, one of their own units). */
   unit: unitCodeSchema.optional(),
-  /** Received (created) at or after `from`, before `to`. */
+  /** Registered (the case row's created_at; not a receipt date the referral states) at or after `from`, before `to`. */
   from: isoInstant.optional(),
   to: isoInstant.optional(),
 };
 
+/** A search's `from` after its `to` would only find nothing: refused, both fields named. */
+export function checkCaseRange(filters: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (filters.from === undefined || filters.to === undefined || Date.parse(filters.from) < Date.parse(filters.to)) return;
+  for (const field of ['from', 'to'] as const) ctx.addIssue({ code: 'custom', path: [field], message: 'from must be earlier than to' });
+}
+
 /** GET /cases: find cases by id, status, type, unit, overdue and date range (never by personnummer: see POST /cases/search). */
-export const caseSearchQuery = z.object({ ...caseFilters, overdue: booleanQuery.optional(), ...page }).strict();
+export const caseSearchQuery = z.object({ ...caseFilters, overdue: booleanQuery.optional(), ...page }).strict().superRefine(checkCaseRange);
 export type CaseSearchQuery = z.infer<typeof caseSearchQuery>;

@@ -13,7 +13,7 @@ import {
 import { caseDateKeys, caseTypes } from '../domain/policy';
 import { concernCategories, urgencies } from '../domain/routing';
 import { isValidPersonnummer } from '../security/personnummer';
-import { caseFilters, maxOffset, unitCodeSchema } from './querySchemas';
+import { caseFilters, checkCaseRange, maxOffset, unitCodeSchema } from './querySchemas';
 
 /** Request bodies: the workflow messages' schemas less the actor, which comes from the caller's identity. */
 export const completeTaskBody = completeTaskInputSchema.omit({ actor: true });
@@ -181,5 +181,6 @@ export const caseSearchBody = z
     limit: z.number().int().min(1).max(200).default(50),
     offset: z.number().int().min(0).max(maxOffset, `must be at most ${maxOffset}: narrow the filters to reach older rows`).default(0),
   })
-  .strict();
+  .strict()
+  .superRefine(checkCaseRange);
 export type CaseSearchBody = z.infer<typeof caseSearchBody>;

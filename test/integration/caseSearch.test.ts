@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../domain/errors';
 import { onceOpened } from '../support/cases';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -100,6 +101,21 @@ describe('finding cases', () => {
     const trail = await stack.as(callers.auditor).get(`/audit?action=case.list&actor=search-coordinator&limit=1`).expect(200);
     expect(trail.body.items[0]).toMatchObject({ method: 'GET', route: '/cases', status: 200, detail: { returned: 1, caseIds: page.body.items.map((c: { caseId: string }) => c.caseId) } });
     await as.get('/cases?offset=10001').expect(400);
+  });
+
+  it('when a search names a range that ends before it starts, then it is refused with both fields named instead of finding nothing', async () => {
+    const fieldsOf = (res: { body: { error: { code: string; fields: { field: string; problem: string }[] } } }) => {
+      expect(res.body.error.code).toBe(ErrorCode.ValidationFailed);
+      return res.body.error.fields.map((f) => `${f.field}: ${f.problem}`);
+    };
+    const as = stack.as(callers.coordinator);
+    const reversed = { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' };
+    const expected = ['from: from must be earlier than to', 'to: from must be earlier than to'];
+    expect(fieldsOf(await as.get(`/cases?from=${reversed.from}&to=${reversed.to}`).expect(400))).toEqual(expected);
+    expect(fieldsOf(await as.post('/cases/search').send({ personalIdentityNumber: person, ...reversed }).expect(400))).toEqual(expected);
+    // An empty range is as wrong as a reversed one; a range of one instant onwards is fine.
+    await as.get(`/cases?from=${reversed.to}&to=${reversed.to}`).expect(400);
+    await as.get(`/cases?from=${reversed.to}&to=${reversed.from}`).expect(200);
   });
 
   it('when staff search, then they find only the cases the need-to-know rule lets them see, and may not search by personnummer', async () => {
