@@ -104,7 +104,7 @@ export const pageStrings = {
     toBeforeFrom: 'Till och med-datumet kan inte vara före från och med-datumet.',
     unit: 'Enhet med en uppgift i ärendet',
     anyUnit: 'Alla enheter',
-    showing: (first: number, last: number) => `Visar ${first}–${last}, nyaste först.`,
+    showing: (first: number, last: number) => `Visar ${first}–${last}.`,
     pages: 'Sidor i sökresultatet',
     previous: 'Föregående sida',
     next: 'Nästa sida',

@@ -39,7 +39,9 @@ function PostedPage(props: { ctx: PageContext; filters: CaseSearchFilters; pnr: 
 export function SearchPager(props: { ctx: PageContext; filters: CaseSearchFilters; result: CaseSearchResult; pnr?: string }) {
   const { ctx, filters, result, pnr } = props;
   const m = sv.searchMore;
-  const previous = result.offset > 0 ? Math.max(0, result.offset - result.limit) : undefined;
+  // From past the end (a hand-edited offset), back leads to the last page that has cases.
+  const lastPage = Math.max(0, Math.floor((result.total - 1) / result.limit) * result.limit);
+  const previous = result.offset > 0 ? Math.max(0, Math.min(result.offset - result.limit, lastPage)) : undefined;
   const more = result.offset + result.items.length < result.total;
   const next = more && result.offset + result.limit <= maxOffset ? result.offset + result.limit : undefined;
   const tooMany = (more && next === undefined) || (result.totalCapped && !more);
