@@ -149,6 +149,13 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await expect(pages.getByRole('link', { name: 'Nästa sida' }).count()).resolves.toBe(0);
     await expectNoAxeViolations(page);
     await screenshot(page, 'sok-arende-sidor');
+    // A page past the end (an edited URL) finds none and leads back to the last page that has cases.
+    const pastEnd = new URL(page.url());
+    pastEnd.searchParams.set('offset', '20000');
+    await page.goto(pastEnd.toString());
+    await expect(page.getByText('Inga ärenden matchar sökningen.').isVisible()).resolves.toBe(true);
+    await pages.getByRole('link', { name: 'Föregående sida' }).click();
+    await expect(page.getByText('Visar 101–105.').isVisible()).resolves.toBe(true);
     await pages.getByRole('link', { name: 'Föregående sida' }).click();
     await expect(page.getByText('Visar 1–100.').isVisible()).resolves.toBe(true);
 
