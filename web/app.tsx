@@ -9,6 +9,7 @@ import { operationInvoker } from './invoke';
 import { pageKit } from './kit';
 import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
+import { findingRoutes } from './routes/finding';
 import { sv } from '../domain/catalog';
 import { oidcClient, type OidcConfig } from './oidc';
 import { endSession, loadSession, startSession, type Session } from './session';
@@ -120,6 +121,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
 
   caseworkRoutes(router, kit);
   coordinationRoutes(router, kit);
+  findingRoutes(router, kit);
 
   router.use((_req, res) => notFound(res));
   // Express 5 passes a rejected handler here: a page, not the API's JSON.

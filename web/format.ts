@@ -52,3 +52,16 @@ export function duration(seconds: number): string {
   if (seconds >= 60) return count(Math.floor(seconds / 60), { one: 'minut', other: 'minuter' });
   return count(seconds, { one: 'sekund', other: 'sekunder' });
 }
+
+/**
+ * A typed day (YYYY-MM-DD) as the instant it begins in Stockholm, `days` later (1: the day after);
+ * undefined when there is no such day (2026-02-30, 26-3-1).
+ */
+export function stockholmDayStart(value: string, days = 0): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  if (day.toISOString().slice(0, 10) !== value) return undefined;
+  day.setUTCDate(day.getUTCDate() + days);
+  return fromLocalInput(day.toISOString().slice(0, 10));
+}

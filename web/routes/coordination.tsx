@@ -5,10 +5,8 @@ import { sv } from '../../domain/catalog';
 import { AuditPage, type AuditFilters, type AuditRowView } from '../views/audit';
 import { IntakePage, referralFrom, type IntakeValues, type RoutingPreview } from '../views/intake';
 import { OverviewPage, type OverviewData } from '../views/overview';
-import { SearchPage, type CaseSearchFilters, type CaseSearchResult } from '../views/search';
-import { caseTypes } from '../../domain/policy';
 
-/** Ny anmälan (coordinators), Översikt (supervisors) and Granskning (auditors). */
+/** Ny anmälan (coordinators), Översikt (supervisors) and Granskning (auditors); Sök ärende is in finding.tsx. */
 export function coordinationRoutes(router: Router, kit: PageKit): void {
   const { base, invoke, send, refused, ctxOf, principal, signedIn, fieldErrors, recordView } = kit;
 
@@ -31,56 +29,6 @@ export function coordinationRoutes(router: Router, kit: PageKit): void {
     const started = await invoke<{ caseId: string }>('referral.route', req, res, principal(res), { body });
     if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(started) }} />);
     res.redirect(303, `${base}/arenden/${encodeURIComponent(started.body.caseId)}?klart=registrerat`);
-  });
-
-  /** The filters of a case search as the form sent them; anything else is dropped, not refused. */
-  const searchFilters = (q: Record<string, unknown>): CaseSearchFilters => ({
-    caseId: typeof q.caseId === 'string' ? q.caseId.trim() : '',
-    status: typeof q.status === 'string' && ['open', 'closed', 'starting'].includes(q.status) ? q.status : '',
-    caseType: typeof q.caseType === 'string' && (caseTypes as readonly string[]).includes(q.caseType) ? q.caseType : '',
-    overdue: q.overdue === 'true',
-  });
-
-  // Sök ärende: coordinators find any case (GET /cases); by personnummer only in a posted form (POST /cases/search).
-  router.get('/sok', signedIn, async (req, res) => {
-    const p = principal(res);
-    if (!hasRole(p, 'coordinator')) {
-      await recordView(req, res, 403);
-      return refused(res, { status: 403 });
-    }
-    const q = req.query as Record<string, unknown>;
-    const filters = searchFilters(q);
-    if (q.sok !== '1') {
-      await recordView(req, res, 200);
-      return send(res, 200, <SearchPage ctx={ctxOf(res)} filters={filters} />);
-    }
-    const query: Record<string, string> = { limit: '100' };
-    if (filters.caseId) query.caseId = filters.caseId;
-    if (filters.status) query.status = filters.status;
-    if (filters.caseType) query.caseType = filters.caseType;
-    if (filters.overdue) query.overdue = 'true';
-    const result = await invoke<CaseSearchResult>('case.list', req, res, p, { query });
-    if (!result.ok && result.status === 400) {
-      return send(res, 400, <SearchPage ctx={ctxOf(res)} filters={filters} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(result) }} />);
-    }
-    if (!result.ok) return refused(res, result);
-    send(res, 200, <SearchPage ctx={ctxOf(res)} filters={filters} result={result.body} />);
-  });
-
-  router.post('/sok', signedIn, async (req, res) => {
-    const form = req.body as Record<string, unknown>;
-    const filters = searchFilters(form);
-    const pnr = typeof form.personalIdentityNumber === 'string' ? form.personalIdentityNumber.trim() : '';
-    const body: Record<string, unknown> = { personalIdentityNumber: pnr, limit: 100 };
-    if (filters.status) body.status = filters.status;
-    if (filters.caseType) body.caseType = filters.caseType;
-    if (filters.overdue) body.overdue = true;
-    const result = await invoke<CaseSearchResult>('case.search', req, res, principal(res), { body });
-    if (!result.ok && (result.status === 403 || result.status === 404)) return refused(res, result);
-    if (!result.ok) {
-      return send(res, result.status, <SearchPage ctx={ctxOf(res)} filters={filters} byPerson pnr={pnr} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(result) }} />);
-    }
-    send(res, 200, <SearchPage ctx={ctxOf(res)} filters={filters} byPerson pnr={pnr} result={result.body} />);
   });
 
   router.get('/oversikt', signedIn, async (req, res) => {

@@ -82,6 +82,13 @@ export function SubjectDetails(props: { subject: SubjectBody; correction?: { ctx
               <dt>{k.corrected}</dt>
               <dd>
                 <time datetime={s.correctedAt}>{formatDate(s.correctedAt)}</time>
+                {/* Coordinators (who may correct) read the corrections on their own page: opening the case decrypts none of them. */}
+                {props.correction && (
+                  <>
+                    {' '}
+                    <a href={`${props.correction.action}/rattelser`}>{sv.corrections.link}</a>
+                  </>
+                )}
               </dd>
             </>
           )}
