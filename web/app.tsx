@@ -7,6 +7,7 @@ import { requestContext, requestIdOf, sourceAddressOf } from '../api/requestCont
 import { log } from '../config/log';
 import { operationInvoker } from './invoke';
 import { pageKit } from './kit';
+import { administrationRoutes } from './routes/administration';
 import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
 import { sv } from '../domain/catalog';
@@ -119,6 +120,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   });
 
   caseworkRoutes(router, kit);
+  administrationRoutes(router, kit);
   coordinationRoutes(router, kit);
 
   router.use((_req, res) => notFound(res));
