@@ -216,6 +216,7 @@ export const pageStrings = {
     registry: {
       title: 'Registret',
       intro: 'Myndigheterna och deras enheter: vart uppgifter och e-post går. En ändring gäller direkt, även för uppgifter som redan pågår.',
+      onThisPage: 'På sidan',
       agencies: 'Myndigheter och enheter',
       agencyCaption: (name: string, code: string) => `${name} (${code})`,
       noUnits: 'Myndigheten har inga enheter ännu.',

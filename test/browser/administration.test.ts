@@ -204,6 +204,8 @@ describe("the administrator's screens in the staff web app", () => {
 
     await youth.getByRole('link', { name: `Oro för ung person, version ${activeYouth.version}`, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${activeYouth.version}` }).isVisible()).resolves.toBe(true);
+    // The steps in the order a case meets them, the protection assessment first.
+    await expect(page.getByRole('heading', { level: 3 }).first().innerText()).resolves.toBe('Skyddsbedömning');
     const protection = page.getByRole('region', { name: 'Skyddsbedömning', exact: true });
     const text = await protection.innerText();
     expect(text).toContain('Samma arbetsdag kl. 17:00 om den kommit in före kl. 15:00, annars kl. 17:00 nästa arbetsdag');
@@ -221,6 +223,7 @@ describe("the administrator's screens in the staff web app", () => {
     await expect(first.isVisible()).resolves.toBe(true);
     await expect(page.getByRole('heading', { level: 3, name: /^Regel \d+: / }).count()).resolves.toBe(routing.active.rules.length);
     await expect(page.getByRole('region', { name: /: youth-under-15$/ }).innerText()).resolves.toContain('personen är högst 14 år');
+    await expect(page.getByRole('region', { name: /: exit$/ }).innerText()).resolves.toContain('kategorin är vill lämna kriminellt nätverk');
     await expectNoAxeViolations(page);
     await screenshot(page, 'routning');
     await context.close();

@@ -1,5 +1,19 @@
 import { named, sv } from '../../domain/catalog';
-import type { DeadlineRule, PolicyDocument, ReminderRule, Span, StepPolicy } from '../../domain/policy';
+import {
+  exitSteps,
+  immediateProtectionStep,
+  reconfirmationStep,
+  sigSteps,
+  triageSteps,
+  youthConcernLaterSteps,
+  youthConcernPoliceSteps,
+  youthConcernSteps,
+  type DeadlineRule,
+  type PolicyDocument,
+  type ReminderRule,
+  type Span,
+  type StepPolicy,
+} from '../../domain/policy';
 import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
 
@@ -67,6 +81,25 @@ export function PoliciesPage(props: { ctx: PageContext; items: PolicyVersionView
       ))}
     </Layout>
   );
+}
+
+// The order a case meets its steps (a stored document's keys come back in the database's order).
+const stepOrder: string[] = [
+  ...youthConcernSteps.slice(0, 1),
+  immediateProtectionStep,
+  ...youthConcernSteps.slice(1),
+  ...youthConcernPoliceSteps,
+  ...youthConcernLaterSteps,
+  ...triageSteps,
+  ...sigSteps,
+  ...exitSteps,
+  reconfirmationStep,
+];
+
+/** Step keys in the order a case meets them; any the list does not know come last, as they are. */
+export function inStepOrder<T>(entries: Array<[string, T]>): Array<[string, T]> {
+  const rank = (key: string) => (stepOrder.includes(key) ? stepOrder.indexOf(key) : stepOrder.length);
+  return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
 export const spanText = (s: Span) => p.span(s.amount, s.unit);
@@ -209,7 +242,7 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         <>
           <h2>{p.intervals}</h2>
           <dl class="facts">
-            {Object.entries(doc.intervals).map(([step, span]) => (
+            {inStepOrder(Object.entries(doc.intervals)).map(([step, span]) => (
               <>
                 <dt>{named(sv.steps, step)}</dt>
                 <dd>{spanText(span)}</dd>
@@ -219,7 +252,7 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         </>
       )}
       <h2>{p.steps}</h2>
-      {Object.entries(doc.steps).map(([key, step]) => (
+      {inStepOrder(Object.entries(doc.steps)).map(([key, step]) => (
         <Step stepKey={key} step={step} />
       ))}
     </Layout>

@@ -108,6 +108,16 @@ export function RegistryPage(props: { ctx: PageContext; registry: RegistryView; 
     <Layout ctx={{ ...ctx, current: 'registry' }} title={t.title}>
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
+      <nav aria-label={t.onThisPage}>
+        <ul>
+          <li>
+            <a href="#ny-enhet">{t.newUnit}</a>
+          </li>
+          <li>
+            <a href="#ny-myndighet">{t.newAgency}</a>
+          </li>
+        </ul>
+      </nav>
       <Notice text={props.notice} />
       {errors && errors.form !== 'edit' && <ErrorSummary errors={errors} form={errors.form} specs={errors.form === 'unit' ? newUnitFields : newAgencyFields} />}
       <h2>{t.agencies}</h2>

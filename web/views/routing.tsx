@@ -2,7 +2,7 @@ import { named, sv } from '../../domain/catalog';
 import type { RoutingRule, RoutingTable } from '../../domain/routing';
 import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
-import { PublishingNote } from './policies';
+import { inStepOrder, PublishingNote } from './policies';
 
 export interface RoutingView {
   active: RoutingTable;
@@ -11,6 +11,8 @@ export interface RoutingView {
 
 const r = sv.admin.routing;
 const anyOf = (codes: readonly string[], table: Record<string, string>) => codes.map((c) => named(table, c)).join(r.or);
+/** Names inside a sentence: "våld eller hot", not "Våld eller Hot". */
+const lower = (text: string) => text.toLocaleLowerCase('sv');
 
 /** A rule's conditions in words; a rule with none takes every referral. */
 function conditions(rule: RoutingRule): string[] {
@@ -20,10 +22,10 @@ function conditions(rule: RoutingRule): string[] {
   if (w.ageMin !== undefined && w.ageMax !== undefined) lines.push(r.ageBetween(w.ageMin, w.ageMax));
   else if (w.ageMin !== undefined) lines.push(r.ageMin(w.ageMin));
   else if (w.ageMax !== undefined) lines.push(r.ageMax(w.ageMax));
-  if (w.category) lines.push(r.category(anyOf(w.category, sv.categories)));
+  if (w.category) lines.push(r.category(lower(anyOf(w.category, sv.categories))));
   if (w.district) lines.push(r.district(w.district.join(r.or)));
   if (w.suspectedOfCrime !== undefined) lines.push(w.suspectedOfCrime ? r.suspected : r.notSuspected);
-  if (w.urgency) lines.push(r.urgency(anyOf(w.urgency, sv.urgencies)));
+  if (w.urgency) lines.push(r.urgency(lower(anyOf(w.urgency, sv.urgencies))));
   return lines;
 }
 
@@ -31,7 +33,7 @@ function outcome(rule: RoutingRule): string[] {
   const t = rule.then;
   const lines = [r.caseType(named(sv.caseTypes, t.caseType))];
   if (t.tracks.length) lines.push(r.tracks(t.tracks.map((c) => named(r.trackNames, c)).join(', ')));
-  for (const [step, unit] of Object.entries(t.units)) lines.push(r.unitFor(named(sv.steps, step), `${named(sv.units, unit)} (${unit})`));
+  for (const [step, unit] of inStepOrder(Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), `${named(sv.units, unit)} (${unit})`));
   if (t.alsoForMinors?.length) lines.push(r.alsoForMinors(t.alsoForMinors.map((c) => named(sv.caseTypes, c)).join(', ')));
   return lines;
 }
