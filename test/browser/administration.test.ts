@@ -113,6 +113,15 @@ describe("the administrator's screens in the staff web app", () => {
     await page.getByRole('link', { name: 'Alby skola' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Enhet: Alby skola' }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
+    // A one-letter name passes the browser's own check; the server names the field, next to it.
+    const name = page.getByRole('textbox', { name: 'Namn' });
+    await name.fill('A');
+    await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+    await expect(page.locator('#andra-namn-fel').innerText()).resolves.toBe('Ange ett namn på 2–200 tecken.');
+    await expect(name.getAttribute('aria-describedby')).resolves.toBe('andra-namn-fel');
+    await expect(name.inputValue()).resolves.toBe('A');
+    await expectNoAxeViolations(page);
+    await name.fill('Alby skola');
     const inbox = page.getByRole('textbox', { name: 'Inkorgens e-postadress' });
     await expect(inbox.inputValue()).resolves.toBe('adm-edit-alby@skola.example');
     await inbox.fill('expedition@alby.example');
@@ -154,6 +163,43 @@ describe("the administrator's screens in the staff web app", () => {
     await page.getByRole('button', { name: 'Aktivera enheten igen' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Enheten är aktiverad och tar emot arbete igen.');
     expect((await registryUnit(web, code))?.active).toBe(true);
+
+    // A unit the active policy and routing table send work to says so, by version.
+    const policies = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as { items: Array<{ caseType: string; version: string; active: boolean }> };
+    const youth = policies.items.find((i) => i.caseType === 'youth-concern' && i.active)!;
+    const routing = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as { active: { version: string } };
+    const answer = await page.goto(`${web.appUrl}/administration/registret/enheter/soc-children-youth`);
+    expect(answer?.status()).toBe(200);
+    await page.getByRole('button', { name: 'Inaktivera enheten' }).click();
+    const reasons = await page.getByRole('alert').getByRole('listitem').allInnerTexts();
+    expect(reasons).toContain(`Den aktiva policyn för Oro för ung person (version ${youth.version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`);
+    expect(reasons).toContain(`Den aktiva routningstabellen (version ${routing.active.version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`);
+    expect((await registryUnit(web, 'soc-children-youth'))?.active).toBe(true);
+    await context.close();
+  });
+
+  it('when an admin adds an agency, then it is listed without units and a unit can be added to it', async () => {
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/registret');
+    const agencyForm = page.getByRole('form', { name: 'Lägg till en myndighet' });
+    await agencyForm.getByRole('textbox', { name: 'Kod' }).fill('adm-stiftelse');
+    await agencyForm.getByRole('textbox', { name: 'Namn' }).fill('Skolstiftelsen');
+    await agencyForm.getByRole('button', { name: 'Lägg till myndigheten' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Myndigheten adm-stiftelse är tillagd.');
+    await expect(page.getByRole('region', { name: 'Skolstiftelsen (adm-stiftelse)' }).innerText()).resolves.toContain('Myndigheten har inga enheter ännu.');
+    await expectNoAxeViolations(page);
+
+    const unitForm = page.getByRole('form', { name: 'Lägg till en enhet' });
+    await unitForm.getByRole('combobox', { name: 'Myndighet' }).selectOption('adm-stiftelse');
+    await unitForm.getByRole('textbox', { name: 'Kod' }).fill('adm-stiftelse-kansli');
+    await unitForm.getByRole('textbox', { name: 'Namn' }).fill('Stiftelsens kansli');
+    await unitForm.getByRole('textbox', { name: 'Inkorgens e-postadress' }).fill('kansli@stiftelsen.example');
+    await unitForm.getByRole('textbox', { name: 'Arbetsledarens e-postadress' }).fill('rektor@stiftelsen.example');
+    await unitForm.getByRole('textbox', { name: 'Enhetschefens e-postadress' }).fill('chef@stiftelsen.example');
+    await unitForm.getByRole('button', { name: 'Lägg till enheten' }).click();
+    await expect(page.getByRole('region', { name: 'Skolstiftelsen (adm-stiftelse)' }).getByRole('link', { name: 'Stiftelsens kansli' }).isVisible()).resolves.toBe(true);
+    const registry = (await web.stack.as(admin).get('/admin/registry').expect(200)).body as RegistryBody;
+    expect(registry.agencies.find((a) => a.code === 'adm-stiftelse')?.units.map((u) => u.code)).toEqual(['adm-stiftelse-kansli']);
     await context.close();
   });
 
