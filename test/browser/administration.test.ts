@@ -97,7 +97,6 @@ describe("the administrator's screens in the staff web app", () => {
     await expect(summary.innerText()).resolves.toContain('Formuläret innehåller fel.');
     await expect(summary.getByRole('link', { name: /^Kod: Ange en kod/ }).getAttribute('href')).resolves.toBe('#enhet-kod');
     await expectNoAxeViolations(page);
-    await screenshot(page, 'registret-fel');
 
     await fill('soc-adults');
     await expect(page.locator('#enhet-kod-fel').innerText()).resolves.toBe('Koden används redan i registret. Välj en annan.');
