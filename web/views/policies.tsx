@@ -102,6 +102,9 @@ export function inStepOrder<T>(entries: Array<[string, T]>): Array<[string, T]> 
   return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
+/** A unit by its catalog name and code; one the catalog does not name (added by an admin) by its code. */
+export const unitLabel = (code: string) => (sv.units[code] ? `${sv.units[code]} (${code})` : code);
+
 export const spanText = (s: Span) => p.span(s.amount, s.unit);
 
 function deadlineText(d: DeadlineRule): string {
@@ -142,7 +145,7 @@ function Step(props: { stepKey: string; step: StepPolicy }) {
       <h3 id={id}>{named(sv.steps, stepKey)}</h3>
       <dl class="facts">
         <dt>{p.unit}</dt>
-        <dd>{`${named(sv.units, step.unitCode)} (${step.unitCode})`}</dd>
+        <dd>{unitLabel(step.unitCode)}</dd>
         <dt>{p.deadline}</dt>
         <dd>{deadlineText(step.deadline)}</dd>
         <dt>{p.clock}</dt>

@@ -2,7 +2,7 @@ import { named, sv } from '../../domain/catalog';
 import type { RoutingRule, RoutingTable } from '../../domain/routing';
 import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
-import { inStepOrder, PublishingNote } from './policies';
+import { inStepOrder, PublishingNote, unitLabel } from './policies';
 
 export interface RoutingView {
   active: RoutingTable;
@@ -33,7 +33,7 @@ function outcome(rule: RoutingRule): string[] {
   const t = rule.then;
   const lines = [r.caseType(named(sv.caseTypes, t.caseType))];
   if (t.tracks.length) lines.push(r.tracks(t.tracks.map((c) => named(r.trackNames, c)).join(', ')));
-  for (const [step, unit] of inStepOrder(Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), `${named(sv.units, unit)} (${unit})`));
+  for (const [step, unit] of inStepOrder(Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), unitLabel(unit)));
   if (t.alsoForMinors?.length) lines.push(r.alsoForMinors(t.alsoForMinors.map((c) => named(sv.caseTypes, c)).join(', ')));
   return lines;
 }
