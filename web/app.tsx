@@ -7,6 +7,7 @@ import { requestContext, requestIdOf, sourceAddressOf } from '../api/requestCont
 import { log } from '../config/log';
 import { operationInvoker } from './invoke';
 import { pageKit } from './kit';
+import { administrationRoutes } from './routes/administration';
 import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
 import { findingRoutes } from './routes/finding';
@@ -120,6 +121,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   });
 
   caseworkRoutes(router, kit);
+  administrationRoutes(router, kit);
   coordinationRoutes(router, kit);
   findingRoutes(router, kit);
 

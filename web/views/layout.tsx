@@ -12,7 +12,7 @@ export interface PageContext {
   current?: NavKey;
 }
 
-export type NavKey = 'inbox' | 'search' | 'intake' | 'overview' | 'audit' | 'accessibility';
+export type NavKey = 'inbox' | 'search' | 'intake' | 'overview' | 'audit' | 'registry' | 'policies' | 'routing' | 'accessibility';
 
 /** The screens a role reaches from the top navigation (only built ones are listed). */
 export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
@@ -21,6 +21,7 @@ export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
   if (hasRole(p, 'coordinator')) items.push({ key: 'search', path: '/sok' }, { key: 'intake', path: '/ny-anmalan' });
   if (hasRole(p, 'supervisor')) items.push({ key: 'overview', path: '/oversikt' });
   if (hasRole(p, 'auditor')) items.push({ key: 'audit', path: '/granskning' });
+  if (hasRole(p, 'admin')) items.push({ key: 'registry', path: '/administration/registret' }, { key: 'policies', path: '/administration/policyer' }, { key: 'routing', path: '/administration/routning' });
   return items;
 }
 

@@ -1,0 +1,263 @@
+import { named, sv } from '../../domain/catalog';
+import {
+  exitSteps,
+  immediateProtectionStep,
+  reconfirmationStep,
+  sigSteps,
+  triageSteps,
+  youthConcernLaterSteps,
+  youthConcernPoliceSteps,
+  youthConcernSteps,
+  type DeadlineRule,
+  type PolicyDocument,
+  type ReminderRule,
+  type Span,
+  type StepPolicy,
+} from '../../domain/policy';
+import { formatDateTime } from '../format';
+import { Layout, type PageContext } from './layout';
+
+/** A policy version as policy.list answers it. */
+export interface PolicyVersionView {
+  caseType: string;
+  version: string;
+  active: boolean;
+  activatedAt: string;
+  cases: Record<string, number>;
+}
+
+const t = sv.admin.policies;
+const p = sv.admin.policy;
+
+/** How publishing works: through the API only, for now (shown on the policy and routing pages). */
+export function PublishingNote() {
+  return <p class="notice">{sv.admin.publishing}</p>;
+}
+
+/** Policyer: the versions of each case type's deadline policy, which is active, how many cases run on each. */
+export function PoliciesPage(props: { ctx: PageContext; items: PolicyVersionView[] }) {
+  const { ctx } = props;
+  const byType = new Map<string, PolicyVersionView[]>();
+  for (const item of props.items) byType.set(item.caseType, [...(byType.get(item.caseType) ?? []), item]);
+  return (
+    <Layout ctx={{ ...ctx, current: 'policies' }} title={t.title}>
+      <h1>{t.title}</h1>
+      <p>{t.intro}</p>
+      <PublishingNote />
+      {[...byType].map(([caseType, versions]) => (
+        <table>
+          <caption>{t.caption(named(sv.caseTypes, caseType))}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colVersion}</th>
+              <th scope="col">{t.colActive}</th>
+              <th scope="col">{t.colFrom}</th>
+              <th scope="col">{t.colCases}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr>
+                <td>
+                  <a href={`${ctx.base}/administration/policyer/${encodeURIComponent(v.caseType)}/${encodeURIComponent(v.version)}`}>
+                    {t.versionLink(named(sv.caseTypes, v.caseType), v.version)}
+                  </a>
+                </td>
+                <td>{v.active ? t.active : t.notActive}</td>
+                <td>
+                  <time datetime={v.activatedAt}>{formatDateTime(v.activatedAt)}</time>
+                </td>
+                <td>
+                  {Object.keys(v.cases).length === 0
+                    ? t.noCases
+                    : Object.entries(v.cases)
+                        .map(([status, n]) => t.casesLine(named(sv.caseStatuses, status), n))
+                        .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </Layout>
+  );
+}
+
+// The order a case meets its steps (a stored document's keys come back in the database's order).
+const stepOrder: string[] = [
+  ...youthConcernSteps.slice(0, 1),
+  immediateProtectionStep,
+  ...youthConcernSteps.slice(1),
+  ...youthConcernPoliceSteps,
+  ...youthConcernLaterSteps,
+  ...triageSteps,
+  ...sigSteps,
+  ...exitSteps,
+  reconfirmationStep,
+];
+
+/** Step keys in the order a case meets them; any the list does not know come last, as they are. */
+export function inStepOrder<T>(entries: Array<[string, T]>): Array<[string, T]> {
+  const rank = (key: string) => (stepOrder.includes(key) ? stepOrder.indexOf(key) : stepOrder.length);
+  return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
+/** A unit by its catalog name and code; one the catalog does not name (added by an admin) by its code. */
+export const unitLabel = (code: string) => (sv.units[code] ? `${sv.units[code]} (${code})` : code);
+
+export const spanText = (s: Span) => p.span(s.amount, s.unit);
+
+function deadlineText(d: DeadlineRule): string {
+  return d.kind === 'span' ? p.within(spanText(d.span)) : p.sameWorkingDay(d.cutoffLocalTime, d.dueLocalTime);
+}
+
+function reminderText(r: ReminderRule): string {
+  if ('atFraction' in r) return p.reminderAtFraction(Math.round(r.atFraction * 100));
+  if ('afterStart' in r) return p.reminderAfterStart(spanText(r.afterStart));
+  if ('beforeDue' in r) return p.reminderBeforeDue(spanText(r.beforeDue));
+  return p.reminderAtTime(r.atLocalTimeOnDueDay);
+}
+
+function clockText(step: StepPolicy): string {
+  const clock = step.clock ?? { from: 'opening' as const };
+  return p.clockFrom(clock.from === 'statedDate' ? named(p.statedDates, clock.date) : named(sv.clocks, clock.from));
+}
+
+function Ladder(props: { rules: StepPolicy['escalation']; repeat?: Span }) {
+  return (
+    <>
+      <ol>
+        {props.rules.map((r) => {
+          const target = named(p.targets, r.target);
+          return <li>{r.after.amount === 0 ? p.escalateAtDue(target) : p.escalateAfter(spanText(r.after), target)}</li>;
+        })}
+      </ol>
+      {props.repeat && <p>{p.repeat(spanText(props.repeat))}</p>}
+    </>
+  );
+}
+
+function Step(props: { stepKey: string; step: StepPolicy }) {
+  const { stepKey, step } = props;
+  const id = `steg-${stepKey}`;
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{named(sv.steps, stepKey)}</h3>
+      <dl class="facts">
+        <dt>{p.unit}</dt>
+        <dd>{unitLabel(step.unitCode)}</dd>
+        <dt>{p.deadline}</dt>
+        <dd>{deadlineText(step.deadline)}</dd>
+        <dt>{p.clock}</dt>
+        <dd>{clockText(step)}</dd>
+        <dt>{p.reminders}</dt>
+        <dd>
+          {step.reminders.length === 0 ? (
+            p.noReminders
+          ) : (
+            <ul>
+              {step.reminders.map((r) => (
+                <li>{reminderText(r)}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt>{p.escalation}</dt>
+        <dd>
+          <Ladder rules={step.escalation} repeat={step.repeatEscalationEvery} />
+        </dd>
+        {step.notifyOnOpen && step.notifyOnOpen.length > 0 && (
+          <>
+            <dt>{p.notifyOnOpen}</dt>
+            <dd>{step.notifyOnOpen.map((x) => named(p.targets, x)).join(', ')}</dd>
+          </>
+        )}
+        <dt>{p.outcomes}</dt>
+        <dd>{step.outcomes.map((o) => named(sv.outcomes, o)).join(', ')}</dd>
+        {step.consent && (
+          <>
+            <dt>{p.consent}</dt>
+            <dd>
+              <p>{p.consentLine(named(sv.agencies, step.consent.agency), step.consent.purpose)}</p>
+              <p>{p.consentWait(deadlineText(step.consent.waitDeadline))}</p>
+            </dd>
+          </>
+        )}
+        {/* The policy's own words, as published (in English): marked so a screen reader reads them as such. */}
+        {step.legalBasis && (
+          <>
+            <dt>{p.legalBasis}</dt>
+            <dd lang="en">{step.legalBasis}</dd>
+          </>
+        )}
+        {step.rationale && (
+          <>
+            <dt>{p.rationale}</dt>
+            <dd lang="en">{step.rationale}</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+/** One policy version in words: every step with its deadline, clock, reminders and escalation ladder. */
+export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string; version: string; activatedAt: string; document: PolicyDocument }; active: boolean }) {
+  const { ctx, policy } = props;
+  const doc = policy.document;
+  const caseType = named(sv.caseTypes, policy.caseType);
+  const title = p.title(caseType, policy.version);
+  return (
+    <Layout ctx={{ ...ctx, current: 'policies' }} title={title}>
+      <p>
+        <a href={`${ctx.base}/administration/policyer`}>{p.back}</a>
+      </p>
+      <h1>{title}</h1>
+      <PublishingNote />
+      <h2>{p.facts}</h2>
+      <dl class="facts">
+        <dt>{p.active}</dt>
+        <dd>{props.active ? p.yes : p.no}</dd>
+        <dt>{p.activatedAt}</dt>
+        <dd>
+          <time datetime={policy.activatedAt}>{formatDateTime(policy.activatedAt)}</time>
+        </dd>
+        <dt>{p.timeZone}</dt>
+        <dd>{p.timeZoneLine(doc.timeZone ?? 'Europe/Stockholm', doc.holidayCalendar ?? 'SE')}</dd>
+        {doc.consentRules && (
+          <>
+            <dt>{p.consentRules}</dt>
+            <dd>
+              <p>{named(p.guardianRule, doc.consentRules.guardianRule)}</p>
+              {doc.consentRules.validFor && <p>{p.validFor(spanText(doc.consentRules.validFor))}</p>}
+              {doc.consentRules.reconfirmBefore && <p>{p.reconfirmBefore(spanText(doc.consentRules.reconfirmBefore))}</p>}
+            </dd>
+          </>
+        )}
+        {doc.reopenWithin && (
+          <>
+            <dt>{p.reopen}</dt>
+            <dd>{p.reopenWithin(spanText(doc.reopenWithin))}</dd>
+          </>
+        )}
+      </dl>
+      {doc.intervals && Object.keys(doc.intervals).length > 0 && (
+        <>
+          <h2>{p.intervals}</h2>
+          <dl class="facts">
+            {inStepOrder(Object.entries(doc.intervals)).map(([step, span]) => (
+              <>
+                <dt>{named(sv.steps, step)}</dt>
+                <dd>{spanText(span)}</dd>
+              </>
+            ))}
+          </dl>
+        </>
+      )}
+      <h2>{p.steps}</h2>
+      {inStepOrder(Object.entries(doc.steps)).map(([key, step]) => (
+        <Step stepKey={key} step={step} />
+      ))}
+    </Layout>
+  );
+}

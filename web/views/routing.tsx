@@ -1,0 +1,122 @@
+import { named, sv } from '../../domain/catalog';
+import type { RoutingRule, RoutingTable } from '../../domain/routing';
+import { formatDateTime } from '../format';
+import { Layout, type PageContext } from './layout';
+import { inStepOrder, PublishingNote, unitLabel } from './policies';
+
+export interface RoutingView {
+  active: RoutingTable;
+  versions: Array<{ version: string; activatedAt: string }>;
+}
+
+const r = sv.admin.routing;
+const anyOf = (codes: readonly string[], table: Record<string, string>) => codes.map((c) => named(table, c)).join(r.or);
+/** Names inside a sentence: "våld eller hot", not "Våld eller Hot". */
+const lower = (text: string) => text.toLocaleLowerCase('sv');
+
+/** A rule's conditions in words; a rule with none takes every referral. */
+function conditions(rule: RoutingRule): string[] {
+  const w = rule.when;
+  const lines: string[] = [];
+  if (w.sourceAgency) lines.push(r.sourceAgency(anyOf(w.sourceAgency, sv.agencies)));
+  if (w.ageMin !== undefined && w.ageMax !== undefined) lines.push(r.ageBetween(w.ageMin, w.ageMax));
+  else if (w.ageMin !== undefined) lines.push(r.ageMin(w.ageMin));
+  else if (w.ageMax !== undefined) lines.push(r.ageMax(w.ageMax));
+  if (w.category) lines.push(r.category(lower(anyOf(w.category, sv.categories))));
+  if (w.district) lines.push(r.district(w.district.join(r.or)));
+  if (w.suspectedOfCrime !== undefined) lines.push(w.suspectedOfCrime ? r.suspected : r.notSuspected);
+  if (w.urgency) lines.push(r.urgency(lower(anyOf(w.urgency, sv.urgencies))));
+  return lines;
+}
+
+function outcome(rule: RoutingRule): string[] {
+  const t = rule.then;
+  const lines = [r.caseType(named(sv.caseTypes, t.caseType))];
+  if (t.tracks.length) lines.push(r.tracks(t.tracks.map((c) => named(r.trackNames, c)).join(', ')));
+  for (const [step, unit] of inStepOrder(Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), unitLabel(unit)));
+  if (t.alsoForMinors?.length) lines.push(r.alsoForMinors(t.alsoForMinors.map((c) => named(sv.caseTypes, c)).join(', ')));
+  return lines;
+}
+
+/** Routning: the active decision table's rules in words, in the order they are tried, and its versions. */
+export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView }) {
+  const { ctx, routing } = props;
+  return (
+    <Layout ctx={{ ...ctx, current: 'routing' }} title={r.title}>
+      <h1>{r.title}</h1>
+      <p>{r.intro}</p>
+      <PublishingNote />
+      {!routing ? (
+        <p>{r.noTable}</p>
+      ) : (
+        <>
+          <p>{r.activeVersion(routing.active.version)}</p>
+          <h2>{r.versions}</h2>
+          <table>
+            <caption>{r.versionsCaption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{r.colVersion}</th>
+                <th scope="col">{r.colFrom}</th>
+                <th scope="col">{r.colActive}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {routing.versions.map((v) => (
+                <tr>
+                  <td>{v.version}</td>
+                  <td>
+                    <time datetime={v.activatedAt}>{formatDateTime(v.activatedAt)}</time>
+                  </td>
+                  <td>{v.version === routing.active.version ? r.active : r.notActive}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{r.rules}</h2>
+          <ol class="rules">
+            {routing.active.rules.map((rule, i) => {
+              const when = conditions(rule);
+              const id = `regel-${rule.id}`;
+              return (
+                <li>
+                  <section aria-labelledby={id}>
+                    <h3 id={id}>{r.rule(i + 1, rule.id)}</h3>
+                    <dl class="facts">
+                      <dt>{r.when}</dt>
+                      <dd>
+                        {when.length === 0 ? (
+                          r.always
+                        ) : (
+                          <ul>
+                            {when.map((line) => (
+                              <li>{line}</li>
+                            ))}
+                          </ul>
+                        )}
+                      </dd>
+                      <dt>{r.then}</dt>
+                      <dd>
+                        <ul>
+                          {outcome(rule).map((line) => (
+                            <li>{line}</li>
+                          ))}
+                        </ul>
+                      </dd>
+                      {rule.description && (
+                        <>
+                          <dt>{r.description}</dt>
+                          <dd lang="en">{rule.description}</dd>
+                        </>
+                      )}
+                    </dl>
+                  </section>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+    </Layout>
+  );
+}
