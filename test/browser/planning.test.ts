@@ -7,6 +7,7 @@ const users = [
   ...devIdentities,
   { sub: 'dev-supervisor-vpc', roles: ['supervisor' as const], supervisedUnits: ['vpc-coordination'] },
   { sub: 'dev-staff-adults', roles: ['staff' as const], units: ['soc-adults'] },
+  { sub: 'dev-staff-vpc', roles: ['staff' as const], units: ['vpc-coordination'] },
 ];
 const coordinator = { sub: 'dev-coordinator', roles: ['coordinator' as const] };
 
@@ -109,7 +110,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     await context.close();
   });
 
-  it('when a coordinator adds a plan task for a unit to a SIG case, then they are back on the case, told so, and the task is listed waiting for consent with what it is about as its note', async () => {
+  it('when a coordinator adds a plan task for a unit to a SIG case, then they are back on the case, told so, the task is listed waiting for consent with what it is about as its note, and consent to share with the agency of the unit opens it', async () => {
     const caseId = await startSig();
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
@@ -147,6 +148,41 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
       await page.reload();
       return (await plan.getByRole('link', { name: 'Gemensam plan, Kronofogden, skuldsanering: Öppen' }).count()) === 1;
     });
+    await context.close();
+  });
+
+  it('when the unit chosen is deactivated before the form is sent, then the refusal sits next to the unit field and no task is added', async () => {
+    const caseId = await startSig();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const plan = page.getByRole('region', { name: 'Gemensam plan' });
+    await plan.getByRole('combobox', { name: 'Enhet' }).selectOption({ label: 'Näringslivsnätverket' });
+    await web.stack.db.prisma.unit.update({ where: { code: 'business-network' }, data: { active: false } });
+    try {
+      await plan.getByRole('button', { name: 'Lägg till uppgiften' }).click();
+      await expect(page.locator('#plan-enhet-fel').innerText()).resolves.toBe('Enheten är avaktiverad och tar inte emot nya uppgifter.');
+      await expect(plan.getByRole('alert').innerText()).resolves.toBe('Enheten är avaktiverad och tar inte emot nya uppgifter.');
+      await expect(plan.getByRole('combobox', { name: 'Enhet' }).getAttribute('aria-invalid')).resolves.toBe('true');
+      // The unit list offers only units that take new work.
+      await expect(plan.getByRole('option', { name: 'Näringslivsnätverket' }).count()).resolves.toBe(0);
+      await expect(plan.innerText()).resolves.toContain('Planen har inga uppgifter ännu.');
+      await expectNoAxeViolations(page);
+    } finally {
+      await web.stack.db.prisma.unit.update({ where: { code: 'business-network' }, data: { active: true } });
+    }
+    expect(await web.stack.db.prisma.task.count({ where: { caseId, stepKey: 'jointPlanTask' } })).toBe(0);
+    await context.close();
+  });
+
+  it('when staff of the coordinators\' unit open a triage task, then they may route it, and completing it offers no "routed" outcome that would start no case', async () => {
+    const triage = await startTriage();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-staff-vpc', `/arenden/${triage.caseId}/uppgifter/${triage.taskId}`);
+    await expect(page.getByRole('region', { name: 'Styr anmälan till ett ärende' }).isVisible()).resolves.toBe(true);
+    const complete = page.getByRole('region', { name: 'Slutför uppgiften' });
+    await expect(complete.getByRole('radio').count()).resolves.toBe(1);
+    await expect(complete.getByRole('radio', { name: 'Ingen åtgärd' }).count()).resolves.toBe(1);
+    await expect(complete.getByRole('radio', { name: 'Styrt manuellt' }).count()).resolves.toBe(0);
     await context.close();
   });
 

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { CaseBody } from '../../api/views/case';
 import { policyByVersion } from '../../api/publishedVersions';
+import { routedOutcome } from '../../api/useCases/routeFromTriage';
 import { hasRole, visibleUnits } from '../../domain/auth';
 import { formatDateTime, fromLocalInput } from '../format';
 import type { Invocation } from '../invoke';
@@ -220,7 +221,9 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       invoke<{ items: NoteItem[] }>('task.note.list', req, res, p, { params, query: { limit: '200' } }),
       canAssign && task.status === 'open' ? invoke<{ items: Array<{ code: string; name: string }> }>('unit.list', req, res, p) : undefined,
     ]);
-    const outcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
+    const stepOutcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
+    // A triage task is routed by its own form, which starts the case: completing it "routed" by hand would start none.
+    const outcomes = task.stepKey === 'triage' ? stepOutcomes.filter((o) => o !== routedOutcome) : stepOutcomes;
     send(
       res,
       extra.status ?? 200,
