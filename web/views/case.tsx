@@ -72,6 +72,8 @@ export function CasePage(props: {
   const canManageConsent = can.manageConsent;
   // A plan task for another agency's unit waits for consent to share with that agency: it can be recorded here.
   const consentAgencies = [...new Set([...sourceAgencies, ...(can.planUnits ?? []).map((u) => u.agency)])];
+  // A case routed by hand from a triage task records it as the rule "triage:<triage case>".
+  const triageCaseId = c.routing?.tableVersion === 'manual' && c.routing.ruleId?.startsWith('triage:') ? c.routing.ruleId.slice('triage:'.length) : undefined;
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={v.title(c.caseId)}>
       <h1>{v.title(c.caseId)}</h1>
@@ -91,11 +93,11 @@ export function CasePage(props: {
         <dd>
           <time datetime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
         </dd>
-        {c.routing?.tableVersion === 'manual' && c.routing.ruleId?.startsWith('triage:') && (
+        {triageCaseId && (
           <>
             <dt>{sv.triageRoute.routedFrom}</dt>
             <dd>
-              <a href={`${ctx.base}/arenden/${encodeURIComponent(c.routing.ruleId.slice('triage:'.length))}`}>{c.routing.ruleId.slice('triage:'.length)}</a>
+              <a href={`${ctx.base}/arenden/${encodeURIComponent(triageCaseId)}`}>{triageCaseId}</a>
             </dd>
           </>
         )}
