@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { protectedIdentityMarker, sv } from '../domain/catalog';
+import { planTaskStep } from '../domain/messages';
 
 export type NotificationKind =
   | 'assigned'
@@ -41,8 +42,8 @@ export function renderEmail(facts: EmailFacts): { subject: string; text: string 
   // The task's page in the staff web app (web/app.tsx); one who is not signed in signs in first and lands there.
   const link = `${facts.appBaseUrl.replace(/\/$/, '')}/app/arenden/${encodeURIComponent(facts.caseId)}/uppgifter/${encodeURIComponent(facts.taskId)}`;
   const title = emailHeadline(facts.kind, facts.level);
-  // The step's Swedish name by its key; a step the catalog lacks shows its policy title.
-  const step = facts.stepKey && sv.steps[facts.stepKey] ? sv.steps[facts.stepKey] : facts.stepTitle;
+  // The step's Swedish name by its key; a step the catalog lacks, or a joint-plan task (its title names the unit), shows its policy title.
+  const step = facts.stepKey && facts.stepKey !== planTaskStep && sv.steps[facts.stepKey] ? sv.steps[facts.stepKey] : facts.stepTitle;
   const e = sv.email;
   return {
     subject: `[samverkan] ${facts.caseId}: ${step} (${title})`,

@@ -44,6 +44,7 @@ export const codeNames = {
     review: 'Uppföljning av handlingsplan',
     consentReconfirmation: 'Förnyat samtycke',
     triage: 'Bedömning av anmälan',
+    jointPlanTask: 'Gemensam plan',
   } as Record<string, string>,
   /** A joint-plan task added for a unit (api/useCases/addPlanTask.ts): "Gemensam plan: <unit>". */
   jointPlanTitle: 'Gemensam plan',
@@ -92,6 +93,14 @@ export const codeNames = {
     'vpc-coordination': 'Samordnare mot kriminalitet',
     'housing-allocation': 'Bostadsförmedling',
     'labour-market-support': 'Arbetsmarknadsinsatser',
+    operations: 'Drift och förvaltning',
+    'kronofogden-debt': 'Kronofogden, skuldsanering',
+    'kriminalvarden-probation': 'Frivården Huddinge',
+    'af-botkyrka': 'Arbetsförmedlingen Botkyrka',
+    'health-youth-clinic': 'BUP och ungdomsmottagning för beroende',
+    'school-storvreten': 'Storvretsskolan',
+    'school-fittja': 'Fittja skola',
+    'business-network': 'Näringslivsnätverket',
   } as Record<string, string>,
   /** What a deadline counts from (a task's anchor). */
   clocks: {
@@ -122,6 +131,10 @@ export const codeNames = {
     kriminalvarden: 'Kriminalvården',
     housing: 'Bostadsbolaget',
     'labour-market': 'Arbetsmarknad och vuxenutbildning',
+    kronofogden: 'Kronofogden',
+    arbetsformedlingen: 'Arbetsförmedlingen',
+    'health-region': 'Region Stockholm, hälso- och sjukvård',
+    'local-business': 'Lokalt näringsliv',
   } as Record<string, string>,
   categories: {
     'drug-possession': 'Narkotikainnehav',

@@ -202,6 +202,44 @@ export const pageStrings = {
     previewAlongside: 'Startas också',
     started: 'Ärendet är registrerat.',
   },
+  // ---- Planning: routing a triage task (Uppgift) and the joint plan (Ärende); web/views/planning.tsx ----
+  triageRoute: {
+    title: 'Styr anmälan till ett ärende',
+    intro: 'Välj vilket ärende anmälan ska bli. Ärendet startar med anmälans egna uppgifter, inget skrivs in igen, och bedömningsuppgiften slutförs som styrd manuellt.',
+    caseType: 'Ärendetyp',
+    tracks: 'Spår (valfritt)',
+    trackNames: {
+      'police-lul': 'Polisutredning av misstänkt under 18 år (LUL), i ärenden om oro för ung person',
+      'acute-threat': 'Akut hot: hotbildsbedömning samma dag, i avhopparverksamhet',
+    } as Record<string, string>,
+    button: 'Starta ärendet',
+    done: 'Anmälan är styrd: ärendet är startat och bedömningsuppgiften är slutförd.',
+    routedFrom: 'Styrt från bedömning',
+    /** Next to the route form's fields (the operation's body names caseType and tracks). */
+    fields: { caseType: 'Välj en ärendetyp.', tracks: 'Välj bland spåren som finns.' } as Record<string, string>,
+    notTriage: 'Uppgiften är ingen bedömning av en anmälan och kan inte styras.',
+    noPolicy: 'Ärendetypen har ingen gällande policy. Kontakta administratören.',
+  },
+  jointPlan: {
+    title: 'Gemensam plan',
+    none: 'Planen har inga uppgifter ännu.',
+    line: (step: string, unit: string, status: string) => `${step}, ${unit}: ${status}`,
+    due: 'tidsfrist',
+    add: 'Lägg till en uppgift i planen',
+    intro: 'Uppgiften går till den enhet du väljer. Den väntar på samtycke till delning med enhetens aktör, som planens andra uppgifter.',
+    unit: 'Enhet',
+    chooseUnit: 'Välj enhet',
+    about: 'Vad uppgiften gäller (valfritt)',
+    aboutHint: 'Sparas som en anteckning på uppgiften, för enheten att läsa. Det skickas aldrig med e-post.',
+    button: 'Lägg till uppgiften',
+    done: 'Uppgiften är tillagd i den gemensamma planen.',
+    fields: { unitCode: 'Välj en enhet.', about: 'Skriv högst 4000 tecken.' } as Record<string, string>,
+    unitNotFound: 'Enheten finns inte i registret.',
+    unitInactive: 'Enheten är avaktiverad och tar inte emot nya uppgifter.',
+    notAllowed: 'Gemensam plan finns bara i ärenden om social insatsgrupp och avhopparverksamhet.',
+    notOpen: 'Ärendet är avslutat eller startar fortfarande; försök igen om en stund.',
+  },
+  // ---- end of planning ----
   /** Next to the field a posted form got wrong, by the field's name in the operation's body. */
   validation: {
     'referral.subject.ageYears': 'Ange ålder i hela år (0–120).',

@@ -51,18 +51,17 @@ export async function addPlanTask(deps: ApiDeps, caseId: string, body: { unitCod
     .catch((err: unknown) => {
       throw err instanceof WorkflowNotFoundError ? new AppError(ErrorCode.CaseNotOpen, 'the case is closed', { reason: 'closed' }) : err;
     });
-  if (body.about) await noteWhenRecorded(deps, caseId, taskId, body.about, actor);
+  // Answered once the task's row is there, so a read right after (the case page it returns to) lists it.
+  const recorded = await taskRecorded(deps, taskId);
+  if (body.about) await addNote(deps, recorded ? { caseId, taskId } : { caseId }, body.about, actor);
   return { caseId, taskId, unit: unit.code, consent: step.consent ? { agency: step.consent.agency, purpose: step.consent.purpose } : null };
 }
 
-/** The task's row is written by its workflow as it opens: the note waits for it (on the case, if it is slow to come). */
-async function noteWhenRecorded(deps: ApiDeps, caseId: string, taskId: string, text: string, actor: string): Promise<void> {
+/** The task's row is written by its workflow as it opens: wait for it, a while (a note then goes on the case, if it is slow to come). */
+async function taskRecorded(deps: ApiDeps, taskId: string): Promise<boolean> {
   for (let i = 0; i < 50; i++) {
-    if (await deps.prisma.task.findUnique({ where: { id: taskId }, select: { id: true } })) {
-      await addNote(deps, { caseId, taskId }, text, actor);
-      return;
-    }
+    if (await deps.prisma.task.findUnique({ where: { id: taskId }, select: { id: true } })) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await addNote(deps, { caseId }, text, actor);
+  return false;
 }

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { CaseBody } from '../../api/views/case';
 import { policyByVersion } from '../../api/publishedVersions';
+import { routedOutcome } from '../../api/useCases/routeFromTriage';
 import { hasRole, visibleUnits } from '../../domain/auth';
 import { formatDateTime, fromLocalInput } from '../format';
 import type { Invocation } from '../invoke';
@@ -13,6 +14,8 @@ import type { CaseEventItem } from '../views/timeline';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import type { NoteItem } from '../views/notes';
 import { TaskPage, type AssignmentItem, type FormErrors, type TaskForm } from '../views/task';
+import type { PlanUnit } from '../views/planning';
+import { planningRoutes, routeChoices } from './planning';
 
 /** Inkorg, Ärende (with consent) and Uppgift: each page the operation its API call would be. */
 export function caseworkRoutes(router: Router, kit: PageKit): void {
@@ -66,10 +69,13 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     const c = result.body;
     const params = { caseId: c.caseId };
     const coordinator = hasRole(p, 'coordinator');
-    const [subject, notes, events] = await Promise.all([
+    // Coordinators add joint-plan tasks to an open SIG or exit case: to one of the active units.
+    const plans = coordinator && c.status === 'open' && (c.caseType === 'social-intervention-group' || c.caseType === 'exit-programme');
+    const [subject, notes, events, units] = await Promise.all([
       invoke<SubjectBody>('subject.read', req, res, p, { params }),
       invoke<{ items: NoteItem[] }>('case.note.list', req, res, p, { params, query: { limit: '200' } }),
       coordinator ? invoke<{ items: CaseEventItem[] }>('case.events', req, res, p, { params }) : undefined,
+      plans ? invoke<{ items: PlanUnit[] }>('unit.list', req, res, p) : undefined,
     ]);
     // Staff of a unit holding a task that shares the case (the operations' caseTaskHolder scope).
     const holdsTask = hasRole(p, 'staff') && c.tasks.some((t) => t.detail === 'full' && p.units.includes(t.unit) && !['waiting-for-consent', 'withdrawn', 'not-shared'].includes(t.status));
@@ -78,7 +84,14 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       const policy = await policyByVersion(deps, c.caseType, c.policyVersion);
       reopenSteps = reopenableSteps[c.caseType].filter((step) => policy.steps[step]);
     }
-    const can: CaseAbilities = { manageConsent: coordinator, closeAndReopen: coordinator, reopenSteps, addNote: coordinator || holdsTask, raiseAcuteThreat: coordinator || holdsTask };
+    const can: CaseAbilities = {
+      manageConsent: coordinator,
+      closeAndReopen: coordinator,
+      reopenSteps,
+      addNote: coordinator || holdsTask,
+      raiseAcuteThreat: coordinator || holdsTask,
+      planUnits: units?.ok ? units.body.items : undefined,
+    };
     send(
       res,
       extra.status ?? 200,
@@ -94,6 +107,8 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     skyddat: sv.protectCase.markedDone,
     rattad: sv.subject.correctedDone,
     oskyddat: sv.protectCase.unmarkedDone,
+    styrt: sv.triageRoute.done,
+    planerad: sv.jointPlan.done,
   };
 
   // A coordinator corrects the person: only the fields filled in are sent, so a blank one changes nothing.
@@ -206,7 +221,9 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       invoke<{ items: NoteItem[] }>('task.note.list', req, res, p, { params, query: { limit: '200' } }),
       canAssign && task.status === 'open' ? invoke<{ items: Array<{ code: string; name: string }> }>('unit.list', req, res, p) : undefined,
     ]);
-    const outcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
+    const stepOutcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
+    // A triage task is routed by its own form, which starts the case: completing it "routed" by hand would start none.
+    const outcomes = task.stepKey === 'triage' ? stepOutcomes.filter((o) => o !== routedOutcome) : stepOutcomes;
     send(
       res,
       extra.status ?? 200,
@@ -220,6 +237,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
         canClaim={hasRole(p, 'staff') && p.units.includes(task.unit)}
         canAssign={canAssign}
         canNote={notes.ok}
+        route={task.stepKey === 'triage' && (hasRole(p, 'coordinator') || (hasRole(p, 'staff') && p.units.includes(task.unit))) ? routeChoices : undefined}
         units={units?.ok ? units.body.items : []}
         assignments={assignments.ok ? assignments.body.items : undefined}
         notes={notes.ok ? notes.body.items : undefined}
@@ -323,4 +341,6 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
       res.redirect(303, `${taskPath(req)}?klart=${f.done}`);
     });
   }
+
+  planningRoutes(router, kit, { showCase, showTask });
 }

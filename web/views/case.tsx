@@ -9,10 +9,11 @@ import { sourceAgencies } from './intake';
 import { FieldError, FormMessage, type FormErrors } from './task';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { SubjectDetails } from './subject';
+import { JointPlan, type PlanUnit } from './planning';
 import { timelineOf, type CaseEventItem } from './timeline';
 
 /** The casework forms on the case page, each with what a failed post of it says. */
-export type CaseForm = 'consent' | 'note' | 'close' | 'reopen' | 'acute' | 'subject';
+export type CaseForm = 'consent' | 'note' | 'close' | 'reopen' | 'acute' | 'subject' | 'plan';
 
 /** What the caller may do on the case page, by role and by the tasks they hold in it. */
 export interface CaseAbilities {
@@ -22,7 +23,12 @@ export interface CaseAbilities {
   reopenSteps: string[];
   addNote: boolean;
   raiseAcuteThreat: boolean;
+  /** Coordinators on an open SIG or exit case: the units a joint-plan task can go to (case.plan.add). */
+  planUnits?: PlanUnit[];
 }
+
+/** The case types with a joint plan (api/useCases/addPlanTask.ts). */
+const planCaseTypes = ['social-intervention-group', 'exit-programme'];
 
 /** A form with one reason text area (and perhaps a select first), its errors next to the fields. */
 function ReasonField(props: { id: string; label: string; hint?: string; errors?: FormErrors; maxLength?: number }) {
@@ -64,6 +70,10 @@ export function CasePage(props: {
   const errors = props.errors ?? {};
   const ce = errors.consent;
   const canManageConsent = can.manageConsent;
+  // A plan task for another agency's unit waits for consent to share with that agency: it can be recorded here.
+  const consentAgencies = [...new Set([...sourceAgencies, ...(can.planUnits ?? []).map((u) => u.agency)])];
+  // A case routed by hand from a triage task records it as the rule "triage:<triage case>".
+  const triageCaseId = c.routing?.tableVersion === 'manual' && c.routing.ruleId?.startsWith('triage:') ? c.routing.ruleId.slice('triage:'.length) : undefined;
   return (
     <Layout ctx={{ ...ctx, current: 'inbox' }} title={v.title(c.caseId)}>
       <h1>{v.title(c.caseId)}</h1>
@@ -83,6 +93,14 @@ export function CasePage(props: {
         <dd>
           <time datetime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
         </dd>
+        {triageCaseId && (
+          <>
+            <dt>{sv.triageRoute.routedFrom}</dt>
+            <dd>
+              <a href={`${ctx.base}/arenden/${encodeURIComponent(triageCaseId)}`}>{triageCaseId}</a>
+            </dd>
+          </>
+        )}
         {c.closeReason && (
           <>
             <dt>{sv.closeCase.closedBecause}</dt>
@@ -162,7 +180,7 @@ export function CasePage(props: {
             <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
             <label for="samtycke-aktor">{k.receivingAgency}</label>
             <select id="samtycke-aktor" name="receivingAgency">
-              {sourceAgencies.map((a) => (
+              {consentAgencies.map((a) => (
                 <option value={a} selected={ce?.values?.receivingAgency === a}>
                   {named(sv.agencies, a)}
                 </option>
@@ -184,6 +202,9 @@ export function CasePage(props: {
             </p>
           </form>
         </section>
+      )}
+      {planCaseTypes.includes(c.caseType) && (
+        <JointPlan ctx={ctx} caseBody={c} action={can.planUnits ? `${here}/planuppgifter` : undefined} units={can.planUnits ?? []} errors={errors.plan} />
       )}
       <Notes ctx={ctx} items={props.notes} action={can.addNote ? `${here}/anteckningar` : undefined} errors={errors.note} idPrefix="arende-anteckning" />
 

@@ -4,6 +4,7 @@ import { named, sv } from '../../domain/catalog';
 import { Due } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
+import { TriageRouteForm, type RouteChoices } from './planning';
 
 /** A task the caller sees in full (others' tasks come as step, status and due date only). */
 export type CaseTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
@@ -49,7 +50,7 @@ export function holderOf(items: AssignmentItem[]): string | null {
 }
 
 /** What the casework forms on the task page may be, and what a failed post of each says. */
-export type TaskForm = 'claim' | 'assign' | 'reassign' | 'note';
+export type TaskForm = 'claim' | 'assign' | 'reassign' | 'note' | 'route';
 
 export function TaskPage(props: {
   ctx: PageContext;
@@ -70,6 +71,8 @@ export function TaskPage(props: {
   canAssign: boolean;
   units: Array<{ code: string; name: string }>;
   canNote: boolean;
+  /** A triage task the caller may route (triage.route): the case types and tracks to choose from. */
+  route?: RouteChoices;
   formErrors?: Partial<Record<TaskForm, FormErrors>>;
 }) {
   const { ctx, task, caseBody } = props;
@@ -92,9 +95,9 @@ export function TaskPage(props: {
         </p>
       )}
       {/* A change refused because the task moved on (409): the forms are gone, the reason stays. */}
-      {task.status !== 'open' && (ce ?? ee) && (
+      {task.status !== 'open' && (ce ?? ee ?? fe.route) && (
         <p class="notice error" role="alert">
-          {(ce ?? ee)?.message}
+          {(ce ?? ee ?? fe.route)?.message}
         </p>
       )}
       <h2>{t.facts}</h2>
@@ -234,6 +237,11 @@ export function TaskPage(props: {
             <button type="submit">{t.completeButton}</button>
           </form>
         </section>
+      )}
+
+      {/* Like completing: a task another person holds is theirs to route. */}
+      {open && props.route && (holder === undefined || holder === null || holder === me || fe.route) && (
+        <TriageRouteForm ctx={ctx} action={`${base}/styr`} choices={props.route} errors={fe.route} />
       )}
 
       {props.canExtend && task.status === 'open' && (
