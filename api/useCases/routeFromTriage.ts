@@ -40,21 +40,32 @@ async function referralOf(deps: ApiDeps, caseId: string): Promise<ReferralBody> 
 }
 
 /**
- * Completing a triage task with a routing decision: the task is completed ("routed-manually"),
- * then the case the coordinator chose starts from the triage case's own referral (no re-typing),
- * naming the triage case it came from. The person's details never pass through the caller.
+ * Completing a triage task with a routing decision: the case the coordinator chose starts from
+ * the triage case's own referral (no re-typing), naming the triage case it came from, and then
+ * the task is completed ("routed-manually"). The person's details never pass through the caller.
+ *
+ * The case comes first so that a failure leaves the triage task open (the referral still in
+ * someone's inbox), never done with no case. The start is keyed by the triage task, not by the
+ * caller: whoever routes it again after such a failure reaches the case already started instead
+ * of starting a second one.
  */
 export async function routeFromTriage(deps: ApiDeps, taskId: string, decision: { caseType: CaseType; tracks: string[] }, caller: Principal) {
   const task = await deps.prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: { caseId: true, stepKey: true } });
   if (task.stepKey !== 'triage') throw new AppError(ErrorCode.NotTriage, 'only a triage task hands its referral on to a routed case');
   const refusal = await refusalOf(deps, taskId);
   if (refusal) throw refusal;
-  // The policy the routed case would start on must exist before the triage task is completed.
-  const policy = await deps.prisma.policy.findFirst({ where: { caseType: decision.caseType, activatedAt: { lte: new Date() } }, select: { id: true } });
-  if (!policy) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${decision.caseType}`);
   const referral = await referralOf(deps, task.caseId);
-  const completed = await completeTask(deps, taskId, { outcome: routedOutcome }, caller);
-  const started = await startManuallyRouted(deps, referral, { ...decision, triageCaseId: task.caseId }, { actor: caller.sub });
+  const started = await startManuallyRouted(deps, referral, { ...decision, triageCaseId: task.caseId }, { actor: triageRouteKeyOwner, idempotencyKey: taskId }).catch((err: unknown) => {
+    // The key names the task, not a header the caller sent: say what was refused in those terms.
+    if (err instanceof AppError && err.code === ErrorCode.IdempotencyKeyReused) {
+      throw new AppError(ErrorCode.IdempotencyKeyReused, 'this triage task already started a case of another type or with other tracks; route it the same way, or route that case on');
+    }
+    throw err;
+  });
   await deps.prisma.case.update({ where: { id: started.body.caseId }, data: { routedFromCaseId: task.caseId } });
+  const completed = await completeTask(deps, taskId, { outcome: routedOutcome }, caller);
   return { triageCaseId: task.caseId, triageTask: { taskId, status: completed.status, outcome: routedOutcome }, case: started.body };
 }
+
+/** Whose key a routing start is under: the triage task's, whoever routes it. */
+const triageRouteKeyOwner = 'triage-route';

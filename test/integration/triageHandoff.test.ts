@@ -84,4 +84,26 @@ describe('triage hands on: completing a triage task starts the routed case', () 
     expect((await stack.as(coordinator).post(`/tasks/${assessment.taskId}/route`).send({ caseType: 'exit-programme' }).expect(422)).body.error.code).toBe('NOT_A_TRIAGE_TASK');
     expect(await stack.db.prisma.case.count()).toBe(before + 1);
   });
+
+  it('when the triage task cannot be completed after the routed case started, then routing it again reaches the same case, not a second one', async () => {
+    const triage = await stack.as(coordinator).post('/referrals').send(unrouted(42)).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    // The task's workflow gone while its row still says open: the case starts, the completion fails.
+    await stack.env.client.workflow.getHandle(task.taskId).terminate('test: the triage task cannot take its completion');
+    const routedHere = () => stack.db.prisma.case.findMany({ where: { routedFromCaseId: triage.body.caseId }, select: { id: true, caseType: true } });
+
+    const first = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'youth-concern' });
+    expect(first.status).toBeGreaterThanOrEqual(400);
+    const [started] = await routedHere();
+    expect(started).toMatchObject({ caseType: 'youth-concern' });
+
+    // Another coordinator tries again: the same case answers, still one.
+    const again = await stack.as({ sub: 'triage-coordinator-2', roles: ['coordinator'] }).post(`/tasks/${task.taskId}/route`).send({ caseType: 'youth-concern' });
+    expect(again.status).toBe(first.status);
+    expect(await routedHere()).toEqual([started]);
+    // Routing it another way is refused by name rather than starting a second case.
+    const otherWay = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'exit-programme' }).expect(422);
+    expect(otherWay.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await routedHere()).toEqual([started]);
+  });
 });
