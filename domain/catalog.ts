@@ -2,8 +2,9 @@
  * Every string a person reads, in Swedish, in one typed catalog: the web app's pages and the
  * emails the worker sends. Codes the API answers (steps, outcomes, statuses, units) are named
  * here; an unknown code shows as itself. sv is one object, composed from its parts beside this
- * file (catalogPages, catalogCase, catalogCodes, catalogEmail); import from here only.
+ * file (catalogPages, catalogAdmin, catalogCase, catalogCodes, catalogEmail); import from here only.
  */
+import { adminStrings } from './catalogAdmin';
 import { caseStrings } from './catalogCase';
 import { codeNames } from './catalogCodes';
 import { emailStrings } from './catalogEmail';
@@ -19,6 +20,7 @@ export function count(n: number, forms: { one: string; other: string }): string 
 export const sv = {
   appName: 'samverkan',
   ...pageStrings,
+  ...adminStrings,
   ...caseStrings,
   ...codeNames,
   ...emailStrings,
