@@ -43,7 +43,7 @@ describe('a day at the center, in the browser', () => {
     expect(caseId).toMatch(/^VPC-/);
     await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
     await page.getByLabel('Mottagande aktör').selectOption({ label: 'Skolan' });
-    await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
+    await page.getByLabel('Syfte', { exact: true }).fill('sig');
     await page.getByRole('button', { name: 'Registrera svaret' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Samtycket är registrerat.');
     await expect(page.getByText('Vårdnadshavare till Skolan (sig): Givet').isVisible()).resolves.toBe(true);
@@ -51,7 +51,7 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('radio', { name: 'Nekar samtycke' }).check();
     await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
     await page.getByLabel('Mottagande aktör').selectOption({ label: 'Polisen' });
-    await page.getByLabel('Syfte (kod, t.ex. sig)').fill('sig');
+    await page.getByLabel('Syfte', { exact: true }).fill('sig');
     await page.getByRole('button', { name: 'Registrera svaret' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
     await expect(page.getByText('Vårdnadshavare till Polisen (sig): Nekat').isVisible()).resolves.toBe(true);

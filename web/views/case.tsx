@@ -52,6 +52,9 @@ function ReasonField(props: { id: string; label: string; hint?: string; errors?:
 }
 
 
+/** The consent purpose a case type's own sharing asks for (the seeded policies' consent gates). */
+const consentPurposeOf: Record<string, string> = { 'social-intervention-group': 'sig', 'exit-programme': 'exit' };
+
 export function CasePage(props: {
   ctx: PageContext;
   caseBody: CaseBody;
@@ -176,27 +179,43 @@ export function CasePage(props: {
                 <label for="roll-vh">{k.guardian}</label>
               </span>
             </fieldset>
-            <label for="samtycke-namn">{k.personName}</label>
-            <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
-            <label for="samtycke-aktor">{k.receivingAgency}</label>
-            <select id="samtycke-aktor" name="receivingAgency">
-              {consentAgencies.map((a) => (
-                <option value={a} selected={ce?.values?.receivingAgency === a}>
-                  {named(sv.agencies, a)}
-                </option>
-              ))}
-            </select>
-            <label for="samtycke-syfte">{k.purpose}</label>
-            <FieldError id="samtycke-syfte-fel" text={ce?.fields?.purpose} />
-            <input
-              id="samtycke-syfte"
-              name="purpose"
-              type="text"
-              required
-              value={ce?.values?.purpose ?? ''}
-              aria-invalid={ce?.fields?.purpose ? 'true' : undefined}
-              aria-describedby={ce?.fields?.purpose ? 'samtycke-syfte-fel' : undefined}
-            />
+            <div class="field">
+              <label for="samtycke-namn">{k.personName}</label>
+              <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
+            </div>
+            <div class="field">
+              <label for="samtycke-aktor">{k.receivingAgency}</label>
+              <select id="samtycke-aktor" name="receivingAgency">
+                {consentAgencies.map((a) => (
+                  <option value={a} selected={ce?.values?.receivingAgency === a}>
+                    {named(sv.agencies, a)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="samtycke-syfte">{k.purpose}</label>
+              <p class="hint" id="samtycke-syfte-hint">
+                {k.purposeHint}
+              </p>
+              <FieldError id="samtycke-syfte-fel" text={ce?.fields?.purpose} />
+              {/* Prefilled with the case type's own purpose; the known ones are offered by name. */}
+              <input
+                id="samtycke-syfte"
+                name="purpose"
+                type="text"
+                required
+                list="samtycke-syften"
+                value={ce?.values?.purpose ?? consentPurposeOf[c.caseType] ?? ''}
+                aria-invalid={ce?.fields?.purpose ? 'true' : undefined}
+                aria-describedby={ce?.fields?.purpose ? 'samtycke-syfte-hint samtycke-syfte-fel' : 'samtycke-syfte-hint'}
+              />
+              <datalist id="samtycke-syften">
+                {Object.entries(k.purposes).map(([code, name]) => (
+                  <option value={code} label={name} />
+                ))}
+              </datalist>
+            </div>
             <p>
               <button type="submit">{k.recordButton}</button>
             </p>
