@@ -175,7 +175,6 @@ export const adminStrings = {
       or: ' eller ',
       caseType: (name: string) => `Ärendetyp: ${name}`,
       tracks: (list: string) => `Spår: ${list}`,
-      trackNames: { 'police-lul': 'polisens spår (LUL)', 'acute-threat': 'akut hot' } as Record<string, string>,
       unitFor: (step: string, unit: string) => `${step} går till ${unit}`,
       alsoForMinors: (list: string) => `För den som är under 18 startas också: ${list}`,
       noTable: 'Ingen routningstabell är aktiv.',

@@ -145,5 +145,7 @@ export const codeNames = {
     'network-exit': 'Vill lämna kriminellt nätverk',
     other: 'Annat',
   } as Record<string, string>,
+  /** A routed case's extra tracks (routing's `tracks`), short; the triage route form explains them at length. */
+  tracks: { 'police-lul': 'polisens spår (LUL)', 'acute-threat': 'akut hot' } as Record<string, string>,
   urgencies: { normal: 'Normal', urgent: 'Brådskande', acute: 'Akut' } as Record<string, string>,
 } as const;

@@ -111,7 +111,7 @@ export function IntakePage(props: { ctx: PageContext; values: IntakeValues; prev
               {p.tracks.length > 0 && (
                 <>
                   <dt>{t.previewTracks}</dt>
-                  <dd>{p.tracks.join(', ')}</dd>
+                  <dd>{p.tracks.map((t) => named(sv.tracks, t)).join(', ')}</dd>
                 </>
               )}
               {p.alongside.length > 0 && (
