@@ -1,21 +1,12 @@
 import { devIdentities } from '../../dev/devAuth';
 import { eventually } from '../support/stack';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
 
 const users = [...devIdentities, { sub: 'dev-staff-police', roles: ['staff' as const], units: ['police-safety'] }];
 
 const person = { displayName: 'Vera Provsson', personalIdentityNumber: '20110312-2386', narrative: 'Sågs bära kniv på skolgården.' };
 
-const referral = {
-  caseType: 'youth-concern',
-  referral: {
-    sourceAgency: 'police',
-    category: 'drug-possession',
-    suspectedOfCrime: false,
-    subject: { displayName: person.displayName, personalIdentityNumber: person.personalIdentityNumber, ageYears: 15 },
-    narrative: person.narrative,
-  },
-};
+const referral = youthConcernReferral(person);
 
 const startCase = (web: WebStack) => startProtectionAssessment(web, referral);
 

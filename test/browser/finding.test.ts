@@ -4,7 +4,7 @@ import { devIdentities } from '../../dev/devAuth';
 import { normalisePersonnummer } from '../../security/personnummer';
 import { formatDate } from '../../web/format';
 import { testFieldCrypto } from '../support/keys';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
 
 /** A valid personnummer born on `day` (YYYYMMDD) with serial `serial` (three digits): the Luhn digit over YYMMDDNNN. */
 function personnummer(day: string, serial: string): string {
@@ -21,17 +21,6 @@ function newPerson(displayName: string) {
   const day = new Date(Date.UTC(2010, 0, 1 + randomInt(0, 365))).toISOString().slice(0, 10).replaceAll('-', '');
   return { displayName, personalIdentityNumber: personnummer(day, String(randomInt(100, 999))), narrative: `Anmälan om ${displayName}.` };
 }
-
-const referralFor = (person: { displayName: string; personalIdentityNumber: string; narrative: string }) => ({
-  caseType: 'youth-concern',
-  referral: {
-    sourceAgency: 'police',
-    category: 'drug-possession',
-    suspectedOfCrime: false,
-    subject: { displayName: person.displayName, personalIdentityNumber: person.personalIdentityNumber, ageYears: 15 },
-    narrative: person.narrative,
-  },
-});
 
 /** The day before a YYYY-MM-DD day. */
 const dayBefore = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -50,7 +39,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
   });
 
   it('when a coordinator searches a range of registration days, then a case registered within it is found and one ending the day before leaves it out, the days kept in the URL', async () => {
-    const { caseId } = await startProtectionAssessment(web, referralFor(newPerson('Ada Datumsson')));
+    const { caseId } = await startProtectionAssessment(web, youthConcernReferral(newPerson('Ada Datumsson')));
     const row = await web.stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { createdAt: true } });
     const registered = formatDate(row.createdAt);
     const { page, context } = await web.newPage();
@@ -81,7 +70,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
   });
 
   it('when a coordinator filters by a unit, then a case with a task at that unit is found and the same case is not found under another unit', async () => {
-    const { caseId } = await startProtectionAssessment(web, referralFor(newPerson('Bo Enhetsson')));
+    const { caseId } = await startProtectionAssessment(web, youthConcernReferral(newPerson('Bo Enhetsson')));
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', '/sok');
     const form = byFilters(page);
@@ -221,7 +210,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
 
   it('when a coordinator has corrected the person, then the corrections show who changed which field when, with the value before and after, and the read is audited; staff get no such page', async () => {
     const person = newPerson('Vera Provsson');
-    const { caseId } = await startProtectionAssessment(web, referralFor(person));
+    const { caseId } = await startProtectionAssessment(web, youthConcernReferral(person));
     // The first correction through the API, by another coordinator; the second in the browser.
     await web.stack.api.post(`/cases/${caseId}/subject/corrections`).set('X-Actor-Id', 'coordinator-2').send({ displayName: 'Vera Provsdotter' }).expect(201);
     const { page, context } = await web.newPage();

@@ -137,6 +137,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Starts a youth-concern case through the API (as a coordinator) and waits for its protection assessment to open. */
+/** A police referral about a 15-year-old, by type (a youth concern): the browser tests' usual case. */
+export const youthConcernReferral = (person: { displayName: string; personalIdentityNumber: string; narrative: string }) => ({
+  caseType: 'youth-concern',
+  referral: {
+    sourceAgency: 'police',
+    category: 'drug-possession',
+    suspectedOfCrime: false,
+    subject: { displayName: person.displayName, personalIdentityNumber: person.personalIdentityNumber, ageYears: 15 },
+    narrative: person.narrative,
+  },
+});
+
 export async function startProtectionAssessment(web: WebStack, referral: object): Promise<{ caseId: string; taskId: string }> {
   const started = await web.stack.api.post('/cases').set('X-Actor-Id', 'coordinator-1').send(referral).expect(201);
   const caseId = (started.body as { caseId: string }).caseId;

@@ -46,11 +46,16 @@ function dateRange(f: CaseSearchFilters): { from?: string; to?: string; errors: 
   return { from, to, errors };
 }
 
-/** The fields the operation's own schema would refuse, named in Swedish, without running the search. */
+/**
+ * The fields the operation's own schema would refuse, named in Swedish, without running the
+ * search. The dates are left to dateRange, which names a reversed range next to "till och med"
+ * only (the operation names both ends).
+ */
 function schemaErrors(schema: ZodType, input: unknown): Record<string, string> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return {};
-  return Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), sv.validation[String(i.path[0])] ?? sv.validation.other]));
+  const fields = parsed.error.issues.map((i) => String(i.path[0])).filter((field) => field !== 'from' && field !== 'to');
+  return Object.fromEntries(fields.map((field) => [field, sv.validation[field] ?? sv.validation.other]));
 }
 
 /** Sök ärende (with its date range, unit and pages) and the person's corrections: the coordinators' ways of finding. */
