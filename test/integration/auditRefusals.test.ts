@@ -72,22 +72,27 @@ describe('the audit trail: refusals, client addresses, and changes as intent and
     expect((await byRequest(direct)).map((r) => r.sourceAddress)).toEqual(['127.0.0.1']);
   });
 
-  it('when one address floods the API with refusals, then it gets a few rows of its own and one row counting the rest; another address keeps its own', async () => {
+  it('when one address floods the API with refusals, then it gets a few rows of its own a window and count rows for the rest, none lost; another address keeps its own', async () => {
     const from = behindProxy({ auditRefusals: { perAddress: 3, windowMs: 1_000 } });
+    const floodStarted = Date.now();
     for (let i = 0; i < 40; i++) await from('192.0.2.7').get('/tasks').expect(401);
+    const floodMs = Date.now() - floodStarted;
     for (let i = 0; i < 2; i++) await from('192.0.2.8').get('/escalations').expect(401);
 
-    const counted = await eventually('the count row of the flood', async () => {
-      const rows = await rowsFrom('192.0.2.7');
-      return rows.some((r) => r.action === 'audit.suppressed') && rows;
+    // On a busy machine the flood may span more than one window; whatever it spans, every refusal
+    // is a row of its own (at most 3 a window) or counted in its window's count row, none lost.
+    type Row = Awaited<ReturnType<typeof rowsFrom>>[number];
+    const own = (rows: Row[]) => rows.filter((r) => r.action === 'task.list');
+    const countRows = (rows: Row[]) => rows.filter((r) => r.action === 'audit.suppressed');
+    const rows = await eventually('every refusal of the flood recorded or counted', async () => {
+      const found = await rowsFrom('192.0.2.7');
+      const counted = countRows(found).reduce((n, r) => n + (r.detail as { suppressed: number }).suppressed, 0);
+      return own(found).length + counted === 40 && found;
     });
-    expect(counted.map((r) => [r.action, r.status, r.actor])).toEqual([
-      ['task.list', 401, 'anonymous'],
-      ['task.list', 401, 'anonymous'],
-      ['task.list', 401, 'anonymous'],
-      ['audit.suppressed', 401, 'anonymous'],
-    ]);
-    expect(counted[3]).toMatchObject({ method: '*', route: '*', requestId: null, detail: { suppressed: 37 } });
+    expect(own(rows).map((r) => [r.status, r.actor])).toEqual(own(rows).map(() => [401, 'anonymous']));
+    expect(own(rows).length).toBeLessThanOrEqual(3 * (Math.ceil(floodMs / 1_000) + 1));
+    expect(countRows(rows).length).toBeGreaterThan(0);
+    for (const row of countRows(rows)) expect(row).toMatchObject({ status: 401, actor: 'anonymous', method: '*', route: '*', requestId: null });
     expect((await rowsFrom('192.0.2.8')).map((r) => [r.action, r.status])).toEqual([
       ['escalation.list', 401],
       ['escalation.list', 401],
