@@ -13,7 +13,8 @@ import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
 import type { CaseEventItem } from '../views/timeline';
 import { InboxPage, InboxTable, type InboxData, type InboxFilters } from '../views/inbox';
 import type { NoteItem } from '../views/notes';
-import { TaskPage, type AssignmentItem, type FormErrors, type TaskForm } from '../views/task';
+import type { FormErrors } from '../views/forms';
+import { TaskPage, type AssignmentItem, type TaskForm } from '../views/task';
 import type { PlanUnit } from '../views/planning';
 import { planningRoutes, routeChoices } from './planning';
 

@@ -6,7 +6,8 @@ import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import type { CaseForm } from '../views/case';
 import type { RouteChoices } from '../views/planning';
-import type { FormErrors, TaskForm } from '../views/task';
+import type { FormErrors } from '../views/forms';
+import type { TaskForm } from '../views/task';
 
 /** The choices the route form offers are the ones the operation's body accepts. */
 export const routeChoices: RouteChoices = {

@@ -6,7 +6,7 @@ import { closeReasons } from '../../domain/caseClosing';
 import { OverdueMark } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
 import { sourceAgencies } from './intake';
-import { FieldError, FormMessage, type FormErrors } from './task';
+import { FieldError, FormMessage, type FormErrors } from './forms';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { SubjectDetails } from './subject';
 import { JointPlan, type PlanUnit } from './planning';

@@ -1,7 +1,7 @@
 import { concernCategories, urgencies } from '../../domain/routing';
 import { named, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
-import { FieldError, type FormErrors } from './task';
+import { FieldError, type FormErrors } from './forms';
 
 export const sourceAgencies = ['police', 'school', 'social-services', 'vpc', 'kriminalvarden', 'housing', 'labour-market'];
 

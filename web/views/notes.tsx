@@ -1,7 +1,7 @@
 import { formatDateTime } from '../format';
 import { sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
-import { FieldError, type FormErrors } from './task';
+import { FieldError, type FormErrors } from './forms';
 
 export interface NoteItem {
   noteId: string;

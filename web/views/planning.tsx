@@ -3,7 +3,7 @@ import { named, sv } from '../../domain/catalog';
 import { formatDateTime } from '../format';
 import { Due } from './inbox';
 import { Csrf, type PageContext } from './layout';
-import { FieldError, FormMessage, type FormErrors } from './task';
+import { FieldError, FormMessage, type FormErrors } from './forms';
 
 /** A unit a task can be planned for (GET /units: active units only). */
 export interface PlanUnit {

@@ -1,6 +1,6 @@
 import { sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
-import { FieldError } from './task';
+import { FieldError } from './forms';
 
 /** A unit as registry.read answers it. */
 export interface RegistryUnitView {

@@ -3,7 +3,7 @@ import { caseTypes } from '../../domain/policy';
 import { formatDateTime } from '../format';
 import { count, named, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
-import { FieldError, type FormErrors } from './task';
+import { FieldError, type FormErrors } from './forms';
 import { SearchPager } from './searchPager';
 
 export interface CaseSearchFilters {

@@ -2,7 +2,7 @@ import type { SubjectBody } from '../../api/views/subject';
 import { count, sv } from '../../domain/catalog';
 import { formatDate } from '../format';
 import { Csrf, type PageContext } from './layout';
-import { FieldError, FormMessage, type FormErrors } from './task';
+import { FieldError, FormMessage, type FormErrors } from './forms';
 
 /** A coordinator's correction: only the fields filled in change (subject.correct). */
 function SubjectCorrection(props: { ctx: PageContext; action: string; errors?: FormErrors }) {

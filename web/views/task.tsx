@@ -1,40 +1,17 @@
 import type { CaseBody } from '../../api/views/case';
-import { formatDateTime, toLocalInput } from '../format';
+import { formatDateTime } from '../format';
 import { named, sv } from '../../domain/catalog';
 import { Due } from './inbox';
+import { FieldError, type FormErrors } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { TriageRouteForm, type RouteChoices } from './planning';
+import { SupervisorForms } from './taskSupervisor';
 
 /** A task the caller sees in full (others' tasks come as step, status and due date only). */
 export type CaseTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
 
-/** What a failed form post says: a message at the top, and one per field next to it. */
-export interface FormErrors {
-  message: string;
-  fields?: Record<string, string>;
-  /** What the person had typed, shown again. */
-  values?: Record<string, string>;
-}
-
-export function FieldError(props: { id: string; text?: string }) {
-  return props.text ? (
-    <p class="field-error" id={props.id}>
-      {props.text}
-    </p>
-  ) : null;
-}
-
-/** Who held the task and how it moved (GET /tasks/:taskId/assignments). */
-/** What a failed post says above its form (the fields' own errors sit next to them). */
-export function FormMessage(props: { errors?: FormErrors }) {
-  return props.errors ? (
-    <p class="notice error" role="alert">
-      {props.errors.message}
-    </p>
-  ) : null;
-}
-
+/** One line of who held the task and how it moved (GET /tasks/:taskId/assignments). */
 export interface AssignmentItem {
   action: string;
   text: string;
@@ -244,126 +221,15 @@ export function TaskPage(props: {
         <TriageRouteForm ctx={ctx} action={`${base}/styr`} choices={props.route} errors={fe.route} />
       )}
 
-      {props.canExtend && task.status === 'open' && (
-        <section aria-labelledby="forlang-rubrik">
-          <h2 id="forlang-rubrik">{t.extend}</h2>
-          {ee && (
-            <p class="notice error" role="alert">
-              {ee.message}
-            </p>
-          )}
-          <form method="post" action={`${base}/forlang`}>
-            <Csrf ctx={ctx} />
-            <div class="field">
-              <label for="ny-tidsfrist">{t.newDueAt}</label>
-              <FieldError id="fel-tidsfrist" text={ee?.fields?.newDueAt} />
-              <input
-                id="ny-tidsfrist"
-                name="newDueAt"
-                type="datetime-local"
-                required
-                value={ee?.values?.newDueAt ?? toLocalInput(task.dueAt)}
-                aria-describedby={ee?.fields?.newDueAt ? 'fel-tidsfrist' : undefined}
-              />
-            </div>
-            <div class="field">
-              <label for="motivering">{t.justification}</label>
-              <p class="hint" id="motivering-hint">
-                {t.justificationHint}
-              </p>
-              <FieldError id="fel-motivering" text={ee?.fields?.justification} />
-              <textarea
-                id="motivering"
-                name="justification"
-                rows={4}
-                required
-                maxLength={4000}
-                aria-describedby={ee?.fields?.justification ? 'motivering-hint fel-motivering' : 'motivering-hint'}
-              >
-                {ee?.values?.justification ?? ''}
-              </textarea>
-            </div>
-            <button type="submit">{t.extendButton}</button>
-          </form>
-        </section>
-      )}
-      {open && props.canAssign && (
-        <section aria-labelledby="tilldela-rubrik">
-          <h2 id="tilldela-rubrik">{t.assign}</h2>
-          {fe.assign && (
-            <p class="notice error" role="alert">
-              {fe.assign.message}
-            </p>
-          )}
-          <form method="post" action={`${base}/tilldela`}>
-            <Csrf ctx={ctx} />
-            <div class="field">
-              <label for="tilldela-person">{t.assignee}</label>
-              <p class="hint" id="tilldela-hint">
-                {t.assigneeHint}
-              </p>
-              <FieldError id="fel-tilldela" text={fe.assign?.fields?.assignee} />
-              <input
-                id="tilldela-person"
-                name="assignee"
-                type="text"
-                required
-                autocomplete="off"
-                value={fe.assign?.values?.assignee ?? ''}
-                aria-invalid={fe.assign?.fields?.assignee ? 'true' : undefined}
-                aria-describedby={fe.assign?.fields?.assignee ? 'tilldela-hint fel-tilldela' : 'tilldela-hint'}
-              />
-            </div>
-            <button type="submit">{t.assignButton}</button>
-          </form>
-        </section>
-      )}
-
-      {open && props.canAssign && props.units.length > 0 && (
-        <section aria-labelledby="flytta-rubrik">
-          <h2 id="flytta-rubrik">{t.reassign}</h2>
-          {fe.reassign && (
-            <p class="notice error" role="alert">
-              {fe.reassign.message}
-            </p>
-          )}
-          <form method="post" action={`${base}/flytta`}>
-            <Csrf ctx={ctx} />
-            <div class="field">
-              <label for="flytta-enhet">{t.reassignUnit}</label>
-              <FieldError id="fel-flytta-enhet" text={fe.reassign?.fields?.unitCode} />
-              <select id="flytta-enhet" name="unitCode" required aria-describedby={fe.reassign?.fields?.unitCode ? 'fel-flytta-enhet' : undefined}>
-                {props.units
-                  .filter((u) => u.code !== task.unit)
-                  .map((u) => (
-                    <option value={u.code} selected={fe.reassign?.values?.unitCode === u.code}>
-                      {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
-                    </option>
-                  ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="flytta-skal">{t.reason}</label>
-              <p class="hint" id="flytta-hint">
-                {t.reasonHint}
-              </p>
-              <FieldError id="fel-flytta-skal" text={fe.reassign?.fields?.reason} />
-              <textarea
-                id="flytta-skal"
-                name="reason"
-                rows={3}
-                required
-                maxLength={2000}
-                aria-invalid={fe.reassign?.fields?.reason ? 'true' : undefined}
-                aria-describedby={fe.reassign?.fields?.reason ? 'flytta-hint fel-flytta-skal' : 'flytta-hint'}
-              >
-                {fe.reassign?.values?.reason ?? ''}
-              </textarea>
-            </div>
-            <button type="submit">{t.reassignButton}</button>
-          </form>
-        </section>
-      )}
+      <SupervisorForms
+        ctx={ctx}
+        base={base}
+        task={task}
+        canExtend={props.canExtend}
+        canAssign={props.canAssign}
+        units={props.units}
+        errors={{ extend: ee, assign: fe.assign, reassign: fe.reassign }}
+      />
 
       <Notes ctx={ctx} items={props.notes} action={props.canNote ? `${base}/anteckningar` : undefined} errors={fe.note} idPrefix="uppgift-anteckning" />
 
