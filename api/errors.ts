@@ -4,6 +4,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { ErrorCode, httpStatusFor, isErrorCode } from '../domain/errors';
 import { log } from '../config/log';
+import type { UnitUse } from './views/common';
 
 /** A business error raised by a use-case; the one error mapper turns it into HTTP. */
 export class AppError extends Error {
@@ -18,13 +19,13 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  /** `reason` names a task's state when it cannot take the change (e.g. "waiting-for-consent"). */
-  error: { code: string; message: string; reason?: string; fields?: Array<{ field: string; problem: string }> };
+  /** `reason` names a task's state when it cannot take the change (e.g. "waiting-for-consent"); `uses`, what keeps a unit in use. */
+  error: { code: string; message: string; reason?: string; fields?: Array<{ field: string; problem: string }>; uses?: UnitUse[] };
 }
 
-const reasonOf = (details: unknown): { reason?: string } => {
-  const reason = (details as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' ? { reason } : {};
+const reasonOf = (details: unknown): { reason?: string; uses?: UnitUse[] } => {
+  const { reason, uses } = (details ?? {}) as { reason?: unknown; uses?: unknown };
+  return { ...(typeof reason === 'string' ? { reason } : {}), ...(Array.isArray(uses) ? { uses: uses as UnitUse[] } : {}) };
 };
 
 function fieldsOf(err: ZodError, prefix?: string) {

@@ -18,6 +18,14 @@ export function pageOf<T extends z.ZodType>(item: T) {
   });
 }
 
+/** One thing that still sends a unit work (UNIT_IN_USE): its live tasks, or an active policy or routing table naming it. */
+export const unitUseSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('open-tasks'), count: z.number().int().min(1) }),
+  z.strictObject({ kind: z.literal('policy'), caseType: z.string(), version: z.string() }),
+  z.strictObject({ kind: z.literal('routing'), version: z.string() }),
+]);
+export type UnitUse = z.infer<typeof unitUseSchema>;
+
 /** The one error body every operation answers its error statuses with (api/errors.ts builds it). */
 export const errorBodySchema = z.strictObject({
   error: z.strictObject({
@@ -26,5 +34,7 @@ export const errorBodySchema = z.strictObject({
     /** A task's actual state when it cannot take the change (e.g. "waiting-for-consent"; domain/taskRefusals.ts). */
     reason: z.string().optional(),
     fields: z.array(z.strictObject({ field: z.string(), problem: z.string() })).optional(),
+    /** UNIT_IN_USE on deactivating: what still sends the unit work, each as data (the message says it in words). */
+    uses: z.array(unitUseSchema).optional(),
   }),
 });

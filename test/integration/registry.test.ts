@@ -67,10 +67,12 @@ describe('the agency and unit registry through the API', () => {
     await stack.as(supervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: code, reason: 'pilot' }).expect(200);
 
     const refused = await stack.as(admin).post(`/admin/units/${code}`).send({ active: false }).expect(409);
-    expect(refused.body.error).toMatchObject({ code: 'UNIT_IN_USE', reason: 'in-use' });
+    expect(refused.body.error).toMatchObject({ code: 'UNIT_IN_USE', reason: 'in-use', uses: [{ kind: 'open-tasks', count: 1 }] });
     expect(refused.body.error.message).toContain('1 open task');
-    // A unit the active policy names gets new tasks: it stays active too.
-    expect((await stack.as(admin).post('/admin/units/soc-children-youth').send({ active: false }).expect(409)).body.error.message).toContain('policy');
+    // A unit the active policy names gets new tasks: it stays active too. Each use comes as data, for a client to say in its own words.
+    const named = (await stack.as(admin).post('/admin/units/soc-children-youth').send({ active: false }).expect(409)).body.error;
+    expect(named.message).toContain('policy');
+    expect(named.uses).toEqual(expect.arrayContaining([{ kind: 'policy', caseType: 'youth-concern', version: expect.any(String) }]));
 
     const tempSupervisor: Identity = { sub: 'registry-temp-supervisor', roles: ['supervisor'], supervisedUnits: [code] };
     await stack.as(tempSupervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: 'soc-children-youth', reason: 'pilot over' }).expect(200);

@@ -8,6 +8,7 @@ import { PoliciesPage, PolicyPage, type PolicyVersionView } from '../views/polic
 import { RegistryPage, UnitPage, type RegistryFormErrors, type RegistryUnitView, type RegistryView } from '../views/registry';
 import { RoutingPage, type RoutingView } from '../views/routing';
 import type { PolicyDocument } from '../../domain/policy';
+import type { UnitUse } from '../../api/views/common';
 
 const registryCode = /^[a-z][a-z0-9-]{1,63}$/;
 const unitFields = ['name', 'notificationEmail', 'supervisorEmail', 'headEmail'] as const;
@@ -27,19 +28,10 @@ function registryFieldErrors(result: Invocation<unknown>): Record<string, string
   return Object.fromEntries((result.error.fields ?? []).map((f) => [f.field, v[f.field] ?? v.other]));
 }
 
-/**
- * What still sends a unit work, in Swedish, from UNIT_IN_USE's message (api/useCases/registry/
- * unitInUse.ts writes it: "N open task(s)…; the active <type> policy <version>; the active routing
- * table <version>"). The API answers no structured list; anything unrecognised gets the general line.
- */
-export function unitInUseReasons(message: string): string[] {
+/** What still sends a unit work, in Swedish, from UNIT_IN_USE's `uses` (the general line if it names none). */
+function unitInUseReasons(uses: UnitUse[] = []): string[] {
   const u = sv.admin.unit;
-  const lines: string[] = [];
-  const tasks = /(\d+) open task/.exec(message);
-  if (tasks) lines.push(u.inUseTasks(Number(tasks[1])));
-  for (const m of message.matchAll(/the active ([a-z-]+) policy ([A-Za-z0-9._-]+)/g)) lines.push(u.inUsePolicy(named(sv.caseTypes, m[1]), m[2]));
-  const routing = /the active routing table ([A-Za-z0-9._-]+)/.exec(message);
-  if (routing) lines.push(u.inUseRouting(routing[1]));
+  const lines = uses.map((use) => (use.kind === 'open-tasks' ? u.inUseTasks(use.count) : use.kind === 'policy' ? u.inUsePolicy(named(sv.caseTypes, use.caseType), use.version) : u.inUseRouting(use.version)));
   return lines.length ? lines : [u.inUseOther];
 }
 
@@ -135,7 +127,7 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
     const active = (req.body as Record<string, unknown>).active === 'true';
     const result = await invoke('unit.update', req, res, principal(res), { params: { unitCode: code }, body: { active } });
     if (result.ok) return res.redirect(303, `${unitPath(code)}?klart=${active ? 'aktiverad' : 'inaktiverad'}`);
-    if (result.error.code === ErrorCode.UnitInUse) return unitPage(req, res, 409, { inUse: unitInUseReasons(result.error.message) });
+    if (result.error.code === ErrorCode.UnitInUse) return unitPage(req, res, 409, { inUse: unitInUseReasons(result.error.uses) });
     refused(res, badPath(result) ? { status: 404 } : result);
   });
 

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '../../../domain/policy';
 import type { ApiDeps } from '../../context';
+import type { UnitUse } from '../../views/common';
 import { activeRoutingTable } from '../../publishedVersions';
 
 /** Live tasks: open, or waiting for consent to reach the unit. */
@@ -9,21 +10,28 @@ export const liveStatuses = ['open', 'waiting-for-consent'];
  * What still sends work to the unit: its live tasks, and the active policy versions and routing
  * table that name it (new tasks would go there). Empty when the unit may be deactivated.
  */
-export async function whatUsesUnit(deps: ApiDeps, code: string): Promise<string[]> {
+export async function whatUsesUnit(deps: ApiDeps, code: string): Promise<UnitUse[]> {
   const { prisma } = deps;
   const [live, policies] = await Promise.all([
     prisma.task.count({ where: { unit: { code }, status: { in: liveStatuses } } }),
     prisma.policy.findMany({ where: { activatedAt: { lte: new Date() } }, orderBy: [{ caseType: 'asc' }, { activatedAt: 'desc' }, { createdAt: 'desc' }] }),
   ]);
-  const uses: string[] = live ? [`${live} open task(s): reassign them first`] : [];
+  const uses: UnitUse[] = live ? [{ kind: 'open-tasks', count: live }] : [];
   const seen = new Set<string>();
   for (const row of policies) {
     if (seen.has(row.caseType)) continue;
     seen.add(row.caseType);
     const steps = Object.values((row.document as PolicyDocument).steps);
-    if (steps.some((s) => s.unitCode === code || s.consent?.waitUnitCode === code)) uses.push(`the active ${row.caseType} policy ${row.version}`);
+    if (steps.some((s) => s.unitCode === code || s.consent?.waitUnitCode === code)) uses.push({ kind: 'policy', caseType: row.caseType, version: row.version });
   }
   const routing = await activeRoutingTable(deps).catch(() => undefined);
-  if (routing?.rules.some((r) => Object.values(r.then.units ?? {}).includes(code))) uses.push(`the active routing table ${routing.version}`);
+  if (routing?.rules.some((r) => Object.values(r.then.units ?? {}).includes(code))) uses.push({ kind: 'routing', version: routing.version });
   return uses;
+}
+
+/** A use in the refusal's words (the API's messages are English; the web app names each use in Swedish from `uses`). */
+export function describeUse(use: UnitUse): string {
+  if (use.kind === 'open-tasks') return `${use.count} open task(s): reassign them first`;
+  if (use.kind === 'policy') return `the active ${use.caseType} policy ${use.version}`;
+  return `the active routing table ${use.version}`;
 }

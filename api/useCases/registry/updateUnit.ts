@@ -2,7 +2,7 @@ import { ErrorCode } from '../../../domain/errors';
 import type { ApiDeps } from '../../context';
 import { AppError } from '../../errors';
 import { unitView } from '../../views/registry';
-import { whatUsesUnit } from './unitInUse';
+import { describeUse, whatUsesUnit } from './unitInUse';
 
 /**
  * Changes a unit's name or addresses (every email from now on, for tasks running too, reads them),
@@ -15,7 +15,7 @@ export async function updateUnit(deps: ApiDeps, code: string, body: { name?: str
   if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
   if (body.active === false && unit.active) {
     const uses = await whatUsesUnit(deps, code);
-    if (uses.length) throw new AppError(ErrorCode.UnitInUse, `the unit still gets work: ${uses.join('; ')}`, { reason: 'in-use' });
+    if (uses.length) throw new AppError(ErrorCode.UnitInUse, `the unit still gets work: ${uses.map(describeUse).join('; ')}`, { reason: 'in-use', uses });
   }
   return unitView(await prisma.unit.update({ where: { code }, data: body, include: { agency: { select: { code: true } } } }));
 }
