@@ -193,6 +193,9 @@ export const addPlanTaskUpdate = defineUpdate<{ taskId: string }, [AddPlanTaskIn
 /** The step key a joint-plan task added by a coordinator is recorded under. */
 export const planTaskStep = 'jointPlanTask';
 
+/** The case types with a joint plan, to which a coordinator adds tasks for any unit (SIG and exit). */
+export const jointPlanCaseTypes: readonly string[] = ['social-intervention-group', 'exit-programme'];
+
 // ---- Consent (OSL 12:2) -------------------------------------------------------------------
 
 export const consentPersonRoles = ['subject', 'guardian'] as const;

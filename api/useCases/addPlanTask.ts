@@ -1,14 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { sv } from '../../domain/catalog';
 import { ErrorCode } from '../../domain/errors';
-import { addPlanTaskUpdate } from '../../domain/messages';
+import { addPlanTaskUpdate, jointPlanCaseTypes } from '../../domain/messages';
 import type { PolicyDocument, StepPolicy } from '../../domain/policy';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { policyByVersion } from '../publishedVersions';
 import { addNote } from './addNote';
 
-const programmes = new Set(['social-intervention-group', 'exit-programme']);
 
 /**
  * The joint-plan task's step: the programme policy's own consent-gated step (its deadline,
@@ -39,7 +38,7 @@ function planStep(policy: PolicyDocument, unit: { code: string; name: string; ag
 export async function addPlanTask(deps: ApiDeps, caseId: string, body: { unitCode: string; about?: string }, actor: string) {
   const { prisma } = deps;
   const kase = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { caseType: true, policyVersion: true, status: true, workflowId: true } });
-  if (!programmes.has(kase.caseType)) throw new AppError(ErrorCode.JointPlanNotAllowed, 'joint-plan tasks belong to SIG and exit cases');
+  if (!jointPlanCaseTypes.includes(kase.caseType)) throw new AppError(ErrorCode.JointPlanNotAllowed, 'joint-plan tasks belong to SIG and exit cases');
   if (kase.status !== 'open') throw new AppError(ErrorCode.CaseNotOpen, kase.status === 'closed' ? 'the case is closed' : 'the case is still starting; try again in a moment', { reason: kase.status });
   const unit = await prisma.unit.findUnique({ where: { code: body.unitCode }, select: { code: true, name: true, active: true, agency: { select: { code: true } } } });
   if (!unit) throw new AppError(ErrorCode.UnitNotFound, 'no such unit in the registry');

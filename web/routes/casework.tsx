@@ -1,3 +1,4 @@
+import { jointPlanCaseTypes } from '../../domain/messages';
 import type { Request, Response, Router } from 'express';
 import type { CaseBody } from '../../api/views/case';
 import { policyByVersion } from '../../api/publishedVersions';
@@ -71,7 +72,7 @@ export function caseworkRoutes(router: Router, kit: PageKit): void {
     const params = { caseId: c.caseId };
     const coordinator = hasRole(p, 'coordinator');
     // Coordinators add joint-plan tasks to an open SIG or exit case: to one of the active units.
-    const plans = coordinator && c.status === 'open' && (c.caseType === 'social-intervention-group' || c.caseType === 'exit-programme');
+    const plans = coordinator && c.status === 'open' && jointPlanCaseTypes.includes(c.caseType);
     const [subject, notes, events, units] = await Promise.all([
       invoke<SubjectBody>('subject.read', req, res, p, { params }),
       invoke<{ items: NoteItem[] }>('case.note.list', req, res, p, { params, query: { limit: '200' } }),

@@ -1,3 +1,4 @@
+import { jointPlanCaseTypes } from '../../domain/messages';
 import type { CaseBody } from '../../api/views/case';
 import type { SubjectBody } from '../../api/views/subject';
 import { formatDateTime } from '../format';
@@ -28,7 +29,6 @@ export interface CaseAbilities {
 }
 
 /** The case types with a joint plan (api/useCases/addPlanTask.ts). */
-const planCaseTypes = ['social-intervention-group', 'exit-programme'];
 
 /** A form with one reason text area (and perhaps a select first), its errors next to the fields. */
 function ReasonField(props: { id: string; label: string; hint?: string; errors?: FormErrors; maxLength?: number }) {
@@ -222,7 +222,7 @@ export function CasePage(props: {
           </form>
         </section>
       )}
-      {planCaseTypes.includes(c.caseType) && (
+      {jointPlanCaseTypes.includes(c.caseType) && (
         <JointPlan ctx={ctx} caseBody={c} action={can.planUnits ? `${here}/planuppgifter` : undefined} units={can.planUnits ?? []} errors={errors.plan} />
       )}
       <Notes ctx={ctx} items={props.notes} action={can.addNote ? `${here}/anteckningar` : undefined} errors={errors.note} idPrefix="arende-anteckning" />
