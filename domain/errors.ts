@@ -53,6 +53,8 @@ export const ErrorCode = {
   JointPlanNotAllowed: 'JOINT_PLAN_NOT_ALLOWED',
   /** Retention removed the subject's personal data: there is nothing left to correct. */
   SubjectPseudonymised: 'SUBJECT_PSEUDONYMISED',
+  /** A minor's triage task ends only by routing the referral on to a case: a report about a child is assessed. */
+  ChildReportNeedsCase: 'CHILD_REPORT_NEEDS_CASE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -97,6 +99,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   NOT_A_TRIAGE_TASK: 422,
   JOINT_PLAN_NOT_ALLOWED: 422,
   SUBJECT_PSEUDONYMISED: 409,
+  CHILD_REPORT_NEEDS_CASE: 422,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -100,7 +100,12 @@ export function routeReferral(table: RoutingTable, facts: ReferralFacts): Routin
   return table.rules.find((rule) => ruleMatches(rule, facts));
 }
 
-/** The cases a referral starts beside its own: for a minor, what the rule says runs alongside. */
-export function alongsideOf(rule: RoutingRule | undefined, facts: Pick<ReferralFacts, 'ageYears'>): Array<'youth-concern'> {
-  return facts.ageYears < 18 ? (rule?.then.alsoForMinors ?? []) : [];
+/**
+ * The cases a case starts beside its own. A voluntary programme never replaces social services'
+ * assessment of a child, so a subject under 18 in SIG or the exit programme always has a youth
+ * concern beside it: whether a rule said so (`alsoForMinors`), a rule forgot to, a coordinator
+ * routed the triage by hand or started the programme by type.
+ */
+export function alongsideOf(caseType: string, facts: Pick<ReferralFacts, 'ageYears'>): Array<'youth-concern'> {
+  return facts.ageYears < 18 && voluntaryProgrammes.includes(caseType) ? ['youth-concern'] : [];
 }

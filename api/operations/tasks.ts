@@ -54,7 +54,7 @@ export const taskOperations = [
     params: taskParams,
     body: completeTaskBody,
     responses: { 200: taskStateSchema },
-    errors: { 409: `${notOpen}; or another person holds it (TASK_CLAIMED: they, or a supervisor of the unit, complete it)`, 422: 'the outcome is not one the step allows' },
+    errors: { 409: `${notOpen}; or another person holds it (TASK_CLAIMED: they, or a supervisor of the unit, complete it)`, 422: 'the outcome is not one the step allows; or the task is a minor\'s triage task (CHILD_REPORT_NEEDS_CASE: route it on with POST /tasks/:taskId/route)' },
     handle: async ({ deps, caller, params, body }) => ({ status: 200, body: await withProtectedIdentity(deps, await completeTask(deps, params.taskId, body, caller)) }),
   }),
   defineOperation({

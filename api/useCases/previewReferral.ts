@@ -6,12 +6,13 @@ import { matchReferral } from './startCase';
 /** Where the routing table would send a referral, without starting anything: what a coordinator checks before starting the case. */
 export async function previewReferral(deps: ApiDeps, referral: ReferralBody) {
   const { table, rule } = await matchReferral(deps, referral);
+  const caseType = rule?.then.caseType ?? ('triage' as const);
   return {
     tableVersion: table.version,
     ruleId: rule?.id ?? 'no-match',
-    caseType: rule?.then.caseType ?? ('triage' as const),
+    caseType,
     tracks: rule?.then.tracks ?? [],
     // A minor's youth concern starts beside a voluntary programme, as when the case starts.
-    alongside: alongsideOf(rule, referral.subject),
+    alongside: alongsideOf(caseType, referral.subject),
   };
 }

@@ -63,7 +63,7 @@ export async function routeFromTriage(deps: ApiDeps, taskId: string, decision: {
     throw err;
   });
   await deps.prisma.case.update({ where: { id: started.body.caseId }, data: { routedFromCaseId: task.caseId } });
-  const completed = await completeTask(deps, taskId, { outcome: routedOutcome }, caller);
+  const completed = await completeTask(deps, taskId, { outcome: routedOutcome }, caller, { handedOn: true });
   return { triageCaseId: task.caseId, triageTask: { taskId, status: completed.status, outcome: routedOutcome }, case: started.body };
 }
 

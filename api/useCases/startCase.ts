@@ -59,8 +59,6 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
     tracks: rule?.then.tracks ?? [],
     units: rule?.then.units ?? {},
     subjectIsMinor: referral.subject.ageYears < 18,
-    // A minor's youth concern runs beside a voluntary programme (recorded with the case, see companionCases.ts).
-    ...(alongsideOf(rule, referral.subject).length ? { alongside: alongsideOf(rule, referral.subject) } : {}),
   };
   return startCaseOfType(deps, rule?.then.caseType ?? 'triage', referral, routing, opts, { referral });
 }
@@ -70,15 +68,12 @@ export async function routeAndStart(deps: ApiDeps, referral: ReferralBody, opts:
  * chose; a minor's voluntary programme still gets its youth concern beside it.
  */
 export async function startManuallyRouted(deps: ApiDeps, referral: ReferralBody, decision: { caseType: CaseType; tracks: string[]; triageCaseId: string }, opts: StartCaseOptions): Promise<StartedCase> {
-  const minor = referral.subject.ageYears < 18;
-  const voluntary = decision.caseType === 'social-intervention-group' || decision.caseType === 'exit-programme';
   const routing: RoutingDecision = {
     tableVersion: 'manual',
     ruleId: `triage:${decision.triageCaseId}`,
     tracks: decision.tracks,
     units: {},
-    subjectIsMinor: minor,
-    ...(minor && voluntary ? { alongside: ['youth-concern' as const] } : {}),
+    subjectIsMinor: referral.subject.ageYears < 18,
   };
   return startCaseOfType(deps, decision.caseType, referral, routing, opts, { referral, decision });
 }
@@ -135,11 +130,16 @@ async function startCaseOfType(
   // Only a keyed request is compared with its retries.
   const requestHash = keyHash ? sha256(JSON.stringify(request)) : '';
   const now = new Date();
+  // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
+  const decided = routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 };
+  // However the case came to start, a minor's voluntary programme has its youth concern beside it
+  // (recorded with the case, see companionCases.ts).
+  const alongside = alongsideOf(caseType, referral.subject);
+  const effectiveRouting: RoutingDecision = alongside.length ? { ...decided, alongside } : decided;
   const startArgs: StartArgs = {
     receivedAt: referral.receivedAt ? new Date(referral.receivedAt).toISOString() : now.toISOString(),
     receiptStated: referral.receivedAt !== undefined,
-    // Cases started by type still learn whether the subject is a minor: consent then needs a guardian too.
-    routing: routing ?? { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: referral.subject.ageYears < 18 },
+    routing: effectiveRouting,
     ...(referral.subject.guardians !== undefined ? { guardians: referral.subject.guardians } : {}),
     ...(referral.dates ? { dates: referral.dates } : {}),
   };
@@ -147,7 +147,7 @@ async function startCaseOfType(
   for (let attempt = 0; ; attempt++) {
     const caseId = keyHash ? caseIdForKey(keyHash, now) : newCaseId(now);
     const subject = subjectColumns(deps, caseId, referral);
-    const companionIds = companionIdsFor(routing, keyHash, now);
+    const companionIds = companionIdsFor(effectiveRouting, keyHash, now);
     const args: StartArgs = companionIds ? { ...startArgs, companionIds } : startArgs;
     const recorded = await recordCaseWith(
       deps,

@@ -55,18 +55,27 @@ export async function explainRefusal(deps: ApiDeps, taskId: string, err: unknown
 
 /**
  * Completes a task with an outcome (and a note, kept as the task's running note). A task someone else holds is theirs: completing it needs the
- * supervisor role for its unit, else the answer is TASK_CLAIMED naming who holds it.
+ * supervisor role for its unit, else the answer is TASK_CLAIMED naming who holds it. A minor's
+ * triage task is completed only by routing its referral on (`handedOn`, routeFromTriage): a
+ * report about a child is assessed, so no outcome may end it with no case.
  */
 export async function completeTask(
   deps: ApiDeps,
   taskId: string,
   body: z.infer<typeof completeTaskBody>,
   caller: Principal,
+  opts: { handedOn?: boolean } = {},
 ): Promise<TaskView> {
   await openTaskOrThrow(deps, taskId);
-  const held = await deps.prisma.task.findUnique({ where: { id: taskId }, select: { assignee: true, unit: { select: { code: true } } } });
+  const held = await deps.prisma.task.findUnique({
+    where: { id: taskId },
+    select: { assignee: true, stepKey: true, unit: { select: { code: true } }, case: { select: { startArgs: true } } },
+  });
   const supervises = held && hasRole(caller, 'supervisor') && caller.supervisedUnits.includes(held.unit.code);
   if (held?.assignee && held.assignee !== caller.sub && !supervises) throw claimedBy(held.assignee);
+  if (held?.stepKey === 'triage' && !opts.handedOn && isMinorCase(held.case.startArgs)) {
+    throw new AppError(ErrorCode.ChildReportNeedsCase, 'a referral about a person under 18 is routed on to a case (POST /tasks/:taskId/route) so that it is assessed; its triage task cannot end without one');
+  }
   // A note given with the outcome is a running note of the task (encrypted here), never workflow input.
   const { note, ...completion } = body;
   const view = await deps.temporal.workflow
@@ -88,6 +97,11 @@ export async function extendDeadline(
     .getHandle(taskId)
     .executeUpdate(extendDeadlineUpdate, { args: [{ ...body, actor }] })
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
+}
+
+/** Whether the case's recorded start says its subject is under 18. */
+function isMinorCase(startArgs: unknown): boolean {
+  return (startArgs as { routing?: { subjectIsMinor?: boolean } } | null)?.routing?.subjectIsMinor === true;
 }
 
 /** Tasks a list leaves out for its caller (api/caseSharing.ts sharedTasksOnly): none for coordinators. */

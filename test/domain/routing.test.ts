@@ -38,14 +38,27 @@ describe('the seeded routing table', () => {
   it('when a minor is routed to a voluntary programme, then the youth concern runs beside it; an adult gets the programme alone (finding 3)', () => {
     const recruited = facts({ ageYears: 15, category: 'recruitment' });
     expect(routeReferral(table, recruited)?.then.caseType).toBe('social-intervention-group');
-    expect(alongsideOf(routeReferral(table, recruited), recruited)).toEqual(['youth-concern']);
+    expect(alongsideOf(routeReferral(table, recruited)!.then.caseType, recruited)).toEqual(['youth-concern']);
     for (const urgency of ['normal', 'acute'] as const) {
       const leaving = facts({ ageYears: 16, category: 'network-exit', urgency });
       expect(routeReferral(table, leaving)?.then.caseType).toBe('exit-programme');
-      expect(alongsideOf(routeReferral(table, leaving), leaving)).toEqual(['youth-concern']);
+      expect(alongsideOf(routeReferral(table, leaving)!.then.caseType, leaving)).toEqual(['youth-concern']);
     }
     const adult = facts({ ageYears: 24, category: 'network-exit' });
-    expect(alongsideOf(routeReferral(table, adult), adult)).toEqual([]);
+    expect(alongsideOf(routeReferral(table, adult)!.then.caseType, adult)).toEqual([]);
+  });
+
+  it('when a rule sends a minor to a voluntary programme without naming the youth concern, then it still runs beside it; a youth concern or triage gets none', () => {
+    const forgetful = routingTableSchema.parse({
+      version: 'test-forgetful',
+      rules: [{ id: 'sig-any-age', when: { category: ['violence'] }, then: { caseType: 'social-intervention-group' } }],
+    });
+    const child = facts({ ageYears: 16, category: 'violence' });
+    expect(alongsideOf(routeReferral(forgetful, child)!.then.caseType, child)).toEqual(['youth-concern']);
+    expect(alongsideOf('exit-programme', { ageYears: 17 })).toEqual(['youth-concern']);
+    expect(alongsideOf('youth-concern', { ageYears: 16 })).toEqual([]);
+    expect(alongsideOf('triage', { ageYears: 16 })).toEqual([]);
+    expect(alongsideOf('social-intervention-group', { ageYears: 18 })).toEqual([]);
   });
 
   it('when any rule could send a person under 18 to a voluntary programme, then it starts the youth concern beside it', () => {

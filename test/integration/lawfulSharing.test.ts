@@ -77,14 +77,19 @@ describe('lawful sharing: the defects of issue 13', () => {
     expect(second.linkedCaseId).toBe(first);
     await taskOf(second.caseId, 'protectionAssessment', 'open');
 
+    // A minor's programme has its youth concern beside it: a social-services-only case of the person too.
+    const beside = ((await stack.db.prisma.case.findUniqueOrThrow({ where: { id: first } })).startArgs as { companionIds: Record<string, string> }).companionIds['youth-concern']!;
     const coordinator = await stack.as(who.coordinator).get(`/cases/${first}`).expect(200);
-    expect(coordinator.body.relatedCases.map((c: { caseId: string }) => c.caseId)).toEqual([second.caseId]);
+    expect(coordinator.body.relatedCases.map((c: { caseId: string }) => c.caseId).sort()).toEqual([beside, second.caseId].sort());
     const police = await stack.as(who.policeSafety).get(`/cases/${first}`).expect(200);
     expect(police.body.relatedCases).toEqual([]);
     await stack.as(who.policeSafety).get(`/cases/${second.caseId}`).expect(404);
-    // And the other way: social services see their case, not the link to the programme they have no task in.
+    await stack.as(who.policeSafety).get(`/cases/${beside}`).expect(404);
+    // And the other way: social services see their cases (the youth concern beside the programme is
+    // theirs too), not the link to the programme they have no task in.
+    await taskOf(beside, 'protectionAssessment', 'open');
     const social = await stack.as(who.socChildren).get(`/cases/${second.caseId}`).expect(200);
-    expect(social.body).toMatchObject({ relatedCases: [], linkedCaseId: null });
+    expect(social.body).toMatchObject({ relatedCases: [{ caseId: beside }], linkedCaseId: null });
   });
 
   it("defect 3: when another agency's unit reads a case, then the police task shows only step, status and due date, another police unit sees nothing, and the legal basis opens only its own task", async () => {

@@ -71,6 +71,43 @@ describe('triage hands on: completing a triage task starts the routed case', () 
     await taskIn(stack, besideId!, 'protectionAssessment', 'open');
   });
 
+  it("when a minor's triage task is completed with an outcome that starts no case, then it is refused and stays open until it is routed on", async () => {
+    const triage = await stack.as(coordinator).post('/cases').send({ caseType: 'triage', ...unrouted(15) }).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    for (const outcome of ['no-action', 'routed-manually']) {
+      const refused = await stack.api.post(`/tasks/${task.taskId}/complete`).send({ outcome }).expect(422);
+      expect(refused.body.error).toMatchObject({ code: 'CHILD_REPORT_NEEDS_CASE' });
+      expect(JSON.stringify(refused.body)).not.toContain('Omar');
+    }
+    expect(await stack.db.prisma.task.findUniqueOrThrow({ where: { id: task.taskId }, select: { status: true } })).toEqual({ status: 'open' });
+
+    const routed = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'youth-concern' }).expect(201);
+    expect(routed.body.triageTask).toMatchObject({ status: 'completed', outcome: 'routed-manually' });
+    await taskIn(stack, routed.body.case.caseId, 'protectionAssessment', 'open');
+  });
+
+  it("when an adult's triage task is completed with no action, then it is done: only a child's report must go on to a case", async () => {
+    const triage = await stack.as(coordinator).post('/referrals').send(unrouted(43)).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    expect((await stack.api.post(`/tasks/${task.taskId}/complete`).send({ outcome: 'no-action' }).expect(200)).body).toMatchObject({ status: 'completed', outcome: 'no-action' });
+  });
+
+  it('when a coordinator starts a voluntary programme by type for a minor, then a youth concern starts beside it, as routing would', async () => {
+    for (const caseType of ['social-intervention-group', 'exit-programme']) {
+      const started = await stack.as(coordinator).post('/cases').send({ caseType, ...unrouted(16) }).expect(201);
+      const row = await stack.db.prisma.case.findUniqueOrThrow({ where: { id: started.body.caseId } });
+      const besideId = (row.startArgs as { companionIds?: Record<string, string> }).companionIds?.['youth-concern'];
+      expect({ caseType, beside: besideId !== undefined }).toEqual({ caseType, beside: true });
+      await taskIn(stack, besideId!, 'protectionAssessment', 'open');
+      // Linked as every case of the person is: to their first case.
+      expect(await stack.db.prisma.case.findUniqueOrThrow({ where: { id: besideId! }, select: { linkedCaseId: true, caseType: true } })).toEqual({ linkedCaseId: started.body.linkedCaseId ?? started.body.caseId, caseType: 'youth-concern' });
+    }
+    // An adult's programme runs alone.
+    const adult = await stack.as(coordinator).post('/cases').send({ caseType: 'social-intervention-group', ...unrouted(22) }).expect(201);
+    const adultRow = await stack.db.prisma.case.findUniqueOrThrow({ where: { id: adult.body.caseId } });
+    expect((adultRow.startArgs as { companionIds?: unknown }).companionIds).toBeUndefined();
+  });
+
   it('when the task is not a triage task, or already done, then routing it is refused and no case starts', async () => {
     const triage = await stack.as(coordinator).post('/referrals').send(unrouted(41)).expect(201);
     const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
