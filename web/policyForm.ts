@@ -100,9 +100,10 @@ export function applyPolicyForm(source: PolicyDocument, body: Record<string, unk
   document.version = version;
   values.version = version;
   for (const f of formFields(policyForm(source))) {
-    const raw = typeof body[f.name] === 'string' ? (body[f.name] as string).trim() : undefined;
+    // A browser posts a textarea's line breaks as CRLF; the stored text has LF.
+    const raw = typeof body[f.name] === 'string' ? (body[f.name] as string).replace(/\r\n/g, '\n').trim() : undefined;
     values[f.name] = raw ?? f.value;
-    if (raw === undefined || raw === f.value) continue;
+    if (raw === undefined || raw === f.value.trim()) continue;
     if (f.kind === 'amount') setPath(document, f.path, numberOr(raw));
     else if (f.kind === 'percent') setPath(document, f.path, numberOr(raw, 100));
     else if (f.kind === 'text') setPath(document, f.path, raw === '' ? undefined : raw);

@@ -135,7 +135,8 @@ function Input(props: { field: PolicyField; value: string; error?: string }) {
       </select>
     );
   } else if (field.kind === 'time') {
-    control = <input {...common} type="time" value={value} required />;
+    // Text, not type="time": the browser's own time field shows AM/PM in some locales.
+    control = <input {...common} type="text" inputMode="numeric" size={5} value={value} required autocomplete="off" />;
   } else {
     // Numbers as text (a decimal comma, and the server names a wrong one next to the field).
     control = <input {...common} type="text" inputMode="decimal" size={6} value={value} required autocomplete="off" />;
@@ -233,6 +234,7 @@ export function NewPolicyVersionPage(props: {
   const caseType = named(sv.caseTypes, source.caseType);
   const title = t.title(caseType);
   const value = (f: PolicyField) => errors?.values[f.name] ?? f.value;
+  const steps = inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
   const sourceHref = `${ctx.base}/administration/policyer/${encodeURIComponent(source.caseType)}/${encodeURIComponent(source.version)}`;
   return (
     <Layout ctx={{ ...ctx, current: 'policies' }} title={title}>
@@ -246,8 +248,22 @@ export function NewPolicyVersionPage(props: {
       <form method="post" action={props.action} aria-labelledby="ny-version">
         <Csrf ctx={ctx} />
         <VersionField example={suggestVersion(source.version)} errors={errors} />
-        <h2>{t.steps}</h2>
-        {inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]])).map(([key, groups]) => (
+        <h2 id="stegen">{t.steps}</h2>
+        <nav aria-label={t.onThisPage}>
+          <ul>
+            {steps.map(([key]) => (
+              <li>
+                <a href={`#steg-${key}`}>{named(sv.steps, key)}</a>
+              </li>
+            ))}
+            {form.intervals.length > 0 && (
+              <li>
+                <a href="#intervall">{t.intervals}</a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        {steps.map(([key, groups]) => (
           <section aria-labelledby={`steg-${key}`}>
             <h3 id={`steg-${key}`}>{named(sv.steps, key)}</h3>
             {groups.map((g) => (
