@@ -187,6 +187,29 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await context.close();
   });
 
+  it('when another version of the routing table is published while an admin fills in the form, then the form is shown again from the version now active and nothing is published until it is sent again', async () => {
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    const meanwhile = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const other = { ...meanwhile.active, version: 'pub-routning-samtidig' };
+    await web.stack.as(admin).post('/admin/routing').send(other).expect(201);
+
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-routning-efter');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('Den aktiva versionen ändrades till pub-routning-samtidig medan du fyllde i formuläret.');
+    await expect(page.getByText('Formuläret är ifyllt från den aktiva versionen pub-routning-samtidig.').isVisible()).resolves.toBe(true);
+    await expect(form().getByRole('textbox', { name: 'Namn på den nya versionen' }).inputValue()).resolves.toBe('pub-routning-efter');
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.routingTable.count({ where: { version: 'pub-routning-efter' } })).toBe(0);
+
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByText('Aktiv version: pub-routning-efter').isVisible()).resolves.toBe(true);
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    expect(after.active.rules).toEqual(other.rules);
+    await context.close();
+  });
+
   it("when a coordinator opens or posts the new-version forms of a policy or the routing table, then each answers 403 and nothing is published", async () => {
     const countBefore = await web.stack.db.prisma.policy.count();
     const { page, context } = await web.newPage();
