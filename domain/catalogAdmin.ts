@@ -78,7 +78,7 @@ export const adminStrings = {
     policyVersions: 'Publicerade versioner ändras aldrig. En ny version gäller för ärenden som startar efter att den publicerats; ärenden som redan pågår behåller den version de startade med.',
     /** A seeded version, active since the epoch so that any version published later wins. */
     fromStart: 'Från början',
-    fromStartLong: 'Från början (versionen följde med när systemet installerades)',
+    fromStartLong: 'Från början (versionen följer med systemet och är inte publicerad av en administratör)',
     /** The new-version form of the routing table (web/views/routingPublish.tsx). */
     publishRouting: {
       newVersion: 'Ny version utifrån den aktiva',

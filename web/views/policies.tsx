@@ -29,7 +29,7 @@ export interface PolicyVersionView {
 const t = sv.admin.policies;
 const p = sv.admin.policy;
 
-// The seed activates its versions at the epoch (so any version published later wins): not a date anyone chose.
+// The seed activates its versions at the epoch (so any version published later wins), at install and at any later deploy: not a date anyone chose.
 const seededBefore = Date.UTC(1971, 0, 1);
 
 /** Since when a version applies: its date, or for a seeded version "från början" rather than 1970. */
