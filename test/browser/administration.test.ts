@@ -229,7 +229,7 @@ describe("the administrator's screens in the staff web app", () => {
     await context.close();
   });
 
-  it('when an admin reads the policies and the routing table, then the seeded versions show in words, which is active, and that publishing stays in the API', async () => {
+  it('when an admin reads the policies and the routing table, then the seeded versions show in words, which is active, and what a new version changes', async () => {
     const policies = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as { items: Array<{ caseType: string; version: string; active: boolean }> };
     const activeYouth = policies.items.find((i) => i.caseType === 'youth-concern' && i.active)!;
     const routing = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as { active: { version: string; rules: Array<{ id: string }> } };
@@ -237,7 +237,7 @@ describe("the administrator's screens in the staff web app", () => {
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-admin', '/administration/policyer');
     await expect(page.getByRole('heading', { level: 1, name: 'Policyer för tidsfrister' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Nya versioner publiceras än så länge bara genom API:t').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('En ny version gäller för ärenden som startar efter att den publicerats').isVisible()).resolves.toBe(true);
     const youth = page.getByRole('table', { name: 'Versioner: Oro för ung person' });
     for (const item of policies.items.filter((i) => i.caseType === 'youth-concern')) {
       const row = youth.getByRole('row').filter({ has: page.getByRole('link', { name: `Oro för ung person, version ${item.version}`, exact: true }) });
@@ -263,7 +263,7 @@ describe("the administrator's screens in the staff web app", () => {
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Routning' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Routning' }).isVisible()).resolves.toBe(true);
     await expect(page.getByText(`Aktiv version: ${routing.active.version}`).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Nya versioner publiceras än så länge bara genom API:t').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('En ny version routar de anmälningar som kommer in efter att den publicerats').isVisible()).resolves.toBe(true);
     const first = page.getByRole('region', { name: `Regel 1: ${routing.active.rules[0].id}` });
     await expect(first.isVisible()).resolves.toBe(true);
     await expect(page.getByRole('heading', { level: 3, name: /^Regel \d+: / }).count()).resolves.toBe(routing.active.rules.length);

@@ -7,6 +7,7 @@ import type { Invocation } from '../invoke';
 import { PoliciesPage, PolicyPage, type PolicyVersionView } from '../views/policies';
 import { RegistryPage, UnitPage, type RegistryFormErrors, type RegistryUnitView, type RegistryView } from '../views/registry';
 import { RoutingPage, type RoutingView } from '../views/routing';
+import { publishedNotice, routingPublishedNotice } from './publishing';
 import type { PolicyDocument } from '../../domain/policy';
 import type { UnitUse } from '../../api/views/common';
 
@@ -145,13 +146,15 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
     const list = await invoke<{ items: PolicyVersionView[] }>('policy.list', req, res, principal(res), {});
     if (!list.ok) return refused(res, list);
     const active = list.body.items.some((i) => i.caseType === params.caseType && i.version === params.version && i.active);
-    send(res, 200, <PolicyPage ctx={ctxOf(res)} policy={policy.body} active={active} />);
+    const notice = req.query.klart === 'publicerad' ? publishedNotice(params.caseType, params.version) : undefined;
+    send(res, 200, <PolicyPage ctx={ctxOf(res)} policy={policy.body} active={active} notice={notice} />);
   });
 
   router.get('/administration/routning', signedIn, async (req, res) => {
     const result = await invoke<RoutingView>('routing.read', req, res, principal(res), {});
     // 422: no routing table is active yet; the page says so.
     if (!result.ok && result.status !== 422) return refused(res, result);
-    send(res, 200, <RoutingPage ctx={ctxOf(res)} routing={result.ok ? result.body : undefined} />);
+    const notice = req.query.klart === 'publicerad' ? routingPublishedNotice(req.query.version) : undefined;
+    send(res, 200, <RoutingPage ctx={ctxOf(res)} routing={result.ok ? result.body : undefined} notice={notice} />);
   });
 }

@@ -29,9 +29,13 @@ export interface PolicyVersionView {
 const t = sv.admin.policies;
 const p = sv.admin.policy;
 
-/** How publishing works: through the API only, for now (shown on the policy and routing pages). */
-export function PublishingNote() {
-  return <p class="notice">{sv.admin.publishing}</p>;
+// The seed activates its versions at the epoch (so any version published later wins), at install and at any later deploy: not a date anyone chose.
+const seededBefore = Date.UTC(1971, 0, 1);
+
+/** Since when a version applies: its date, or for a seeded version "från början" rather than 1970. */
+export function ActivatedAt(props: { at: string; long?: boolean }) {
+  if (new Date(props.at).getTime() < seededBefore) return <>{props.long ? sv.admin.fromStartLong : sv.admin.fromStart}</>;
+  return <time datetime={props.at}>{formatDateTime(props.at)}</time>;
 }
 
 /** Policyer: the versions of each case type's deadline policy, which is active, how many cases run on each. */
@@ -43,7 +47,7 @@ export function PoliciesPage(props: { ctx: PageContext; items: PolicyVersionView
     <Layout ctx={{ ...ctx, current: 'policies' }} title={t.title}>
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
-      <PublishingNote />
+      <p>{sv.admin.policyVersions}</p>
       {[...byType].map(([caseType, versions]) => (
         <table>
           <caption>{t.caption(named(sv.caseTypes, caseType))}</caption>
@@ -65,7 +69,7 @@ export function PoliciesPage(props: { ctx: PageContext; items: PolicyVersionView
                 </td>
                 <td>{v.active ? t.active : t.notActive}</td>
                 <td>
-                  <time datetime={v.activatedAt}>{formatDateTime(v.activatedAt)}</time>
+                  <ActivatedAt at={v.activatedAt} />
                 </td>
                 <td>
                   {Object.keys(v.cases).length === 0
@@ -202,7 +206,7 @@ function Step(props: { stepKey: string; step: StepPolicy }) {
 }
 
 /** One policy version in words: every step with its deadline, clock, reminders and escalation ladder. */
-export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string; version: string; activatedAt: string; document: PolicyDocument }; active: boolean }) {
+export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string; version: string; activatedAt: string; document: PolicyDocument }; active: boolean; notice?: string }) {
   const { ctx, policy } = props;
   const doc = policy.document;
   const caseType = named(sv.caseTypes, policy.caseType);
@@ -213,14 +217,24 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         <a href={`${ctx.base}/administration/policyer`}>{p.back}</a>
       </p>
       <h1>{title}</h1>
-      <PublishingNote />
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      <p>{sv.admin.policyVersions}</p>
+      <p>
+        <a class="button" href={`${ctx.base}/administration/policyer/${encodeURIComponent(policy.caseType)}/${encodeURIComponent(policy.version)}/ny-version`}>
+          {sv.admin.publish.newVersion}
+        </a>
+      </p>
       <h2>{p.facts}</h2>
       <dl class="facts">
         <dt>{p.active}</dt>
         <dd>{props.active ? p.yes : p.no}</dd>
         <dt>{p.activatedAt}</dt>
         <dd>
-          <time datetime={policy.activatedAt}>{formatDateTime(policy.activatedAt)}</time>
+          <ActivatedAt at={policy.activatedAt} long />
         </dd>
         <dt>{p.timeZone}</dt>
         <dd>{p.timeZoneLine(doc.timeZone ?? 'Europe/Stockholm', doc.holidayCalendar ?? 'SE')}</dd>

@@ -1,8 +1,7 @@
 import { named, sv } from '../../domain/catalog';
 import type { RoutingRule, RoutingTable } from '../../domain/routing';
-import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
-import { inStepOrder, PublishingNote, unitLabel } from './policies';
+import { ActivatedAt, inStepOrder, unitLabel } from './policies';
 
 export interface RoutingView {
   active: RoutingTable;
@@ -39,17 +38,27 @@ function outcome(rule: RoutingRule): string[] {
 }
 
 /** Routning: the active decision table's rules in words, in the order they are tried, and its versions. */
-export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView }) {
+export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView; notice?: string }) {
   const { ctx, routing } = props;
   return (
     <Layout ctx={{ ...ctx, current: 'routing' }} title={r.title}>
       <h1>{r.title}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
       <p>{r.intro}</p>
-      <PublishingNote />
+      <p>{sv.admin.routingVersions}</p>
       {!routing ? (
         <p>{r.noTable}</p>
       ) : (
         <>
+          <p>
+            <a class="button" href={`${ctx.base}/administration/routning/ny-version`}>
+              {sv.admin.publishRouting.newVersion}
+            </a>
+          </p>
           <p>{r.activeVersion(routing.active.version)}</p>
           <h2>{r.versions}</h2>
           <table>
@@ -66,7 +75,7 @@ export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView }) 
                 <tr>
                   <td>{v.version}</td>
                   <td>
-                    <time datetime={v.activatedAt}>{formatDateTime(v.activatedAt)}</time>
+                    <ActivatedAt at={v.activatedAt} />
                   </td>
                   <td>{v.version === routing.active.version ? r.active : r.notActive}</td>
                 </tr>

@@ -1,0 +1,231 @@
+import { devIdentities } from '../../dev/devAuth';
+import { taskIn } from '../support/cases';
+import type { Identity } from '../support/tokens';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
+
+const admin: Identity = { sub: 'dev-admin', roles: ['admin'] };
+
+type RoutingRead = { active: { version: string; rules: Array<{ id: string; then: { units: Record<string, string> } }> }; versions: Array<{ version: string }> };
+type PolicyList = { items: Array<{ caseType: string; version: string; active: boolean; activatedAt: string }> };
+type PolicyRead = { caseType: string; version: string; document: { version: string; steps: Record<string, Record<string, unknown>> } & Record<string, unknown> };
+
+async function activePolicy(web: WebStack, caseType: string) {
+  const list = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as PolicyList;
+  const active = list.items.find((i) => i.caseType === caseType && i.active)!;
+  return (await web.stack.as(admin).get(`/admin/policies/${caseType}/${active.version}`).expect(200)).body as PolicyRead;
+}
+
+describe('publishing a policy or routing version in the staff web app', () => {
+  let web: WebStack;
+  beforeAll(async () => {
+    web = await startWebStack('web-publish', { users: devIdentities });
+  });
+  afterAll(async () => {
+    await web?.teardown();
+  });
+
+  it('when an admin publishes a new youth-concern version from the active one with another deadline, reminder and unit, then it is active with the rest carried over, a case started afterwards runs on it and an older case keeps its version', async () => {
+    const source = await activePolicy(web, 'youth-concern');
+    const older = await startProtectionAssessment(web, youthConcernReferral({ displayName: 'Elsa Äldre', personalIdentityNumber: '20100615-2381', narrative: 'Före den nya versionen.' }));
+    const version = 'pub-frist-2026.9';
+
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/policyer');
+    // Seeded versions are active since the epoch: the list says "Från början", never 1970.
+    const main = page.getByRole('main');
+    await expect(main.innerText()).resolves.not.toContain('1970');
+    const youth = page.getByRole('table', { name: 'Versioner: Oro för ung person' });
+    const sourceRow = youth.getByRole('row').filter({ has: page.getByRole('link', { name: `Oro för ung person, version ${source.version}`, exact: true }) });
+    await expect(sourceRow.getByRole('cell').nth(2).innerText()).resolves.toBe('Från början');
+
+    await sourceRow.getByRole('link').click();
+    await expect(page.getByRole('definition').filter({ hasText: 'Från början (versionen följer med systemet och är inte publicerad av en administratör)' }).count()).resolves.toBe(1);
+    await expect(main.innerText()).resolves.not.toContain('1970');
+    await page.getByRole('link', { name: 'Ny version utifrån denna' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Ny version av policyn: Oro för ung person' }).isVisible()).resolves.toBe(true);
+    await expect(main.innerText()).resolves.toContain('ärenden som redan pågår behåller den version de startade med');
+    await expectNoAxeViolations(page);
+
+    const form = page.getByRole('form', { name: 'Ny version av policyn: Oro för ung person' });
+    await form.getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+    const decision = form.getByRole('region', { name: 'Beslut om utredning' });
+    const deadline = decision.getByRole('group', { name: 'Tidsfrist', exact: true });
+    await expect(deadline.getByRole('textbox', { name: 'Antal' }).inputValue()).resolves.toBe('14');
+    await deadline.getByRole('textbox', { name: 'Antal' }).fill('10');
+    await deadline.getByRole('combobox', { name: 'Tidsenhet' }).selectOption({ label: 'arbetsdagar' });
+    await decision.getByRole('group', { name: 'Påminnelse 2: efter start' }).getByRole('textbox', { name: 'Antal' }).fill('8');
+    const sameDay = form.getByRole('region', { name: 'Skyddsbedömning', exact: true }).getByRole('group', { name: 'Tidsfrist: samma arbetsdag' });
+    await expect(sameDay.getByRole('textbox', { name: 'Klar senast kl. (TT:MM)' }).inputValue()).resolves.toBe('17:00');
+    const plan = form.getByRole('region', { name: 'Insatsplan' });
+    // The units offered are the registry's active ones, grouped by agency.
+    await expect(plan.getByRole('combobox', { name: 'Enhet', exact: true }).locator('optgroup').first().getAttribute('label')).resolves.toBeTruthy();
+    await plan.getByRole('combobox', { name: 'Enhet', exact: true }).selectOption('soc-adults');
+    await screenshot(page, 'policy-ny-version');
+    await form.getByRole('button', { name: 'Publicera versionen' }).click();
+
+    await expect(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${version}` }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('status').innerText()).resolves.toBe(
+      `Version ${version} av policyn för Oro för ung person är publicerad och aktiv. Ärenden som redan pågår behåller den version de startade med; ärenden som startar från och med nu får version ${version}.`,
+    );
+    await expect(page.getByRole('region', { name: 'Beslut om utredning' }).innerText()).resolves.toContain('Inom 10 arbetsdagar');
+    await expectNoAxeViolations(page);
+
+    // Read back through the API: the three changes, and everything else as in the source.
+    const published = (await web.stack.as(admin).get(`/admin/policies/youth-concern/${version}`).expect(200)).body as PolicyRead;
+    const steps = published.document.steps;
+    expect(steps.investigationDecision.deadline).toEqual({ kind: 'span', span: { amount: 10, unit: 'workingDays' } });
+    expect(steps.investigationDecision.reminders).toEqual([{ afterStart: { amount: 7, unit: 'calendarDays' } }, { afterStart: { amount: 8, unit: 'calendarDays' } }]);
+    expect(steps.interventionPlan.unitCode).toBe('soc-adults');
+    const unchanged = (doc: PolicyRead['document']) => {
+      const { version: _v, steps: s, ...rest } = doc;
+      const { investigationDecision: _d, interventionPlan: _p, ...others } = s;
+      return { rest, others, decision: { ..._d, deadline: undefined, reminders: undefined }, plan: { ..._p, unitCode: undefined } };
+    };
+    expect(unchanged(published.document)).toEqual(unchanged(source.document));
+    const audit = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-admin', action: 'policy.publish', phase: 'result' } });
+    expect(audit.map((r) => r.status)).toContain(201);
+
+    // The list says it is the active one; a new case starts on it, the older one keeps its version.
+    const list = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as PolicyList;
+    expect(list.items.find((i) => i.caseType === 'youth-concern' && i.active)?.version).toBe(version);
+    await page.getByRole('link', { name: 'Till policyerna' }).click();
+    const newRow = page.getByRole('table', { name: 'Versioner: Oro för ung person' }).getByRole('row').filter({ has: page.getByRole('link', { name: `Oro för ung person, version ${version}`, exact: true }) });
+    await expect(newRow.getByRole('cell').nth(1).innerText()).resolves.toBe('Aktiv');
+    const newer = await startProtectionAssessment(web, youthConcernReferral({ displayName: 'Nils Nyare', personalIdentityNumber: '20100615-2399', narrative: 'Efter den nya versionen.' }));
+    expect((await web.stack.api.get(`/cases/${newer.caseId}`).expect(200)).body.policyVersion).toBe(version);
+    expect((await web.stack.api.get(`/cases/${older.caseId}`).expect(200)).body.policyVersion).toBe(source.version);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('when an admin publishes with a malformed name and a negative amount, then a taken name, then each refusal is named in Swedish next to its field and in a summary linking to it, what was typed stays and nothing is published', async () => {
+    const source = await activePolicy(web, 'social-intervention-group');
+    const countBefore = await web.stack.db.prisma.policy.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const name = () => form().getByRole('textbox', { name: 'Namn på den nya versionen' });
+    const amount = () => form().getByRole('region', { name: 'Individuell handlingsplan' }).getByRole('group', { name: 'Tidsfrist', exact: true }).getByRole('textbox', { name: 'Antal' });
+
+    await name().fill('ny version');
+    await amount().fill('-3');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.locator('#f-version-fel').innerText()).resolves.toBe('Ange ett namn på 1–64 tecken: bokstäver a–z eller A–Z, siffror, punkt, bindestreck och understreck, t.ex. 2026.4.');
+    await expect(name().getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(name().getAttribute('aria-describedby')).resolves.toContain('f-version-fel');
+    await expect(name().inputValue()).resolves.toBe('ny version');
+    const amountId = 'f-steps-actionPlan-deadline-span-amount';
+    await expect(page.locator(`#${amountId}-fel`).innerText()).resolves.toBe('Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.');
+    await expect(amount().getAttribute('aria-describedby')).resolves.toBe(`${amountId}-fel`);
+    await expect(amount().inputValue()).resolves.toBe('-3');
+    const summary = page.getByRole('alert');
+    await expect(summary.innerText()).resolves.toContain('Formuläret innehåller fel.');
+    await expect(summary.getByRole('link', { name: /^Namn på den nya versionen: Ange ett namn/ }).getAttribute('href')).resolves.toBe('#f-version');
+    await expect(summary.getByRole('link', { name: /^Individuell handlingsplan: Tidsfrist, antal: Ange ett tal/ }).getAttribute('href')).resolves.toBe(`#${amountId}`);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'policy-ny-version-fel');
+
+    // A name already used for this case type: 409 from the API, said next to the name.
+    await name().fill(source.version);
+    await amount().fill('30');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.locator('#f-version-fel').innerText()).resolves.toBe('Det finns redan en version med det namnet. Publicerade versioner ändras aldrig; välj ett nytt namn.');
+    await expect(page.locator(`#${amountId}-fel`).count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.policy.count()).toBe(countBefore);
+    // A malformed body is refused before any intent row; a taken name after it.
+    const refusals = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-admin', action: 'policy.publish', status: { in: [400, 409] } } });
+    expect(refusals.map((r) => r.status)).toEqual(expect.arrayContaining([400, 409]));
+    await context.close();
+  });
+
+  it("when an admin publishes a new routing version from the active one with another unit for a rule's step, then Routning says it is active, the API's table has the change and the rest, and a referral afterwards goes to the new unit", async () => {
+    const before = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const index = before.active.rules.findIndex((r) => r.id === 'youth-under-15');
+    const version = 'pub-routning-2026.9';
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning');
+    await expect(page.getByRole('main').innerText()).resolves.not.toContain('1970');
+    await expect(page.getByRole('table', { name: 'Routningstabellens versioner, senaste först' }).getByRole('cell', { name: 'Från början' }).count()).resolves.toBe(before.versions.length);
+    await page.getByRole('link', { name: 'Ny version utifrån den aktiva' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Ny version av routningstabellen' }).isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    const unit = () => form().getByRole('region', { name: `Regel ${index + 1}: youth-under-15` }).getByRole('combobox', { name: 'Enhet för skyddsbedömning' });
+    await expect(unit().inputValue()).resolves.toBe('soc-children-youth');
+    await unit().selectOption('soc-adults');
+    await screenshot(page, 'routning-ny-version');
+    // A name already taken is refused next to the field, the chosen unit kept.
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(before.active.version);
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.locator('#f-version-fel').innerText()).resolves.toBe('Det finns redan en version med det namnet. Publicerade versioner ändras aldrig; välj ett nytt namn.');
+    await expect(page.getByRole('alert').getByRole('link', { name: /^Namn på den nya versionen: / }).getAttribute('href')).resolves.toBe('#f-version');
+    await expect(unit().inputValue()).resolves.toBe('soc-adults');
+    await expectNoAxeViolations(page);
+
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Routning' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('status').innerText()).resolves.toBe(
+      `Version ${version} av routningstabellen är publicerad och aktiv. Anmälningar som kommer in från och med nu routas efter den; ärenden som redan har startat påverkas inte.`,
+    );
+    await expect(page.getByText(`Aktiv version: ${version}`).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('region', { name: /: youth-under-15$/ }).innerText()).resolves.toContain('Skyddsbedömning går till Vuxen (soc-adults)');
+    await expectNoAxeViolations(page);
+
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    expect(after.active.version).toBe(version);
+    const expected = structuredClone(before.active.rules);
+    expected[index].then.units.protectionAssessment = 'soc-adults';
+    expect(after.active.rules).toEqual(expected);
+    const referral = await web.stack.api.post('/referrals').send({ referral: { sourceAgency: 'police', category: 'drug-possession', suspectedOfCrime: false, subject: { ageYears: 14 } } }).expect(201);
+    expect(referral.body.routing).toMatchObject({ ruleId: 'youth-under-15', tableVersion: version });
+    expect((await taskIn(web.stack, referral.body.caseId as string, 'protectionAssessment', 'open')).unit).toBe('soc-adults');
+    // The refused form came with its status (409), which the browser logs; nothing else may be.
+    expect(consoleErrors.filter((e) => !e.includes('status of 409'))).toEqual([]);
+    await context.close();
+  });
+
+  it('when another version of the routing table is published while an admin fills in the form, then the form is shown again from the version now active and nothing is published until it is sent again', async () => {
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    const meanwhile = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const other = { ...meanwhile.active, version: 'pub-routning-samtidig' };
+    await web.stack.as(admin).post('/admin/routing').send(other).expect(201);
+
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-routning-efter');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('Den aktiva versionen ändrades till pub-routning-samtidig medan du fyllde i formuläret.');
+    await expect(page.getByText('Formuläret är ifyllt från den aktiva versionen pub-routning-samtidig.').isVisible()).resolves.toBe(true);
+    await expect(form().getByRole('textbox', { name: 'Namn på den nya versionen' }).inputValue()).resolves.toBe('pub-routning-efter');
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.routingTable.count({ where: { version: 'pub-routning-efter' } })).toBe(0);
+
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByText('Aktiv version: pub-routning-efter').isVisible()).resolves.toBe(true);
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    expect(after.active.rules).toEqual(other.rules);
+    await context.close();
+  });
+
+  it("when a coordinator opens or posts the new-version forms of a policy or the routing table, then each answers 403 and nothing is published", async () => {
+    const countBefore = await web.stack.db.prisma.policy.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', '/inkorg');
+    const answer = await page.goto(`${web.appUrl}/administration/policyer/youth-concern/2026.1/ny-version`);
+    expect(answer?.status()).toBe(403);
+    await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const posted = await page.request.post(`${web.appUrl}/administration/policyer/youth-concern/2026.1/ny-version`, { form: { _csrf: csrf, version: 'pub-coordinator' }, maxRedirects: 0 });
+    expect(posted.status()).toBe(403);
+    expect((await page.goto(`${web.appUrl}/administration/routning/ny-version`))?.status()).toBe(403);
+    const routing = await page.request.post(`${web.appUrl}/administration/routning/ny-version`, { form: { _csrf: csrf, version: 'pub-coordinator' }, maxRedirects: 0 });
+    expect(routing.status()).toBe(403);
+    expect(await web.stack.db.prisma.policy.count()).toBe(countBefore);
+    expect(await web.stack.db.prisma.routingTable.count({ where: { version: 'pub-coordinator' } })).toBe(0);
+    await context.close();
+  });
+});

@@ -1,0 +1,131 @@
+import type { Request, Response, Router } from 'express';
+import { named, sv } from '../../domain/catalog';
+import { ErrorCode } from '../../domain/errors';
+import type { PolicyDocument } from '../../domain/policy';
+import type { Invocation } from '../invoke';
+import type { PageKit } from '../kit';
+import { applyPolicyForm, fieldForPath, formFields, policyForm, type PolicyForm } from '../policyForm';
+import { NewPolicyVersionPage, type PublishErrors, type UnitChoice } from '../views/publishing';
+import type { RegistryView } from '../views/registry';
+import type { RoutingView } from '../views/routing';
+import { NewRoutingVersionPage, routingUnitFields } from '../views/routingPublish';
+import type { RoutingTable } from '../../domain/routing';
+
+type PolicyRead = { caseType: string; version: string; activatedAt: string; document: PolicyDocument };
+const e = sv.admin.publish.errors;
+
+/** The registry's units as the form offers them (registry.read: admins may not call unit.list). */
+const unitChoices = (registry: RegistryView): UnitChoice[] =>
+  registry.agencies.flatMap((a) => a.units.map((u) => ({ code: u.code, name: u.name, agency: a.code, agencyName: a.name, active: u.active })));
+
+/** A refused publish as messages next to the form's fields (name → kind of field), each by the path the API named. */
+function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<string, string>, values: Record<string, string>, units: UnitChoice[]): PublishErrors {
+  const names = [...kinds.keys()];
+  const messages: Record<string, string> = {};
+  if (result.error.code === ErrorCode.VersionExists) return { fields: { version: e.versionTaken }, values };
+  if (result.error.code === ErrorCode.UnitNotFound) {
+    // The refusal names no field; the form's units that the registry does not hold are the ones.
+    for (const [name, kind] of kinds) if (kind === 'unit' && !units.some((u) => u.code === values[name])) messages[name] = e.unitNotFound;
+    return { fields: messages, values, general: Object.keys(messages).length ? undefined : e.unitNotFound };
+  }
+  if (result.error.code === ErrorCode.InvalidPolicy) return { fields: {}, values, general: e.invalidPolicy };
+  let unplaced = false;
+  for (const refused of result.error.fields ?? []) {
+    const found = fieldForPath(refused.field, names);
+    if (!found) unplaced = true;
+    else messages[found.name] ??= found.exact ? (e[kinds.get(found.name) ?? 'other'] ?? e.other) : e.part;
+  }
+  return { fields: messages, values, general: unplaced && Object.keys(messages).length === 0 ? e.other : undefined };
+}
+
+const policyKinds = (form: PolicyForm) => new Map<string, string>([['version', 'version'], ...formFields(form).map((f) => [f.name, f.kind] as [string, string])]);
+
+/** Publishing from the browser: a new policy version from one an admin reads (policy.read, registry.read, policy.publish), and a new routing table from the active one (routing.read, routing.publish). */
+export function publishingRoutes(router: Router, kit: PageKit): void {
+  const { base, invoke, send, refused, ctxOf, principal, signedIn } = kit;
+  const versionPath = (caseType: string, version: string) => `${base}/administration/policyer/${encodeURIComponent(caseType)}/${encodeURIComponent(version)}`;
+
+  /** The source version and the registry's units, or the refusal's page already sent. */
+  async function sourceAndUnits(req: Request, res: Response) {
+    const params = { caseType: req.params.caseType as string, version: req.params.version as string };
+    const source = await invoke<PolicyRead>('policy.read', req, res, principal(res), { params });
+    // No such version (422) or a malformed one (400): the one 404, as on the version's page.
+    if (!source.ok) return refused(res, source);
+    const registry = await invoke<RegistryView>('registry.read', req, res, principal(res), {});
+    if (!registry.ok) return refused(res, registry);
+    return { source: source.body, units: unitChoices(registry.body) };
+  }
+
+  const page = (res: Response, status: number, loaded: { source: PolicyRead; units: UnitChoice[] }, errors?: PublishErrors) =>
+    send(
+      res,
+      status,
+      <NewPolicyVersionPage
+        ctx={ctxOf(res)}
+        source={loaded.source}
+        form={policyForm(loaded.source.document)}
+        units={loaded.units}
+        action={`${versionPath(loaded.source.caseType, loaded.source.version)}/ny-version`}
+        errors={errors}
+      />,
+    );
+
+  router.get('/administration/policyer/:caseType/:version/ny-version', signedIn, async (req, res) => {
+    const loaded = await sourceAndUnits(req, res);
+    if (loaded) page(res, 200, loaded);
+  });
+
+  router.post('/administration/policyer/:caseType/:version/ny-version', signedIn, async (req, res) => {
+    // The source is read again here: the form carries only what it shows, and the rest comes from the stored version.
+    const loaded = await sourceAndUnits(req, res);
+    if (!loaded) return;
+    const { document, values, blank } = applyPolicyForm(loaded.source.document, (req.body ?? {}) as Record<string, unknown>);
+    if (blank.length) return page(res, 400, loaded, { fields: Object.fromEntries(blank.map((name) => [name, e.requiredText])), values });
+    const result = await invoke<PolicyRead>('policy.publish', req, res, principal(res), { body: document });
+    if (result.ok) return res.redirect(303, `${versionPath(result.body.caseType, result.body.version)}?klart=publicerad`);
+    if (result.status === 403) return refused(res, result);
+    page(res, result.status, loaded, refusedFields(result, policyKinds(policyForm(loaded.source.document)), values, loaded.units));
+  });
+
+  // Routning: a new version from the active one, with each rule's units to change.
+  const routingPath = `${base}/administration/routning`;
+  async function activeAndUnits(req: Request, res: Response) {
+    const routing = await invoke<RoutingView>('routing.read', req, res, principal(res), {});
+    // 422: no routing table is active, so there is nothing to start from.
+    if (!routing.ok) return refused(res, routing.status === 422 ? { status: 404 } : routing);
+    const registry = await invoke<RegistryView>('registry.read', req, res, principal(res), {});
+    if (!registry.ok) return refused(res, registry);
+    return { active: routing.body.active, units: unitChoices(registry.body) };
+  }
+  const routingPage = (res: Response, status: number, loaded: { active: RoutingTable; units: UnitChoice[] }, errors?: PublishErrors) =>
+    send(res, status, <NewRoutingVersionPage ctx={ctxOf(res)} active={loaded.active} units={loaded.units} action={`${routingPath}/ny-version`} errors={errors} />);
+
+  router.get('/administration/routning/ny-version', signedIn, async (req, res) => {
+    const loaded = await activeAndUnits(req, res);
+    if (loaded) routingPage(res, 200, loaded);
+  });
+
+  router.post('/administration/routning/ny-version', signedIn, async (req, res) => {
+    const loaded = await activeAndUnits(req, res);
+    if (!loaded) return;
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : undefined);
+    const fields = routingUnitFields(loaded.active);
+    const values: Record<string, string> = { version: text('version') ?? '', ...Object.fromEntries(fields.map((f) => [f.name, text(f.name) ?? f.value])) };
+    // Another admin published meanwhile: the form is shown again from the version now active, nothing published.
+    if (text('from') !== loaded.active.version) return routingPage(res, 409, loaded, { fields: {}, values: { version: values.version }, general: sv.admin.publishRouting.activeChanged(loaded.active.version) });
+    const table = structuredClone(loaded.active);
+    table.version = values.version;
+    for (const f of fields) table.rules[f.rule].then.units[f.step] = values[f.name];
+    const result = await invoke<RoutingView>('routing.publish', req, res, principal(res), { body: table });
+    if (result.ok) return res.redirect(303, `${routingPath}?klart=publicerad&version=${encodeURIComponent(result.body.active.version)}`);
+    if (result.status === 403) return refused(res, result);
+    routingPage(res, result.status, loaded, refusedFields(result, new Map([['version', 'version'], ...fields.map((f) => [f.name, 'unit'] as [string, string])]), values, loaded.units));
+  });
+}
+
+/** The confirmation on a version's page after it was published here. */
+export const publishedNotice = (caseType: string, version: string) => sv.admin.publish.published(named(sv.caseTypes, caseType), version);
+
+/** The confirmation on Routning after a version was published here (the version from the redirect, checked like the API's). */
+export const routingPublishedNotice = (version: unknown) => (typeof version === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(version) ? sv.admin.publishRouting.published(version) : undefined);

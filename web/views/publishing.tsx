@@ -1,0 +1,295 @@
+import { named, sv } from '../../domain/catalog';
+import { escalationTargets, spanUnits, type PolicyDocument } from '../../domain/policy';
+import { fieldId, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
+import { FieldError } from './forms';
+import { Csrf, Layout, type PageContext } from './layout';
+import { inStepOrder, unitLabel } from './policies';
+
+const t = sv.admin.publish;
+
+/** A unit the form offers: the registry's, with whether it takes new work. */
+export interface UnitChoice {
+  code: string;
+  name: string;
+  agency: string;
+  agencyName: string;
+  active: boolean;
+}
+
+/** A refused new-version form: a message per field (by its document path), what was typed, and what no field can hold. */
+export interface PublishErrors {
+  fields: Record<string, string>;
+  values: Record<string, string>;
+  general?: string;
+}
+
+function groupLegend(g: PolicyFieldGroup): string {
+  const n = (g.index ?? 0) + 1;
+  const legends: Record<GroupKind, string> = {
+    unit: t.unit,
+    deadline: t.deadline,
+    sameDay: t.sameDay,
+    afterStart: t.afterStart(n),
+    beforeDue: t.beforeDue(n),
+    atFraction: t.atFraction(n),
+    atTime: t.atTime(n),
+    rung: t.rung(n),
+    repeat: t.repeat,
+    rationale: t.rationale,
+    legalBasis: t.legalBasis,
+    interval: named(sv.steps, g.key ?? ''),
+  };
+  return legends[g.kind];
+}
+
+function fieldLabel(f: PolicyField): string {
+  if (f.kind === 'amount') return t.amount;
+  if (f.kind === 'spanUnit') return t.spanUnit;
+  if (f.kind === 'percent') return t.percent;
+  if (f.kind === 'target') return t.target;
+  if (f.kind === 'time') return f.name.endsWith('cutoffLocalTime') ? t.cutoff : f.name.endsWith('dueLocalTime') ? t.due : t.time;
+  return f.kind === 'unit' ? t.unit : f.kind === 'requiredText' ? t.legalBasis : t.rationale;
+}
+
+/** Where each field sits, in words, for the summary's links (in the order the form shows them). */
+function placesOf(form: PolicyForm): Array<{ name: string; text: string }> {
+  const steps = inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
+  const stepPlaces = steps.flatMap(([key, groups]) =>
+    groups.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: g.fields.length === 1 && g.kind !== 'rung' ? `${named(sv.steps, key)}: ${groupLegend(g)}` : t.where(named(sv.steps, key), groupLegend(g), fieldLabel(f)) }))),
+  );
+  const intervalPlaces = form.intervals.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: t.where(t.intervals, groupLegend(g), fieldLabel(f)) })));
+  return [{ name: 'version', text: t.version }, ...stepPlaces, ...intervalPlaces];
+}
+
+/** A refused form's errors above it, each a link to its field (the messages also sit next to the fields). */
+export function PublishSummary(props: { places: Array<{ name: string; text: string }>; errors?: PublishErrors }) {
+  const { errors } = props;
+  if (!errors) return null;
+  const listed = props.places.filter((p) => errors.fields[p.name]);
+  return (
+    <div class="notice error" role="alert">
+      <p>{errors.general ?? sv.errors.validationSummary}</p>
+      {listed.length > 0 && (
+        <ul aria-label={sv.admin.errorsIn}>
+          {listed.map((p) => (
+            <li>
+              <a href={`#${fieldId(p.name)}`}>{`${p.text}: ${errors.fields[p.name]}`}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export const described = (...ids: Array<string | undefined>) => ids.filter(Boolean).join(' ') || undefined;
+
+/** A unit for a step: the registry's active units by agency, and the current one even when it takes no new work. */
+export function UnitSelect(props: { name: string; label: string; value: string; error?: string; units: UnitChoice[] }) {
+  const { value, error } = props;
+  const id = fieldId(props.name);
+  const active = props.units.filter((u) => u.active);
+  const agencies = [...new Map(active.map((u) => [u.agency, u.agencyName])).entries()];
+  // The version's own unit stays choosable even when it no longer takes new work, so it is carried over as it was.
+  const known = props.units.find((u) => u.code === value);
+  const offered = active.some((u) => u.code === value);
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <FieldError id={`${id}-fel`} text={error} />
+      <select id={id} name={props.name} required aria-invalid={error ? 'true' : undefined} aria-describedby={described(error && `${id}-fel`)}>
+        {!offered && <option value={value}>{value === '' ? t.chooseUnit : known ? t.inactiveUnit(known.name) : unitLabel(value)}</option>}
+        {agencies.map(([agency, agencyName]) => (
+          <optgroup label={agencyName}>
+            {active
+              .filter((u) => u.agency === agency)
+              .map((u) => (
+                <option value={u.code} selected={u.code === value}>
+                  {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Input(props: { field: PolicyField; value: string; error?: string }) {
+  const { field, value, error } = props;
+  const id = fieldId(field.name);
+  const errorId = error ? `${id}-fel` : undefined;
+  const common = { id, name: field.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': described(errorId) };
+  let control;
+  if (field.kind === 'spanUnit' || field.kind === 'target') {
+    const options = field.kind === 'spanUnit' ? spanUnits.map((u) => [u, named(t.spanUnits, u)]) : escalationTargets.map((x) => [x, named(t.targets, x)]);
+    control = (
+      <select {...common}>
+        {/* A value the lists do not know is shown as itself, so it is carried over unless changed. */}
+        {!options.some(([code]) => code === value) && <option value={value}>{value}</option>}
+        {options.map(([code, label]) => (
+          <option value={code} selected={code === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === 'time') {
+    // Text, not type="time": the browser's own time field shows AM/PM in some locales.
+    control = <input {...common} type="text" inputMode="numeric" size={5} value={value} required autocomplete="off" />;
+  } else {
+    // Numbers as text (a decimal comma, and the server names a wrong one next to the field).
+    control = <input {...common} type="text" inputMode="decimal" size={6} value={value} required autocomplete="off" />;
+  }
+  return (
+    <div class="field">
+      <label for={id}>{fieldLabel(field)}</label>
+      <FieldError id={errorId ?? ''} text={error} />
+      {control}
+    </div>
+  );
+}
+
+function TextArea(props: { field: PolicyField; value: string; error?: string }) {
+  const { field, value, error } = props;
+  const id = fieldId(field.name);
+  const hintId = field.kind === 'text' ? `${id}-tips` : undefined;
+  return (
+    <div class="field">
+      <label for={id}>{fieldLabel(field)}</label>
+      {hintId && (
+        <p class="hint" id={hintId}>
+          {t.rationaleHint}
+        </p>
+      )}
+      <FieldError id={`${id}-fel`} text={error} />
+      {/* The policy's own words are English, and so marked for a screen reader. */}
+      <textarea
+        id={id}
+        name={field.name}
+        lang="en"
+        rows={3}
+        required={field.kind === 'requiredText'}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described(hintId, error && `${id}-fel`)}
+      >
+        {value}
+      </textarea>
+    </div>
+  );
+}
+
+function Group(props: { group: PolicyFieldGroup; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
+  const { group, value, errors } = props;
+  const [first] = group.fields;
+  if (group.kind === 'unit') return <UnitSelect name={first.name} label={t.unit} value={value(first)} error={errors?.fields[first.name]} units={props.units} />;
+  if (group.kind === 'rationale' || group.kind === 'legalBasis') return <TextArea field={first} value={value(first)} error={errors?.fields[first.name]} />;
+  return (
+    <fieldset>
+      <legend>{groupLegend(group)}</legend>
+      <div class="inline-fields">
+        {group.fields.map((f) => (
+          <Input field={f} value={value(f)} error={errors?.fields[f.name]} />
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** The new version's name, required, next to its refusal (a malformed or taken name). */
+export function VersionField(props: { example: string; errors?: PublishErrors }) {
+  const { errors } = props;
+  const versionError = errors?.fields.version;
+  return (
+    <div class="field">
+      <label for="f-version">{t.version}</label>
+      <p class="hint" id="f-version-tips">
+        {t.versionHint(props.example)}
+      </p>
+      <FieldError id="f-version-fel" text={versionError} />
+      <input
+        id="f-version"
+        name="version"
+        type="text"
+        value={errors?.values.version ?? ''}
+        required
+        autocomplete="off"
+        aria-invalid={versionError ? 'true' : undefined}
+        aria-describedby={described('f-version-tips', versionError && 'f-version-fel')}
+      />
+    </div>
+  );
+}
+
+/** Ny version: a policy version's form, filled from the source version, that publishes a new one (policy.publish). */
+export function NewPolicyVersionPage(props: {
+  ctx: PageContext;
+  source: { caseType: string; version: string; document: PolicyDocument };
+  form: PolicyForm;
+  units: UnitChoice[];
+  action: string;
+  errors?: PublishErrors;
+}) {
+  const { ctx, source, form, errors } = props;
+  const caseType = named(sv.caseTypes, source.caseType);
+  const title = t.title(caseType);
+  const value = (f: PolicyField) => errors?.values[f.name] ?? f.value;
+  const steps = inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
+  const sourceHref = `${ctx.base}/administration/policyer/${encodeURIComponent(source.caseType)}/${encodeURIComponent(source.version)}`;
+  return (
+    <Layout ctx={{ ...ctx, current: 'policies' }} title={title}>
+      <p>
+        <a href={sourceHref}>{sv.admin.policy.title(caseType, source.version)}</a>
+      </p>
+      <h1 id="ny-version">{title}</h1>
+      <p>{t.from(source.version)}</p>
+      <p class="notice">{t.effect}</p>
+      <PublishSummary places={placesOf(form)} errors={errors} />
+      <form method="post" action={props.action} aria-labelledby="ny-version">
+        <Csrf ctx={ctx} />
+        <VersionField example={suggestVersion(source.version)} errors={errors} />
+        <h2 id="stegen">{t.steps}</h2>
+        <nav aria-label={t.onThisPage}>
+          <ul>
+            {steps.map(([key]) => (
+              <li>
+                <a href={`#steg-${key}`}>{named(sv.steps, key)}</a>
+              </li>
+            ))}
+            {form.intervals.length > 0 && (
+              <li>
+                <a href="#intervall">{t.intervals}</a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        {steps.map(([key, groups]) => (
+          <section aria-labelledby={`steg-${key}`}>
+            <h3 id={`steg-${key}`}>{named(sv.steps, key)}</h3>
+            {groups.map((g) => (
+              <Group group={g} units={props.units} value={value} errors={errors} />
+            ))}
+          </section>
+        ))}
+        {form.intervals.length > 0 && (
+          <section aria-labelledby="intervall">
+            <h2 id="intervall">{t.intervals}</h2>
+            {inStepOrder(form.intervals.map((g) => [g.key ?? '', g] as [string, PolicyFieldGroup])).map(([, g]) => (
+              <Group group={g} units={props.units} value={value} errors={errors} />
+            ))}
+          </section>
+        )}
+        <p class="actions">
+          <button type="submit">{t.button}</button>
+          <a href={sourceHref}>{t.cancel}</a>
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+/** An example name next in line after the source's ("2026.3" → "2026.4"), for the hint only. */
+export function suggestVersion(version: string): string {
+  const m = /^(.*?)(\d+)$/.exec(version);
+  return m ? `${m[1]}${Number(m[2]) + 1}` : `${version}.1`;
+}
