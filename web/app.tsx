@@ -11,6 +11,7 @@ import { administrationRoutes } from './routes/administration';
 import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
 import { findingRoutes } from './routes/finding';
+import { watchdogRoutes } from './routes/watchdog';
 import { sv } from '../domain/catalog';
 import { oidcClient, type OidcConfig } from './oidc';
 import { endSession, loadSession, startSession, type Session } from './session';
@@ -124,6 +125,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   administrationRoutes(router, kit);
   coordinationRoutes(router, kit);
   findingRoutes(router, kit);
+  watchdogRoutes(router, kit);
 
   router.use((_req, res) => notFound(res));
   // Express 5 passes a rejected handler here: a page, not the API's JSON.
