@@ -71,38 +71,54 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     return web.stack.db.prisma.watchdogRun.findUniqueOrThrow({ where: { id: result.runId } });
   }
 
-  /** A case whose protection assessment's workflow has been terminated: the read model says open, Temporal runs nothing. */
-  async function silentTask(displayName: string) {
+  /**
+   * A case whose workflow has been terminated, taking its protection assessment's with it (the
+   * children's parent-close policy): the read model says both are open, Temporal runs neither.
+   * Two findings, one about the whole case and one about the task at its unit.
+   */
+  async function silentCase(displayName: string) {
     const { caseId, taskId } = await startProtectionAssessment(web, referral(displayName));
-    await web.stack.env.client.workflow.getHandle(taskId).terminate('browser test: a task gone silent');
+    await web.stack.env.client.workflow.getHandle(caseId).terminate('browser test: a case gone silent');
+    await eventually('the task workflow terminated with its case', async () => (await web.stack.env.client.workflow.getHandle(taskId).describe()).status.name === 'TERMINATED');
     return { caseId, taskId };
   }
 
   const openFinding = (where: { caseId: string; kind: string }) => web.stack.db.prisma.watchdogFinding.findFirstOrThrow({ where: { ...where, resolvedAt: null } });
 
-  it("when a task's workflow is terminated and the watchdog sweeps, then a coordinator sees the open finding in Swedish on Bevakning with since when, the unit and a link to the task, filters kept in the URL, and the run that found it", async () => {
-    const { caseId, taskId } = await silentTask('Ture Tystsson');
+  /** The finding's row: the case it is about, and its kind in Swedish as the row's header. */
+  const findingRow = (page: Page, caseId: string, kind: string) =>
+    findingsTable(page).getByRole('row').filter({ hasText: caseId }).filter({ has: page.getByRole('rowheader', { name: kind, exact: true }) });
+
+  it("when a case's workflow is terminated and the watchdog sweeps, then a coordinator sees both findings in Swedish on Bevakning with since when, the unit and a link to the task or the case, filters kept in the URL, and the run that found them", async () => {
+    const { caseId, taskId } = await silentCase('Ture Tystsson');
     const run = await sweep();
-    const finding = await openFinding({ caseId, kind: 'task-workflow-not-running' });
-    expect(finding).toMatchObject({ taskId, lastSeenRunId: run.id });
+    const taskFinding = await openFinding({ caseId, kind: 'task-workflow-not-running' });
+    await openFinding({ caseId, kind: 'case-workflow-not-running' });
+    expect(taskFinding).toMatchObject({ taskId, lastSeenRunId: run.id });
 
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', '/inkorg');
     await nav(page).getByRole('link', { name: 'Bevakning' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Bevakning' }).isVisible()).resolves.toBe(true);
     await expect(nav(page).getByRole('link', { name: 'Bevakning' }).getAttribute('aria-current')).resolves.toBe('page');
-    const row = findingsTable(page).getByRole('row').filter({ hasText: caseId });
-    await expect(row.getByRole('rowheader').innerText()).resolves.toBe('Uppgiftens arbetsflöde körs inte');
+    await expect(findingsTable(page).getByRole('row').filter({ hasText: caseId }).getByRole('rowheader').allInnerTexts()).resolves.toEqual(
+      expect.arrayContaining(['Ärendets arbetsflöde körs inte', 'Uppgiftens arbetsflöde körs inte']),
+    );
+    const row = findingRow(page, caseId, 'Uppgiftens arbetsflöde körs inte');
     await expect(row.getByRole('cell', { name: 'Barn och unga', exact: true }).isVisible()).resolves.toBe(true);
     const since = row.getByRole('cell').first().locator('time');
-    await expect(since.getAttribute('datetime')).resolves.toBe(finding.firstSeenAt.toISOString());
-    await expect(since.innerText()).resolves.toBe(formatDateTime(finding.firstSeenAt));
+    await expect(since.getAttribute('datetime')).resolves.toBe(taskFinding.firstSeenAt.toISOString());
+    await expect(since.innerText()).resolves.toBe(formatDateTime(taskFinding.firstSeenAt));
     await expect(row.getByText('task workflow TERMINATED').getAttribute('lang')).resolves.toBe('en');
-    // The run that found it, newest first, with what it checked and what it opened.
+    // A finding about the whole case names no unit: it is the coordinators', and links to the case.
+    const wholeCase = findingRow(page, caseId, 'Ärendets arbetsflöde körs inte');
+    await expect(wholeCase.getByRole('cell', { name: 'Hela ärendet (samordnarna)' }).isVisible()).resolves.toBe(true);
+    await expect(wholeCase.getByRole('link', { name: `Ärende ${caseId}` }).getAttribute('href')).resolves.toBe(`/app/arenden/${caseId}`);
+    // The run that found them, newest first, with what it checked and what it opened.
     // Several sweeps can start in one minute: the row is the one whose time is this run's instant.
     const runRow = runsTable(page).getByRole('row').filter({ has: page.locator(`time[datetime="${run.startedAt.toISOString()}"]`) });
     await expect(runRow.getByRole('rowheader').innerText()).resolves.toBe(formatDateTime(run.startedAt));
-    expect(run.opened).toBeGreaterThanOrEqual(1);
+    expect(run.opened).toBeGreaterThanOrEqual(2);
     await expect(runRow.getByRole('cell').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining([String(run.casesChecked), String(run.tasksChecked), String(run.opened), String(run.openFindings)]),
     );
@@ -114,13 +130,14 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await filters(page).getByRole('combobox', { name: 'Enhet' }).selectOption({ label: 'Barn och unga' });
     await filters(page).getByRole('button', { name: 'Visa' }).click();
     await page.waitForURL(/kind=task-workflow-not-running&unit=soc-children-youth/);
-    await expect(row.isVisible()).resolves.toBe(true);
+    await expect(findingsTable(page).getByRole('row').filter({ hasText: caseId }).getByRole('rowheader').allInnerTexts()).resolves.toEqual(['Uppgiftens arbetsflöde körs inte']);
     await expectNoAxeViolations(page);
     await filters(page).getByRole('combobox', { name: 'Slag av fynd' }).selectOption({ label: 'Eskaleringen har inte kvitterats' });
     await filters(page).getByRole('button', { name: 'Visa' }).click();
     await page.waitForURL(/kind=escalation-unacknowledged/);
     await expect(findingsTable(page).getByRole('row').filter({ hasText: caseId }).count()).resolves.toBe(0);
     await page.goBack();
+    await expect(findingsTable(page).getByRole('row').filter({ hasText: caseId }).getByRole('rowheader').allInnerTexts()).resolves.toEqual(['Uppgiftens arbetsflöde körs inte']);
     await expect(filters(page).getByRole('combobox', { name: 'Slag av fynd' }).inputValue()).resolves.toBe('task-workflow-not-running');
 
     // The link leads to the task the finding is about.
@@ -133,15 +150,15 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await context.close();
   });
 
-  it('when an admin restarts the case and the watchdog sweeps again, then the finding leaves the open list and is listed among the resolved ones with when', async () => {
-    const { caseId, taskId } = await silentTask('Rut Omstartsson');
+  it('when an admin restarts the case and the watchdog sweeps again, then its findings leave the open list and are listed among the resolved ones with when', async () => {
+    const { caseId, taskId } = await silentCase('Rut Omstartsson');
     await sweep();
     const finding = await openFinding({ caseId, kind: 'task-workflow-not-running' });
     await web.stack.api.post(`/cases/${caseId}/restart`).expect(200);
-    await eventually('the task workflow running again', async () => (await web.stack.env.client.workflow.getHandle(taskId).describe()).status.name === 'RUNNING');
     await sweep();
     const resolved = await web.stack.db.prisma.watchdogFinding.findUniqueOrThrow({ where: { id: finding.id } });
     expect(resolved.resolvedAt).not.toBeNull();
+    await expect(web.stack.db.prisma.watchdogFinding.count({ where: { caseId, resolvedAt: null } })).resolves.toBe(0);
 
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', '/bevakning');
@@ -149,22 +166,20 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await filters(page).getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Åtgärdade fynd' });
     await filters(page).getByRole('button', { name: 'Visa' }).click();
     await page.waitForURL(/status=resolved/);
-    await expect(page.getByRole('heading', { level: 2, name: /åtgärdade? fynd$/ }).isVisible()).resolves.toBe(true);
-    const row = findingsTable(page).getByRole('row').filter({ hasText: caseId });
-    await expect(row.getByRole('rowheader').innerText()).resolves.toBe('Uppgiftens arbetsflöde körs inte');
+    await expect(page.getByRole('heading', { level: 2, name: /^\d+ åtgärdade? fynd$/ }).isVisible()).resolves.toBe(true);
+    const row = findingRow(page, caseId, 'Uppgiftens arbetsflöde körs inte');
+    await expect(findingsTable(page).getByRole('columnheader', { name: 'Åtgärdat' }).isVisible()).resolves.toBe(true);
     const when = row.getByRole('cell').nth(2).locator('time');
     await expect(when.getAttribute('datetime')).resolves.toBe(resolved.resolvedAt?.toISOString());
-    await expect(findingsTable(page).getByRole('columnheader', { name: 'Åtgärdat' }).isVisible()).resolves.toBe(true);
+    await expect(when.innerText()).resolves.toBe(formatDateTime(resolved.resolvedAt as Date));
+    await expect(row.getByRole('link', { name: `Uppgiften i ${caseId}` }).getAttribute('href')).resolves.toBe(`/app/arenden/${caseId}/uppgifter/${taskId}`);
     await expectNoAxeViolations(page);
     await screenshot(page, 'bevakning-atgardade');
     await context.close();
   });
 
-  it("when a case's workflow is terminated, then its unit's supervisor sees the task's finding but not the whole case's, reaches Bevakning from Översikt, and is refused another unit's; the coordinator sees both", async () => {
-    const { caseId, taskId } = await startProtectionAssessment(web, referral('Saga Helsson'));
-    // A terminated case takes its running task with it.
-    await web.stack.env.client.workflow.getHandle(caseId).terminate('browser test: a case gone silent');
-    await eventually('the task workflow gone with its case', async () => (await web.stack.env.client.workflow.getHandle(taskId).describe()).status.name !== 'RUNNING');
+  it("when a case's workflow is terminated, then its unit's supervisor sees the task's finding but not the whole case's, reaches Bevakning from Översikt, and is refused another unit's", async () => {
+    const { caseId } = await silentCase('Saga Helsson');
     await sweep();
     await openFinding({ caseId, kind: 'case-workflow-not-running' });
     await openFinding({ caseId, kind: 'task-workflow-not-running' });
@@ -180,21 +195,12 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await expect(rows.getByRole('rowheader').allInnerTexts()).resolves.toEqual(['Uppgiftens arbetsflöde körs inte']);
     await expect(rows.getByRole('link', { name: `Uppgiften i ${caseId}` }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
+    await screenshot(page, 'bevakning-arbetsledare');
     // Another unit's findings, by an edited URL: refused as the API refuses it.
     const other = await page.goto(`${web.appUrl}/bevakning?unit=police-local`);
     expect(other?.status()).toBe(403);
     await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
     await context.close();
-
-    const coordinator = await web.newPage();
-    await web.signIn(coordinator.page, 'dev-coordinator', '/bevakning');
-    const both = findingsTable(coordinator.page).getByRole('row').filter({ hasText: caseId });
-    await expect(both.getByRole('rowheader').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['Ärendets arbetsflöde körs inte', 'Uppgiftens arbetsflöde körs inte']));
-    const wholeCase = both.filter({ has: coordinator.page.getByRole('rowheader', { name: 'Ärendets arbetsflöde körs inte' }) });
-    await expect(wholeCase.getByRole('cell', { name: 'Hela ärendet (samordnarna)' }).isVisible()).resolves.toBe(true);
-    await wholeCase.getByRole('link', { name: `Ärende ${caseId}` }).click();
-    expect(new URL(coordinator.page.url()).pathname).toBe(`/app/arenden/${caseId}`);
-    await coordinator.context.close();
   });
 
   it('when more findings match than a page holds, then the pages are links that keep the filters, and the runs page on their own', async () => {

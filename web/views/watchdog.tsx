@@ -68,7 +68,8 @@ function Filters(props: { ctx: PageContext; filters: WatchdogFilters; units: Uni
   const agencies = [...new Set(units.map((u) => u.agency))];
   const unitName = (u: UnitOption) => (named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code));
   return (
-    <form class="filters" method="get" action={`${props.ctx.base}/bevakning`}>
+    // No restored form state: after back, the fields show the filters of the list shown (the URL's).
+    <form class="filters" method="get" action={`${props.ctx.base}/bevakning`} autocomplete="off">
       <fieldset>
         <legend>{t.filters}</legend>
         <div class="field">
