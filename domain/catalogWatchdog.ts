@@ -82,7 +82,7 @@ export const watchdogStrings = {
     runsCaption: 'Körningar, senaste först',
     noRuns: 'Bevakningen har inte körts ännu.',
     colStarted: 'Startade',
-    colDuration: 'Tid',
+    colDuration: 'Körtid',
     colCases: 'Ärenden',
     colTasks: 'Uppgifter',
     colEscalations: 'Eskaleringar',
