@@ -2,13 +2,14 @@
  * Every string a person reads, in Swedish, in one typed catalog: the web app's pages and the
  * emails the worker sends. Codes the API answers (steps, outcomes, statuses, units) are named
  * here; an unknown code shows as itself. sv is one object, composed from its parts beside this
- * file (catalogPages, catalogAdmin, catalogCase, catalogCodes, catalogEmail); import from here only.
+ * file (catalogPages, catalogAdmin, catalogCase, catalogCodes, catalogEmail, catalogWatchdog); import from here only.
  */
 import { adminStrings } from './catalogAdmin';
 import { caseStrings } from './catalogCase';
 import { codeNames } from './catalogCodes';
 import { emailStrings } from './catalogEmail';
 import { pageStrings } from './catalogPages';
+import { watchdogStrings } from './catalogWatchdog';
 
 const plural = new Intl.PluralRules('sv');
 
@@ -24,6 +25,7 @@ export const sv = {
   ...caseStrings,
   ...codeNames,
   ...emailStrings,
+  ...watchdogStrings,
   /** The benchmark's charts (bench/charts.ts): titles, axis titles with their units, series names. */
   benchCharts: {
     latenessTitle: 'Försening för 10 kontrolltidsfrister när antalet öppna ärenden växer',

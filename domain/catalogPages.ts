@@ -15,6 +15,8 @@ export const pageStrings = {
     registry: 'Registret',
     policies: 'Policyer',
     routing: 'Routning',
+    // Coordinators, supervisors and admins (its texts are in catalogWatchdog).
+    watchdog: 'Bevakning',
   },
   signedInAs: (sub: string) => `Inloggad som ${sub}`,
   logout: 'Logga ut',

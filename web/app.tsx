@@ -12,6 +12,7 @@ import { caseworkRoutes } from './routes/casework';
 import { coordinationRoutes } from './routes/coordination';
 import { findingRoutes } from './routes/finding';
 import { publishingRoutes } from './routes/publishing';
+import { watchdogRoutes } from './routes/watchdog';
 import { sv } from '../domain/catalog';
 import { oidcClient, type OidcConfig } from './oidc';
 import { endSession, loadSession, startSession, type Session } from './session';
@@ -126,6 +127,7 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   coordinationRoutes(router, kit);
   findingRoutes(router, kit);
   publishingRoutes(router, kit);
+  watchdogRoutes(router, kit);
 
   router.use((_req, res) => notFound(res));
   // Express 5 passes a rejected handler here: a page, not the API's JSON.

@@ -44,9 +44,9 @@ describe("the administrator's screens in the staff web app", () => {
   it("when an admin adds a unit to an agency, then Registret lists it, the API's registry has it and the change is audited", async () => {
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, 'dev-admin');
-    // An admin's start page is the registry, and the navigation holds the three admin screens.
+    // An admin's start page is the registry, and the navigation holds the three admin screens, then the watchdog's runs.
     await expect(page.getByRole('heading', { level: 1, name: 'Registret' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link').allInnerTexts()).resolves.toEqual(['Registret', 'Policyer', 'Routning']);
+    await expect(page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link').allInnerTexts()).resolves.toEqual(['Registret', 'Policyer', 'Routning', 'Bevakning']);
     await expect(page.getByRole('region', { name: 'Grundskolor (school)' }).getByRole('link', { name: 'Storvretsskolan' }).count()).resolves.toBeGreaterThan(0);
     await expectNoAxeViolations(page);
 

@@ -33,10 +33,12 @@ export function coordinationRoutes(router: Router, kit: PageKit): void {
 
   router.get('/oversikt', signedIn, async (req, res) => {
     const p = principal(res);
-    const [escalations, report, failing] = await Promise.all([
+    const [escalations, report, failing, watchdog] = await Promise.all([
       invoke<{ items: OverviewData['escalations'] }>('escalation.list', req, res, p, { query: { status: 'open' } }),
       invoke<{ items: OverviewData['report']; overdueTasks: Array<{ taskId: string; step: string }> }>('report.read', req, res, p, { query: {} }),
       invoke<{ items: OverviewData['failing'] }>('notification.list', req, res, p, { query: { status: 'failing' } }),
+      // Only the count, for the way to Bevakning: a refusal leaves that part out, not the page.
+      invoke<{ total: number; totalCapped: boolean }>('watchdog.findings', req, res, p, { query: { status: 'open', limit: '1' } }),
     ]);
     if (!escalations.ok) return refused(res, escalations);
     if (!report.ok) return refused(res, report);
@@ -47,6 +49,7 @@ export function coordinationRoutes(router: Router, kit: PageKit): void {
       escalations: escalations.body.items.map((e) => ({ ...e, stepKey: stepOf.get(e.taskId) })),
       report: report.body.items,
       failing: failing.body.items,
+      watchdog: watchdog.ok ? { open: watchdog.body.total, capped: watchdog.body.totalCapped } : undefined,
     };
     const notice = req.query.klart === 'kvitterad' ? sv.overview.acknowledged : req.query.klart === 'redan' ? sv.overview.alreadyAcknowledged : undefined;
     send(res, 200, <OverviewPage ctx={ctxOf(res)} data={data} notice={notice} canAcknowledge={hasRole(p, 'supervisor')} />);

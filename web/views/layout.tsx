@@ -12,7 +12,7 @@ export interface PageContext {
   current?: NavKey;
 }
 
-export type NavKey = 'inbox' | 'search' | 'intake' | 'overview' | 'audit' | 'registry' | 'policies' | 'routing' | 'accessibility';
+export type NavKey = 'inbox' | 'search' | 'intake' | 'overview' | 'audit' | 'registry' | 'policies' | 'routing' | 'watchdog' | 'accessibility';
 
 /** The screens a role reaches from the top navigation (only built ones are listed). */
 export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
@@ -22,6 +22,8 @@ export function navFor(p: Principal): Array<{ key: NavKey; path: string }> {
   if (hasRole(p, 'supervisor')) items.push({ key: 'overview', path: '/oversikt' });
   if (hasRole(p, 'auditor')) items.push({ key: 'audit', path: '/granskning' });
   if (hasRole(p, 'admin')) items.push({ key: 'registry', path: '/administration/registret' }, { key: 'policies', path: '/administration/policyer' }, { key: 'routing', path: '/administration/routning' });
+  // Last, so no role's start page moves (admins see the watchdog's runs there, not its findings).
+  if (hasRole(p, 'coordinator', 'supervisor', 'admin')) items.push({ key: 'watchdog', path: '/bevakning' });
   return items;
 }
 

@@ -6,6 +6,8 @@ export interface OverviewData {
   escalations: Array<{ escalationId: string; taskId: string; caseId: string; level: number; raisedAt: string; stepKey?: string }>;
   report: Array<{ unit: string; step: string; open: number; overdue: number }>;
   failing: Array<{ notificationId: string; kind: string; attempts: number; caseId: string | null; taskId: string | null }>;
+  /** The watchdog's open findings the caller sees (watchdog.findings); absent when it answered nothing. */
+  watchdog?: { open: number; capped: boolean };
 }
 
 export function OverviewPage(props: { ctx: PageContext; data: OverviewData; notice?: string; canAcknowledge: boolean }) {
@@ -118,6 +120,15 @@ export function OverviewPage(props: { ctx: PageContext; data: OverviewData; noti
             </li>
           ))}
         </ul>
+      )}
+      {data.watchdog && (
+        <>
+          <h2>{sv.watchdog.overviewHeading}</h2>
+          <p>
+            {data.watchdog.open === 0 ? sv.watchdog.overviewNone : sv.watchdog.overviewOpen(data.watchdog.open, data.watchdog.capped)}{' '}
+            <a href={`${ctx.base}/bevakning`}>{sv.watchdog.overviewLink}</a>
+          </p>
+        </>
       )}
     </Layout>
   );
