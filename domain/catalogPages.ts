@@ -158,6 +158,9 @@ export const pageStrings = {
     failing: 'E-post som inte gått fram',
     noFailing: 'All e-post har gått fram.',
     failingLine: (kind: string, attempts: number) => `${kind}, ${attempts} försök`,
+    downloadReport: 'Ladda ner rapporten (CSV)',
+    /** The downloaded report's file name, by the Stockholm day it was taken. */
+    reportFile: (day: string) => `rapport-${day}.csv`,
   },
   audit: {
     title: 'Granskning',

@@ -192,6 +192,26 @@ const requiredSteps: Record<CaseType, readonly string[]> = {
   'exit-programme': exitSteps,
   triage: triageSteps,
 };
+/** The order a case of each type meets its steps: the police track runs beside the social one from the start. */
+const caseStepOrder: Record<CaseType, readonly string[]> = {
+  'youth-concern': [youthConcernSteps[0], immediateProtectionStep, ...youthConcernSteps.slice(1), ...youthConcernPoliceSteps, ...youthConcernLaterSteps],
+  'social-intervention-group': sigSteps,
+  'exit-programme': exitSteps,
+  triage: triageSteps,
+};
+/** Not met in turn, after a case type's own steps: the reconfirmation before consent ends, then the acute threat, whenever one is raised. */
+const stepsOutOfTurn = [reconfirmationStep, acuteThreatStep];
+
+/**
+ * A policy's steps in the order a case meets them (a stored document's keys come back in the
+ * database's order, not the published one); any step the order does not know comes last, as given.
+ */
+export function inCaseStepOrder<T>(caseType: CaseType, steps: Record<string, T>): Record<string, T> {
+  const order = [...caseStepOrder[caseType], ...stepsOutOfTurn];
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.fromEntries(Object.entries(steps).sort((a, b) => rank(a[0]) - rank(b[0])));
+}
+
 const requiredIntervals: Partial<Record<CaseType, readonly string[]>> = {
   'social-intervention-group': ['review'],
   'exit-programme': ['followUp'],

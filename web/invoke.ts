@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Principal } from '../domain/auth';
+import { hasRole, type Principal } from '../domain/auth';
 import type { AuditWriter } from '../api/audit';
 import type { ApiDeps } from '../api/context';
 import { toHttpError, type ErrorBody } from '../api/errors';
@@ -44,3 +44,10 @@ export function operationInvoker(deps: ApiDeps, audit: AuditWriter) {
   };
 }
 export type Invoke = ReturnType<typeof operationInvoker>;
+
+/** Whether the caller's roles allow the declared operation, so a page offers a link only to those it would serve. */
+export function mayInvoke(id: string, caller: Principal): boolean {
+  const op = operations.find((o) => o.id === id);
+  if (!op) throw new Error(`no operation ${id}`);
+  return op.access === 'public' || hasRole(caller, ...op.access.roles);
+}

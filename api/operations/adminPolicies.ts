@@ -4,8 +4,8 @@ import { defineOperation } from '../operation';
 import { idParam } from '../querySchemas';
 import { getPolicy, listPolicies, publishPolicyVersion } from '../useCases/admin';
 import { instant } from '../views/common';
+import { policySchema } from '../views/policy';
 
-const policySchema = z.strictObject({ caseType: z.enum(caseTypes), version: z.string(), activatedAt: instant, document: policyDocumentSchema });
 const admin = { roles: ['admin'], scope: 'anyone' } as const;
 
 export const policyOperations = [

@@ -5,6 +5,7 @@ import { publishPolicy, publishRoutingTable } from '../../prisma/seed';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { activeRoutingTable } from '../publishedVersions';
+import { policyView } from '../views/policy';
 
 /** Every policy version, which one is active per case type, and how many cases run on each. */
 export async function listPolicies({ prisma }: ApiDeps) {
@@ -35,8 +36,7 @@ export async function listPolicies({ prisma }: ApiDeps) {
 export async function getPolicy({ prisma }: ApiDeps, caseType: string, version: string) {
   const row = await prisma.policy.findUnique({ where: { caseType_version: { caseType, version } } });
   if (!row) throw new AppError(ErrorCode.PolicyNotFound, 'no such policy version');
-  // Stored as published: parsed by the policy schema on the way in.
-  return { caseType: row.caseType as CaseType, version: row.version, activatedAt: row.activatedAt.toISOString(), document: row.document as PolicyDocument };
+  return policyView(row);
 }
 
 async function refuseExisting(exists: Promise<unknown>, what: string) {

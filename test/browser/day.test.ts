@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually } from '../support/stack';
 import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
@@ -92,6 +93,20 @@ describe('a day at the center, in the browser', () => {
     await expect(page.getByRole('link', { name: /^1 försenade Beslut om utredning, Barn och unga$/ }).isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'oversikt');
+    // The report downloads as CSV through the web app, named by the day in Stockholm: the escalated decision's unit among its rows.
+    const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+    const days = [today()];
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Ladda ner rapporten (CSV)' }).click();
+    const file = await download;
+    days.push(today());
+    expect(days.map((d) => `rapport-${d}.csv`)).toContain(file.suggestedFilename());
+    const csv = (await readFile(await file.path(), 'utf8')).split('\r\n');
+    expect(csv[0]).toBe('unit,step,open,overdue,completed,medianSecondsToComplete,p90SecondsToComplete,escalations,extensions');
+    expect(csv.some((line) => line.startsWith('soc-children-youth,investigationDecision,1,1,'))).toBe(true);
+    const served = await page.request.get(`${web.appUrl}/oversikt/rapport.csv`);
+    expect(served.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(served.headers()['content-disposition']).toBe(`attachment; filename=${file.suggestedFilename()}`);
     await escalated.getByRole('button', { name: `Kvittera eskaleringen av Beslut om utredning i ${caseId}` }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Eskaleringen är kvitterad.');
 

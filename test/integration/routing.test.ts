@@ -95,6 +95,30 @@ describe('referral routing and the completed youth concern', () => {
     expect(total(youthVersions[1].cases)).toBe(3);
   });
 
+  it('when an admin reads a policy version, then its steps come in the order a case meets them, not the database\'s key order', async () => {
+    const stepsOf = async (caseType: string, version: string) => Object.keys((await stack.api.get(`/admin/policies/${caseType}/${version}`).expect(200)).body.document.steps);
+    const youthSteps = [
+      'protectionAssessment',
+      'immediateProtection',
+      'investigationDecision',
+      'investigation',
+      'lulNotification',
+      'policeInvestigation',
+      'prosecutorStatement',
+      'interventionPlan',
+      'followUp',
+      'acuteThreatAssessment',
+    ];
+    expect(await stepsOf('youth-concern', '2026.3')).toEqual(youthSteps);
+    // The control: stored as jsonb, the document's keys come back shortest first.
+    const stored = await stack.db.prisma.policy.findUniqueOrThrow({ where: { caseType_version: { caseType: 'youth-concern', version: '2026.3' } } });
+    expect(Object.keys((stored.document as { steps: object }).steps)).not.toEqual(youthSteps);
+    expect(await stepsOf('social-intervention-group', '2026.2')).toEqual(['actionPlan', 'policeContribution', 'review', 'consentReconfirmation', 'acuteThreatAssessment']);
+    const exit = await stepsOf('exit-programme', '2026.2');
+    expect(exit.slice(0, 3)).toEqual(['firstConversation', 'initialAssessment', 'mapping']);
+    expect(exit.at(-1)).toBe('followUp');
+  });
+
   it('when a 16-year-old suspect\'s case is walked, then the social track and the parallel LUL police track both finish before the case closes', async () => {
     const { body } = await stack.api.post('/referrals').send(youth(16)).expect(201);
     const caseId = body.caseId as string;

@@ -1,5 +1,7 @@
 import type { Router } from 'express';
 import { hasRole } from '../../domain/auth';
+import { formatDate } from '../format';
+import { mayInvoke } from '../invoke';
 import type { PageKit } from '../kit';
 import { sv } from '../../domain/catalog';
 import { AuditPage, type AuditFilters, type AuditRowView } from '../views/audit';
@@ -52,7 +54,15 @@ export function coordinationRoutes(router: Router, kit: PageKit): void {
       watchdog: watchdog.ok ? { open: watchdog.body.total, capped: watchdog.body.totalCapped } : undefined,
     };
     const notice = req.query.klart === 'kvitterad' ? sv.overview.acknowledged : req.query.klart === 'redan' ? sv.overview.alreadyAcknowledged : undefined;
-    send(res, 200, <OverviewPage ctx={ctxOf(res)} data={data} notice={notice} canAcknowledge={hasRole(p, 'supervisor')} />);
+    const reportCsv = mayInvoke('report.csv', p) ? `${base}/oversikt/rapport.csv` : undefined;
+    send(res, 200, <OverviewPage ctx={ctxOf(res)} data={data} notice={notice} canAcknowledge={hasRole(p, 'supervisor')} reportCsv={reportCsv} />);
+  });
+
+  // The report as CSV (report.csv, audited as report.read like the API's), saved as a file named by today's date.
+  router.get('/oversikt/rapport.csv', signedIn, async (req, res) => {
+    const result = await invoke<string>('report.csv', req, res, principal(res), { query: {} });
+    if (!result.ok) return refused(res, result);
+    res.status(200).attachment(sv.overview.reportFile(formatDate(new Date()))).type('text/csv; charset=utf-8').send(result.body);
   });
 
   router.post('/oversikt/eskaleringar/:escalationId/kvittera', signedIn, async (req, res) => {

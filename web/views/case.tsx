@@ -11,6 +11,7 @@ import { FieldError, FormMessage, type FormErrors } from './forms';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { SubjectDetails } from './subject';
 import { JointPlan, type PlanUnit } from './planning';
+import { Consents } from './consents';
 import { timelineOf, type CaseEventItem } from './timeline';
 
 /** The casework forms on the case page, each with what a failed post of it says. */
@@ -27,8 +28,6 @@ export interface CaseAbilities {
   /** Coordinators on an open SIG or exit case: the units a joint-plan task can go to (case.plan.add). */
   planUnits?: PlanUnit[];
 }
-
-/** The case types with a joint plan (api/useCases/addPlanTask.ts). */
 
 /** A form with one reason text area (and perhaps a select first), its errors next to the fields. */
 function ReasonField(props: { id: string; label: string; hint?: string; errors?: FormErrors; maxLength?: number }) {
@@ -51,10 +50,6 @@ function ReasonField(props: { id: string; label: string; hint?: string; errors?:
   );
 }
 
-
-/** The consent purpose a case type's own sharing asks for (the seeded policies' consent gates). */
-const consentPurposeOf: Record<string, string> = { 'social-intervention-group': 'sig', 'exit-programme': 'exit' };
-
 export function CasePage(props: {
   ctx: PageContext;
   caseBody: CaseBody;
@@ -68,11 +63,8 @@ export function CasePage(props: {
 }) {
   const { ctx, caseBody: c, can } = props;
   const v = sv.caseView;
-  const k = sv.consent;
   const here = `${ctx.base}/arenden/${encodeURIComponent(c.caseId)}`;
   const errors = props.errors ?? {};
-  const ce = errors.consent;
-  const canManageConsent = can.manageConsent;
   // A plan task for another agency's unit waits for consent to share with that agency: it can be recorded here.
   const consentAgencies = [...new Set([...sourceAgencies, ...(can.planUnits ?? []).map((u) => u.agency)])];
   // A case routed by hand from a triage task records it as the rule "triage:<triage case>".
@@ -127,101 +119,7 @@ export function CasePage(props: {
           </li>
         ))}
       </ol>
-      <h2>{k.title}</h2>
-      {c.consents.length === 0 ? (
-        <p>{k.none}</p>
-      ) : (
-        <ul class="consents">
-          {c.consents.map((x) => (
-            <li>
-              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
-              {canManageConsent && x.status === 'given' && (
-                <form class="inline" method="post" action={`${here}/samtycken/${encodeURIComponent(x.consentId)}/aterkalla`}>
-                  <Csrf ctx={ctx} />
-                  <button type="submit" aria-label={`${k.withdraw}: ${k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}`}>
-                    {k.withdraw}
-                  </button>
-                </form>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {canManageConsent && c.status !== 'closed' && (
-        <section aria-labelledby="samtycke-rubrik">
-          <h3 id="samtycke-rubrik">{k.record}</h3>
-          {ce && (
-            <p class="notice error" role="alert">
-              {ce.message}
-            </p>
-          )}
-          <form method="post" action={`${here}/samtycken`}>
-            <Csrf ctx={ctx} />
-            <fieldset>
-              <legend>{k.answer}</legend>
-              <span class="radio">
-                <input type="radio" id="svar-ja" name="answer" value="given" checked={(ce?.values?.answer ?? 'given') === 'given'} />
-                <label for="svar-ja">{k.gives}</label>
-              </span>
-              <span class="radio">
-                <input type="radio" id="svar-nej" name="answer" value="refused" checked={ce?.values?.answer === 'refused'} />
-                <label for="svar-nej">{k.refuses}</label>
-              </span>
-            </fieldset>
-            <fieldset>
-              <legend>{k.personRole}</legend>
-              <span class="radio">
-                <input type="radio" id="roll-person" name="personRole" value="subject" checked={(ce?.values?.personRole ?? 'subject') === 'subject'} />
-                <label for="roll-person">{k.subject}</label>
-              </span>
-              <span class="radio">
-                <input type="radio" id="roll-vh" name="personRole" value="guardian" checked={ce?.values?.personRole === 'guardian'} />
-                <label for="roll-vh">{k.guardian}</label>
-              </span>
-            </fieldset>
-            <div class="field">
-              <label for="samtycke-namn">{k.personName}</label>
-              <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
-            </div>
-            <div class="field">
-              <label for="samtycke-aktor">{k.receivingAgency}</label>
-              <select id="samtycke-aktor" name="receivingAgency">
-                {consentAgencies.map((a) => (
-                  <option value={a} selected={ce?.values?.receivingAgency === a}>
-                    {named(sv.agencies, a)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="samtycke-syfte">{k.purpose}</label>
-              <p class="hint" id="samtycke-syfte-hint">
-                {k.purposeHint}
-              </p>
-              <FieldError id="samtycke-syfte-fel" text={ce?.fields?.purpose} />
-              {/* Prefilled with the case type's own purpose; the known ones are offered by name. */}
-              <input
-                id="samtycke-syfte"
-                name="purpose"
-                type="text"
-                required
-                list="samtycke-syften"
-                value={ce?.values?.purpose ?? consentPurposeOf[c.caseType] ?? ''}
-                aria-invalid={ce?.fields?.purpose ? 'true' : undefined}
-                aria-describedby={ce?.fields?.purpose ? 'samtycke-syfte-hint samtycke-syfte-fel' : 'samtycke-syfte-hint'}
-              />
-              <datalist id="samtycke-syften">
-                {Object.entries(k.purposes).map(([code, name]) => (
-                  <option value={code} label={name} />
-                ))}
-              </datalist>
-            </div>
-            <p>
-              <button type="submit">{k.recordButton}</button>
-            </p>
-          </form>
-        </section>
-      )}
+      <Consents ctx={ctx} caseBody={c} here={here} canManage={can.manageConsent} agencies={consentAgencies} errors={errors.consent} />
       {jointPlanCaseTypes.includes(c.caseType) && (
         <JointPlan ctx={ctx} caseBody={c} action={can.planUnits ? `${here}/planuppgifter` : undefined} units={can.planUnits ?? []} errors={errors.plan} />
       )}

@@ -10,7 +10,8 @@ export interface OverviewData {
   watchdog?: { open: number; capped: boolean };
 }
 
-export function OverviewPage(props: { ctx: PageContext; data: OverviewData; notice?: string; canAcknowledge: boolean }) {
+/** `reportCsv`: where the report downloads as CSV (report.csv), for the roles that may have it. */
+export function OverviewPage(props: { ctx: PageContext; data: OverviewData; notice?: string; canAcknowledge: boolean; reportCsv?: string }) {
   const { ctx, data } = props;
   const t = sv.overview;
   const inbox = (unit: string, overdue: boolean) => `${ctx.base}/inkorg?status=open${overdue ? '&overdue=true' : ''}&unit=${encodeURIComponent(unit)}`;
@@ -102,6 +103,13 @@ export function OverviewPage(props: { ctx: PageContext; data: OverviewData; noti
             ))}
           </tbody>
         </table>
+      )}
+      {props.reportCsv && (
+        <p>
+          <a href={props.reportCsv} download>
+            {t.downloadReport}
+          </a>
+        </p>
       )}
       <h2>{t.failing}</h2>
       {data.failing.length === 0 ? (

@@ -1,0 +1,125 @@
+import type { CaseBody } from '../../api/views/case';
+import { named, sv } from '../../domain/catalog';
+import { Csrf, type PageContext } from './layout';
+import { FieldError, type FormErrors } from './forms';
+
+/** The consent purpose a case type's own sharing asks for (the seeded policies' consent gates). */
+const consentPurposeOf: Record<string, string> = { 'social-intervention-group': 'sig', 'exit-programme': 'exit' };
+
+/**
+ * The case's consents, each withdrawable by a coordinator while given, and (on a case not closed)
+ * the form that records a person's answer: consent given or refused, for an agency and a purpose.
+ */
+export function Consents(props: {
+  ctx: PageContext;
+  caseBody: CaseBody;
+  /** The case page's own path: the forms post under it. */
+  here: string;
+  /** Coordinators record, refuse and withdraw consent. */
+  canManage: boolean;
+  /** The agencies the form offers to share with. */
+  agencies: string[];
+  errors?: FormErrors;
+}) {
+  const { ctx, caseBody: c, here, canManage, agencies, errors: ce } = props;
+  const k = sv.consent;
+  return (
+    <>
+      <h2>{k.title}</h2>
+      {c.consents.length === 0 ? (
+        <p>{k.none}</p>
+      ) : (
+        <ul class="consents">
+          {c.consents.map((x) => (
+            <li>
+              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
+              {canManage && x.status === 'given' && (
+                <form class="inline" method="post" action={`${here}/samtycken/${encodeURIComponent(x.consentId)}/aterkalla`}>
+                  <Csrf ctx={ctx} />
+                  <button type="submit" aria-label={`${k.withdraw}: ${k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}`}>
+                    {k.withdraw}
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canManage && c.status !== 'closed' && (
+        <section aria-labelledby="samtycke-rubrik">
+          <h3 id="samtycke-rubrik">{k.record}</h3>
+          {ce && (
+            <p class="notice error" role="alert">
+              {ce.message}
+            </p>
+          )}
+          <form method="post" action={`${here}/samtycken`}>
+            <Csrf ctx={ctx} />
+            <fieldset>
+              <legend>{k.answer}</legend>
+              <span class="radio">
+                <input type="radio" id="svar-ja" name="answer" value="given" checked={(ce?.values?.answer ?? 'given') === 'given'} />
+                <label for="svar-ja">{k.gives}</label>
+              </span>
+              <span class="radio">
+                <input type="radio" id="svar-nej" name="answer" value="refused" checked={ce?.values?.answer === 'refused'} />
+                <label for="svar-nej">{k.refuses}</label>
+              </span>
+            </fieldset>
+            <fieldset>
+              <legend>{k.personRole}</legend>
+              <span class="radio">
+                <input type="radio" id="roll-person" name="personRole" value="subject" checked={(ce?.values?.personRole ?? 'subject') === 'subject'} />
+                <label for="roll-person">{k.subject}</label>
+              </span>
+              <span class="radio">
+                <input type="radio" id="roll-vh" name="personRole" value="guardian" checked={ce?.values?.personRole === 'guardian'} />
+                <label for="roll-vh">{k.guardian}</label>
+              </span>
+            </fieldset>
+            <div class="field">
+              <label for="samtycke-namn">{k.personName}</label>
+              <input id="samtycke-namn" name="personName" type="text" autocomplete="off" value={ce?.values?.personName ?? ''} />
+            </div>
+            <div class="field">
+              <label for="samtycke-aktor">{k.receivingAgency}</label>
+              <select id="samtycke-aktor" name="receivingAgency">
+                {agencies.map((a) => (
+                  <option value={a} selected={ce?.values?.receivingAgency === a}>
+                    {named(sv.agencies, a)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="samtycke-syfte">{k.purpose}</label>
+              <p class="hint" id="samtycke-syfte-hint">
+                {k.purposeHint}
+              </p>
+              <FieldError id="samtycke-syfte-fel" text={ce?.fields?.purpose} />
+              {/* Prefilled with the case type's own purpose; the known ones are offered by name. */}
+              <input
+                id="samtycke-syfte"
+                name="purpose"
+                type="text"
+                required
+                list="samtycke-syften"
+                value={ce?.values?.purpose ?? consentPurposeOf[c.caseType] ?? ''}
+                aria-invalid={ce?.fields?.purpose ? 'true' : undefined}
+                aria-describedby={ce?.fields?.purpose ? 'samtycke-syfte-hint samtycke-syfte-fel' : 'samtycke-syfte-hint'}
+              />
+              <datalist id="samtycke-syften">
+                {Object.entries(k.purposes).map(([code, name]) => (
+                  <option value={code} label={name} />
+                ))}
+              </datalist>
+            </div>
+            <p>
+              <button type="submit">{k.recordButton}</button>
+            </p>
+          </form>
+        </section>
+      )}
+    </>
+  );
+}
