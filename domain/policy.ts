@@ -207,9 +207,14 @@ const stepsOutOfTurn = [reconfirmationStep, acuteThreatStep];
  * database's order, not the published one); any step the order does not know comes last, as given.
  */
 export function inCaseStepOrder<T>(caseType: CaseType, steps: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(caseStepEntries(caseType, Object.entries(steps)));
+}
+
+/** Entries keyed by step, in the order a case of the type meets them (see inCaseStepOrder). */
+export function caseStepEntries<T>(caseType: CaseType, entries: Array<[string, T]>): Array<[string, T]> {
   const order = [...caseStepOrder[caseType], ...stepsOutOfTurn];
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
-  return Object.fromEntries(Object.entries(steps).sort((a, b) => rank(a[0]) - rank(b[0])));
+  return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
 const requiredIntervals: Partial<Record<CaseType, readonly string[]>> = {

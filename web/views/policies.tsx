@@ -1,13 +1,6 @@
 import { named, sv } from '../../domain/catalog';
 import {
-  exitSteps,
-  immediateProtectionStep,
-  reconfirmationStep,
-  sigSteps,
-  triageSteps,
-  youthConcernLaterSteps,
-  youthConcernPoliceSteps,
-  youthConcernSteps,
+  caseStepEntries,
   type DeadlineRule,
   type PolicyDocument,
   type ReminderRule,
@@ -87,24 +80,8 @@ export function PoliciesPage(props: { ctx: PageContext; items: PolicyVersionView
   );
 }
 
-// The order a case meets its steps (a stored document's keys come back in the database's order).
-const stepOrder: string[] = [
-  ...youthConcernSteps.slice(0, 1),
-  immediateProtectionStep,
-  ...youthConcernSteps.slice(1),
-  ...youthConcernPoliceSteps,
-  ...youthConcernLaterSteps,
-  ...triageSteps,
-  ...sigSteps,
-  ...exitSteps,
-  reconfirmationStep,
-];
-
-/** Step keys in the order a case meets them; any the list does not know come last, as they are. */
-export function inStepOrder<T>(entries: Array<[string, T]>): Array<[string, T]> {
-  const rank = (key: string) => (stepOrder.includes(key) ? stepOrder.indexOf(key) : stepOrder.length);
-  return [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
-}
+/** Step keys in the order a case of the type meets them; any the order does not know come last, as they are. */
+export const inStepOrder = caseStepEntries;
 
 /** A unit by its catalog name and code; one the catalog does not name (added by an admin) by its code. */
 export const unitLabel = (code: string) => (sv.units[code] ? `${sv.units[code]} (${code})` : code);
@@ -259,7 +236,7 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         <>
           <h2>{p.intervals}</h2>
           <dl class="facts">
-            {inStepOrder(Object.entries(doc.intervals)).map(([step, span]) => (
+            {inStepOrder(doc.caseType, Object.entries(doc.intervals)).map(([step, span]) => (
               <>
                 <dt>{named(sv.steps, step)}</dt>
                 <dd>{spanText(span)}</dd>
@@ -269,7 +246,7 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         </>
       )}
       <h2>{p.steps}</h2>
-      {inStepOrder(Object.entries(doc.steps)).map(([key, step]) => (
+      {inStepOrder(doc.caseType, Object.entries(doc.steps)).map(([key, step]) => (
         <Step stepKey={key} step={step} />
       ))}
     </Layout>

@@ -1,5 +1,5 @@
 import { named, sv } from '../../domain/catalog';
-import { escalationTargets, spanUnits, type PolicyDocument } from '../../domain/policy';
+import { escalationTargets, spanUnits, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { fieldId, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
@@ -52,8 +52,8 @@ function fieldLabel(f: PolicyField): string {
 }
 
 /** Where each field sits, in words, for the summary's links (in the order the form shows them). */
-function placesOf(form: PolicyForm): Array<{ name: string; text: string }> {
-  const steps = inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
+function placesOf(caseType: CaseType, form: PolicyForm): Array<{ name: string; text: string }> {
+  const steps = inStepOrder(caseType, form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
   const stepPlaces = steps.flatMap(([key, groups]) =>
     groups.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: g.fields.length === 1 && g.kind !== 'rung' ? `${named(sv.steps, key)}: ${groupLegend(g)}` : t.where(named(sv.steps, key), groupLegend(g), fieldLabel(f)) }))),
   );
@@ -234,7 +234,7 @@ export function NewPolicyVersionPage(props: {
   const caseType = named(sv.caseTypes, source.caseType);
   const title = t.title(caseType);
   const value = (f: PolicyField) => errors?.values[f.name] ?? f.value;
-  const steps = inStepOrder(form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
+  const steps = inStepOrder(source.document.caseType, form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
   const sourceHref = `${ctx.base}/administration/policyer/${encodeURIComponent(source.caseType)}/${encodeURIComponent(source.version)}`;
   return (
     <Layout ctx={{ ...ctx, current: 'policies' }} title={title}>
@@ -244,7 +244,7 @@ export function NewPolicyVersionPage(props: {
       <h1 id="ny-version">{title}</h1>
       <p>{t.from(source.version)}</p>
       <p class="notice">{t.effect}</p>
-      <PublishSummary places={placesOf(form)} errors={errors} />
+      <PublishSummary places={placesOf(source.document.caseType, form)} errors={errors} />
       <form method="post" action={props.action} aria-labelledby="ny-version">
         <Csrf ctx={ctx} />
         <VersionField example={suggestVersion(source.version)} errors={errors} />
@@ -274,7 +274,7 @@ export function NewPolicyVersionPage(props: {
         {form.intervals.length > 0 && (
           <section aria-labelledby="intervall">
             <h2 id="intervall">{t.intervals}</h2>
-            {inStepOrder(form.intervals.map((g) => [g.key ?? '', g] as [string, PolicyFieldGroup])).map(([, g]) => (
+            {inStepOrder(source.document.caseType, form.intervals.map((g) => [g.key ?? '', g] as [string, PolicyFieldGroup])).map(([, g]) => (
               <Group group={g} units={props.units} value={value} errors={errors} />
             ))}
           </section>

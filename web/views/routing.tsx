@@ -32,7 +32,7 @@ function outcome(rule: RoutingRule): string[] {
   const t = rule.then;
   const lines = [r.caseType(named(sv.caseTypes, t.caseType))];
   if (t.tracks.length) lines.push(r.tracks(t.tracks.map((c) => named(sv.tracks, c)).join(', ')));
-  for (const [step, unit] of inStepOrder(Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), unitLabel(unit)));
+  for (const [step, unit] of inStepOrder(t.caseType, Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), unitLabel(unit)));
   if (t.alsoForMinors?.length) lines.push(r.alsoForMinors(t.alsoForMinors.map((c) => named(sv.caseTypes, c)).join(', ')));
   return lines;
 }

@@ -18,7 +18,7 @@ export interface RoutingUnitField {
 /** The fields of the routing form: each rule's own units, by step (rules without any send work where the policy does). */
 export function routingUnitFields(table: RoutingTable): RoutingUnitField[] {
   return table.rules.flatMap((rule, i) =>
-    inStepOrder(Object.entries(rule.then.units)).map(([step, unit]) => ({ name: `rules.${i}.then.units.${step}`, rule: i, ruleId: rule.id, step, value: unit })),
+    inStepOrder(rule.then.caseType, Object.entries(rule.then.units)).map(([step, unit]) => ({ name: `rules.${i}.then.units.${step}`, rule: i, ruleId: rule.id, step, value: unit })),
   );
 }
 
