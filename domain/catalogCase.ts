@@ -37,6 +37,7 @@ export const caseStrings = {
     alreadyCompleted: (by: string, at: string) => `Uppgiften är redan slutförd av ${by} ${at}.`,
     notOpen: 'Uppgiften är inte längre öppen.',
     outcomeNotAllowed: 'Utfallet är inte tillåtet för det här steget.',
+    childReportNeedsCase: 'Anmälan gäller ett barn under 18 år och ska bedömas av socialtjänsten: styr den till ett ärende med Styr anmälan till ett ärende, i stället för att avsluta uppgiften.',
     notLater: 'Den nya tidsfristen måste vara senare än den nuvarande.',
     toCase: 'Visa ärendet',
     holder: 'Hålls av',

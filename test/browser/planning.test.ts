@@ -175,7 +175,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     await context.close();
   });
 
-  it('when staff of the coordinators\' unit open a triage task, then they may route it, and completing it offers no "routed" outcome that would start no case', async () => {
+  it('when staff of the coordinators\' unit open a triage task, then they may route it, completing it offers no "routed" outcome that would start no case, and a child\'s report cannot be ended with no action', async () => {
     const triage = await startTriage();
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-staff-vpc', `/arenden/${triage.caseId}/uppgifter/${triage.taskId}`);
@@ -184,6 +184,15 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     await expect(complete.getByRole('radio').count()).resolves.toBe(1);
     await expect(complete.getByRole('radio', { name: 'Ingen åtgärd' }).count()).resolves.toBe(1);
     await expect(complete.getByRole('radio', { name: 'Styrt manuellt' }).count()).resolves.toBe(0);
+
+    // The referral is about a 16-year-old: "no action" would leave the child's report unassessed.
+    await complete.getByRole('radio', { name: 'Ingen åtgärd' }).check();
+    await complete.getByRole('button', { name: 'Slutför uppgiften' }).click();
+    const refusal = 'Anmälan gäller ett barn under 18 år och ska bedömas av socialtjänsten: styr den till ett ärende med Styr anmälan till ett ärende, i stället för att avsluta uppgiften.';
+    await expect(page.getByRole('region', { name: 'Slutför uppgiften' }).getByRole('alert').innerText()).resolves.toBe(refusal);
+    await expect(page.locator('#fel-utfall').innerText()).resolves.toBe(refusal);
+    await expectNoAxeViolations(page);
+    expect((await caseView(web.stack, triage.caseId)).tasks.find((t) => t.taskId === triage.taskId)?.status).toBe('open');
     await context.close();
   });
 

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { policyByVersion } from '../../api/publishedVersions';
+import { ErrorCode } from '../../domain/errors';
 import { routedOutcome } from '../../api/useCases/routeFromTriage';
 import { hasRole } from '../../domain/auth';
 import { sv } from '../../domain/catalog';
@@ -103,6 +104,10 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
       const task = found?.detail === 'full' ? found : undefined;
       message = task?.completedBy && task.completedAt ? sv.task.alreadyCompleted(task.completedBy, formatDateTime(task.completedAt)) : sv.task.notOpen;
       fields = {};
+    } else if (result.status === 422 && result.error.code === ErrorCode.ChildReportNeedsCase) {
+      // A child's report goes on to a case: the route form above is the way, not an outcome.
+      fields = { outcome: sv.task.childReportNeedsCase };
+      message = sv.task.childReportNeedsCase;
     } else if (result.status === 422) {
       fields = form === 'complete' ? { outcome: sv.task.outcomeNotAllowed } : { newDueAt: sv.task.notLater };
     }
