@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { watchdogFindingSchema, watchdogRunSchema } from '../../api/views/watchdogFinding';
 import { named, sv } from '../../domain/catalog';
 import { watchdogKinds, type WatchdogKind } from '../../domain/watchdog';
 import { formatDateTime } from '../format';
@@ -17,33 +19,9 @@ export interface WatchdogFilters {
   runsOffset: number;
 }
 
-/** A finding as watchdog.findings answers it (api/views/watchdogFinding.ts). */
-export interface FindingView {
-  findingId: string;
-  kind: WatchdogKind;
-  status: 'open' | 'resolved';
-  caseId: string | null;
-  taskId: string | null;
-  unit: string | null;
-  detail: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-}
-
-/** A sweep as watchdog.runs answers it. */
-export interface RunView {
-  runId: string;
-  startedAt: string;
-  durationMs: number;
-  casesChecked: number;
-  tasksChecked: number;
-  escalationsChecked: number;
-  unitsChecked: number;
-  opened: number;
-  resolved: number;
-  openFindings: number;
-}
+/** A finding and a sweep as watchdog.findings and watchdog.runs answer them. */
+export type FindingView = z.infer<typeof watchdogFindingSchema>;
+export type RunView = z.infer<typeof watchdogRunSchema>;
 
 export type FindingsPage = ListPage<FindingView>;
 export type RunsPage = ListPage<RunView>;
