@@ -31,6 +31,8 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   CaseWorkflowRunning: 'CASE_WORKFLOW_RUNNING',
   CaseHistoryGone: 'CASE_HISTORY_GONE',
+  /** Resuming the case from before a task ended would drop messages (signals, updates) it was sent after that point. */
+  CaseResumeLosesMessages: 'CASE_RESUME_LOSES_MESSAGES',
   /** Someone else holds the task (claimed or assigned): they, or a supervisor of its unit, act on it. */
   TaskClaimed: 'TASK_CLAIMED',
   /** A move of a task that cannot be made (to its own unit, or outside the consent it rests on). */
@@ -88,6 +90,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   CASE_WORKFLOW_RUNNING: 409,
   CASE_HISTORY_GONE: 409,
+  CASE_RESUME_LOSES_MESSAGES: 409,
   TASK_CLAIMED: 409,
   INVALID_REASSIGNMENT: 422,
   UNIT_INACTIVE: 422,

@@ -49,7 +49,7 @@ export const watchdogOperations = [
     responses: { 200: restartedCaseSchema },
     errors: {
       404: 'no such case',
-      409: "the case is not open, its workflows all run, or its history is gone after it recorded tasks",
+      409: 'the case is not open, its workflows all run, its history is gone after it recorded tasks, or resuming it would lose messages it was sent',
     },
     handle: async ({ deps, params }) => {
       const body = await restartCase(deps, params.caseId);

@@ -303,6 +303,87 @@ describe('the watchdog on the real stack', () => {
     await eventually('the next step open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'investigationDecision', status: 'open' } }), 60_000);
   });
 
+  /** A new case whose first step's task workflow is terminated: the case, awaiting the task, fails with it. */
+  async function caseFailedWithItsTask() {
+    await publishOwnPolicy(stack);
+    const caseId = await startCase(stack);
+    const task = await eventually('the protection assessment open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'protectionAssessment', status: 'open' } }));
+    await temporal('terminate', '--workflow-id', task.id, '--reason', 'watchdog fault test');
+    await eventually('the case workflow failed', async () => (await stack.env.client.workflow.getHandle(caseId).describe()).status.name === 'FAILED');
+    return { caseId, task };
+  }
+
+  const statusOf = async (workflowId: string) => (await stack.env.client.workflow.getHandle(workflowId).describe()).status.name;
+
+  /** The case runs on: no finding is left, and completing the task opens the next step. */
+  async function expectCaseGoesOn(caseId: string, taskId: string) {
+    expect(await statusOf(caseId)).toBe('RUNNING');
+    expect(await statusOf(taskId)).toBe('RUNNING');
+    await sweepAfter(new Date());
+    expect(await openFindings()).toEqual([]);
+    await stack.api.post(`/tasks/${taskId}/complete`).send({ outcome: 'no-immediate-risk' }).expect(200);
+    await eventually('the next step open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'investigationDecision', status: 'open' } }), 60_000);
+    expect(await statusOf(caseId)).toBe('RUNNING');
+  }
+
+  it("when a step's task workflow is terminated and its case fails with it, then an admin's restart resumes both from before the termination, and completing the task opens the next step", async () => {
+    const { caseId, task } = await caseFailedWithItsTask();
+
+    const admin = stack.as({ sub: 'admin-2', roles: ['admin'] });
+    const restarted = await admin.post(`/cases/${caseId}/restart`).expect(200);
+    expect(restarted.body).toEqual({
+      caseId,
+      restarted: [
+        { workflowId: caseId, kind: 'case', from: 'history' },
+        { workflowId: task.id, kind: 'task', from: 'history' },
+      ],
+    });
+    const audited = await stack.db.prisma.auditEvent.findMany({ where: { action: 'case.restart', caseId, status: 200 } });
+    expect(audited.map((a) => a.actor)).toEqual(['admin-2']);
+    // Resumed from before it heard the task end: it does not replay into its failure again.
+    const { events } = await stack.env.client.workflow.getHandle(caseId).fetchHistory();
+    expect(events?.some((e) => e.childWorkflowExecutionTerminatedEventAttributes)).toBe(false);
+
+    await expectCaseGoesOn(caseId, task.id);
+  });
+
+  it("when a failed case's terminated task was already reset with the CLI, then an admin's restart resumes the case alone, and it hears the task complete", async () => {
+    const { caseId, task } = await caseFailedWithItsTask();
+    await temporal('reset', '--workflow-id', task.id, '--type', 'LastWorkflowTask', '--reason', 'watchdog repair');
+    expect(await statusOf(task.id)).toBe('RUNNING');
+
+    const restarted = await stack.as({ sub: 'admin-3', roles: ['admin'] }).post(`/cases/${caseId}/restart`).expect(200);
+    expect(restarted.body).toEqual({ caseId, restarted: [{ workflowId: caseId, kind: 'case', from: 'history' }] });
+
+    await expectCaseGoesOn(caseId, task.id);
+  });
+
+  it("when a case was sent a message in the moment its task was terminated, then the restart refuses, saying resuming would lose it", async () => {
+    await publishOwnPolicy(stack);
+    const caseId = await startCase(stack);
+    const task = await eventually('the protection assessment open', () => stack.db.prisma.task.findFirst({ where: { caseId, stepKey: 'protectionAssessment', status: 'open' } }));
+    // With no worker, the signal and the task's end land after the case's last decision, together.
+    await stack.stopWorker();
+    try {
+      await temporal('signal', '--workflow-id', caseId, '--name', 'watchdog-fault-test');
+      await temporal('terminate', '--workflow-id', task.id, '--reason', 'watchdog fault test');
+    } finally {
+      await stack.startWorker();
+    }
+    await eventually('the case workflow failed', async () => (await statusOf(caseId)) === 'FAILED');
+
+    const refused = await stack.as({ sub: 'admin-4', roles: ['admin'] }).post(`/cases/${caseId}/restart`).expect(409);
+    expect(refused.body.error.code).toBe('CASE_RESUME_LOSES_MESSAGES');
+    expect(await statusOf(caseId)).toBe('FAILED');
+    expect(await statusOf(task.id)).toBe('TERMINATED');
+
+    // Its own data out of the watchdog's sight, so no finding outlives the test.
+    await stack.db.prisma.task.update({ where: { id: task.id }, data: { status: 'closed' } });
+    await stack.db.prisma.case.update({ where: { id: caseId }, data: { status: 'closed' } });
+    await sweepAfter(new Date());
+    expect(await openFindings()).toEqual([]);
+  });
+
   it('when the sweeps stop for twice their interval, then the overdue gauge reads 1 and the worker\'s /ready answers 503; when they resume, both recover', async () => {
     const registry = createMetricsRegistry(stack.db.prisma, 'worker', { watchdogEveryMs: sweepEveryMs });
     const server = await serveMetrics(registry, 0, '127.0.0.1', () => workerReadiness(stack.db.prisma, sweepEveryMs));
