@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
-import { createActivities, systemClock } from '../../activities';
 import { devIdentities } from '../../dev/devAuth';
 import type { WatchdogSweepInput } from '../../domain/watchdog';
 import { formatDateTime } from '../../web/format';
-import { createWorker } from '../../worker/createWorker';
-import { createMailer } from '../../worker/mailer';
 import { watchdogSweep } from '../../workflows';
 import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
-import { appBaseUrl, eventually, testWorkflowBundle } from '../support/stack';
+import { eventually } from '../support/stack';
+import { startWatchdogWorker, type WatchdogWorker } from '../support/watchdogWorker';
 
 /** A police referral about a 15-year-old with no personnummer: what the finding is about is the case, not the person. */
 const referral = (displayName: string) => ({
@@ -34,34 +31,18 @@ const filters = (page: Page) => page.getByRole('group', { name: 'Filtrera fynden
 
 describe("the watchdog's findings and runs in the staff web app (Bevakning)", () => {
   let web: WebStack;
-  let watchdogWorker: Worker;
-  let watchdogRunning: Promise<void>;
+  let watchdogWorker: WatchdogWorker | undefined;
   let sweepQueue: string;
 
   beforeAll(async () => {
     web = await startWebStack('web-watchdog', { users: devIdentities });
     const { stack } = web;
-    // The sweep runs on a worker of its own, as in the fault test, with a Temporal client for its visibility checks.
-    sweepQueue = `${stack.taskQueue}-watchdog`;
-    watchdogWorker = await createWorker({
-      connection: stack.env.nativeConnection,
-      namespace: stack.env.namespace ?? 'default',
-      taskQueue: sweepQueue,
-      payloadKeys: stack.payloadKeys,
-      activities: createActivities({
-        prisma: stack.db.prisma,
-        mailer: createMailer({ host: stack.smtp.host, port: stack.smtp.port, secure: false }),
-        clock: systemClock,
-        temporal: stack.env.client,
-        config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
-      }),
-      workflowBundle: testWorkflowBundle(),
-    });
-    watchdogRunning = watchdogWorker.run();
+    // The sweep runs on a worker of its own, as in the fault test.
+    watchdogWorker = await startWatchdogWorker(stack);
+    sweepQueue = watchdogWorker.taskQueue;
   });
   afterAll(async () => {
-    watchdogWorker?.shutdown();
-    await watchdogRunning;
+    await watchdogWorker?.stop();
     await web?.teardown();
   });
 

@@ -1,18 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Worker } from '@temporalio/worker';
-import { createActivities, systemClock } from '../../activities';
 import type { WatchdogKind } from '../../domain/watchdog';
 import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
 import { createMetricsRegistry, serveMetrics } from '../../config/metrics';
-import { createWorker } from '../../worker/createWorker';
-import { createMailer } from '../../worker/mailer';
 import { workerReadiness } from '../../worker/readiness';
 import { ensureWatchdogSchedule } from '../../worker/watchdogSchedule';
 import { fastStep, fastYouthConcernPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
-import { appBaseUrl, eventually, startStack, testTemporalCli, testWorkflowBundle, type Stack } from '../support/stack';
+import { eventually, startStack, testTemporalCli, type Stack } from '../support/stack';
+import { startWatchdogWorker, type WatchdogWorker } from '../support/watchdogWorker';
 
 const run = promisify(execFile);
 const secs = (amount: number) => ({ amount, unit: 'seconds' as const });
@@ -44,28 +41,13 @@ async function startCase(stack: Stack): Promise<string> {
 
 describe('the watchdog on the real stack', () => {
   let stack: Stack;
-  let watchdogWorker: Worker;
-  let watchdogRunning: Promise<void>;
+  let watchdogWorker: WatchdogWorker;
 
   beforeAll(async () => {
     stack = await startStack('watchdog');
     // The sweep runs on its own queue, so a test can stop the cases' worker and still be watched.
-    const taskQueue = `${stack.taskQueue}-watchdog`;
-    watchdogWorker = await createWorker({
-      connection: stack.env.nativeConnection,
-      namespace: stack.env.namespace ?? 'default',
-      taskQueue,
-      payloadKeys: stack.payloadKeys,
-      activities: createActivities({
-        prisma: stack.db.prisma,
-        mailer: createMailer({ host: stack.smtp.host, port: stack.smtp.port, secure: false }),
-        clock: systemClock,
-        temporal: stack.env.client,
-        config: { appBaseUrl, mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm' },
-      }),
-      workflowBundle: testWorkflowBundle(),
-    });
-    watchdogRunning = watchdogWorker.run();
+    watchdogWorker = await startWatchdogWorker(stack);
+    const taskQueue = watchdogWorker.taskQueue;
     await ensureWatchdogSchedule(stack.env.client, {
       taskQueue,
       everyMs: sweepEveryMs,
@@ -78,8 +60,7 @@ describe('the watchdog on the real stack', () => {
   });
   afterAll(async () => {
     await stack.env.client.schedule.getHandle(`watchdog-${stack.taskQueue}-watchdog`).delete().catch(() => undefined);
-    watchdogWorker.shutdown();
-    await watchdogRunning;
+    await watchdogWorker.stop();
     await stack.teardown();
   });
 
