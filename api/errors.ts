@@ -19,13 +19,20 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  /** `reason` names a task's state when it cannot take the change (e.g. "waiting-for-consent"); `uses`, what keeps a unit in use. */
+  /** `reason` names a task's state when it cannot take the change (e.g. "waiting-for-consent"); `fields`, each refused field by its path; `uses`, what keeps a unit in use. */
   error: { code: string; message: string; reason?: string; fields?: Array<{ field: string; problem: string }>; uses?: UnitUse[] };
 }
 
-const reasonOf = (details: unknown): { reason?: string; uses?: UnitUse[] } => {
-  const { reason, uses } = (details ?? {}) as { reason?: unknown; uses?: unknown };
-  return { ...(typeof reason === 'string' ? { reason } : {}), ...(Array.isArray(uses) ? { uses: uses as UnitUse[] } : {}) };
+type ErrorDetails = Pick<ErrorBody['error'], 'reason' | 'fields' | 'uses'>;
+
+/** What a business error adds to its body: a task's state, the fields it refuses (as a validation error names them), a unit's uses. */
+const reasonOf = (details: unknown): ErrorDetails => {
+  const { reason, fields, uses } = (details ?? {}) as { reason?: unknown; fields?: unknown; uses?: unknown };
+  return {
+    ...(typeof reason === 'string' ? { reason } : {}),
+    ...(Array.isArray(fields) ? { fields: fields as ErrorDetails['fields'] } : {}),
+    ...(Array.isArray(uses) ? { uses: uses as UnitUse[] } : {}),
+  };
 };
 
 function fieldsOf(err: ZodError, prefix?: string) {

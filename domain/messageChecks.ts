@@ -8,7 +8,7 @@ import type {
   RaiseAcuteThreatInput,
   ReassignTaskInput,
 } from './messages';
-import { caseDateKeys, escalationTargets, spanUnits } from './policyTerms';
+import { caseDateKeys, escalationTargets, localTimeMessage, localTimePattern, spanUnits } from './policyTerms';
 
 /**
  * The update inputs' shapes as plain checks, for the workflows' validators: the same shapes as the
@@ -159,7 +159,7 @@ const isoInstant = string({
   patternMessage: 'must be an ISO date and time with an offset',
 });
 const code = /^[a-z][a-z0-9-]{1,63}$/;
-const localTime = string({ pattern: /^\d{2}:\d{2}$/ });
+const localTime = string({ pattern: localTimePattern, patternMessage: localTimeMessage });
 const outcomeCode = string({ pattern: /^[a-z][a-z0-9-]*$/ });
 
 const span = object({ amount: number({ min: 0 }), unit: oneOf(spanUnits) });

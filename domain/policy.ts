@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { acuteThreatStep, caseDateKeys, escalationTargets, immediateProtectionStep, reconfirmationStep, spanUnits } from './policyTerms';
+import { acuteThreatStep, caseDateKeys, escalationTargets, immediateProtectionStep, localTimeMessage, localTimePattern, reconfirmationStep, spanUnits } from './policyTerms';
 
 export { acuteThreatStep, caseDateKeys, escalationTargets, immediateProtectionStep, reconfirmationStep, spanUnits };
 export type { CaseDateKey, EscalationTarget } from './policyTerms';
@@ -8,6 +8,8 @@ export type { CaseDateKey, EscalationTarget } from './policyTerms';
  * Deadline policies are data, versioned, and snapshotted into each case at start:
  * a running case keeps the version it started with even after an admin publishes a new one.
  */
+
+const localTime = z.string().regex(localTimePattern, localTimeMessage);
 
 export const spanSchema = z
   .object({
@@ -27,8 +29,8 @@ export const deadlineRuleSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('sameWorkingDay'),
-      cutoffLocalTime: z.string().regex(/^\d{2}:\d{2}$/),
-      dueLocalTime: z.string().regex(/^\d{2}:\d{2}$/),
+      cutoffLocalTime: localTime,
+      dueLocalTime: localTime,
     })
     .strict(),
 ]);
@@ -38,7 +40,7 @@ export const reminderRuleSchema = z.union([
   z.object({ atFraction: z.number().gt(0).lt(1) }).strict(),
   z.object({ afterStart: spanSchema }).strict(),
   z.object({ beforeDue: spanSchema }).strict(),
-  z.object({ atLocalTimeOnDueDay: z.string().regex(/^\d{2}:\d{2}$/) }).strict(),
+  z.object({ atLocalTimeOnDueDay: localTime }).strict(),
 ]);
 export type ReminderRule = z.infer<typeof reminderRuleSchema>;
 

@@ -18,3 +18,7 @@ export const reconfirmationStep = 'consentReconfirmation';
 /** Opened beside the case: when a protection assessment finds immediate protection needed, and on an acute threat. */
 export const immediateProtectionStep = 'immediateProtection';
 export const acuteThreatStep = 'acuteThreatAssessment';
+
+/** A local clock time in a policy, 00:00–23:59 (Europe/Stockholm): "25:99" is no time of day. */
+export const localTimePattern = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+export const localTimeMessage = 'must be a time of day as HH:MM, from 00:00 to 23:59';

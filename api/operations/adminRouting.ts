@@ -29,7 +29,7 @@ export const routingOperations = [
     access: admin,
     body: routingTableSchema,
     responses: { 201: routingSchema },
-    errors: { 409: 'that version exists; versions are immutable', 422: 'a rule names a unit not in the registry' },
+    errors: { 409: 'that version exists; versions are immutable', 422: 'a rule names a unit not in the registry (UNIT_NOT_FOUND) or a deactivated one (UNIT_INACTIVE); `fields` names each such unit by its path, e.g. rules.3.then.units.protectionAssessment' },
     handle: async ({ deps, body }) => ({ status: 201, body: await publishRoutingVersion(deps, body) }),
   }),
 ];

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { activeRoutingTable } from '../publishedVersions';
 import { policyView } from '../views/policy';
+import { policyUnits, refuseUnitsTakingNoWork, routingUnits } from './publishedUnits';
 
 /** Every policy version, which one is active per case type, and how many cases run on each. */
 export async function listPolicies({ prisma }: ApiDeps) {
@@ -51,10 +52,7 @@ export async function publishPolicyVersion(deps: ApiDeps, policy: PolicyDocument
     deps.prisma.policy.findUnique({ where: { caseType_version: { caseType: policy.caseType, version: policy.version } } }),
     `policy ${policy.caseType} ${policy.version}`,
   );
-  const units = new Set(Object.values(policy.steps).flatMap((s) => [s.unitCode, ...(s.consent?.waitUnitCode ? [s.consent.waitUnitCode] : [])]));
-  const known = await deps.prisma.unit.findMany({ where: { code: { in: [...units] } }, select: { code: true } });
-  const unknown = [...units].filter((u) => !known.some((k) => k.code === u));
-  if (unknown.length) throw new AppError(ErrorCode.UnitNotFound, `units not in the registry: ${unknown.join(', ')}`);
+  await refuseUnitsTakingNoWork(deps, policyUnits(policy));
   await publishPolicy(deps.prisma, policy);
   return getPolicy(deps, policy.caseType, policy.version);
 }
@@ -70,10 +68,7 @@ export async function getRouting(deps: ApiDeps) {
 /** Publishes a routing-table version; referrals from now on are routed by it. */
 export async function publishRoutingVersion(deps: ApiDeps, table: RoutingTable) {
   await refuseExisting(deps.prisma.routingTable.findUnique({ where: { version: table.version } }), `routing table ${table.version}`);
-  const units = new Set(table.rules.flatMap((r) => Object.values(r.then.units)));
-  const known = await deps.prisma.unit.findMany({ where: { code: { in: [...units] } }, select: { code: true } });
-  const unknown = [...units].filter((u) => !known.some((k) => k.code === u));
-  if (unknown.length) throw new AppError(ErrorCode.UnitNotFound, `units not in the registry: ${unknown.join(', ')}`);
+  await refuseUnitsTakingNoWork(deps, routingUnits(table));
   await publishRoutingTable(deps.prisma, table);
   return getRouting(deps);
 }

@@ -33,6 +33,7 @@ export const errorBodySchema = z.strictObject({
     message: z.string(),
     /** A task's actual state when it cannot take the change (e.g. "waiting-for-consent"; domain/taskRefusals.ts). */
     reason: z.string().optional(),
+    /** Each refused field by its path (VALIDATION_FAILED; a unit a published version names that takes no work: UNIT_NOT_FOUND, UNIT_INACTIVE). */
     fields: z.array(z.strictObject({ field: z.string(), problem: z.string() })).optional(),
     /** UNIT_IN_USE on deactivating: what still sends the unit work, each as data (the message says it in words). */
     uses: z.array(unitUseSchema).optional(),

@@ -210,6 +210,41 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await context.close();
   });
 
+  it('when an admin publishes from a version whose unit has since been deactivated, then the refusal is named in Swedish next to that unit only, nothing is published, and another unit publishes', async () => {
+    const code = 'pub-upphord';
+    await web.stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: 'Upphörd enhet', notificationEmail: 'upphord@soc.example', supervisorEmail: 'upphord@soc.example', headEmail: 'upphord@soc.example' }).expect(201);
+    const source = await activePolicy(web, 'exit-programme');
+    const naming = structuredClone(source.document);
+    naming.version = 'pub-exit-upphord';
+    naming.steps.workingGroup.unitCode = code;
+    await web.stack.as(admin).post('/admin/policies').send(naming).expect(201);
+    // Another version active again, so the unit gets no work and may be deactivated.
+    await web.stack.as(admin).post('/admin/policies').send({ ...source.document, version: 'pub-exit-aktiv' }).expect(201);
+    await web.stack.as(admin).post(`/admin/units/${code}`).send({ active: false }).expect(200);
+
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/policyer/exit-programme/pub-exit-upphord/ny-version');
+    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Avhopparverksamhet' });
+    const unit = () => form().getByRole('region', { name: 'Arbetsgrupp socialtjänst och polis' }).getByRole('combobox', { name: 'Enhet', exact: true });
+    await expect(unit().inputValue()).resolves.toBe(code);
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-exit-ny');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    const unitId = 'f-steps-workingGroup-unitCode';
+    await expect(page.locator(`#${unitId}-fel`).innerText()).resolves.toBe('Enheten är inaktiverad och får inga nya uppgifter. Välj en annan.');
+    await expect(unit().getAttribute('aria-invalid')).resolves.toBe('true');
+    // Only the unit the API named: the form's other units are all in the registry and active.
+    await expect(page.locator('[id$="-unitCode-fel"]').count()).resolves.toBe(1);
+    await expect(page.getByRole('alert').getByRole('link', { name: /^Arbetsgrupp socialtjänst och polis: Enhet: Enheten är inaktiverad/ }).getAttribute('href')).resolves.toBe(`#${unitId}`);
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.policy.count({ where: { caseType: 'exit-programme', version: 'pub-exit-ny' } })).toBe(0);
+
+    await unit().selectOption('soc-adults');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Policy: Avhopparverksamhet, version pub-exit-ny' }).isVisible()).resolves.toBe(true);
+    await context.close();
+  });
+
   it("when a coordinator opens or posts the new-version forms of a policy or the routing table, then each answers 403 and nothing is published", async () => {
     const countBefore = await web.stack.db.prisma.policy.count();
     const { page, context } = await web.newPage();

@@ -1,4 +1,5 @@
 import { emailHeadline } from '../../activities/email';
+import type { PolicyDocument } from '../../domain/policy';
 import { publishPolicy } from '../../prisma/seed';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -90,5 +91,85 @@ describe('the agency and unit registry through the API', () => {
     await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(200);
     expect(await stack.db.prisma.unit.findUnique({ where: { code } })).toBeNull();
     await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(404);
+  });
+
+  describe('publishing a version that names units', () => {
+    type RoutingTable = { version: string; rules: Array<{ id: string; then: { units: Record<string, string> } }> };
+    const activeRouting = async () => (await stack.as(admin).get('/admin/routing').expect(200)).body.active as RoutingTable;
+    /** The active table as a new version, one rule's protection assessment sent to `unitCode`; the rule's index. */
+    async function routingTo(version: string, unitCode: string) {
+      const table = { ...(await activeRouting()), version };
+      const index = table.rules.findIndex((r) => r.then.units.protectionAssessment);
+      table.rules[index].then.units.protectionAssessment = unitCode;
+      return { table, index };
+    }
+    /** The newest seeded version of a case type's policy as a new version: it has every step its type needs, so only what a test changes is refused. */
+    async function seededPolicyAs(caseType: string, version: string): Promise<PolicyDocument> {
+      const items = (await stack.as(admin).get('/admin/policies').expect(200)).body.items as Array<{ caseType: string; version: string }>;
+      // This file's own versions (registry-1 has only the first steps) start with "registry-".
+      const seeded = items.find((i) => i.caseType === caseType && !i.version.startsWith('registry-'))!;
+      return { ...(await stack.as(admin).get(`/admin/policies/${caseType}/${seeded.version}`).expect(200)).body.document, version };
+    }
+    const published = async (caseType: string, version: string) =>
+      [await stack.db.prisma.policy.count({ where: { caseType, version } }), await stack.db.prisma.routingTable.count({ where: { version } })];
+
+    it('when a policy or routing version names a deactivated unit, then it is refused with 422 UNIT_INACTIVE naming each path, and nothing is published', async () => {
+      const code = 'registry-retired';
+      await stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: 'Retired unit', notificationEmail: 'retired@soc.example', supervisorEmail: 'retired@soc.example', headEmail: 'retired@soc.example' }).expect(201);
+      await stack.as(admin).post(`/admin/units/${code}`).send({ active: false }).expect(200);
+
+      const policy = await seededPolicyAs('youth-concern', 'registry-inactive');
+      policy.steps.investigation.unitCode = code;
+      policy.steps.followUp.unitCode = code;
+      const refusedPolicy = (await stack.as(admin).post('/admin/policies').send(policy).expect(422)).body.error;
+      expect(refusedPolicy.code).toBe('UNIT_INACTIVE');
+      expect(refusedPolicy.fields.map((f: { field: string }) => f.field).sort()).toEqual(['steps.followUp.unitCode', 'steps.investigation.unitCode']);
+
+      // Who is told while a step waits for consent gets work too.
+      const sig = await seededPolicyAs('social-intervention-group', 'registry-inactive');
+      const [gated] = Object.entries(sig.steps).find(([, step]) => step.consent)!;
+      sig.steps[gated].consent!.waitUnitCode = code;
+      const refusedWait = (await stack.as(admin).post('/admin/policies').send(sig).expect(422)).body.error;
+      expect(refusedWait).toMatchObject({ code: 'UNIT_INACTIVE', fields: [{ field: `steps.${gated}.consent.waitUnitCode`, problem: expect.any(String) }] });
+
+      const { table, index } = await routingTo('registry-inactive', code);
+      const refusedRouting = (await stack.as(admin).post('/admin/routing').send(table).expect(422)).body.error;
+      expect(refusedRouting).toMatchObject({ code: 'UNIT_INACTIVE', fields: [{ field: `rules.${index}.then.units.protectionAssessment`, problem: expect.any(String) }] });
+
+      expect(await published('youth-concern', 'registry-inactive')).toEqual([0, 0]);
+      expect(await published('social-intervention-group', 'registry-inactive')).toEqual([0, 0]);
+      expect((await activeRouting()).version).not.toBe('registry-inactive');
+    });
+
+    it('when a policy or routing version names a unit not in the registry, then it is refused with 422 UNIT_NOT_FOUND naming its path, before any deactivated one', async () => {
+      const retired = 'registry-retired-too';
+      await stack.as(admin).post('/admin/units').send({ code: retired, agency: 'social-services', name: 'Also retired', notificationEmail: 'retired2@soc.example', supervisorEmail: 'retired2@soc.example', headEmail: 'retired2@soc.example' }).expect(201);
+      await stack.as(admin).post(`/admin/units/${retired}`).send({ active: false }).expect(200);
+
+      const policy = await seededPolicyAs('youth-concern', 'registry-unknown');
+      policy.steps.investigation.unitCode = 'registry-no-such-unit';
+      policy.steps.followUp.unitCode = retired;
+      const refusedPolicy = (await stack.as(admin).post('/admin/policies').send(policy).expect(422)).body.error;
+      expect(refusedPolicy).toMatchObject({ code: 'UNIT_NOT_FOUND', fields: [{ field: 'steps.investigation.unitCode', problem: expect.any(String) }] });
+
+      const { table, index } = await routingTo('registry-unknown', 'registry-no-such-unit');
+      const refusedRouting = (await stack.as(admin).post('/admin/routing').send(table).expect(422)).body.error;
+      expect(refusedRouting).toMatchObject({ code: 'UNIT_NOT_FOUND', fields: [{ field: `rules.${index}.then.units.protectionAssessment`, problem: expect.any(String) }] });
+      expect(await published('youth-concern', 'registry-unknown')).toEqual([0, 0]);
+    });
+
+    it('when a policy names a time of day that is none (25:99, 24:00), then it is refused with 400 naming each path, and nothing is published', async () => {
+      const policy = await seededPolicyAs('youth-concern', 'registry-bad-time');
+      policy.steps.protectionAssessment.deadline = { kind: 'sameWorkingDay', cutoffLocalTime: '25:99', dueLocalTime: '24:00' };
+      // The control: the first and last minutes of the day are times.
+      policy.steps.investigation.deadline = { kind: 'sameWorkingDay', cutoffLocalTime: '23:59', dueLocalTime: '00:00' };
+      const refused = (await stack.as(admin).post('/admin/policies').send(policy).expect(400)).body.error;
+      expect(refused.code).toBe('VALIDATION_FAILED');
+      expect(refused.fields).toEqual([
+        { field: 'steps.protectionAssessment.deadline.cutoffLocalTime', problem: 'must be a time of day as HH:MM, from 00:00 to 23:59' },
+        { field: 'steps.protectionAssessment.deadline.dueLocalTime', problem: 'must be a time of day as HH:MM, from 00:00 to 23:59' },
+      ]);
+      expect(await published('youth-concern', 'registry-bad-time')).toEqual([0, 0]);
+    });
   });
 });

@@ -93,7 +93,7 @@ const long = (n: number) => 'x'.repeat(n);
 const oddValues: unknown[] = [
   undefined, null, true, 0, -1, 0.5, 1, 2.5, Number.NaN, '', ' ', 'a', 'ab', 'abc', '  ab  ', 'A', '9a', 'a-', 'soc-adults', 'Soc-adults',
   long(9), ` ${long(9)} `, long(10), long(63), long(64), long(65), long(128), long(129), ` ${long(128)} `, long(200), long(201), long(2000), long(2001), long(4000), long(4001),
-  '09:30', '9:30', '09:30:00', 'completed', 'bored', 'unitHead', 'months', 'years', 'suspicionNotifiedAt', 'span', 'consent',
+  '09:30', '9:30', '09:30:00', '23:59', '24:00', '25:99', '12:60', 'completed', 'bored', 'unitHead', 'months', 'years', 'suspicionNotifiedAt', 'span', 'consent',
   '2026-12-02T10:00:00Z', '2026-12-02T10:00:00.123+01:00', '2026-12-02T10:00Z', '2026-02-29T10:00:00Z', '2028-02-29T10:00:00Z', '2026-12-02T10:00:00',
   '2026-12-02 10:00:00Z', '2026-12-02T24:00:00Z', '2026-12-02T10:00:00+1:00', '2026-12-02t10:00:00z', '2026-11-31T10:00:00Z',
   [], [1], ['done'], ['unitHead', 'boss'], {}, { amount: 1, unit: 'hours' }, { amount: -1, unit: 'hours' }, { kind: 'span', span }, { kind: 'span' },

@@ -18,24 +18,25 @@ const e = sv.admin.publish.errors;
 const unitChoices = (registry: RegistryView): UnitChoice[] =>
   registry.agencies.flatMap((a) => a.units.map((u) => ({ code: u.code, name: u.name, agency: a.code, agencyName: a.name, active: u.active })));
 
+/** A refused unit's message: the refusal's code says what is wrong, its `fields` where. */
+const unitRefusals: Partial<Record<string, string>> = { [ErrorCode.UnitNotFound]: e.unitNotFound, [ErrorCode.UnitInactive]: e.unitInactive };
+
 /** A refused publish as messages next to the form's fields (name → kind of field), each by the path the API named. */
-function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<string, string>, values: Record<string, string>, units: UnitChoice[]): PublishErrors {
+function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<string, string>, values: Record<string, string>): PublishErrors {
   const names = [...kinds.keys()];
   const messages: Record<string, string> = {};
   if (result.error.code === ErrorCode.VersionExists) return { fields: { version: e.versionTaken }, values };
-  if (result.error.code === ErrorCode.UnitNotFound) {
-    // The refusal names no field; the form's units that the registry does not hold are the ones.
-    for (const [name, kind] of kinds) if (kind === 'unit' && !units.some((u) => u.code === values[name])) messages[name] = e.unitNotFound;
-    return { fields: messages, values, general: Object.keys(messages).length ? undefined : e.unitNotFound };
-  }
   if (result.error.code === ErrorCode.InvalidPolicy) return { fields: {}, values, general: e.invalidPolicy };
+  const unitMessage = unitRefusals[result.error.code];
   let unplaced = false;
   for (const refused of result.error.fields ?? []) {
     const found = fieldForPath(refused.field, names);
     if (!found) unplaced = true;
-    else messages[found.name] ??= found.exact ? (e[kinds.get(found.name) ?? 'other'] ?? e.other) : e.part;
+    else messages[found.name] ??= unitMessage ?? (found.exact ? (e[kinds.get(found.name) ?? 'other'] ?? e.other) : e.part);
   }
-  return { fields: messages, values, general: unplaced && Object.keys(messages).length === 0 ? e.other : undefined };
+  // Nothing to place the refusal at (e.g. a unit the form does not show: who is told while a step waits for consent): said above the form.
+  const nowhere = Object.keys(messages).length === 0 && (unplaced || unitMessage !== undefined);
+  return { fields: messages, values, general: nowhere ? (unitMessage ?? e.other) : undefined };
 }
 
 const policyKinds = (form: PolicyForm) => new Map<string, string>([['version', 'version'], ...formFields(form).map((f) => [f.name, f.kind] as [string, string])]);
@@ -84,7 +85,7 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     const result = await invoke<PolicyRead>('policy.publish', req, res, principal(res), { body: document });
     if (result.ok) return res.redirect(303, `${versionPath(result.body.caseType, result.body.version)}?klart=publicerad`);
     if (result.status === 403) return refused(res, result);
-    page(res, result.status, loaded, refusedFields(result, policyKinds(policyForm(loaded.source.document)), values, loaded.units));
+    page(res, result.status, loaded, refusedFields(result, policyKinds(policyForm(loaded.source.document)), values));
   });
 
   // Routning: a new version from the active one, with each rule's units to change.
@@ -120,7 +121,7 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     const result = await invoke<RoutingView>('routing.publish', req, res, principal(res), { body: table });
     if (result.ok) return res.redirect(303, `${routingPath}?klart=publicerad&version=${encodeURIComponent(result.body.active.version)}`);
     if (result.status === 403) return refused(res, result);
-    routingPage(res, result.status, loaded, refusedFields(result, new Map([['version', 'version'], ...fields.map((f) => [f.name, 'unit'] as [string, string])]), values, loaded.units));
+    routingPage(res, result.status, loaded, refusedFields(result, new Map([['version', 'version'], ...fields.map((f) => [f.name, 'unit'] as [string, string])]), values));
   });
 }
 
