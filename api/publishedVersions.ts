@@ -1,6 +1,7 @@
 import { ErrorCode } from '../domain/errors';
 import { missingSteps, policyDocumentSchema, type PolicyDocument } from '../domain/policy';
 import { routingTableSchema, type RoutingTable } from '../domain/routing';
+import type { Prisma } from '../prisma/client';
 import type { ApiDeps } from './context';
 import { AppError } from './errors';
 
@@ -42,7 +43,7 @@ export async function policyByVersion({ prisma }: ApiDeps, caseType: string, ver
 }
 
 /** The routing table referrals are routed by now: the newest activated version. */
-export async function activeRoutingTable({ prisma }: ApiDeps): Promise<RoutingTable> {
+export async function activeRoutingTable({ prisma }: { prisma: ApiDeps['prisma'] | Prisma.TransactionClient }): Promise<RoutingTable> {
   const row = await prisma.routingTable.findFirst({
     where: { activatedAt: { lte: new Date() } },
     orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }],

@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { missingSteps, policyDocumentSchema, type PolicyDocument } from '../domain/policy';
 import { routingTableSchema, type RoutingTable } from '../domain/routing';
-import type { PrismaClient } from './client';
+import type { Prisma, PrismaClient } from './client';
 
 const registrySchema = z.object({
   agencies: z.array(z.object({ code: z.string(), name: z.string() }).strict()),
@@ -52,7 +52,7 @@ export function defaultRoutingTable(): RoutingTable {
 }
 
 /** Publishes a routing-table version; like policies, a version is immutable once published. */
-export async function publishRoutingTable(prisma: PrismaClient, table: RoutingTable, activatedAt = new Date()): Promise<'created' | 'exists'> {
+export async function publishRoutingTable(prisma: PrismaClient | Prisma.TransactionClient, table: RoutingTable, activatedAt = new Date()): Promise<'created' | 'exists'> {
   const existing = await prisma.routingTable.findUnique({ where: { version: table.version } });
   if (existing) {
     if (!isDeepStrictEqual(existing.document, JSON.parse(JSON.stringify(table)))) {
@@ -65,7 +65,7 @@ export async function publishRoutingTable(prisma: PrismaClient, table: RoutingTa
 }
 
 /** Publishes a policy version. Versions are immutable: publishing a different document under a used version fails. */
-export async function publishPolicy(prisma: PrismaClient, policy: PolicyDocument, activatedAt = new Date()): Promise<void> {
+export async function publishPolicy(prisma: PrismaClient | Prisma.TransactionClient, policy: PolicyDocument, activatedAt = new Date()): Promise<void> {
   const existing = await prisma.policy.findUnique({
     where: { caseType_version: { caseType: policy.caseType, version: policy.version } },
   });

@@ -87,7 +87,7 @@ export const registryOperations = [
     params: unitParams,
     body: emptyBody,
     responses: { 200: deletedUnitSchema },
-    errors: { 404: 'no such unit', 409: 'the unit has history (UNIT_IN_USE): deactivate it instead' },
+    errors: { 404: 'no such unit', 409: 'the unit has history, or the active policies or routing table name it (UNIT_IN_USE, with `uses`): deactivate it instead, or publish versions that do not name it' },
     handle: async ({ deps, params }) => ({ status: 200, body: await deleteUnit(deps, params.unitCode), audit: changed({ unit: params.unitCode }) }),
   }),
   defineOperation({

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { activeRoutingTable } from '../publishedVersions';
 import { policyView } from '../views/policy';
 import { policyUnits, refuseUnitsTakingNoWork, routingUnits } from './publishedUnits';
+import { underUnitWorkLock } from './registry/unitWorkLock';
 
 /** Every policy version, which one is active per case type, and how many cases run on each. */
 export async function listPolicies({ prisma }: ApiDeps) {
@@ -48,12 +49,12 @@ async function refuseExisting(exists: Promise<unknown>, what: string) {
 export async function publishPolicyVersion(deps: ApiDeps, policy: PolicyDocument) {
   const missing = missingSteps(policy);
   if (missing.length) throw new AppError(ErrorCode.InvalidPolicy, `the policy lacks: ${missing.join(', ')}`);
-  await refuseExisting(
-    deps.prisma.policy.findUnique({ where: { caseType_version: { caseType: policy.caseType, version: policy.version } } }),
-    `policy ${policy.caseType} ${policy.version}`,
-  );
-  await refuseUnitsTakingNoWork(deps, policyUnits(policy));
-  await publishPolicy(deps.prisma, policy);
+  // Checked and written with no deactivation in between (underUnitWorkLock).
+  await underUnitWorkLock(deps, async (tx) => {
+    await refuseExisting(tx.policy.findUnique({ where: { caseType_version: { caseType: policy.caseType, version: policy.version } } }), `policy ${policy.caseType} ${policy.version}`);
+    await refuseUnitsTakingNoWork(tx, policyUnits(policy));
+    await publishPolicy(tx, policy);
+  });
   return getPolicy(deps, policy.caseType, policy.version);
 }
 
@@ -67,8 +68,10 @@ export async function getRouting(deps: ApiDeps) {
 
 /** Publishes a routing-table version; referrals from now on are routed by it. */
 export async function publishRoutingVersion(deps: ApiDeps, table: RoutingTable) {
-  await refuseExisting(deps.prisma.routingTable.findUnique({ where: { version: table.version } }), `routing table ${table.version}`);
-  await refuseUnitsTakingNoWork(deps, routingUnits(table));
-  await publishRoutingTable(deps.prisma, table);
+  await underUnitWorkLock(deps, async (tx) => {
+    await refuseExisting(tx.routingTable.findUnique({ where: { version: table.version } }), `routing table ${table.version}`);
+    await refuseUnitsTakingNoWork(tx, routingUnits(table));
+    await publishRoutingTable(tx, table);
+  });
   return getRouting(deps);
 }

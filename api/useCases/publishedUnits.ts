@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../domain/errors';
 import type { PolicyDocument } from '../../domain/policy';
 import type { RoutingTable } from '../../domain/routing';
-import type { ApiDeps } from '../context';
+import type { RegistryTx } from './registry/unitWorkLock';
 import { AppError } from '../errors';
 
 /** A unit a version names, by its path in the document (the path a refusal names in `fields`). */
@@ -26,9 +26,9 @@ export const routingUnits = (table: RoutingTable): NamedUnit[] =>
  * (UNIT_NOT_FOUND), else a deactivated one (UNIT_INACTIVE). `fields` names each path; the message
  * names the unit codes (never personal data).
  */
-export async function refuseUnitsTakingNoWork({ prisma }: ApiDeps, named: NamedUnit[]): Promise<void> {
+export async function refuseUnitsTakingNoWork(tx: RegistryTx, named: NamedUnit[]): Promise<void> {
   const codes = [...new Set(named.map((n) => n.unitCode))];
-  const rows = await prisma.unit.findMany({ where: { code: { in: codes } }, select: { code: true, active: true } });
+  const rows = await tx.unit.findMany({ where: { code: { in: codes } }, select: { code: true, active: true } });
   const active = new Map(rows.map((r) => [r.code, r.active]));
   const refuse = (code: ErrorCode, which: NamedUnit[], what: string, problem: string) => {
     if (!which.length) return;

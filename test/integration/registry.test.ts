@@ -141,6 +141,41 @@ describe('the agency and unit registry through the API', () => {
       expect((await activeRouting()).version).not.toBe('registry-inactive');
     });
 
+    it('when a never-used unit is named by the active routing table, then deleting it is refused with its use, and it stays', async () => {
+      const code = 'registry-routed-to';
+      await stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: 'Routed to', notificationEmail: 'routed@soc.example', supervisorEmail: 'routed@soc.example', headEmail: 'routed@soc.example' }).expect(201);
+      const before = await activeRouting();
+      const { table } = await routingTo('registry-routed-to', code);
+      await stack.as(admin).post('/admin/routing').send(table).expect(201);
+      try {
+        const refused = (await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(409)).body.error;
+        expect(refused).toMatchObject({ code: 'UNIT_IN_USE', reason: 'in-use', uses: [{ kind: 'routing', version: 'registry-routed-to' }] });
+        expect(await stack.db.prisma.unit.count({ where: { code } })).toBe(1);
+      } finally {
+        await stack.as(admin).post('/admin/routing').send({ ...before, version: 'registry-routed-back' }).expect(201);
+      }
+      // Named by no active version any more, never used: now it may go.
+      await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(200);
+    });
+
+    it('when a routing version naming a unit and the unit\'s deactivation arrive together, then one of them is refused: no active version sends work to a deactivated unit', async () => {
+      const before = await activeRouting();
+      for (let round = 0; round < 5; round++) {
+        const code = `registry-race-${round}`;
+        await stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: `Race ${round}`, notificationEmail: 'race@soc.example', supervisorEmail: 'race@soc.example', headEmail: 'race@soc.example' }).expect(201);
+        const { table } = await routingTo(`registry-race-${round}`, code);
+        const [publish, deactivate] = await Promise.all([stack.as(admin).post('/admin/routing').send(table), stack.as(admin).post(`/admin/units/${code}`).send({ active: false })]);
+        const outcome = { publish: publish.status, deactivate: deactivate.status };
+        expect([
+          { publish: 201, deactivate: 409 },
+          { publish: 422, deactivate: 200 },
+        ]).toContainEqual(outcome);
+        const unit = await stack.db.prisma.unit.findUniqueOrThrow({ where: { code }, select: { active: true } });
+        expect({ round, activeRoutingNamesIt: (await activeRouting()).version === table.version, unitActive: unit.active }).toEqual({ round, activeRoutingNamesIt: publish.status === 201, unitActive: publish.status === 201 });
+        if (publish.status === 201) await stack.as(admin).post('/admin/routing').send({ ...before, version: `registry-race-back-${round}` }).expect(201);
+      }
+    });
+
     it('when a policy or routing version names a unit not in the registry, then it is refused with 422 UNIT_NOT_FOUND naming its path, before any deactivated one', async () => {
       const retired = 'registry-retired-too';
       await stack.as(admin).post('/admin/units').send({ code: retired, agency: 'social-services', name: 'Also retired', notificationEmail: 'retired2@soc.example', supervisorEmail: 'retired2@soc.example', headEmail: 'retired2@soc.example' }).expect(201);

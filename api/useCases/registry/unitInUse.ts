@@ -1,7 +1,7 @@
 import type { PolicyDocument } from '../../../domain/policy';
-import type { ApiDeps } from '../../context';
 import type { UnitUse } from '../../views/common';
 import { activeRoutingTable } from '../../publishedVersions';
+import type { RegistryTx } from './unitWorkLock';
 
 /** Live tasks: open, or waiting for consent to reach the unit. */
 export const liveStatuses = ['open', 'waiting-for-consent'];
@@ -10,8 +10,7 @@ export const liveStatuses = ['open', 'waiting-for-consent'];
  * What still sends work to the unit: its live tasks, and the active policy versions and routing
  * table that name it (new tasks would go there). Empty when the unit may be deactivated.
  */
-export async function whatUsesUnit(deps: ApiDeps, code: string): Promise<UnitUse[]> {
-  const { prisma } = deps;
+export async function whatUsesUnit(prisma: RegistryTx, code: string): Promise<UnitUse[]> {
   const [live, policies] = await Promise.all([
     prisma.task.count({ where: { unit: { code }, status: { in: liveStatuses } } }),
     prisma.policy.findMany({ where: { activatedAt: { lte: new Date() } }, orderBy: [{ caseType: 'asc' }, { activatedAt: 'desc' }, { createdAt: 'desc' }] }),
@@ -24,7 +23,7 @@ export async function whatUsesUnit(deps: ApiDeps, code: string): Promise<UnitUse
     const steps = Object.values((row.document as PolicyDocument).steps);
     if (steps.some((s) => s.unitCode === code || s.consent?.waitUnitCode === code)) uses.push({ kind: 'policy', caseType: row.caseType, version: row.version });
   }
-  const routing = await activeRoutingTable(deps).catch(() => undefined);
+  const routing = await activeRoutingTable({ prisma }).catch(() => undefined);
   if (routing?.rules.some((r) => Object.values(r.then.units ?? {}).includes(code))) uses.push({ kind: 'routing', version: routing.version });
   return uses;
 }

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../../context';
 import { AppError } from '../../errors';
 import { unitView } from '../../views/registry';
 import { describeUse, whatUsesUnit } from './unitInUse';
+import { underUnitWorkLock, type RegistryTx } from './unitWorkLock';
 
 /**
  * Changes a unit's name or addresses (every email from now on, for tasks running too, reads them),
@@ -10,12 +11,14 @@ import { describeUse, whatUsesUnit } from './unitInUse';
  * or routing naming it), so no task is left where nobody looks.
  */
 export async function updateUnit(deps: ApiDeps, code: string, body: { name?: string; notificationEmail?: string; supervisorEmail?: string; headEmail?: string; active?: boolean }) {
-  const { prisma } = deps;
-  const unit = await prisma.unit.findUnique({ where: { code }, select: { active: true } });
+  const update = async (tx: RegistryTx) => unitView(await tx.unit.update({ where: { code }, data: body, include: { agency: { select: { code: true } } } }));
+  const unit = await deps.prisma.unit.findUnique({ where: { code }, select: { active: true } });
   if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit');
-  if (body.active === false && unit.active) {
-    const uses = await whatUsesUnit(deps, code);
+  if (!(body.active === false && unit.active)) return update(deps.prisma);
+  // Deactivating: nothing may send it work, checked and written with no publish in between.
+  return underUnitWorkLock(deps, async (tx) => {
+    const uses = await whatUsesUnit(tx, code);
     if (uses.length) throw new AppError(ErrorCode.UnitInUse, `the unit still gets work: ${uses.map(describeUse).join('; ')}`, { reason: 'in-use', uses });
-  }
-  return unitView(await prisma.unit.update({ where: { code }, data: body, include: { agency: { select: { code: true } } } }));
+    return update(tx);
+  });
 }
