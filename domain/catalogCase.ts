@@ -38,6 +38,7 @@ export const caseStrings = {
     notOpen: 'Uppgiften är inte längre öppen.',
     outcomeNotAllowed: 'Utfallet är inte tillåtet för det här steget.',
     childReportNeedsCase: 'Anmälan gäller ett barn under 18 år och ska bedömas av socialtjänsten: styr den till ett ärende med Styr anmälan till ett ärende, i stället för att avsluta uppgiften.',
+    childReportRoutedOnly: 'Anmälan gäller ett barn under 18 år och ska bedömas av socialtjänsten. Uppgiften avslutas genom att anmälan styrs till ett ärende med formuläret Styr anmälan till ett ärende.',
     notLater: 'Den nya tidsfristen måste vara senare än den nuvarande.',
     toCase: 'Visa ärendet',
     holder: 'Hålls av',

@@ -75,6 +75,11 @@ export const caseSchema = z.strictObject({
   closeReason: z.string().nullable(),
   /** How many guardians the referral recorded (consent for a minor needs each, under the default rule). */
   guardians: z.number().int().nullable(),
+  /**
+   * Whether the subject was under 18 at the referral (an age band, no more): shown to coordinators
+   * and to those who see its triage task in full, whose completion it decides; otherwise null.
+   */
+  subjectIsMinor: z.boolean().nullable(),
   pseudonymisedAt: nullableInstant,
   /** Protected identity: handle through protected channels, send no post (README "The person"); null when not marked. */
   protectedIdentity: protectedIdentitySchema,
@@ -179,7 +184,8 @@ function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | unde
 /**
  * The case as `sight` lets its caller see it: coordinators whole; a unit its own tasks in full,
  * other shared tasks as step, status and due date (when it rests on consent), consents to its own
- * agency, and no routing, guardians or links it may not follow.
+ * agency, and no routing, guardians or links it may not follow (nor the subject's age band, unless it
+ * holds the triage task that band decides).
  */
 export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], sight: CaseSightView, linkVisible: boolean): CaseBody {
   const whole = sight.whole;
@@ -190,6 +196,9 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
   }
   // The current step is shown only when the caller sees a task of it.
   const currentStep = whole || tasks.some((t) => t.stepKey === row.currentStep) ? row.currentStep : null;
+  // Who holds the triage task learns it anyway from the refusal to complete it with no case (CHILD_REPORT_NEEDS_CASE).
+  const seesTriage = tasks.some((t) => t.detail === 'full' && t.stepKey === 'triage');
+  const start = row.startArgs as { guardians?: number; routing?: { subjectIsMinor?: boolean } } | null;
   return {
     view: whole ? 'whole' : 'need-to-know',
     caseId: row.id,
@@ -203,7 +212,8 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
     createdAt: row.createdAt.toISOString(),
     closedAt: iso(row.closedAt),
     closeReason: row.closeReason,
-    guardians: whole ? ((row.startArgs as { guardians?: number } | null)?.guardians ?? null) : null,
+    guardians: whole ? (start?.guardians ?? null) : null,
+    subjectIsMinor: whole || seesTriage ? (start?.routing?.subjectIsMinor ?? null) : null,
     pseudonymisedAt: iso(row.pseudonymisedAt),
     protectedIdentity: protectedIdentityView(row.protectedIdentityAt),
     linkedCaseId: linkVisible ? row.linkedCaseId : null,

@@ -74,6 +74,10 @@ describe('triage hands on: completing a triage task starts the routed case', () 
   it("when a minor's triage task is completed with an outcome that starts no case, then it is refused and stays open until it is routed on", async () => {
     const triage = await stack.as(coordinator).post('/cases').send({ caseType: 'triage', ...unrouted(15) }).expect(201);
     const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    // The age band decides how the task may end: coordinators and the staff holding the task see it, so the web offers no dead end.
+    expect((await stack.as(coordinator).get(`/cases/${triage.body.caseId}`).expect(200)).body.subjectIsMinor).toBe(true);
+    const triageStaff: Identity = { sub: 'triage-staff', roles: ['staff'], units: [task.unit] };
+    expect((await stack.as(triageStaff).get(`/cases/${triage.body.caseId}`).expect(200)).body).toMatchObject({ view: 'need-to-know', subjectIsMinor: true, guardians: null });
     for (const outcome of ['no-action', 'routed-manually']) {
       const refused = await stack.api.post(`/tasks/${task.taskId}/complete`).send({ outcome }).expect(422);
       expect(refused.body.error).toMatchObject({ code: 'CHILD_REPORT_NEEDS_CASE' });
@@ -89,6 +93,7 @@ describe('triage hands on: completing a triage task starts the routed case', () 
   it("when an adult's triage task is completed with no action, then it is done: only a child's report must go on to a case", async () => {
     const triage = await stack.as(coordinator).post('/referrals').send(unrouted(43)).expect(201);
     const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    expect((await stack.as(coordinator).get(`/cases/${triage.body.caseId}`).expect(200)).body.subjectIsMinor).toBe(false);
     expect((await stack.api.post(`/tasks/${task.taskId}/complete`).send({ outcome: 'no-action' }).expect(200)).body).toMatchObject({ status: 'completed', outcome: 'no-action' });
   });
 

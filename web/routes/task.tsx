@@ -59,6 +59,7 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
         task={task}
         outcomes={outcomes}
         canComplete={hasRole(p, 'staff') && p.units.includes(task.unit)}
+        routeOnly={task.stepKey === 'triage' && result.body.subjectIsMinor === true}
         canExtend={canAssign}
         canClaim={hasRole(p, 'staff') && p.units.includes(task.unit)}
         canAssign={canAssign}

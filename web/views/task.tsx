@@ -35,6 +35,8 @@ export function TaskPage(props: {
   task: CaseTask;
   outcomes: string[];
   canComplete: boolean;
+  /** A minor's triage task: it ends only by routing it to a case, so no outcome is offered. */
+  routeOnly: boolean;
   canExtend: boolean;
   notice?: string;
   completeErrors?: FormErrors;
@@ -186,7 +188,8 @@ export function TaskPage(props: {
       )}
 
       {/* Another person holds it: they (or the unit's supervisor) complete it, so no form invites a 409. */}
-      {props.canComplete && task.status === 'open' && (holder === undefined || holder === null || holder === me || ce) && (
+      {props.canComplete && task.status === 'open' && props.routeOnly && (holder === undefined || holder === null || holder === me) && <p>{t.childReportRoutedOnly}</p>}
+      {props.canComplete && task.status === 'open' && !props.routeOnly && (holder === undefined || holder === null || holder === me || ce) && (
         <section aria-labelledby="slutfor-rubrik">
           <h2 id="slutfor-rubrik">{t.complete}</h2>
           {ce && (
