@@ -1,3 +1,4 @@
+import type { ComponentChild } from 'preact';
 import { maxOffset } from '../../api/querySchemas';
 
 /** A page of a list as the operations answer it (api/useCases/page.ts). */
@@ -9,12 +10,16 @@ export interface ListPage<T = unknown> {
   items: T[];
 }
 
+/** How to reach another offset: a link (`href`, filters in the URL) or a control of the page's own (`to`, e.g. a posted form). */
+type PageLink = { href: (offset: number) => string } | { to: (offset: number, label: string) => ComponentChild };
+
 /**
- * Föregående / Nästa sida for a list in the URL: `href` builds the link to another offset, with
- * the page's filters kept. The operations page by offset up to maxOffset; past it one narrows.
+ * Föregående / Nästa sida for a list, with the page's filters kept. The operations page by offset
+ * up to maxOffset; past it one narrows.
  */
-export function ListPager(props: { page: ListPage; href: (offset: number) => string; texts: { pages: string; previous: string; next: string; tooMany: string } }) {
-  const { page, href, texts } = props;
+export function ListPager(props: { page: ListPage; texts: { pages: string; previous: string; next: string; tooMany: string } } & PageLink) {
+  const { page, texts } = props;
+  const to = 'to' in props ? props.to : (offset: number, label: string) => <a href={props.href(offset)}>{label}</a>;
   // From past the end (a hand-edited offset), back leads to the last page that has rows.
   const lastPage = Math.max(0, Math.floor((page.total - 1) / page.limit) * page.limit);
   const previous = page.offset > 0 ? Math.max(0, Math.min(page.offset - page.limit, lastPage)) : undefined;
@@ -25,8 +30,8 @@ export function ListPager(props: { page: ListPage; href: (offset: number) => str
     <>
       {(previous !== undefined || next !== undefined) && (
         <nav aria-label={texts.pages} class="pager">
-          {previous !== undefined && <a href={href(previous)}>{texts.previous}</a>}
-          {next !== undefined && <a href={href(next)}>{texts.next}</a>}
+          {previous !== undefined && to(previous, texts.previous)}
+          {next !== undefined && to(next, texts.next)}
         </nav>
       )}
       {tooMany && <p class="hint">{texts.tooMany}</p>}

@@ -1,6 +1,6 @@
-import { maxOffset } from '../../api/querySchemas';
 import { sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
+import { ListPager } from './listPager';
 import type { CaseSearchFilters, CaseSearchResult } from './search';
 
 /** The filters as form fields or query parameters: only those set. */
@@ -34,28 +34,13 @@ function PostedPage(props: { ctx: PageContext; filters: CaseSearchFilters; pnr: 
 
 /**
  * The search's pages, with its filters kept: links for a search by filters, posted forms for one
- * by personnummer. The operations page by offset up to maxOffset; past it one narrows the search.
+ * by personnummer.
  */
 export function SearchPager(props: { ctx: PageContext; filters: CaseSearchFilters; result: CaseSearchResult; pnr?: string }) {
   const { ctx, filters, result, pnr } = props;
-  const m = sv.searchMore;
-  // From past the end (a hand-edited offset), back leads to the last page that has cases.
-  const lastPage = Math.max(0, Math.floor((result.total - 1) / result.limit) * result.limit);
-  const previous = result.offset > 0 ? Math.max(0, Math.min(result.offset - result.limit, lastPage)) : undefined;
-  const more = result.offset + result.items.length < result.total;
-  const next = more && result.offset + result.limit <= maxOffset ? result.offset + result.limit : undefined;
-  const tooMany = (more && next === undefined) || (result.totalCapped && !more);
-  const page = (offset: number, label: string) =>
-    pnr === undefined ? <a href={searchUrl(ctx, filters, offset)}>{label}</a> : <PostedPage ctx={ctx} filters={filters} pnr={pnr} offset={offset} label={label} />;
-  return (
-    <>
-      {(previous !== undefined || next !== undefined) && (
-        <nav aria-label={m.pages} class="pager">
-          {previous !== undefined && page(previous, m.previous)}
-          {next !== undefined && page(next, m.next)}
-        </nav>
-      )}
-      {tooMany && <p class="hint">{m.tooMany}</p>}
-    </>
+  return pnr === undefined ? (
+    <ListPager page={result} texts={sv.searchMore} href={(offset) => searchUrl(ctx, filters, offset)} />
+  ) : (
+    <ListPager page={result} texts={sv.searchMore} to={(offset, label) => <PostedPage ctx={ctx} filters={filters} pnr={pnr} offset={offset} label={label} />} />
   );
 }
