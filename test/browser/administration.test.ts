@@ -1,6 +1,6 @@
 import { devIdentities } from '../../dev/devAuth';
 import type { Identity } from '../support/tokens';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, shown, type WebStack } from '../support/browser';
 
 const admin: Identity = { sub: 'dev-admin', roles: ['admin'] };
 const supervisor: Identity = { sub: 'dev-supervisor-children-youth', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] };
@@ -45,7 +45,7 @@ describe("the administrator's screens in the staff web app", () => {
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, 'dev-admin');
     // An admin's start page is the registry, and the navigation holds the three admin screens, then the watchdog's runs.
-    await expect(page.getByRole('heading', { level: 1, name: 'Registret' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Registret' }))).resolves.toBe(true);
     await expect(page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link').allInnerTexts()).resolves.toEqual(['Registret', 'Policyer', 'Routning', 'Bevakning']);
     await expect(page.getByRole('region', { name: 'Grundskolor (school)' }).getByRole('link', { name: 'Storvretsskolan' }).count()).resolves.toBeGreaterThan(0);
     await expectNoAxeViolations(page);
@@ -60,7 +60,7 @@ describe("the administrator's screens in the staff web app", () => {
     await form.getByRole('button', { name: 'Lägg till enheten' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Enheten skola-norsborg är tillagd.');
     const row = page.getByRole('region', { name: 'Grundskolor (school)' }).getByRole('row').filter({ hasText: 'skola-norsborg' });
-    await expect(row.getByRole('link', { name: 'Norsborgsskolan' }).isVisible()).resolves.toBe(true);
+    await expect(shown(row.getByRole('link', { name: 'Norsborgsskolan' }))).resolves.toBe(true);
     await expect(row.innerText()).resolves.toContain('expedition@norsborg.example');
     await expect(row.innerText()).resolves.toContain('Ja');
     await expectNoAxeViolations(page);
@@ -110,7 +110,7 @@ describe("the administrator's screens in the staff web app", () => {
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-admin', '/administration/registret');
     await page.getByRole('link', { name: 'Alby skola' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Enhet: Alby skola' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Enhet: Alby skola' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     // A one-letter name passes the browser's own check; the server names the field, next to it.
     const name = page.getByRole('textbox', { name: 'Namn' });
@@ -147,7 +147,7 @@ describe("the administrator's screens in the staff web app", () => {
     const alert = page.getByRole('alert');
     await expect(alert.innerText()).resolves.toContain('Enheten kan inte inaktiveras ännu, eftersom den fortfarande får arbete:');
     await expect(alert.innerText()).resolves.toContain('En öppen uppgift ligger hos enheten. Enhetens arbetsledare behöver först flytta den till en annan enhet.');
-    await expect(page.getByRole('button', { name: 'Inaktivera enheten' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('button', { name: 'Inaktivera enheten' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'enhet-upptagen');
     expect((await registryUnit(web, code))?.active).toBe(true);
@@ -196,7 +196,7 @@ describe("the administrator's screens in the staff web app", () => {
     await unitForm.getByRole('textbox', { name: 'Arbetsledarens e-postadress' }).fill('rektor@stiftelsen.example');
     await unitForm.getByRole('textbox', { name: 'Enhetschefens e-postadress' }).fill('chef@stiftelsen.example');
     await unitForm.getByRole('button', { name: 'Lägg till enheten' }).click();
-    await expect(page.getByRole('region', { name: 'Skolstiftelsen (adm-stiftelse)' }).getByRole('link', { name: 'Stiftelsens kansli' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('region', { name: 'Skolstiftelsen (adm-stiftelse)' }).getByRole('link', { name: 'Stiftelsens kansli' }))).resolves.toBe(true);
     const registry = (await web.stack.as(admin).get('/admin/registry').expect(200)).body as RegistryBody;
     expect(registry.agencies.find((a) => a.code === 'adm-stiftelse')?.units.map((u) => u.code)).toEqual(['adm-stiftelse-kansli']);
     await context.close();
@@ -210,7 +210,7 @@ describe("the administrator's screens in the staff web app", () => {
     for (const path of ['/administration/registret', '/administration/registret/enheter/soc-adults', '/administration/policyer', '/administration/policyer/youth-concern/2026.1', '/administration/routning']) {
       const answer = await page.goto(`${web.appUrl}${path}`);
       expect(answer?.status()).toBe(403);
-      await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+      await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
     }
     await expectNoAxeViolations(page);
 
@@ -236,19 +236,19 @@ describe("the administrator's screens in the staff web app", () => {
 
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-admin', '/administration/policyer');
-    await expect(page.getByRole('heading', { level: 1, name: 'Policyer för tidsfrister' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('En ny version gäller för ärenden som startar efter att den publicerats').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Policyer för tidsfrister' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('En ny version gäller för ärenden som startar efter att den publicerats'))).resolves.toBe(true);
     const youth = page.getByRole('table', { name: 'Versioner: Oro för ung person' });
     for (const item of policies.items.filter((i) => i.caseType === 'youth-concern')) {
       const row = youth.getByRole('row').filter({ has: page.getByRole('link', { name: `Oro för ung person, version ${item.version}`, exact: true }) });
       await expect(row.getByRole('cell').nth(1).innerText()).resolves.toBe(item.active ? 'Aktiv' : 'Nej');
     }
-    await expect(page.getByRole('table', { name: 'Versioner: Social insatsgrupp' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('table', { name: 'Versioner: Social insatsgrupp' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'policyer');
 
     await youth.getByRole('link', { name: `Oro för ung person, version ${activeYouth.version}`, exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${activeYouth.version}` }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${activeYouth.version}` }))).resolves.toBe(true);
     // The steps in the order a case meets them, the protection assessment first.
     await expect(page.getByRole('heading', { level: 3 }).first().innerText()).resolves.toBe('Skyddsbedömning');
     const protection = page.getByRole('region', { name: 'Skyddsbedömning', exact: true });
@@ -261,11 +261,11 @@ describe("the administrator's screens in the staff web app", () => {
     await screenshot(page, 'policy');
 
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Routning' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Routning' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText(`Aktiv version: ${routing.active.version}`).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('En ny version routar de anmälningar som kommer in efter att den publicerats').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Routning' }))).resolves.toBe(true);
+    await expect(shown(page.getByText(`Aktiv version: ${routing.active.version}`))).resolves.toBe(true);
+    await expect(shown(page.getByText('En ny version routar de anmälningar som kommer in efter att den publicerats'))).resolves.toBe(true);
     const first = page.getByRole('region', { name: `Regel 1: ${routing.active.rules[0].id}` });
-    await expect(first.isVisible()).resolves.toBe(true);
+    await expect(shown(first)).resolves.toBe(true);
     await expect(page.getByRole('heading', { level: 3, name: /^Regel \d+: / }).count()).resolves.toBe(routing.active.rules.length);
     await expect(page.getByRole('region', { name: /: youth-under-15$/ }).innerText()).resolves.toContain('personen är högst 14 år');
     await expect(page.getByRole('region', { name: /: exit$/ }).innerText()).resolves.toContain('kategorin är vill lämna kriminellt nätverk');

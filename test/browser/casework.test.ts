@@ -1,6 +1,6 @@
 import { devIdentities } from '../../dev/devAuth';
 import { eventually } from '../support/stack';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, shown, type WebStack } from '../support/browser';
 
 const users = [...devIdentities, { sub: 'dev-staff-police', roles: ['staff' as const], units: ['police-safety'] }];
 
@@ -24,11 +24,11 @@ describe('casework in the staff web app', () => {
     const me = 'dev-staff-children-youth';
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, me, `/arenden/${caseId}/uppgifter/${taskId}`);
-    await expect(page.getByText('Ingen – enhetens handläggare delar den').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Ingen – enhetens handläggare delar den'))).resolves.toBe(true);
     await page.getByRole('button', { name: 'Jag tar den' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Du håller nu uppgiften.');
-    await expect(page.getByText(`${me} (du)`).first().isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('button', { name: 'Lämna tillbaka till enheten' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText(`${me} (du)`).first())).resolves.toBe(true);
+    await expect(shown(page.getByRole('button', { name: 'Lämna tillbaka till enheten' }))).resolves.toBe(true);
 
     // Blank text passes the browser's required check; the server names the field, in Swedish, next to it.
     const noteField = page.getByRole('textbox', { name: 'Ny anteckning' });
@@ -40,7 +40,7 @@ describe('casework in the staff web app', () => {
     await noteField.fill('Ringde skolan, kurator återkommer i morgon.');
     await page.getByRole('button', { name: 'Spara anteckningen' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Anteckningen är sparad.');
-    await expect(page.getByText('Ringde skolan, kurator återkommer i morgon.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Ringde skolan, kurator återkommer i morgon.'))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'uppgift-tagen');
 
@@ -151,7 +151,7 @@ describe('casework in the staff web app', () => {
     await web.signIn(coordinator.page, 'dev-coordinator', `/arenden/${caseId}`);
     await coordinator.page.getByRole('button', { name: 'Markera skyddade personuppgifter' }).click();
     await expect(coordinator.page.getByRole('status').innerText()).resolves.toContain('Ärendet är markerat med skyddade personuppgifter.');
-    await expect(coordinator.page.getByRole('button', { name: 'Ta bort markeringen' }).isVisible()).resolves.toBe(true);
+    await expect(shown(coordinator.page.getByRole('button', { name: 'Ta bort markeringen' }))).resolves.toBe(true);
     await expectNoAxeViolations(coordinator.page);
     await coordinator.context.close();
     const { page, context } = await web.newPage();
@@ -184,7 +184,7 @@ describe('casework in the staff web app', () => {
       await page.reload();
       return (await page.getByRole('heading', { name: 'Återöppna ärendet' }).count()) === 1;
     });
-    await expect(page.getByText('Avslutat: personen har flyttat från kommunen', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Avslutat: personen har flyttat från kommunen', { exact: true }))).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Avsluta ärendet' }).count()).resolves.toBe(0);
     await expectNoAxeViolations(page);
     const closed = await web.stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true, closeReason: true } });
@@ -234,7 +234,7 @@ describe('casework in the staff web app', () => {
     page.on('request', (r) => urls.push(r.url()));
     await web.signIn(page, 'dev-coordinator', '/inkorg');
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Sök ärende' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Sök ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Sök ärende' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
 
     const pnr = page.getByRole('textbox', { name: 'Personnummer' });
@@ -246,7 +246,7 @@ describe('casework in the staff web app', () => {
 
     await pnr.fill(person.personalIdentityNumber);
     await page.getByRole('button', { name: 'Sök på personnummer' }).click();
-    await expect(page.getByRole('row').filter({ hasText: caseId }).getByRole('link', { name: caseId }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('row').filter({ hasText: caseId }).getByRole('link', { name: caseId }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'sok-arende');
     expect(urls.filter((u) => u.includes('20110312') || u.includes('2386'))).toEqual([]);
@@ -255,7 +255,7 @@ describe('casework in the staff web app', () => {
     await page.getByRole('textbox', { name: 'Ärendenummer' }).fill(caseId);
     await page.getByRole('button', { name: 'Sök', exact: true }).click();
     await page.waitForURL(/sok=1/);
-    await expect(page.getByRole('heading', { level: 2, name: '1 ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '1 ärende' }))).resolves.toBe(true);
     const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', action: { in: ['case.search', 'case.list'] } } });
     expect(rows.map((r) => `${r.action} ${r.status}`)).toEqual(expect.arrayContaining(['case.search 400', 'case.search 200', 'case.list 200']));
     await context.close();
@@ -263,7 +263,7 @@ describe('casework in the staff web app', () => {
     // Staff reach no search page.
     const staff = await web.newPage();
     await web.signIn(staff.page, 'dev-staff-children-youth', '/sok');
-    await expect(staff.page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+    await expect(shown(staff.page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
     await staff.context.close();
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fastYouthConcernPolicy } from '../support/policies';
 import { eventually } from '../support/stack';
-import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startWebStack, shown, type WebStack } from '../support/browser';
 
 const seconds = (amount: number) => ({ kind: 'span' as const, span: { amount, unit: 'seconds' as const } });
 
@@ -47,7 +47,7 @@ describe('a day at the center, in the browser', () => {
     await page.getByLabel('Syfte', { exact: true }).fill('sig');
     await page.getByRole('button', { name: 'Registrera svaret' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Samtycket är registrerat.');
-    await expect(page.getByText('Vårdnadshavare till Skolan (sig): Givet').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Vårdnadshavare till Skolan (sig): Givet'))).resolves.toBe(true);
     // The other guardian says no to sharing with the police: recorded as a refusal.
     await page.getByRole('radio', { name: 'Nekar samtycke' }).check();
     await page.getByRole('radio', { name: 'Vårdnadshavare' }).check();
@@ -55,7 +55,7 @@ describe('a day at the center, in the browser', () => {
     await page.getByLabel('Syfte', { exact: true }).fill('sig');
     await page.getByRole('button', { name: 'Registrera svaret' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
-    await expect(page.getByText('Vårdnadshavare till Polisen (sig): Nekat').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Vårdnadshavare till Polisen (sig): Nekat'))).resolves.toBe(true);
 
     // Staff find the protection assessment in their inbox, filtered by case type (kept in the URL), and complete it.
     const staff = await web.newPage();
@@ -89,8 +89,8 @@ describe('a day at the center, in the browser', () => {
     await web.signIn(page, 'dev-supervisor-children-youth');
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Översikt' }).click();
     const escalated = page.getByRole('table', { name: 'Eskaleringar som väntar på kvittering' }).getByRole('row').filter({ hasText: caseId });
-    await expect(escalated.getByRole('link', { name: 'Beslut om utredning' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('link', { name: /^1 försenade Beslut om utredning, Barn och unga$/ }).isVisible()).resolves.toBe(true);
+    await expect(shown(escalated.getByRole('link', { name: 'Beslut om utredning' }))).resolves.toBe(true);
+    await expect(shown(page.getByRole('link', { name: /^1 försenade Beslut om utredning, Barn och unga$/ }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'oversikt');
     // The report downloads as CSV through the web app, named by the day in Stockholm: the escalated decision's unit among its rows.

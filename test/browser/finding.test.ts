@@ -4,7 +4,7 @@ import { devIdentities } from '../../dev/devAuth';
 import { normalisePersonnummer } from '../../security/personnummer';
 import { formatDate } from '../../web/format';
 import { testFieldCrypto } from '../support/keys';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, shown, type WebStack } from '../support/browser';
 
 /** A valid personnummer born on `day` (YYYYMMDD) with serial `serial` (three digits): the Luhn digit over YYMMDDNNN. */
 function personnummer(day: string, serial: string): string {
@@ -50,8 +50,8 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await form.getByRole('textbox', { name: 'Registrerat till och med (ÅÅÅÅ-MM-DD)' }).fill(registered);
     await form.getByRole('button', { name: 'Sök', exact: true }).click();
     await page.waitForURL(new RegExp(`from=${registered}&to=${registered}`));
-    await expect(page.getByRole('heading', { level: 2, name: '1 ärende' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('row').filter({ hasText: caseId }).getByRole('link', { name: caseId }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '1 ärende' }))).resolves.toBe(true);
+    await expect(shown(page.getByRole('row').filter({ hasText: caseId }).getByRole('link', { name: caseId }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
 
     const before = dayBefore(registered);
@@ -59,11 +59,11 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await form.getByRole('textbox', { name: 'Registrerat till och med (ÅÅÅÅ-MM-DD)' }).fill(before);
     await form.getByRole('button', { name: 'Sök', exact: true }).click();
     await page.waitForURL(new RegExp(`to=${before}`));
-    await expect(page.getByRole('heading', { level: 2, name: '0 ärenden' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Inga ärenden matchar sökningen.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '0 ärenden' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Inga ärenden matchar sökningen.'))).resolves.toBe(true);
     // Back returns to the search that found it.
     await page.goBack();
-    await expect(page.getByRole('heading', { level: 2, name: '1 ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '1 ärende' }))).resolves.toBe(true);
     const audited = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', action: 'case.list', status: 200 }, orderBy: { at: 'asc' } });
     expect(audited.map((r) => r.detail)).toEqual(expect.arrayContaining([expect.objectContaining({ caseId, from: expect.any(String), to: expect.any(String), caseIds: [caseId] })]));
     await context.close();
@@ -79,14 +79,14 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await unit.selectOption({ label: 'Barn och unga' });
     await form.getByRole('button', { name: 'Sök', exact: true }).click();
     await page.waitForURL(/unit=soc-children-youth/);
-    await expect(page.getByRole('heading', { level: 2, name: '1 ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '1 ärende' }))).resolves.toBe(true);
     await expect(unit.inputValue()).resolves.toBe('soc-children-youth');
     await expectNoAxeViolations(page);
 
     await unit.selectOption({ label: 'Brottsoffer- och personsäkerhet' });
     await form.getByRole('button', { name: 'Sök', exact: true }).click();
     await page.waitForURL(/unit=police-safety/);
-    await expect(page.getByRole('heading', { level: 2, name: '0 ärenden' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '0 ärenden' }))).resolves.toBe(true);
     await context.close();
   });
 
@@ -120,8 +120,8 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await form.getByRole('textbox', { name: 'Registrerat från och med (ÅÅÅÅ-MM-DD)' }).fill(day);
     await form.getByRole('textbox', { name: 'Registrerat till och med (ÅÅÅÅ-MM-DD)' }).fill(day);
     await form.getByRole('button', { name: 'Sök', exact: true }).click();
-    await expect(page.getByRole('heading', { level: 2, name: '105 ärenden' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Visar 1–100.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '105 ärenden' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 1–100.'))).resolves.toBe(true);
     await expect(page.getByRole('row').filter({ hasText: ids[104] }).count()).resolves.toBe(1);
     const pages = page.getByRole('navigation', { name: 'Sidor i sökresultatet' });
     await expect(pages.getByRole('link', { name: 'Föregående sida' }).count()).resolves.toBe(0);
@@ -131,7 +131,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await page.waitForURL(/offset=100/);
     expect(new URL(page.url()).searchParams.get('from')).toBe(day);
     expect(new URL(page.url()).searchParams.get('status')).toBe('closed');
-    await expect(page.getByText('Visar 101–105.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 101–105.'))).resolves.toBe(true);
     // The oldest five, the page's only rows besides the header.
     await expect(page.getByRole('table').getByRole('row').count()).resolves.toBe(6);
     await expect(page.getByRole('row').filter({ hasText: ids[0] }).count()).resolves.toBe(1);
@@ -142,20 +142,20 @@ describe('finding cases and reading the person’s corrections in the staff web 
     const pastEnd = new URL(page.url());
     pastEnd.searchParams.set('offset', '20000');
     await page.goto(pastEnd.toString());
-    await expect(page.getByText('Inga ärenden matchar sökningen.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Inga ärenden matchar sökningen.'))).resolves.toBe(true);
     await pages.getByRole('link', { name: 'Föregående sida' }).click();
-    await expect(page.getByText('Visar 101–105.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 101–105.'))).resolves.toBe(true);
     await pages.getByRole('link', { name: 'Föregående sida' }).click();
-    await expect(page.getByText('Visar 1–100.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 1–100.'))).resolves.toBe(true);
 
     // By personnummer, the same day: the next page is a posted form carrying the number and the filters.
     const personForm = byPersonForm(page);
     await personForm.getByRole('textbox', { name: 'Personnummer' }).fill(person.personalIdentityNumber);
     await personForm.getByRole('textbox', { name: 'Registrerat från och med (ÅÅÅÅ-MM-DD)' }).fill(day);
     await personForm.getByRole('button', { name: 'Sök på personnummer' }).click();
-    await expect(page.getByRole('heading', { level: 2, name: '105 ärenden' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '105 ärenden' }))).resolves.toBe(true);
     await page.getByRole('navigation', { name: 'Sidor i sökresultatet' }).getByRole('button', { name: 'Nästa sida' }).click();
-    await expect(page.getByText('Visar 101–105.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 101–105.'))).resolves.toBe(true);
     await expect(personForm.getByRole('textbox', { name: 'Personnummer' }).inputValue()).resolves.toBe(person.personalIdentityNumber);
     await expect(personForm.getByRole('textbox', { name: 'Registrerat från och med (ÅÅÅÅ-MM-DD)' }).inputValue()).resolves.toBe(day);
     await expectNoAxeViolations(page);
@@ -225,7 +225,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgifterna om personen är rättade.');
 
     await personSection.getByRole('link', { name: 'Visa rättelserna och vad de ersatte' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Rättelser av uppgifterna om personen' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Rättelser av uppgifterna om personen' }))).resolves.toBe(true);
     const sections = page.getByRole('region', { name: /^Rättat / });
     await expect(sections.count()).resolves.toBe(2);
     await expect(sections.nth(0).getByRole('heading').innerText()).resolves.toMatch(/av coordinator-2$/);
@@ -252,7 +252,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await expect(staff.page.getByRole('link', { name: 'Visa rättelserna och vad de ersatte' }).count()).resolves.toBe(0);
     const answer = await staff.page.goto(`${web.appUrl}/arenden/${caseId}/person/rattelser`);
     expect(answer?.status()).toBe(403);
-    await expect(staff.page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+    await expect(shown(staff.page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
     const source = await staff.page.content();
     for (const old of ['Vera Provsson', 'Vera Provsdotter']) expect(source).not.toContain(old);
     const refused = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-staff-children-youth', caseId, action: 'subject.read', route: '/cases/:caseId/subject/corrections' } });

@@ -1,7 +1,7 @@
 import { devIdentities } from '../../dev/devAuth';
 import { caseView, giveConsent, taskIn } from '../support/cases';
 import { eventually } from '../support/stack';
-import { expectNoAxeViolations, screenshot, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startWebStack, shown, type WebStack } from '../support/browser';
 
 const users = [
   ...devIdentities,
@@ -57,7 +57,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', `/arenden/${triage.caseId}/uppgifter/${triage.taskId}`);
     const form = page.getByRole('region', { name: 'Styr anmälan till ett ärende' });
-    await expect(form.isVisible()).resolves.toBe(true);
+    await expect(shown(form)).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'uppgift-styr');
 
@@ -126,7 +126,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     });
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är tillagd i den gemensamma planen.');
     const listed = plan.getByRole('link', { name: 'Gemensam plan, Kronofogden, skuldsanering: Väntar på samtycke' });
-    await expect(listed.isVisible()).resolves.toBe(true);
+    await expect(shown(listed)).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'arende-gemensam-plan');
 
@@ -179,13 +179,13 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     const triage = await startTriage();
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-staff-vpc', `/arenden/${triage.caseId}/uppgifter/${triage.taskId}`);
-    await expect(page.getByRole('region', { name: 'Styr anmälan till ett ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('region', { name: 'Styr anmälan till ett ärende' }))).resolves.toBe(true);
     // The referral is about a 16-year-old: "no action" would leave the child's report unassessed (the API refuses it too).
     await expect(page.getByRole('region', { name: 'Slutför uppgiften' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Slutför uppgiften' }).count()).resolves.toBe(0);
     await expect(page.getByRole('radio', { name: 'Ingen åtgärd' }).count()).resolves.toBe(0);
     const sentence = 'Anmälan gäller ett barn under 18 år och ska bedömas av socialtjänsten. Uppgiften avslutas genom att anmälan styrs till ett ärende med formuläret Styr anmälan till ett ärende.';
-    await expect(page.getByText(sentence, { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText(sentence, { exact: true }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await context.close();
   });
@@ -196,7 +196,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     const task = await taskIn(web.stack, caseId, 'triage', 'open');
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-staff-vpc', `/arenden/${caseId}/uppgifter/${task.taskId}`);
-    await expect(page.getByRole('region', { name: 'Styr anmälan till ett ärende' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('region', { name: 'Styr anmälan till ett ärende' }))).resolves.toBe(true);
     const complete = page.getByRole('region', { name: 'Slutför uppgiften' });
     await expect(complete.getByRole('radio').count()).resolves.toBe(1);
     await expect(complete.getByRole('radio', { name: 'Ingen åtgärd' }).count()).resolves.toBe(1);
@@ -225,7 +225,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     const staff = await web.newPage();
     await web.signIn(staff.page, 'dev-staff-adults', `/arenden/${caseId}`);
     await expect(staff.page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`Ärende ${caseId}`);
-    await expect(staff.page.getByRole('region', { name: 'Gemensam plan' }).isVisible()).resolves.toBe(true);
+    await expect(shown(staff.page.getByRole('region', { name: 'Gemensam plan' }))).resolves.toBe(true);
     await expect(staff.page.getByRole('heading', { name: 'Lägg till en uppgift i planen' }).count()).resolves.toBe(0);
     await expect(staff.page.getByRole('button', { name: 'Lägg till uppgiften' }).count()).resolves.toBe(0);
     await expectNoAxeViolations(staff.page);

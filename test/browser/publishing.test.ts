@@ -1,7 +1,7 @@
 import { devIdentities } from '../../dev/devAuth';
 import { taskIn } from '../support/cases';
 import type { Identity } from '../support/tokens';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, youthConcernReferral, shown, type WebStack } from '../support/browser';
 
 const admin: Identity = { sub: 'dev-admin', roles: ['admin'] };
 
@@ -42,7 +42,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(page.getByRole('definition').filter({ hasText: 'Från början (versionen följer med systemet och är inte publicerad av en administratör)' }).count()).resolves.toBe(1);
     await expect(main.innerText()).resolves.not.toContain('1970');
     await page.getByRole('link', { name: 'Ny version utifrån denna' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Ny version av policyn: Oro för ung person' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ny version av policyn: Oro för ung person' }))).resolves.toBe(true);
     await expect(main.innerText()).resolves.toContain('ärenden som redan pågår behåller den version de startade med');
     await expectNoAxeViolations(page);
 
@@ -63,7 +63,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await screenshot(page, 'policy-ny-version');
     await form.getByRole('button', { name: 'Publicera versionen' }).click();
 
-    await expect(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${version}` }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: `Policy: Oro för ung person, version ${version}` }))).resolves.toBe(true);
     await expect(page.getByRole('status').innerText()).resolves.toBe(
       `Version ${version} av policyn för Oro för ung person är publicerad och aktiv. Ärenden som redan pågår behåller den version de startade med; ärenden som startar från och med nu får version ${version}.`,
     );
@@ -148,7 +148,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(page.getByRole('main').innerText()).resolves.not.toContain('1970');
     await expect(page.getByRole('table', { name: 'Routningstabellens versioner, senaste först' }).getByRole('cell', { name: 'Från början' }).count()).resolves.toBe(before.versions.length);
     await page.getByRole('link', { name: 'Ny version utifrån den aktiva' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Ny version av routningstabellen' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ny version av routningstabellen' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
 
     const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
@@ -166,11 +166,11 @@ describe('publishing a policy or routing version in the staff web app', () => {
 
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Routning' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Routning' }))).resolves.toBe(true);
     await expect(page.getByRole('status').innerText()).resolves.toBe(
       `Version ${version} av routningstabellen är publicerad och aktiv. Anmälningar som kommer in från och med nu routas efter den; ärenden som redan har startat påverkas inte.`,
     );
-    await expect(page.getByText(`Aktiv version: ${version}`).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText(`Aktiv version: ${version}`))).resolves.toBe(true);
     await expect(page.getByRole('region', { name: /: youth-under-15$/ }).innerText()).resolves.toContain('Skyddsbedömning går till Vuxen (soc-adults)');
     await expectNoAxeViolations(page);
 
@@ -198,13 +198,13 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-routning-efter');
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
     await expect(page.getByRole('alert').innerText()).resolves.toContain('Den aktiva versionen ändrades till pub-routning-samtidig medan du fyllde i formuläret.');
-    await expect(page.getByText('Formuläret är ifyllt från den aktiva versionen pub-routning-samtidig.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Formuläret är ifyllt från den aktiva versionen pub-routning-samtidig.'))).resolves.toBe(true);
     await expect(form().getByRole('textbox', { name: 'Namn på den nya versionen' }).inputValue()).resolves.toBe('pub-routning-efter');
     await expectNoAxeViolations(page);
     expect(await web.stack.db.prisma.routingTable.count({ where: { version: 'pub-routning-efter' } })).toBe(0);
 
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
-    await expect(page.getByText('Aktiv version: pub-routning-efter').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Aktiv version: pub-routning-efter'))).resolves.toBe(true);
     const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
     expect(after.active.rules).toEqual(other.rules);
     await context.close();
@@ -241,7 +241,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
 
     await unit().selectOption('soc-adults');
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Policy: Avhopparverksamhet, version pub-exit-ny' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Policy: Avhopparverksamhet, version pub-exit-ny' }))).resolves.toBe(true);
     await context.close();
   });
 
@@ -251,7 +251,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await web.signIn(page, 'dev-coordinator', '/inkorg');
     const answer = await page.goto(`${web.appUrl}/administration/policyer/youth-concern/2026.1/ny-version`);
     expect(answer?.status()).toBe(403);
-    await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const posted = await page.request.post(`${web.appUrl}/administration/policyer/youth-concern/2026.1/ny-version`, { form: { _csrf: csrf, version: 'pub-coordinator' }, maxRedirects: 0 });

@@ -4,7 +4,7 @@ import { devIdentities } from '../../dev/devAuth';
 import type { WatchdogSweepInput } from '../../domain/watchdog';
 import { formatDateTime } from '../../web/format';
 import { watchdogSweep } from '../../workflows';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, shown, type WebStack } from '../support/browser';
 import { eventually } from '../support/stack';
 import { startWatchdogWorker, type WatchdogWorker } from '../support/watchdogWorker';
 
@@ -80,20 +80,20 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     const { page, context, consoleErrors } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', '/inkorg');
     await nav(page).getByRole('link', { name: 'Bevakning' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Bevakning' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Bevakning' }))).resolves.toBe(true);
     await expect(nav(page).getByRole('link', { name: 'Bevakning' }).getAttribute('aria-current')).resolves.toBe('page');
     await expect(findingsTable(page).getByRole('row').filter({ hasText: caseId }).getByRole('rowheader').allInnerTexts()).resolves.toEqual(
       expect.arrayContaining(['Ärendets arbetsflöde körs inte', 'Uppgiftens arbetsflöde körs inte']),
     );
     const row = findingRow(page, caseId, 'Uppgiftens arbetsflöde körs inte');
-    await expect(row.getByRole('cell', { name: 'Barn och unga', exact: true }).isVisible()).resolves.toBe(true);
+    await expect(shown(row.getByRole('cell', { name: 'Barn och unga', exact: true }))).resolves.toBe(true);
     const since = row.getByRole('cell').first().locator('time');
     await expect(since.getAttribute('datetime')).resolves.toBe(taskFinding.firstSeenAt.toISOString());
     await expect(since.innerText()).resolves.toBe(formatDateTime(taskFinding.firstSeenAt));
     await expect(row.getByText('task workflow TERMINATED').getAttribute('lang')).resolves.toBe('en');
     // A finding about the whole case names no unit: it is the coordinators', and links to the case.
     const wholeCase = findingRow(page, caseId, 'Ärendets arbetsflöde körs inte');
-    await expect(wholeCase.getByRole('cell', { name: 'Hela ärendet (samordnarna)' }).isVisible()).resolves.toBe(true);
+    await expect(shown(wholeCase.getByRole('cell', { name: 'Hela ärendet (samordnarna)' }))).resolves.toBe(true);
     await expect(wholeCase.getByRole('link', { name: `Ärende ${caseId}` }).getAttribute('href')).resolves.toBe(`/app/arenden/${caseId}`);
     // The run that found them, newest first, with what it checked and what it opened.
     // Several sweeps can start in one minute: the row is the one whose time is this run's instant.
@@ -123,7 +123,7 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
 
     // The link leads to the task the finding is about.
     await row.getByRole('link', { name: `Uppgiften i ${caseId}` }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Uppgift: Skyddsbedömning' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Uppgift: Skyddsbedömning' }))).resolves.toBe(true);
     expect(new URL(page.url()).pathname).toBe(`/app/arenden/${caseId}/uppgifter/${taskId}`);
     const audited = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', action: { in: ['watchdog.findings', 'watchdog.runs'] }, status: 200 } });
     expect(new Set(audited.map((r) => r.action))).toEqual(new Set(['watchdog.findings', 'watchdog.runs']));
@@ -147,9 +147,9 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await filters(page).getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Åtgärdade fynd' });
     await filters(page).getByRole('button', { name: 'Visa' }).click();
     await page.waitForURL(/status=resolved/);
-    await expect(page.getByRole('heading', { level: 2, name: /^\d+ åtgärdade? fynd$/ }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: /^\d+ åtgärdade? fynd$/ }))).resolves.toBe(true);
     const row = findingRow(page, caseId, 'Uppgiftens arbetsflöde körs inte');
-    await expect(findingsTable(page).getByRole('columnheader', { name: 'Åtgärdat' }).isVisible()).resolves.toBe(true);
+    await expect(shown(findingsTable(page).getByRole('columnheader', { name: 'Åtgärdat' }))).resolves.toBe(true);
     const when = row.getByRole('cell').nth(2).locator('time');
     await expect(when.getAttribute('datetime')).resolves.toBe(resolved.resolvedAt?.toISOString());
     await expect(when.innerText()).resolves.toBe(formatDateTime(resolved.resolvedAt as Date));
@@ -167,20 +167,20 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
 
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-supervisor-children-youth', '/oversikt');
-    await expect(page.getByText(/^Bevakningen har \d+ öppn(a|et) fynd som du ser\./).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText(/^Bevakningen har \d+ öppn(a|et) fynd som du ser\./))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Till bevakningen' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Bevakning' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Du ser fynd om dina enheters uppgifter, eskaleringar och adresser.', { exact: false }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Bevakning' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Du ser fynd om dina enheters uppgifter, eskaleringar och adresser.', { exact: false }))).resolves.toBe(true);
     const rows = findingsTable(page).getByRole('row').filter({ hasText: caseId });
     await expect(rows.getByRole('rowheader').allInnerTexts()).resolves.toEqual(['Uppgiftens arbetsflöde körs inte']);
-    await expect(rows.getByRole('link', { name: `Uppgiften i ${caseId}` }).isVisible()).resolves.toBe(true);
+    await expect(shown(rows.getByRole('link', { name: `Uppgiften i ${caseId}` }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'bevakning-arbetsledare');
     // Another unit's findings, by an edited URL: refused as the API refuses it.
     const other = await page.goto(`${web.appUrl}/bevakning?unit=police-local`);
     expect(other?.status()).toBe(403);
-    await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
     await context.close();
   });
 
@@ -220,8 +220,8 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
 
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-coordinator', '/bevakning?status=resolved&kind=unit-mail-failing&unit=school-fittja');
-    await expect(page.getByRole('heading', { level: 2, name: '55 åtgärdade fynd' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Visar 1–50.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 2, name: '55 åtgärdade fynd' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 1–50.'))).resolves.toBe(true);
     await expect(findingsTable(page).getByRole('rowheader', { name: 'E-post till enheten går inte fram' }).count()).resolves.toBe(50);
     const pages = page.getByRole('navigation', { name: 'Sidor med fynd' });
     await expect(pages.getByRole('link', { name: 'Föregående sida' }).count()).resolves.toBe(0);
@@ -229,7 +229,7 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await page.waitForURL(/offset=50/);
     const url = new URL(page.url());
     expect([url.searchParams.get('status'), url.searchParams.get('kind'), url.searchParams.get('unit')]).toEqual(['resolved', 'unit-mail-failing', 'school-fittja']);
-    await expect(page.getByText('Visar 51–55.').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Visar 51–55.'))).resolves.toBe(true);
     await expect(findingsTable(page).getByRole('cell', { name: 'Fittja skola' }).count()).resolves.toBe(5);
     await expectNoAxeViolations(page);
 
@@ -238,7 +238,7 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     await page.waitForURL(/runsOffset=10/);
     expect(new URL(page.url()).searchParams.get('offset')).toBe('50');
     await expect(runsTable(page).getByRole('cell', { name: '1,2 s' }).count()).resolves.toBeGreaterThan(0);
-    await expect(runPages.getByRole('link', { name: 'Föregående sida' }).isVisible()).resolves.toBe(true);
+    await expect(shown(runPages.getByRole('link', { name: 'Föregående sida' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await context.close();
   });
@@ -248,9 +248,9 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-admin');
     await nav(page).getByRole('link', { name: 'Bevakning' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Bevakning' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByText('Som administratör ser du bevakningens körningar.', { exact: false }).isVisible()).resolves.toBe(true);
-    await expect(runsTable(page).getByRole('rowheader', { name: formatDateTime(run.startedAt) }).first().isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Bevakning' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Som administratör ser du bevakningens körningar.', { exact: false }))).resolves.toBe(true);
+    await expect(shown(runsTable(page).getByRole('rowheader', { name: formatDateTime(run.startedAt) }).first())).resolves.toBe(true);
     await expect(findingsTable(page).count()).resolves.toBe(0);
     await expect(filters(page).count()).resolves.toBe(0);
     await expectNoAxeViolations(page);
@@ -266,7 +266,7 @@ describe("the watchdog's findings and runs in the staff web app (Bevakning)", ()
       await expect(nav(page).getByRole('link', { name: 'Bevakning' }).count()).resolves.toBe(0);
       const answer = await page.goto(`${web.appUrl}/bevakning`);
       expect(answer?.status()).toBe(403);
-      await expect(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).isVisible()).resolves.toBe(true);
+      await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
       await expect(page.getByRole('table').count()).resolves.toBe(0);
       await expectNoAxeViolations(page);
       const refused = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: sub, action: 'watchdog.runs', status: 403 } });

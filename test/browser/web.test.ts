@@ -1,5 +1,5 @@
 import { devIdentities } from '../../dev/devAuth';
-import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, type WebStack } from '../support/browser';
+import { expectNoAxeViolations, screenshot, startProtectionAssessment, startWebStack, shown, type WebStack } from '../support/browser';
 
 const users = [
   ...devIdentities,
@@ -31,17 +31,17 @@ describe('the staff web app in a browser', () => {
   it('when someone opens the app signed out, then the start page offers sign-in and the accessibility statement, without axe violations', async () => {
     const { page, context } = await web.newPage();
     await page.goto(`${web.appUrl}/`);
-    await expect(page.getByRole('heading', { level: 1, name: 'Logga in' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Logga in' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'logga-in');
     await page.getByRole('contentinfo').getByRole('link', { name: 'Tillgänglighetsredogörelse' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Tillgänglighetsredogörelse' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Tillgänglighetsredogörelse' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'tillganglighetsredogorelse');
     // Signing in leads to the dev identity provider, where a newcomer picks one user per role.
     await page.goto(`${web.appUrl}/`);
     await page.getByRole('link', { name: 'Logga in' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }))).resolves.toBe(true);
     await screenshot(page, 'valj-anvandare');
     await context.close();
   });
@@ -50,14 +50,14 @@ describe('the staff web app in a browser', () => {
     const { caseId, taskId } = await startCase(web);
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-staff-children-youth');
-    await expect(page.getByRole('heading', { level: 1, name: 'Inkorg' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Inkorg' }))).resolves.toBe(true);
     const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
     await expect(nav.getByRole('link').allInnerTexts()).resolves.toEqual(['Inkorg']);
     await expectNoAxeViolations(page);
     await screenshot(page, 'inkorg');
 
     await page.getByRole('row').filter({ hasText: caseId }).getByRole('link', { name: 'Skyddsbedömning' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Uppgift: Skyddsbedömning' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Uppgift: Skyddsbedömning' }))).resolves.toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'uppgift');
 
@@ -66,7 +66,7 @@ describe('the staff web app in a browser', () => {
     await page.getByRole('textbox', { name: 'Anteckning (valfri)' }).fill('Samtal med skolan.');
     await page.getByRole('button', { name: 'Slutför uppgiften' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är slutförd.');
-    await expect(page.getByText('Slutförd', { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Slutförd', { exact: true }).first())).resolves.toBe(true);
 
     const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-staff-children-youth' }, orderBy: { at: 'asc' } });
     const actions = rows.map((r) => `${r.action} ${r.status ?? ''}`.trim());
@@ -77,7 +77,7 @@ describe('the staff web app in a browser', () => {
     await expect(page.getByRole('status').innerText()).resolves.toContain('Du är utloggad.');
     // Signed out, a page sends the browser to sign in again (the dev provider asks who).
     await page.goto(`${web.appUrl}/inkorg`);
-    await expect(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }).isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Välj en utvecklingsanvändare' }))).resolves.toBe(true);
     await context.close();
   });
 
@@ -113,7 +113,7 @@ describe('the staff web app in a browser', () => {
     await field.fill('Beslut i arbetsgruppen: utredningen väntar på skolans underlag.');
     await page.getByRole('button', { name: 'Förläng tidsfristen' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Tidsfristen är förlängd.');
-    await expect(page.getByText('Beslut i arbetsgruppen').isVisible()).resolves.toBe(true);
+    await expect(shown(page.getByText('Beslut i arbetsgruppen'))).resolves.toBe(true);
     await expect(page.locator('time[datetime="2030-01-15T15:00:00.000Z"]').count()).resolves.toBeGreaterThan(0);
     await context.close();
   });

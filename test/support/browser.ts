@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Client } from '@temporalio/client';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, errors, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import type { AuthConfig } from '../../config';
 import { devIdentities, type DevIdentity } from '../../dev/devAuth';
@@ -117,6 +117,20 @@ export async function startWebStack(label: string, opts: Parameters<typeof start
       await stack.teardown();
     },
   };
+}
+
+/**
+ * Whether the element shows within a few seconds. A click that posts a form or follows a link returns
+ * before the next page has rendered, so `isVisible()` right after it reads the old page or a blank one.
+ */
+export function shown(locator: Locator, timeout = 10_000): Promise<boolean> {
+  return locator.waitFor({ state: 'visible', timeout }).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof errors.TimeoutError) return false;
+      throw err;
+    },
+  );
 }
 
 /** Zero violations of WCAG 2.1 A and AA on the page as it is now. */
