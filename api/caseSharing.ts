@@ -45,7 +45,7 @@ export async function sharingCaseOf(deps: ApiDeps, caseId: string): Promise<Shar
   if (!row) return undefined;
   const policy = await policyByVersion(deps, row.caseType, row.policyVersion);
   return {
-    subject: consentSubjectOf(row.startArgs as Parameters<typeof consentSubjectOf>[0], policy),
+    subject: consentSubjectOf(row.startArgs, policy),
     consents: row.consents.map(consentFactOf),
     tasks: row.tasks.map(sharingTaskOf),
     agencyWide: policy.access?.agencyWide,
@@ -89,7 +89,7 @@ export async function tasksNoLongerSharing(deps: ApiDeps, units: readonly string
   for (const c of cases) {
     const policy = await policyByVersion(deps, c.caseType, c.policyVersion);
     const kase: SharingCase = {
-      subject: consentSubjectOf(c.startArgs as Parameters<typeof consentSubjectOf>[0], policy),
+      subject: consentSubjectOf(c.startArgs, policy),
       consents: c.consents.map(consentFactOf),
       tasks: tasks.filter((t) => t.caseId === c.id).map(sharingTaskOf),
     };

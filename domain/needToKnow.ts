@@ -16,15 +16,26 @@ import type { PolicyDocument } from './policy';
 /** Statuses of a task that has shared nothing, or shares no longer. */
 export const unsharedTaskStatuses = ['waiting-for-consent', 'withdrawn', 'not-shared'] as const;
 
+/**
+ * What a case's start input says of its subject, read one way everywhere: from the case row's
+ * recorded start input or from the workflow's own input. Cases recorded before routing carried
+ * `subjectIsMinor` say nothing (undefined), and each reader decides what that means for it.
+ */
+export function subjectFactsOf(start: unknown): { isMinor: boolean | undefined; guardians: number | undefined } {
+  const s = start as { routing?: { subjectIsMinor?: unknown } | null; guardians?: unknown } | null | undefined;
+  const isMinor = s?.routing?.subjectIsMinor;
+  const guardians = s?.guardians;
+  return { isMinor: typeof isMinor === 'boolean' ? isMinor : undefined, guardians: typeof guardians === 'number' ? guardians : undefined };
+}
+
 /** What the consent rule needs to know about a case's subject: from its start input and its policy. */
-export function consentSubjectOf(
-  start: { routing?: { subjectIsMinor?: boolean } | null; guardians?: number } | null | undefined,
-  policy: Pick<PolicyDocument, 'consentRules'>,
-): ConsentSubject {
+export function consentSubjectOf(start: unknown, policy: Pick<PolicyDocument, 'consentRules'>): ConsentSubject {
+  const facts = subjectFactsOf(start);
   return {
-    subjectIsMinor: start?.routing?.subjectIsMinor ?? false,
+    // Not known to be a minor: the subject's own consent is the rule, as before routing recorded it.
+    subjectIsMinor: facts.isMinor ?? false,
     guardianRule: policy.consentRules?.guardianRule,
-    registeredGuardians: start?.guardians,
+    registeredGuardians: facts.guardians,
   };
 }
 

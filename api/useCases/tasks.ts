@@ -4,6 +4,7 @@ import { ErrorCode } from '../../domain/errors';
 import { completeTaskUpdate, extendDeadlineUpdate, type TaskStatus, type TaskView } from '../../domain/messages';
 import type { CaseType } from '../../domain/policy';
 import { whyNotOpen } from '../../domain/taskRefusals';
+import { subjectFactsOf } from '../../domain/needToKnow';
 import type { ApiDeps } from '../context';
 import { AppError, isCodedFailure } from '../errors';
 import { pageOfRows } from './page';
@@ -73,7 +74,7 @@ export async function completeTask(
   });
   const supervises = held && hasRole(caller, 'supervisor') && caller.supervisedUnits.includes(held.unit.code);
   if (held?.assignee && held.assignee !== caller.sub && !supervises) throw claimedBy(held.assignee);
-  if (held?.stepKey === 'triage' && !opts.handedOn && isMinorCase(held.case.startArgs)) {
+  if (held?.stepKey === 'triage' && !opts.handedOn && subjectFactsOf(held.case.startArgs).isMinor === true) {
     throw new AppError(ErrorCode.ChildReportNeedsCase, 'a referral about a person under 18 is routed on to a case (POST /tasks/:taskId/route) so that it is assessed; its triage task cannot end without one');
   }
   // A note given with the outcome is a running note of the task (encrypted here), never workflow input.
@@ -97,11 +98,6 @@ export async function extendDeadline(
     .getHandle(taskId)
     .executeUpdate(extendDeadlineUpdate, { args: [{ ...body, actor }] })
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
-}
-
-/** Whether the case's recorded start says its subject is under 18. */
-function isMinorCase(startArgs: unknown): boolean {
-  return (startArgs as { routing?: { subjectIsMinor?: boolean } } | null)?.routing?.subjectIsMinor === true;
 }
 
 /** Tasks a list leaves out for its caller (api/caseSharing.ts sharedTasksOnly): none for coordinators. */

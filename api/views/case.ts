@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CaseSight } from '../../domain/needToKnow';
+import { subjectFactsOf, type CaseSight } from '../../domain/needToKnow';
 import { caseTypes } from '../../domain/policy';
 import { instant, nullableInstant } from './common';
 import { consentSchema, consentView } from './consent';
@@ -198,7 +198,7 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
   const currentStep = whole || tasks.some((t) => t.stepKey === row.currentStep) ? row.currentStep : null;
   // Who holds the triage task learns it anyway from the refusal to complete it with no case (CHILD_REPORT_NEEDS_CASE).
   const seesTriage = tasks.some((t) => t.detail === 'full' && t.stepKey === 'triage');
-  const start = row.startArgs as { guardians?: number; routing?: { subjectIsMinor?: boolean } } | null;
+  const subject = subjectFactsOf(row.startArgs);
   return {
     view: whole ? 'whole' : 'need-to-know',
     caseId: row.id,
@@ -212,8 +212,8 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
     createdAt: row.createdAt.toISOString(),
     closedAt: iso(row.closedAt),
     closeReason: row.closeReason,
-    guardians: whole ? (start?.guardians ?? null) : null,
-    subjectIsMinor: whole || seesTriage ? (start?.routing?.subjectIsMinor ?? null) : null,
+    guardians: whole ? (subject.guardians ?? null) : null,
+    subjectIsMinor: whole || seesTriage ? (subject.isMinor ?? null) : null,
     pseudonymisedAt: iso(row.pseudonymisedAt),
     protectedIdentity: protectedIdentityView(row.protectedIdentityAt),
     linkedCaseId: linkVisible ? row.linkedCaseId : null,

@@ -1,5 +1,5 @@
 import type { ConsentFact } from '../../domain/consent';
-import { caseSight, taskShares, tasksNotSharing, type SharingCase, type SharingTask, type Viewer } from '../../domain/needToKnow';
+import { caseSight, consentSubjectOf, subjectFactsOf, taskShares, tasksNotSharing, type SharingCase, type SharingTask, type Viewer } from '../../domain/needToKnow';
 
 const now = Date.parse('2026-12-02T10:00:00Z');
 const given = (personRole: ConsentFact['personRole'], agency: string, purpose = 'sig', over: Partial<ConsentFact> = {}): ConsentFact => ({
@@ -83,5 +83,20 @@ describe('need to know (domain/needToKnow.ts)', () => {
 
   it('when the consent has expired, then nothing is shared', () => {
     expect(taskShares(police, kase([given('subject', 'police', 'sig', { expiresAt: '2026-12-01T00:00:00Z' }), given('guardian', 'police')]), now)).toBe(false);
+  });
+});
+
+describe("a case's subject as its start input records it (subjectFactsOf)", () => {
+  it('when the recorded start names a minor and two guardians, then every reader gets both', () => {
+    const start = { receivedAt: '2026-12-01T09:00:00Z', guardians: 2, routing: { tableVersion: 'none', ruleId: 'by-type', tracks: [], units: {}, subjectIsMinor: true } };
+    expect(subjectFactsOf(start)).toEqual({ isMinor: true, guardians: 2 });
+    expect(consentSubjectOf(start, { consentRules: { guardianRule: 'all-registered' } })).toMatchObject({ subjectIsMinor: true, registeredGuardians: 2, guardianRule: 'all-registered' });
+  });
+
+  it('when a case was recorded before routing said whether the subject is a minor, then it is unknown, and consent falls back to the subject’s own', () => {
+    for (const start of [null, undefined, {}, { routing: null }, { routing: { tableVersion: 'none' } }, { routing: { subjectIsMinor: 'yes' } }]) {
+      expect(subjectFactsOf(start)).toEqual({ isMinor: undefined, guardians: undefined });
+      expect(consentSubjectOf(start, {}).subjectIsMinor).toBe(false);
+    }
   });
 });
