@@ -30,5 +30,12 @@ export interface ActivityDeps {
     appBaseUrl: string;
     mailFrom: string;
     timeZone: string;
+    /** How long the watchdog keeps its runs and the findings it resolved, in ms (defaults: 90 and 365 days). */
+    watchdogKeep?: WatchdogKeep;
   };
+}
+
+export interface WatchdogKeep {
+  runsMs: number;
+  resolvedFindingsMs: number;
 }

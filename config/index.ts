@@ -101,6 +101,9 @@ const envSchema = z.object({
   WATCHDOG_STARTING_AFTER: isoDuration.default('PT15M'),
   WATCHDOG_UNACKNOWLEDGED_AFTER: isoDuration.default('P3D'),
   WATCHDOG_ESCALATION_GRACE: isoDuration.default('PT2M'),
+  // How long the watchdog keeps its runs and the findings it resolved (Bevakning shows them).
+  WATCHDOG_KEEP_RUNS: isoDuration.default('P90D'),
+  WATCHDOG_KEEP_RESOLVED: isoDuration.default('P365D'),
   WATCHDOG_OPERATIONS_UNIT: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code of the registry').default('operations'),
   // The worker's workflow cache (README "Configuration"): cases held in memory, and how long a
   // cached case's next task waits for this worker before another replays it.
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       escalationGraceMs: Duration.fromISO(e.WATCHDOG_ESCALATION_GRACE).toMillis(),
       operationsUnitCode: e.WATCHDOG_OPERATIONS_UNIT,
     },
+    watchdogKeep: { runsMs: Duration.fromISO(e.WATCHDOG_KEEP_RUNS).toMillis(), resolvedFindingsMs: Duration.fromISO(e.WATCHDOG_KEEP_RESOLVED).toMillis() },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyTimeoutMs: e.WORKER_STICKY_TIMEOUT },
   };
 }

@@ -12,7 +12,7 @@ export function activitiesFromConfig(config: AppConfig, prisma: PrismaClient, te
     temporal,
     mailer: createMailer(config.smtp),
     clock: systemClock,
-    config: { appBaseUrl: config.appBaseUrl, mailFrom: config.mailFrom, timeZone: config.timeZone },
+    config: { appBaseUrl: config.appBaseUrl, mailFrom: config.mailFrom, timeZone: config.timeZone, watchdogKeep: config.watchdogKeep },
   });
 }
 
