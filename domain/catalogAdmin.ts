@@ -124,8 +124,9 @@ export const adminStrings = {
       rung: (n: number) => `Eskalering ${n}: tid efter tidsfristen och till vem`,
       target: 'Till',
       repeat: 'Eskalera igen med detta mellanrum',
-      legalBasis: 'Rättslig grund (policyns text, på engelska)',
-      rationale: 'Motivering (policyns text, på engelska)',
+      /** By the language of the source version's texts (domain/policy.ts textLanguage): English ones say so. */
+      legalBasis: { sv: 'Rättslig grund (policyns text)', en: 'Rättslig grund (policyns text, på engelska)' },
+      rationale: { sv: 'Motivering (policyns text)', en: 'Motivering (policyns text, på engelska)' },
       rationaleHint: 'Lämna tomt om steget inte behöver någon motivering.',
       /** The span units a deadline may use (domain/policyTerms.ts spanUnits), in the plural. */
       spanUnits: {
@@ -198,6 +199,8 @@ export const adminStrings = {
       outcomes: 'Utfall',
       legalBasis: 'Rättslig grund (policyns text)',
       rationale: 'Motivering (policyns text)',
+      textLanguage: 'Policyns texter',
+      textLanguages: { sv: 'På svenska', en: 'På engelska' },
       consent: 'Samtycke',
       consentLine: (agency: string, purpose: string) => `Delas med ${agency} först när samtycke finns (syfte: ${purpose}).`,
       consentWait: (deadline: string) => `Väntan på samtycke: ${deadline}.`,

@@ -136,6 +136,10 @@ export const consentRulesSchema = z
   })
   .strict();
 
+/** The languages a policy's own texts (step titles, legal basis, rationale) may be written in. */
+export const textLanguages = ['sv', 'en'] as const;
+export type TextLanguage = (typeof textLanguages)[number];
+
 export const caseTypes = ['youth-concern', 'social-intervention-group', 'exit-programme', 'triage'] as const;
 export type CaseType = (typeof caseTypes)[number];
 
@@ -158,12 +162,20 @@ export const policyDocumentSchema = z
     access: z.object({ agencyWide: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,63}$/)).default([]) }).strict().optional(),
     /** How long after closing a coordinator may reopen a case (domain/caseClosing.ts has the default). */
     reopenWithin: spanSchema.optional(),
+    /**
+     * The language of the policy's own texts (titles, legal basis, rationale), for the pages that
+     * show them. Absent: English, as every version published before the field was.
+     */
+    textLanguage: z.enum(textLanguages).optional(),
   })
   .strict()
   .refine((p) => !p.consentRules?.reconfirmBefore || reconfirmationStep in p.steps, {
     message: `consentRules.reconfirmBefore needs a ${reconfirmationStep} step`,
   });
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+/** The language a version's texts are in: its `textLanguage`, else English (versions from before the field). */
+export const policyTextLanguage = (doc: Pick<PolicyDocument, 'textLanguage'>): TextLanguage => doc.textLanguage ?? 'en';
 
 export const youthConcernSteps = ['protectionAssessment', 'investigationDecision', 'investigation'] as const;
 export type YouthConcernStep = (typeof youthConcernSteps)[number];

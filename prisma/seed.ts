@@ -24,17 +24,26 @@ const registrySchema = z.object({
 
 const seedDir = join(__dirname, 'seed');
 
+/**
+ * Seed files in the order their versions activate: by name without `.json`, so a version's
+ * Swedish-text twin (`youth-concern.2026.3-sv`) comes right after it, not before.
+ */
+export const seedOrder = (files: string[]): string[] =>
+  files
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort()
+    .map((name) => `${name}.json`);
+
+/** Every seeded policy version, in the order they activate: the last of each case type is active on a fresh database. */
 export function defaultPolicies(): PolicyDocument[] {
   const dir = join(seedDir, 'policies');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const policy = policyDocumentSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
-      const missing = missingSteps(policy);
-      if (missing.length) throw new Error(`seed policy ${f} lacks: ${missing.join(', ')}`);
-      return policy;
-    });
+  return seedOrder(readdirSync(dir)).map((f) => {
+    const policy = policyDocumentSchema.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    const missing = missingSteps(policy);
+    if (missing.length) throw new Error(`seed policy ${f} lacks: ${missing.join(', ')}`);
+    return policy;
+  });
 }
 
 /** Every seeded routing-table version, oldest first (prisma/seed/routing/<version>.json). */
@@ -98,7 +107,9 @@ export async function seed(prisma: PrismaClient): Promise<{ units: number; polic
   }
   const policies = defaultPolicies();
   // Seeded versions activate in file order (youth-concern 2026.1, then 2026.2), all long ago,
-  // so a version an admin publishes later wins.
+  // so a version an admin publishes later wins. A version already stored is left as it is, so a
+  // file added later (the Swedish-text versions) activates after its predecessors on an existing
+  // database too: its place in the order only grows as files are added.
   for (const [i, policy] of policies.entries()) await publishPolicy(prisma, policy, new Date(i * 1000));
   // Like policies: every version long ago, in order, so the newest seeded one routes.
   for (const [i, table] of routingTables().entries()) await publishRoutingTable(prisma, table, new Date(i * 1000));

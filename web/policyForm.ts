@@ -2,7 +2,7 @@
 // field named by its path in the policy document (the path the API names in a refusal), and how
 // a posted form becomes the document to publish. Everything the form does not show is carried
 // over from the source version as it was read.
-import type { PolicyDocument, ReminderRule, Span, StepPolicy } from '../domain/policy';
+import { policyTextLanguage, type PolicyDocument, type ReminderRule, type Span, type StepPolicy, type TextLanguage } from '../domain/policy';
 
 export type FieldKind = 'amount' | 'spanUnit' | 'time' | 'percent' | 'unit' | 'target' | 'text' | 'requiredText';
 
@@ -26,6 +26,8 @@ export interface PolicyFieldGroup {
 }
 
 export interface PolicyForm {
+  /** The language of the source's texts; the new version keeps it (applyPolicyForm carries it over with the rest). */
+  textLanguage: TextLanguage;
   steps: Array<{ key: string; groups: PolicyFieldGroup[] }>;
   intervals: PolicyFieldGroup[];
 }
@@ -66,6 +68,7 @@ function stepGroups(key: string, step: StepPolicy): PolicyFieldGroup[] {
 /** The form of a policy version: per step its unit, deadline, reminders, ladder and texts; the intervals of repeating steps. */
 export function policyForm(doc: PolicyDocument): PolicyForm {
   return {
+    textLanguage: policyTextLanguage(doc),
     steps: Object.entries(doc.steps).map(([key, step]) => ({ key, groups: stepGroups(key, step) })),
     intervals: Object.entries(doc.intervals ?? {}).map(([key, span]) => ({ kind: 'interval' as const, key, fields: spanFields(['intervals', key], span) })),
   };

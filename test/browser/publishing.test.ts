@@ -41,6 +41,12 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await sourceRow.getByRole('link').click();
     await expect(shown(page.getByRole('definition').filter({ hasText: 'Från början (versionen följer med systemet och är inte publicerad av en administratör)' }))).resolves.toBe(true);
     await expect(main.innerText()).resolves.not.toContain('1970');
+    // The seeded active version's texts are Swedish: the page says so and marks none of them English.
+    expect(source.document.textLanguage).toBe('sv');
+    await expect(page.getByRole('definition').filter({ hasText: /^På svenska$/ }).count()).resolves.toBe(1);
+    const shownBasis = page.getByRole('region', { name: 'Skyddsbedömning', exact: true }).getByRole('definition').filter({ hasText: /^SoL 11 kap\. 1 a § första stycket/ });
+    await expect(shownBasis.getAttribute('lang')).resolves.toBeNull();
+    await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Ny version utifrån denna' }).click();
     await expect(shown(page.getByRole('heading', { level: 1, name: 'Ny version av policyn: Oro för ung person' }))).resolves.toBe(true);
     await expect(main.innerText()).resolves.toContain('ärenden som redan pågår behåller den version de startade med');
@@ -48,6 +54,11 @@ describe('publishing a policy or routing version in the staff web app', () => {
 
     const form = page.getByRole('form', { name: 'Ny version av policyn: Oro för ung person' });
     await form.getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+    // Swedish texts: labelled without "på engelska", and not marked English.
+    const basis = form.getByRole('region', { name: 'Skyddsbedömning', exact: true }).getByRole('textbox', { name: 'Rättslig grund (policyns text)', exact: true });
+    await expect(basis.inputValue()).resolves.toMatch(/^SoL 11 kap\. 1 a § första stycket/);
+    await expect(basis.getAttribute('lang')).resolves.toBeNull();
+    await expect(main.innerText()).resolves.not.toContain('på engelska');
     const decision = form.getByRole('region', { name: 'Beslut om utredning' });
     const deadline = decision.getByRole('group', { name: 'Tidsfrist', exact: true });
     await expect(deadline.getByRole('textbox', { name: 'Antal' }).inputValue()).resolves.toBe('14');
@@ -76,6 +87,8 @@ describe('publishing a policy or routing version in the staff web app', () => {
     expect(steps.investigationDecision.deadline).toEqual({ kind: 'span', span: { amount: 10, unit: 'workingDays' } });
     expect(steps.investigationDecision.reminders).toEqual([{ afterStart: { amount: 7, unit: 'calendarDays' } }, { afterStart: { amount: 8, unit: 'calendarDays' } }]);
     expect(steps.interventionPlan.unitCode).toBe('soc-adults');
+    // Made from a Swedish version, it is Swedish.
+    expect(published.document.textLanguage).toBe('sv');
     const unchanged = (doc: PolicyRead['document']) => {
       const { version: _v, steps: s, ...rest } = doc;
       const { investigationDecision: _d, interventionPlan: _p, ...others } = s;
@@ -242,6 +255,26 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await unit().selectOption('soc-adults');
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
     await expect(shown(page.getByRole('heading', { level: 1, name: 'Policy: Avhopparverksamhet, version pub-exit-ny' }))).resolves.toBe(true);
+    await context.close();
+  });
+
+  it("when an admin opens a version whose texts are English, and its new-version form, then the texts are marked English and the form's labels say they are", async () => {
+    const { page, context } = await web.newPage();
+    // The seeded English version by name: a fresh database keeps it beside the Swedish one.
+    await web.signIn(page, 'dev-admin', '/administration/policyer/youth-concern/2026.3');
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Policy: Oro för ung person, version 2026.3' }))).resolves.toBe(true);
+    await expect(page.getByRole('definition').filter({ hasText: /^På engelska$/ }).count()).resolves.toBe(1);
+    const shownBasis = page.getByRole('region', { name: 'Skyddsbedömning', exact: true }).getByRole('definition').filter({ hasText: /^SoL 11:1 a first paragraph/ });
+    await expect(shownBasis.getAttribute('lang')).resolves.toBe('en');
+    await expectNoAxeViolations(page);
+
+    await page.getByRole('link', { name: 'Ny version utifrån denna' }).click();
+    const form = page.getByRole('form', { name: 'Ny version av policyn: Oro för ung person' });
+    await expect(shown(form)).resolves.toBe(true);
+    const step = form.getByRole('region', { name: 'Omedelbart skydd', exact: true });
+    await expect(step.getByRole('textbox', { name: 'Rättslig grund (policyns text, på engelska)', exact: true }).getAttribute('lang')).resolves.toBe('en');
+    await expect(step.getByRole('textbox', { name: 'Motivering (policyns text, på engelska)', exact: true }).getAttribute('lang')).resolves.toBe('en');
+    await expectNoAxeViolations(page);
     await context.close();
   });
 

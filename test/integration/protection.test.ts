@@ -33,14 +33,14 @@ describe('casework that protects the child, end to end (API, worker, PostgreSQL,
     await stack.teardown();
   });
 
-  describe('on the seeded policies (youth concern 2026.3, routing 2026.2)', () => {
+  describe('on the seeded policies (youth concern 2026.3-sv, routing 2026.2)', () => {
     it('when the protection assessment is done days after receipt, then the decision is still due 14 days from receipt and the investigation counts from the decision (rule 1)', async () => {
       const receivedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
       const res = await stack.api
         .post('/referrals')
         .send({ referral: { sourceAgency: 'school', category: 'violence', receivedAt, subject: { ageYears: 16 } } })
         .expect(201);
-      expect(res.body).toMatchObject({ caseType: 'youth-concern', policyVersion: '2026.3' });
+      expect(res.body).toMatchObject({ caseType: 'youth-concern', policyVersion: '2026.3-sv' });
       const caseId = res.body.caseId as string;
       const assessment = await task(stack, caseId, 'protectionAssessment');
       expect(assessment.clock).toEqual({ countsFrom: 'receipt', ref: null, since: receivedAt });

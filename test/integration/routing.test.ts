@@ -29,7 +29,7 @@ describe('referral routing and the completed youth concern', () => {
 
   it('when a 16-year-old suspect is referred late on 23 December, then the protection assessment is due after Christmas and the LUL police track runs 6 weeks from the notification', async () => {
     const res = await stack.api.post('/referrals').send(youth(16, { receivedAt: '2026-12-23T16:00:00+01:00' })).expect(201);
-    expect(res.body).toMatchObject({ caseType: 'youth-concern', policyVersion: '2026.3', routing: { ruleId: 'youth-15-17-suspected', tracks: ['police-lul'] } });
+    expect(res.body).toMatchObject({ caseType: 'youth-concern', policyVersion: '2026.3-sv', routing: { ruleId: 'youth-15-17-suspected', tracks: ['police-lul'] } });
     const caseId = res.body.caseId as string;
     const protection = await taskIn(stack, caseId, 'protectionAssessment', 'open');
     // 24 (julafton), 25 and 26 December are not working days, 27th is a Sunday: Monday 28th, 17:00.
@@ -74,18 +74,19 @@ describe('referral routing and the completed youth concern', () => {
 
   it('when a new youth-concern policy is published, then new cases run it, running cases keep theirs and the admin sees the version of each', async () => {
     const before = await stack.api.post('/referrals').send(youth(16)).expect(201);
-    expect(before.body.policyVersion).toBe('2026.3');
+    expect(before.body.policyVersion).toBe('2026.3-sv');
     const published = await stack.api.post('/admin/policies').send(fastYouthConcernTracksPolicy('test-tracks')).expect(201);
     expect(published.body).toMatchObject({ caseType: 'youth-concern', version: 'test-tracks' });
     await stack.api.post('/admin/policies').send({ ...fastYouthConcernTracksPolicy('test-x'), steps: {} }).expect(422);
     const after = await stack.api.post('/referrals').send(youth(16)).expect(201);
     expect(after.body.policyVersion).toBe('test-tracks');
-    expect((await caseView(stack, before.body.caseId)).policyVersion).toBe('2026.3');
+    expect((await caseView(stack, before.body.caseId)).policyVersion).toBe('2026.3-sv');
 
     const list = await stack.api.get('/admin/policies').expect(200);
     const youthVersions = list.body.items.filter((p: { caseType: string }) => p.caseType === 'youth-concern');
     expect(youthVersions.map((p: { version: string; active: boolean }) => [p.version, p.active])).toEqual([
       ['test-tracks', true],
+      ['2026.3-sv', false],
       ['2026.3', false],
       ['2026.2', false],
       ['2026.1', false],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyDocumentSchema } from '../../domain/policy';
+import { policyDocumentSchema, type PolicyDocument } from '../../domain/policy';
 import { applyPolicyForm, fieldForPath, formFields, policyForm } from '../../web/policyForm';
 
 const seeded = (file: string) => policyDocumentSchema.parse(JSON.parse(readFileSync(join(__dirname, '..', '..', 'prisma', 'seed', 'policies', file), 'utf8')));
@@ -36,6 +36,16 @@ describe("the web app's new-version form of a policy", () => {
     expect(investigation).not.toHaveProperty('rationale');
     expect(investigation.legalBasis).toBe(source.steps.investigation.legalBasis);
     expect(blank).toEqual(['steps.investigation.legalBasis']);
+  });
+
+  it('when a new version is made from a version with Swedish texts, then it is Swedish too; from an English one it stays English', () => {
+    const swedish = seeded('youth-concern.2026.3-sv.json');
+    expect(policyForm(swedish).textLanguage).toBe('sv');
+    const fromSwedish = applyPolicyForm(swedish, { version: 'x', 'steps.investigation.rationale': 'Fyra månader från beslutet.' }).document as PolicyDocument;
+    expect(fromSwedish.textLanguage).toBe('sv');
+    expect(fromSwedish.steps.investigation.rationale).toBe('Fyra månader från beslutet.');
+    expect(policyForm(source).textLanguage).toBe('en');
+    expect(applyPolicyForm(source, { version: 'x' }).document).not.toHaveProperty('textLanguage');
   });
 
   it("when the API names a path, then it is the form's field, or the first field of the part it refused", () => {

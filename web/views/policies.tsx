@@ -1,11 +1,13 @@
 import { named, sv } from '../../domain/catalog';
 import {
   caseStepEntries,
+  policyTextLanguage,
   type DeadlineRule,
   type PolicyDocument,
   type ReminderRule,
   type Span,
   type StepPolicy,
+  type TextLanguage,
 } from '../../domain/policy';
 import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
@@ -118,8 +120,10 @@ function Ladder(props: { rules: StepPolicy['escalation']; repeat?: Span }) {
   );
 }
 
-function Step(props: { stepKey: string; step: StepPolicy }) {
+function Step(props: { stepKey: string; step: StepPolicy; lang: TextLanguage }) {
   const { stepKey, step } = props;
+  // The page is Swedish; only a version whose texts are English marks them so.
+  const textLang = props.lang === 'en' ? 'en' : undefined;
   const id = `steg-${stepKey}`;
   return (
     <section aria-labelledby={id}>
@@ -164,17 +168,17 @@ function Step(props: { stepKey: string; step: StepPolicy }) {
             </dd>
           </>
         )}
-        {/* The policy's own words, as published (in English): marked so a screen reader reads them as such. */}
+        {/* The policy's own words, as published: English ones marked so a screen reader reads them as such. */}
         {step.legalBasis && (
           <>
             <dt>{p.legalBasis}</dt>
-            <dd lang="en">{step.legalBasis}</dd>
+            <dd lang={textLang}>{step.legalBasis}</dd>
           </>
         )}
         {step.rationale && (
           <>
             <dt>{p.rationale}</dt>
-            <dd lang="en">{step.rationale}</dd>
+            <dd lang={textLang}>{step.rationale}</dd>
           </>
         )}
       </dl>
@@ -215,6 +219,8 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
         </dd>
         <dt>{p.timeZone}</dt>
         <dd>{p.timeZoneLine(doc.timeZone ?? 'Europe/Stockholm', doc.holidayCalendar ?? 'SE')}</dd>
+        <dt>{p.textLanguage}</dt>
+        <dd>{p.textLanguages[policyTextLanguage(doc)]}</dd>
         {doc.consentRules && (
           <>
             <dt>{p.consentRules}</dt>
@@ -247,7 +253,7 @@ export function PolicyPage(props: { ctx: PageContext; policy: { caseType: string
       )}
       <h2>{p.steps}</h2>
       {inStepOrder(doc.caseType, Object.entries(doc.steps)).map(([key, step]) => (
-        <Step stepKey={key} step={step} />
+        <Step stepKey={key} step={step} lang={policyTextLanguage(doc)} />
       ))}
     </Layout>
   );

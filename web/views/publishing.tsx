@@ -1,5 +1,5 @@
 import { named, sv } from '../../domain/catalog';
-import { escalationTargets, spanUnits, type CaseType, type PolicyDocument } from '../../domain/policy';
+import { escalationTargets, spanUnits, type CaseType, type PolicyDocument, type TextLanguage } from '../../domain/policy';
 import { fieldId, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
@@ -23,7 +23,8 @@ export interface PublishErrors {
   general?: string;
 }
 
-function groupLegend(g: PolicyFieldGroup): string {
+/** The policy's own texts are in the source version's language; labels name English, and a screen reader is told. */
+function groupLegend(g: PolicyFieldGroup, lang: TextLanguage): string {
   const n = (g.index ?? 0) + 1;
   const legends: Record<GroupKind, string> = {
     unit: t.unit,
@@ -35,29 +36,35 @@ function groupLegend(g: PolicyFieldGroup): string {
     atTime: t.atTime(n),
     rung: t.rung(n),
     repeat: t.repeat,
-    rationale: t.rationale,
-    legalBasis: t.legalBasis,
+    rationale: t.rationale[lang],
+    legalBasis: t.legalBasis[lang],
     interval: named(sv.steps, g.key ?? ''),
   };
   return legends[g.kind];
 }
 
-function fieldLabel(f: PolicyField): string {
+function fieldLabel(f: PolicyField, lang: TextLanguage): string {
   if (f.kind === 'amount') return t.amount;
   if (f.kind === 'spanUnit') return t.spanUnit;
   if (f.kind === 'percent') return t.percent;
   if (f.kind === 'target') return t.target;
   if (f.kind === 'time') return f.name.endsWith('cutoffLocalTime') ? t.cutoff : f.name.endsWith('dueLocalTime') ? t.due : t.time;
-  return f.kind === 'unit' ? t.unit : f.kind === 'requiredText' ? t.legalBasis : t.rationale;
+  return f.kind === 'unit' ? t.unit : f.kind === 'requiredText' ? t.legalBasis[lang] : t.rationale[lang];
 }
 
 /** Where each field sits, in words, for the summary's links (in the order the form shows them). */
 function placesOf(caseType: CaseType, form: PolicyForm): Array<{ name: string; text: string }> {
+  const lang = form.textLanguage;
   const steps = inStepOrder(caseType, form.steps.map((s) => [s.key, s.groups] as [string, PolicyFieldGroup[]]));
   const stepPlaces = steps.flatMap(([key, groups]) =>
-    groups.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: g.fields.length === 1 && g.kind !== 'rung' ? `${named(sv.steps, key)}: ${groupLegend(g)}` : t.where(named(sv.steps, key), groupLegend(g), fieldLabel(f)) }))),
+    groups.flatMap((g) =>
+      g.fields.map((f) => ({
+        name: f.name,
+        text: g.fields.length === 1 && g.kind !== 'rung' ? `${named(sv.steps, key)}: ${groupLegend(g, lang)}` : t.where(named(sv.steps, key), groupLegend(g, lang), fieldLabel(f, lang)),
+      })),
+    ),
   );
-  const intervalPlaces = form.intervals.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: t.where(t.intervals, groupLegend(g), fieldLabel(f)) })));
+  const intervalPlaces = form.intervals.flatMap((g) => g.fields.map((f) => ({ name: f.name, text: t.where(t.intervals, groupLegend(g, lang), fieldLabel(f, lang)) })));
   return [{ name: 'version', text: t.version }, ...stepPlaces, ...intervalPlaces];
 }
 
@@ -115,7 +122,7 @@ export function UnitSelect(props: { name: string; label: string; value: string; 
   );
 }
 
-function Input(props: { field: PolicyField; value: string; error?: string }) {
+function Input(props: { field: PolicyField; lang: TextLanguage; value: string; error?: string }) {
   const { field, value, error } = props;
   const id = fieldId(field.name);
   const errorId = error ? `${id}-fel` : undefined;
@@ -143,31 +150,31 @@ function Input(props: { field: PolicyField; value: string; error?: string }) {
   }
   return (
     <div class="field">
-      <label for={id}>{fieldLabel(field)}</label>
+      <label for={id}>{fieldLabel(field, props.lang)}</label>
       <FieldError id={errorId ?? ''} text={error} />
       {control}
     </div>
   );
 }
 
-function TextArea(props: { field: PolicyField; value: string; error?: string }) {
-  const { field, value, error } = props;
+function TextArea(props: { field: PolicyField; lang: TextLanguage; value: string; error?: string }) {
+  const { field, lang, value, error } = props;
   const id = fieldId(field.name);
   const hintId = field.kind === 'text' ? `${id}-tips` : undefined;
   return (
     <div class="field">
-      <label for={id}>{fieldLabel(field)}</label>
+      <label for={id}>{fieldLabel(field, props.lang)}</label>
       {hintId && (
         <p class="hint" id={hintId}>
           {t.rationaleHint}
         </p>
       )}
       <FieldError id={`${id}-fel`} text={error} />
-      {/* The policy's own words are English, and so marked for a screen reader. */}
+      {/* The policy's own words; English ones are marked so for a screen reader (the page is Swedish). */}
       <textarea
         id={id}
         name={field.name}
-        lang="en"
+        lang={lang === 'en' ? 'en' : undefined}
         rows={3}
         required={field.kind === 'requiredText'}
         aria-invalid={error ? 'true' : undefined}
@@ -179,17 +186,17 @@ function TextArea(props: { field: PolicyField; value: string; error?: string }) 
   );
 }
 
-function Group(props: { group: PolicyFieldGroup; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
-  const { group, value, errors } = props;
+function Group(props: { group: PolicyFieldGroup; lang: TextLanguage; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
+  const { group, lang, value, errors } = props;
   const [first] = group.fields;
   if (group.kind === 'unit') return <UnitSelect name={first.name} label={t.unit} value={value(first)} error={errors?.fields[first.name]} units={props.units} />;
-  if (group.kind === 'rationale' || group.kind === 'legalBasis') return <TextArea field={first} value={value(first)} error={errors?.fields[first.name]} />;
+  if (group.kind === 'rationale' || group.kind === 'legalBasis') return <TextArea field={first} lang={lang} value={value(first)} error={errors?.fields[first.name]} />;
   return (
     <fieldset>
-      <legend>{groupLegend(group)}</legend>
+      <legend>{groupLegend(group, lang)}</legend>
       <div class="inline-fields">
         {group.fields.map((f) => (
-          <Input field={f} value={value(f)} error={errors?.fields[f.name]} />
+          <Input field={f} lang={lang} value={value(f)} error={errors?.fields[f.name]} />
         ))}
       </div>
     </fieldset>
@@ -267,7 +274,7 @@ export function NewPolicyVersionPage(props: {
           <section aria-labelledby={`steg-${key}`}>
             <h3 id={`steg-${key}`}>{named(sv.steps, key)}</h3>
             {groups.map((g) => (
-              <Group group={g} units={props.units} value={value} errors={errors} />
+              <Group group={g} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
             ))}
           </section>
         ))}
@@ -275,7 +282,7 @@ export function NewPolicyVersionPage(props: {
           <section aria-labelledby="intervall">
             <h2 id="intervall">{t.intervals}</h2>
             {inStepOrder(source.document.caseType, form.intervals.map((g) => [g.key ?? '', g] as [string, PolicyFieldGroup])).map(([, g]) => (
-              <Group group={g} units={props.units} value={value} errors={errors} />
+              <Group group={g} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
             ))}
           </section>
         )}
