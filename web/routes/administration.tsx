@@ -50,7 +50,6 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
   const { base, invoke, send, refused, notFound, ctxOf, principal, signedIn, recordView } = kit;
   const registryPath = `${base}/administration/registret`;
   const unitPath = (code: string) => `${registryPath}/enheter/${encodeURIComponent(code)}`;
-
   const agencyPath = (code: string) => `${registryPath}/myndigheter/${encodeURIComponent(code)}`;
   const readRegistry = (req: Request, res: Response) => invoke<RegistryView>('registry.read', req, res, principal(res), {});
 
