@@ -1,5 +1,11 @@
 // The catalog's administrator's screens (part of sv in domain/catalog.ts): Registret, Policyer and Routning (web/views/registry.tsx, policies.tsx, routing.tsx).
 
+/** Names in a sentence: ”A”, ”B” och ”C”. */
+const quotedList = (names: string[]) => {
+  const quoted = names.map((n) => `”${n}”`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} och ${quoted[quoted.length - 1]}`;
+};
+
 /** Spread into sv; import sv from domain/catalog, never this file. */
 export const adminStrings = {
   admin: {
@@ -36,6 +42,8 @@ export const adminStrings = {
       headEmail: 'Enhetschefens e-postadress',
       unitCreated: (code: string) => `Enheten ${code} är tillagd.`,
       agencyCreated: (code: string) => `Myndigheten ${code} är tillagd.`,
+      unitDeleted: (code: string) => `Enheten ${code} är borttagen ur registret.`,
+      renameLink: (name: string) => `Byt namn på ${name}`,
       back: 'Till registret',
     },
     unit: {
@@ -55,9 +63,35 @@ export const adminStrings = {
       activated: 'Enheten är aktiverad och tar emot arbete igen.',
       inUseTitle: 'Enheten kan inte inaktiveras ännu, eftersom den fortfarande får arbete:',
       inUseTasks: (n: number) => `${n === 1 ? 'En öppen uppgift' : `${n} öppna uppgifter`} ligger hos enheten. Enhetens arbetsledare behöver först flytta ${n === 1 ? 'den' : 'dem'} till en annan enhet.`,
-      inUsePolicy: (caseType: string, version: string) => `Den aktiva policyn för ${caseType} (version ${version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`,
-      inUseRouting: (version: string) => `Den aktiva routningstabellen (version ${version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`,
+      inUsePolicy: (caseType: string, version: string, steps: string[] = []) =>
+        `Den aktiva policyn för ${caseType} (version ${version}) skickar uppgifter dit${steps.length ? ` i ${steps.length === 1 ? 'steget' : 'stegen'} ${quotedList(steps)}` : ''}. Publicera först en version som pekar på en annan enhet.`,
+      inUseRouting: (version: string, rules: string[] = []) =>
+        `Den aktiva routningstabellen (version ${version}) skickar uppgifter dit${rules.length ? ` i ${rules.length === 1 ? 'regeln' : 'reglerna'} ${quotedList(rules)}` : ''}. Publicera först en version som pekar på en annan enhet.`,
       inUseOther: 'Något skickar fortfarande arbete till enheten.',
+      /** Deleting a unit added by mistake: a confirmation page first, and the API decides. */
+      remove: 'Ta bort enheten',
+      removeHint:
+        'En enhet som lagts till av misstag kan tas bort, om den aldrig har haft någon uppgift och ingen aktiv policy eller routning skickar arbete dit. En enhet som har använts finns kvar i ärendenas historik: inaktivera den i stället.',
+      removeLink: 'Gå vidare till att ta bort enheten',
+      removeTitle: (name: string) => `Ta bort enheten ${name}?`,
+      removeWhat: (name: string, code: string, agency: string) => `Enheten ${name} (${code}) hos ${agency} tas bort ur registret. Det går inte att ångra.`,
+      removeCheck: 'Först kontrolleras att enheten aldrig har haft någon uppgift och att ingen aktiv policy eller routning skickar arbete dit. Annars tas den inte bort, och du får veta varför.',
+      removeConfirm: 'Ja, ta bort enheten',
+      removeCancel: 'Nej, tillbaka till enheten',
+      removeInUseTitle: 'Enheten kan inte tas bort, eftersom den fortfarande får arbete:',
+      removeHistoryTitle: 'Enheten kan inte tas bort, eftersom den har använts:',
+      removeHistory: 'Enheten har haft uppgifter, eller uppgifter har flyttats till eller från den, och finns därför kvar i ärendenas historik. Inaktivera den i stället, så får den inget nytt arbete.',
+    },
+    /** One agency: its units, and renaming it (the code stays). */
+    agency: {
+      title: (name: string) => `Myndighet: ${name}`,
+      facts: 'Myndigheten',
+      units: 'Enheter',
+      rename: 'Byt namn',
+      renameHint: (code: string) => `Koden ${code} ändras inte, så uppgifter, samtycken och policyer som pekar på myndigheten följer med. Det nya namnet syns direkt överallt.`,
+      nameHint: (min: number, max: number) => `${min}–${max} tecken.`,
+      save: 'Spara namnet',
+      saved: 'Myndighetens nya namn är sparat.',
     },
     /** A refused registry form: next to the field, by the field's name in the operation's body. */
     validation: {

@@ -16,7 +16,7 @@ const referral = {
   },
 };
 
-type RegistryBody = { agencies: Array<{ code: string; units: Array<{ code: string; name: string; notificationEmail: string; active: boolean }> }> };
+type RegistryBody = { agencies: Array<{ code: string; name: string; units: Array<{ code: string; name: string; notificationEmail: string; active: boolean }> }> };
 
 /** A unit of the test's own, added through the API (each test owns its data). */
 async function addUnit(web: WebStack, code: string, name: string) {
@@ -25,6 +25,18 @@ async function addUnit(web: WebStack, code: string, name: string) {
     .post('/admin/units')
     .send({ code, agency: 'school', name, notificationEmail: `${code}@skola.example`, supervisorEmail: `${code}-rektor@skola.example`, headEmail: `${code}-chef@skola.example` })
     .expect(201);
+}
+
+type RoutingBody = { active: { version: string; rules: Array<{ id: string; then: { units?: Record<string, string> } }> } };
+
+/** An agency of the test's own, added through the API. */
+async function addAgency(web: WebStack, code: string, name: string) {
+  await web.stack.as(admin).post('/admin/agencies').send({ code, name }).expect(201);
+}
+
+async function registryAgency(web: WebStack, code: string) {
+  const body = (await web.stack.as(admin).get('/admin/registry').expect(200)).body as RegistryBody;
+  return body.agencies.find((a) => a.code === code);
 }
 
 async function registryUnit(web: WebStack, code: string) {
@@ -166,13 +178,17 @@ describe("the administrator's screens in the staff web app", () => {
     // A unit the active policy and routing table send work to says so, by version.
     const policies = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as { items: Array<{ caseType: string; version: string; active: boolean }> };
     const youth = policies.items.find((i) => i.caseType === 'youth-concern' && i.active)!;
-    const routing = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as { active: { version: string } };
+    const routing = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingBody;
     const answer = await page.goto(`${web.appUrl}/administration/registret/enheter/soc-children-youth`);
     expect(answer?.status()).toBe(200);
     await page.getByRole('button', { name: 'Inaktivera enheten' }).click();
     const reasons = await page.getByRole('alert').getByRole('listitem').allInnerTexts();
-    expect(reasons).toContain(`Den aktiva policyn för Oro för ung person (version ${youth.version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`);
-    expect(reasons).toContain(`Den aktiva routningstabellen (version ${routing.active.version}) skickar uppgifter dit. Publicera först en version som pekar på en annan enhet.`);
+    // Each version's line names the steps or rules that send the unit work.
+    const policyLine = reasons.find((line) => line.startsWith(`Den aktiva policyn för Oro för ung person (version ${youth.version}) skickar uppgifter dit i stegen ”Skyddsbedömning”, `));
+    expect(policyLine).toMatch(/”Beslut om utredning”.*Publicera först en version som pekar på en annan enhet\.$/);
+    const rules = routing.active.rules.flatMap((rule, i) => (Object.values(rule.then.units ?? {}).includes('soc-children-youth') ? [`”Regel ${i + 1}: ${rule.id}”`] : []));
+    expect(rules).toHaveLength(2);
+    expect(reasons).toContain(`Den aktiva routningstabellen (version ${routing.active.version}) skickar uppgifter dit i reglerna ${rules.join(' och ')}. Publicera först en version som pekar på en annan enhet.`);
     expect((await registryUnit(web, 'soc-children-youth'))?.active).toBe(true);
     await context.close();
   });
@@ -199,6 +215,180 @@ describe("the administrator's screens in the staff web app", () => {
     await expect(shown(page.getByRole('region', { name: 'Skolstiftelsen (adm-stiftelse)' }).getByRole('link', { name: 'Stiftelsens kansli' }))).resolves.toBe(true);
     const registry = (await web.stack.as(admin).get('/admin/registry').expect(200)).body as RegistryBody;
     expect(registry.agencies.find((a) => a.code === 'adm-stiftelse')?.units.map((u) => u.code)).toEqual(['adm-stiftelse-kansli']);
+    await context.close();
+  });
+
+  it('when an admin renames an agency, then its page and Registret show the new name and the rename is audited', async () => {
+    const code = 'adm-rename-fritid';
+    await addAgency(web, code, 'Fritidsförvaltningen');
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/registret');
+    await page.getByRole('region', { name: `Fritidsförvaltningen (${code})` }).getByRole('link', { name: 'Byt namn på Fritidsförvaltningen' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Myndighet: Fritidsförvaltningen' }))).resolves.toBe(true);
+    const form = page.getByRole('form', { name: 'Byt namn' });
+    const name = form.getByRole('textbox', { name: 'Namn' });
+    // Filled in with the name it has, and held to the operation's limits.
+    await expect(name.inputValue()).resolves.toBe('Fritidsförvaltningen');
+    await expect(name.getAttribute('maxlength')).resolves.toBe('200');
+    await expect(page.locator('#myndighet-nytt-namn-tips').innerText()).resolves.toBe('2–200 tecken.');
+    await expectNoAxeViolations(page);
+
+    await name.fill('Kultur- och fritidsförvaltningen');
+    await form.getByRole('button', { name: 'Spara namnet' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Myndighet: Kultur- och fritidsförvaltningen' }))).resolves.toBe(true);
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Myndighetens nya namn är sparat.');
+    await expect(name.inputValue()).resolves.toBe('Kultur- och fritidsförvaltningen');
+    await expectNoAxeViolations(page);
+
+    await page.getByRole('link', { name: 'Till registret' }).click();
+    await expect(shown(page.getByRole('heading', { level: 3, name: `Kultur- och fritidsförvaltningen (${code})` }))).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Byt namn på Fritidsförvaltningen' }).count()).resolves.toBe(0);
+    expect((await registryAgency(web, code))?.name).toBe('Kultur- och fritidsförvaltningen');
+    const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-admin', action: 'agency.update', phase: 'result' } });
+    expect(rows.map((r) => [r.status, r.detail])).toContainEqual([200, { agency: code }]);
+
+    // An agency that does not exist, or a malformed code, is the one 404.
+    for (const path of ['/administration/registret/myndigheter/adm-finns-inte', '/administration/registret/myndigheter/Inte%20en%20kod']) {
+      const answer = await page.goto(`${web.appUrl}${path}`);
+      expect(answer?.status()).toBe(404);
+    }
+    await context.close();
+  });
+
+  it("when an admin gives an agency a name too short, then the Swedish error sits next to the name field and in the summary, and the name stays", async () => {
+    const code = 'adm-rename-short';
+    await addAgency(web, code, 'Idrottsföreningarna');
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/registret/myndigheter/${code}`);
+    const name = page.getByRole('form', { name: 'Byt namn' }).getByRole('textbox', { name: 'Namn' });
+    // One letter passes the browser's own check (the field is required, up to 200 characters); the API's schema refuses it.
+    await name.fill('I');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Spara namnet' }).click()]);
+    expect(answer.status()).toBe(400);
+    await expect(page.locator('#myndighet-nytt-namn-fel').innerText()).resolves.toBe('Ange ett namn på 2–200 tecken.');
+    await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(name.getAttribute('aria-describedby')).resolves.toBe('myndighet-nytt-namn-tips myndighet-nytt-namn-fel');
+    await expect(name.inputValue()).resolves.toBe('I');
+    const summary = page.getByRole('alert');
+    await expect(summary.innerText()).resolves.toContain('Formuläret innehåller fel.');
+    await expect(summary.getByRole('link', { name: 'Namn: Ange ett namn på 2–200 tecken.' }).getAttribute('href')).resolves.toBe('#myndighet-nytt-namn');
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Myndighet: Idrottsföreningarna');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'myndighet-fel');
+    expect((await registryAgency(web, code))?.name).toBe('Idrottsföreningarna');
+    await context.close();
+  });
+
+  it('when an admin deletes a unit that was never used and confirms it, then it is gone from Registret and the API, and the delete is audited', async () => {
+    const code = 'adm-delete-typo';
+    await addUnit(web, code, 'Albyskoaln');
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/registret/enheter/${code}`);
+    await expect(shown(page.getByRole('heading', { level: 2, name: 'Ta bort enheten' }))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+
+    // The unit's page only leads on: the question comes first, and going back deletes nothing.
+    await page.getByRole('link', { name: 'Gå vidare till att ta bort enheten' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ta bort enheten Albyskoaln?' }))).resolves.toBe(true);
+    await expect(page.getByText(`Enheten Albyskoaln (${code}) hos Grundskolor tas bort ur registret. Det går inte att ångra.`).count()).resolves.toBe(1);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'enhet-ta-bort');
+    expect(await registryUnit(web, code)).toBeDefined();
+    await page.getByRole('link', { name: 'Nej, tillbaka till enheten' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Enhet: Albyskoaln' }))).resolves.toBe(true);
+    expect(await registryUnit(web, code)).toBeDefined();
+
+    await page.getByRole('link', { name: 'Gå vidare till att ta bort enheten' }).click();
+    await page.getByRole('form', { name: 'Ta bort enheten Albyskoaln?' }).getByRole('button', { name: 'Ja, ta bort enheten' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Registret' }))).resolves.toBe(true);
+    await expect(page.getByRole('status').innerText()).resolves.toBe(`Enheten ${code} är borttagen ur registret.`);
+    await expect(page.getByRole('link', { name: 'Albyskoaln' }).count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+
+    expect(await registryUnit(web, code)).toBeUndefined();
+    expect(await web.stack.db.prisma.unit.findUnique({ where: { code } })).toBeNull();
+    const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-admin', action: 'unit.delete', phase: 'result' } });
+    expect(rows.map((r) => [r.status, r.detail])).toContainEqual([200, { unit: code }]);
+    // Gone: its pages are the one 404.
+    for (const path of [`/administration/registret/enheter/${code}`, `/administration/registret/enheter/${code}/ta-bort`]) {
+      const answer = await page.goto(`${web.appUrl}${path}`);
+      expect(answer?.status()).toBe(404);
+    }
+    await context.close();
+  });
+
+  it('when an admin deletes a unit that has held a task, or one the active policy sends work to, then it is refused with the Swedish reason and the unit stays', async () => {
+    const code = 'adm-delete-used';
+    await addUnit(web, code, 'Fittja ungdomsmottagning');
+    const { taskId } = await startProtectionAssessment(web, referral);
+    await web.stack.as(supervisor).post(`/tasks/${taskId}/reassign`).send({ unitCode: code, reason: 'pilot at the youth clinic' }).expect(200);
+
+    const refusedDeletes = () => web.stack.db.prisma.auditEvent.count({ where: { actor: 'dev-admin', action: 'unit.delete', status: 409 } });
+    const refusedBefore = await refusedDeletes();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/registret/enheter/${code}/ta-bort`);
+    const confirm = async () => {
+      const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Ja, ta bort enheten' }).click()]);
+      return answer.status();
+    };
+    expect(await confirm()).toBe(409);
+    const alert = page.getByRole('alert');
+    await expect(alert.innerText()).resolves.toContain('Enheten kan inte tas bort, eftersom den har använts:');
+    await expect(alert.getByRole('listitem').allInnerTexts()).resolves.toEqual([
+      'Enheten har haft uppgifter, eller uppgifter har flyttats till eller från den, och finns därför kvar i ärendenas historik. Inaktivera den i stället, så får den inget nytt arbete.',
+    ]);
+    // The unit's own page, so deactivating it is one button away.
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Enhet: Fittja ungdomsmottagning' }))).resolves.toBe(true);
+    await expect(shown(page.getByRole('button', { name: 'Inaktivera enheten' }))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    expect(await registryUnit(web, code)).toBeDefined();
+
+    // A seeded unit no case here has used, which the active exit policy names for one step.
+    const policies = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as { items: Array<{ caseType: string; version: string; active: boolean }> };
+    const exit = policies.items.find((i) => i.caseType === 'exit-programme' && i.active)!;
+    expect(await web.stack.db.prisma.task.count({ where: { unit: { code: 'police-exit' } } })).toBe(0);
+    await page.goto(`${web.appUrl}/administration/registret/enheter/police-exit/ta-bort`);
+    expect(await confirm()).toBe(409);
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('Enheten kan inte tas bort, eftersom den fortfarande får arbete:');
+    await expect(page.getByRole('alert').getByRole('listitem').allInnerTexts()).resolves.toEqual([
+      `Den aktiva policyn för Avhopparverksamhet (version ${exit.version}) skickar uppgifter dit i steget ”Gemensam plan: polis”. Publicera först en version som pekar på en annan enhet.`,
+    ]);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'enhet-ta-bort-nekad');
+    expect(await registryUnit(web, 'police-exit')).toBeDefined();
+    // Each refusal is on record (the API's row for a refused delete does not name the unit).
+    expect(await refusedDeletes()).toBe(refusedBefore + 2);
+    await context.close();
+  });
+
+  it('when a coordinator reaches the rename and delete pages, then each answers 403 with no form, and posting them anyway changes nothing', async () => {
+    const agency = 'adm-coordinator-agency';
+    const unit = 'adm-coordinator-delete';
+    await addAgency(web, agency, 'Samordnarnas prov');
+    await addUnit(web, unit, 'Samordnarnas provenhet');
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', '/inkorg');
+    for (const path of [`/administration/registret/myndigheter/${agency}`, `/administration/registret/enheter/${unit}/ta-bort`]) {
+      const answer = await page.goto(`${web.appUrl}${path}`);
+      expect(answer?.status()).toBe(403);
+      await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
+      await expect(page.getByRole('form', { name: /Byt namn|Ta bort enheten/ }).count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: /Spara namnet|Ja, ta bort enheten/ }).count()).resolves.toBe(0);
+      await expectNoAxeViolations(page);
+    }
+
+    // With the session's own form token, each post still meets the operation's role check.
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const renamed = await page.request.post(`${web.appUrl}/administration/registret/myndigheter/${agency}`, { form: { _csrf: csrf, name: 'Kapad' }, maxRedirects: 0 });
+    expect(renamed.status()).toBe(403);
+    const deleted = await page.request.post(`${web.appUrl}/administration/registret/enheter/${unit}/ta-bort`, { form: { _csrf: csrf }, maxRedirects: 0 });
+    expect(deleted.status()).toBe(403);
+    await expect(deleted.text()).resolves.toContain('Ingen behörighet');
+    expect((await registryAgency(web, agency))?.name).toBe('Samordnarnas prov');
+    expect(await registryUnit(web, unit)).toBeDefined();
+
+    const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', status: 403, action: { in: ['agency.update', 'unit.delete'] } } });
+    expect(rows.map((r) => r.action).sort()).toEqual(['agency.update', 'unit.delete']);
     await context.close();
   });
 

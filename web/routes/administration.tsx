@@ -5,15 +5,18 @@ import { ErrorCode } from '../../domain/errors';
 import type { PageKit } from '../kit';
 import type { Invocation } from '../invoke';
 import { PoliciesPage, PolicyPage, type PolicyVersionView } from '../views/policies';
-import { RegistryPage, UnitPage, type RegistryFormErrors, type RegistryUnitView, type RegistryView } from '../views/registry';
+import { RegistryPage, UnitPage, type RegistryFormErrors, type RegistryUnitView, type RegistryView, type UnitRefusal } from '../views/registry';
+import { AgencyPage } from '../views/agency';
+import { UnitDeletePage } from '../views/unitDelete';
 import { RoutingPage, type RoutingView } from '../views/routing';
 import { publishedNotice, routingPublishedNotice } from './publishing';
-import type { PolicyDocument } from '../../domain/policy';
+import { caseStepEntries, type CaseType, type PolicyDocument } from '../../domain/policy';
 import type { UnitUse } from '../../api/views/common';
 
 const registryCode = /^[a-z][a-z0-9-]{1,63}$/;
 const unitFields = ['name', 'notificationEmail', 'supervisorEmail', 'headEmail'] as const;
 const v = sv.admin.validation;
+const t = sv.admin.registry;
 
 /** The fields of a posted form, trimmed; anything else the form carried is dropped. */
 function pick(body: unknown, names: readonly string[]): Record<string, string> {
@@ -29,11 +32,17 @@ function registryFieldErrors(result: Invocation<unknown>): Record<string, string
   return Object.fromEntries((result.error.fields ?? []).map((f) => [f.field, v[f.field] ?? v.other]));
 }
 
-/** What still sends a unit work, in Swedish, from UNIT_IN_USE's `uses` (the general line if it names none). */
-function unitInUseReasons(uses: UnitUse[] = []): string[] {
-  const u = sv.admin.unit;
-  const lines = uses.map((use) => (use.kind === 'open-tasks' ? u.inUseTasks(use.count) : use.kind === 'policy' ? u.inUsePolicy(named(sv.caseTypes, use.caseType), use.version) : u.inUseRouting(use.version)));
-  return lines.length ? lines : [u.inUseOther];
+type PolicyRead = { caseType: string; version: string; activatedAt: string; document: PolicyDocument };
+
+/** The steps of a policy that send the unit work (its tasks, or the wait for consent), in the order a case meets them. */
+function stepsNaming(document: PolicyDocument, code: string): string[] {
+  const steps = caseStepEntries(document.caseType as CaseType, Object.entries(document.steps));
+  return steps.filter(([, step]) => step.unitCode === code || step.consent?.waitUnitCode === code).map(([key]) => named(sv.steps, key));
+}
+
+/** The routing rules that send the unit work, as Routning heads them. */
+function rulesNaming(routing: RoutingView, code: string): string[] {
+  return routing.active.rules.flatMap((rule, i) => (Object.values(rule.then.units ?? {}).includes(code) ? [sv.admin.routing.rule(i + 1, rule.id)] : []));
 }
 
 /** Registret, Policyer and Routning: the administrator's screens, each running the admin operations of the API. */
@@ -41,8 +50,28 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
   const { base, invoke, send, refused, notFound, ctxOf, principal, signedIn, recordView } = kit;
   const registryPath = `${base}/administration/registret`;
   const unitPath = (code: string) => `${registryPath}/enheter/${encodeURIComponent(code)}`;
-
+  const agencyPath = (code: string) => `${registryPath}/myndigheter/${encodeURIComponent(code)}`;
   const readRegistry = (req: Request, res: Response) => invoke<RegistryView>('registry.read', req, res, principal(res), {});
+
+  /**
+   * What still sends a unit work, in Swedish, from UNIT_IN_USE's `uses`, each version's steps or
+   * rules read from it (a line without them if the read fails; the general line if `uses` names none).
+   */
+  async function unitInUseReasons(req: Request, res: Response, code: string, uses: UnitUse[] = []): Promise<string[]> {
+    const u = sv.admin.unit;
+    const lines: string[] = [];
+    for (const use of uses) {
+      if (use.kind === 'open-tasks') lines.push(u.inUseTasks(use.count));
+      else if (use.kind === 'policy') {
+        const policy = await invoke<PolicyRead>('policy.read', req, res, principal(res), { params: { caseType: use.caseType, version: use.version } });
+        lines.push(u.inUsePolicy(named(sv.caseTypes, use.caseType), use.version, policy.ok ? stepsNaming(policy.body.document, code) : []));
+      } else {
+        const routing = await invoke<RoutingView>('routing.read', req, res, principal(res), {});
+        lines.push(u.inUseRouting(use.version, routing.ok && routing.body.active.version === use.version ? rulesNaming(routing.body, code) : []));
+      }
+    }
+    return lines.length ? lines : [u.inUseOther];
+  }
   const findUnit = (registry: RegistryView, code: string) => {
     for (const agency of registry.agencies) {
       const unit = agency.units.find((u) => u.code === code);
@@ -55,7 +84,8 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
     const registry = await readRegistry(req, res);
     if (!registry.ok) return refused(res, registry);
     const code = typeof req.query.kod === 'string' && registryCode.test(req.query.kod) ? req.query.kod : undefined;
-    const notice = !code ? undefined : req.query.klart === 'enhet' ? sv.admin.registry.unitCreated(code) : req.query.klart === 'myndighet' ? sv.admin.registry.agencyCreated(code) : undefined;
+    const notices: Record<string, (code: string) => string> = { enhet: t.unitCreated, myndighet: t.agencyCreated, borttagen: t.unitDeleted };
+    const notice = code ? notices[String(req.query.klart)]?.(code) : undefined;
     send(res, 200, <RegistryPage ctx={ctxOf(res)} registry={registry.body} notice={notice} />);
   });
 
@@ -90,7 +120,7 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
   };
 
   /** The unit's page, as it is now, with what the last change said. */
-  async function unitPage(req: Request, res: Response, status: number, extra: { notice?: string; errors?: RegistryFormErrors; inUse?: string[] } = {}) {
+  async function unitPage(req: Request, res: Response, status: number, extra: { notice?: string; errors?: RegistryFormErrors; refusal?: UnitRefusal } = {}) {
     const registry = await readRegistry(req, res);
     if (!registry.ok) return refused(res, registry);
     const found = findUnit(registry.body, req.params.unitCode as string);
@@ -128,8 +158,52 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
     const active = (req.body as Record<string, unknown>).active === 'true';
     const result = await invoke('unit.update', req, res, principal(res), { params: { unitCode: code }, body: { active } });
     if (result.ok) return res.redirect(303, `${unitPath(code)}?klart=${active ? 'aktiverad' : 'inaktiverad'}`);
-    if (result.error.code === ErrorCode.UnitInUse) return unitPage(req, res, 409, { inUse: unitInUseReasons(result.error.uses) });
+    if (result.error.code === ErrorCode.UnitInUse) return unitPage(req, res, 409, { refusal: { title: sv.admin.unit.inUseTitle, lines: await unitInUseReasons(req, res, code, result.error.uses) } });
     refused(res, badPath(result) ? { status: 404 } : result);
+  });
+
+  // Deleting a unit takes two steps: this page asks, and only its button deletes.
+  router.get('/administration/registret/enheter/:unitCode/ta-bort', signedIn, async (req, res) => {
+    const registry = await readRegistry(req, res);
+    if (!registry.ok) return refused(res, registry);
+    const found = findUnit(registry.body, req.params.unitCode as string);
+    if (!found) return notFound(res);
+    send(res, 200, <UnitDeletePage ctx={ctxOf(res)} unit={found.unit} agencyName={found.agencyName} />);
+  });
+
+  router.post('/administration/registret/enheter/:unitCode/ta-bort', signedIn, async (req, res) => {
+    const code = req.params.unitCode as string;
+    const result = await invoke('unit.delete', req, res, principal(res), { params: { unitCode: code }, body: {} });
+    if (result.ok) return res.redirect(303, `${registryPath}?klart=borttagen&kod=${encodeURIComponent(code)}`);
+    if (result.error.code !== ErrorCode.UnitInUse) return refused(res, badPath(result) ? { status: 404 } : result);
+    // A unit that has held work stays in the cases' history; one that new cases would send work to says what does.
+    const u = sv.admin.unit;
+    const refusal =
+      result.error.reason === 'has-history' ? { title: u.removeHistoryTitle, lines: [u.removeHistory] } : { title: u.removeInUseTitle, lines: await unitInUseReasons(req, res, code, result.error.uses) };
+    await unitPage(req, res, 409, { refusal });
+  });
+
+  /** The agency's page, as it is now, with what the last rename said. */
+  async function agencyPage(req: Request, res: Response, status: number, extra: { notice?: string; errors?: RegistryFormErrors } = {}) {
+    const registry = await readRegistry(req, res);
+    if (!registry.ok) return refused(res, registry);
+    const agency = registry.body.agencies.find((a) => a.code === req.params.agencyCode);
+    if (!agency) return notFound(res);
+    send(res, status, <AgencyPage ctx={ctxOf(res)} agency={agency} {...extra} />);
+  }
+
+  router.get('/administration/registret/myndigheter/:agencyCode', signedIn, (req, res) => agencyPage(req, res, 200, { notice: req.query.klart === 'sparad' ? sv.admin.agency.saved : undefined }));
+
+  router.post('/administration/registret/myndigheter/:agencyCode', signedIn, async (req, res) => {
+    const code = req.params.agencyCode as string;
+    const values = pick(req.body, ['name']);
+    const result = await invoke('agency.update', req, res, principal(res), { params: { agencyCode: code }, body: values });
+    if (result.ok) return res.redirect(303, `${agencyPath(code)}?klart=sparad`);
+    // A malformed code in the path is the one 404; a refused name (the schema's) sits next to its field.
+    const fields = registryFieldErrors(result);
+    if ('agencyCode' in fields) return refused(res, { status: 404 });
+    if ((result.status !== 400 && result.status !== 422) || !fields.name) return refused(res, result);
+    await agencyPage(req, res, result.status, { errors: { form: 'rename', fields: { name: fields.name }, values } });
   });
 
   router.get('/administration/policyer', signedIn, async (req, res) => {

@@ -18,12 +18,12 @@ export interface RegistryView {
 
 /** A refused registry form: which form, each field's Swedish message, and what was typed. */
 export interface RegistryFormErrors {
-  form: 'unit' | 'agency' | 'edit';
+  form: 'unit' | 'agency' | 'edit' | 'rename';
   fields: Record<string, string>;
   values: Record<string, string>;
 }
 
-type FieldSpec = { name: string; id: string; label: string; type?: string; hint?: string };
+export type FieldSpec = { name: string; id: string; label: string; type?: string; hint?: string; maxLength?: number };
 
 const t = sv.admin.registry;
 const unitFields = (prefix: string): FieldSpec[] => [
@@ -43,7 +43,7 @@ const newAgencyFields: FieldSpec[] = [
 ];
 const editFields = unitFields('andra');
 
-function Field(props: { spec: FieldSpec; value?: string; error?: string }) {
+export function Field(props: { spec: FieldSpec; value?: string; error?: string }) {
   const { spec, error } = props;
   const hintId = spec.hint ? `${spec.id}-tips` : undefined;
   const describedBy = [hintId, error ? `${spec.id}-fel` : undefined].filter(Boolean).join(' ') || undefined;
@@ -62,6 +62,7 @@ function Field(props: { spec: FieldSpec; value?: string; error?: string }) {
         type={spec.type ?? 'text'}
         value={props.value ?? ''}
         required
+        maxlength={spec.maxLength}
         autocomplete="off"
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy}
@@ -71,7 +72,7 @@ function Field(props: { spec: FieldSpec; value?: string; error?: string }) {
 }
 
 /** The form's errors above it, each a link to its field (the messages also sit next to the fields). */
-function ErrorSummary(props: { errors?: RegistryFormErrors; form: RegistryFormErrors['form']; specs: FieldSpec[] }) {
+export function ErrorSummary(props: { errors?: RegistryFormErrors; form: RegistryFormErrors['form']; specs: FieldSpec[] }) {
   const { errors } = props;
   if (!errors || errors.form !== props.form) return null;
   const listed = props.specs.filter((s) => errors.fields[s.name]);
@@ -91,7 +92,7 @@ function ErrorSummary(props: { errors?: RegistryFormErrors; form: RegistryFormEr
   );
 }
 
-function Notice(props: { text?: string }) {
+export function Notice(props: { text?: string }) {
   return props.text ? (
     <p class="notice" role="status">
       {props.text}
@@ -119,11 +120,14 @@ export function RegistryPage(props: { ctx: PageContext; registry: RegistryView; 
         </ul>
       </nav>
       <Notice text={props.notice} />
-      {errors && errors.form !== 'edit' && <ErrorSummary errors={errors} form={errors.form} specs={errors.form === 'unit' ? newUnitFields : newAgencyFields} />}
+      {errors && (errors.form === 'unit' || errors.form === 'agency') && <ErrorSummary errors={errors} form={errors.form} specs={errors.form === 'unit' ? newUnitFields : newAgencyFields} />}
       <h2>{t.agencies}</h2>
       {registry.agencies.map((agency) => (
         <section aria-labelledby={`myndighet-${agency.code}`}>
           <h3 id={`myndighet-${agency.code}`}>{t.agencyCaption(agency.name, agency.code)}</h3>
+          <p>
+            <a href={`${ctx.base}/administration/registret/myndigheter/${encodeURIComponent(agency.code)}`}>{t.renameLink(agency.name)}</a>
+          </p>
           {agency.units.length === 0 ? (
             <p>{t.noUnits}</p>
           ) : (
@@ -208,8 +212,14 @@ function Addresses(props: { unit: RegistryUnitView }) {
   );
 }
 
-/** One unit: change its name and addresses, or deactivate it (a refusal says what still sends it work). */
-export function UnitPage(props: { ctx: PageContext; unit: RegistryUnitView; agencyName: string; notice?: string; errors?: RegistryFormErrors; inUse?: string[] }) {
+/** Why a deactivation or a delete was refused: a heading line and what still uses the unit. */
+export interface UnitRefusal {
+  title: string;
+  lines: string[];
+}
+
+/** One unit: change its name and addresses, deactivate it, or go on to delete it (a refusal says what still uses it). */
+export function UnitPage(props: { ctx: PageContext; unit: RegistryUnitView; agencyName: string; notice?: string; errors?: RegistryFormErrors; refusal?: UnitRefusal }) {
   const { ctx, unit, errors } = props;
   const u = sv.admin.unit;
   const action = `${ctx.base}/administration/registret/enheter/${encodeURIComponent(unit.code)}`;
@@ -221,11 +231,11 @@ export function UnitPage(props: { ctx: PageContext; unit: RegistryUnitView; agen
       </p>
       <h1>{u.title(unit.name)}</h1>
       <Notice text={props.notice} />
-      {props.inUse && (
+      {props.refusal && (
         <div class="notice error" role="alert">
-          <p>{u.inUseTitle}</p>
+          <p>{props.refusal.title}</p>
           <ul>
-            {props.inUse.map((line) => (
+            {props.refusal.lines.map((line) => (
               <li>{line}</li>
             ))}
           </ul>
@@ -266,6 +276,12 @@ export function UnitPage(props: { ctx: PageContext; unit: RegistryUnitView; agen
           <button type="submit">{unit.active ? u.deactivate : u.activate}</button>
         </p>
       </form>
+
+      <h2>{u.remove}</h2>
+      <p>{u.removeHint}</p>
+      <p>
+        <a href={`${action}/ta-bort`}>{u.removeLink}</a>
+      </p>
     </Layout>
   );
 }
