@@ -80,7 +80,8 @@ export async function runOperation(op: Operation, deps: ApiDeps, audit: AuditWri
   const caller = call.caller;
   const request = { principal: caller, action: op.auditAction, method: call.method ?? op.method.toUpperCase(), route: op.path, sourceAddress: call.sourceAddress, requestId: call.requestId };
   const entry = (status: number | null, note: AuditNote, phase?: AuditEntry['phase']): AuditEntry => ({ ...request, status, ...note, ...(phase ? { phase } : {}) });
-  let note: AuditNote = wellFormedIds(call.params ?? {});
+  const target = op.auditTarget?.(call.params ?? {});
+  let note: AuditNote = { ...wellFormedIds(call.params ?? {}), ...(target ? { detail: target } : {}) };
   let reply: Awaited<ReturnType<Operation['handle']>> | undefined;
   let failure: unknown;
   let intended = false;

@@ -71,6 +71,11 @@ export interface OperationSpec<P, Q, H, B, R extends Responses> {
    * start does), so no intent row is written first. Other POSTs are recorded as intent, then result.
    */
   auditsWithChange?: true;
+  /**
+   * What the audit row names from the path whatever the outcome, so that a refused change says
+   * what it was refused on (a registry code; never personal data). Absent when not well formed.
+   */
+  auditTarget?: (params: Record<string, string | undefined>) => Record<string, unknown> | undefined;
   handle(ctx: OperationContext<P, Q, H, B>): Promise<Reply<NoInfer<R>>>;
 }
 

@@ -16,6 +16,9 @@ const unitParams = z.object({ unitCode: unitCodeSchema }).strict();
 const agencyParams = z.object({ agencyCode: agencyCodeSchema }).strict();
 /** The audit row names the agency or unit changed (registry codes are not personal data). */
 const changed = (detail: Record<string, unknown>) => ({ detail });
+// A refused change (409, 404, 403) names its target too, when the path's code is well formed.
+const unitTarget = ({ unitCode }: Record<string, string | undefined>) => (unitCodeSchema.safeParse(unitCode).success ? { unit: unitCode } : undefined);
+const agencyTarget = ({ agencyCode }: Record<string, string | undefined>) => (agencyCodeSchema.safeParse(agencyCode).success ? { agency: agencyCode } : undefined);
 
 /** The agency and unit registry, managed by admins through the API: a change takes effect at once. */
 export const registryOperations = [
@@ -46,6 +49,7 @@ export const registryOperations = [
     summary: "Rename an agency (its code stays)",
     access: admin,
     params: agencyParams,
+    auditTarget: agencyTarget,
     body: updateAgencyBody,
     responses: { 200: registryAgencySchema },
     errors: { 404: 'no such agency' },
@@ -69,6 +73,7 @@ export const registryOperations = [
     summary: "Change a unit's name or addresses (emails from now on use them), or deactivate it once nothing sends it work",
     access: admin,
     params: unitParams,
+    auditTarget: unitTarget,
     body: updateUnitBody,
     responses: { 200: registryUnitSchema },
     errors: { 404: 'no such unit', 409: 'the unit still gets work: open tasks to reassign, or an active policy or routing naming it (UNIT_IN_USE)' },
@@ -85,6 +90,7 @@ export const registryOperations = [
     summary: 'Delete a unit that never held a task (one that did can only be deactivated)',
     access: admin,
     params: unitParams,
+    auditTarget: unitTarget,
     body: emptyBody,
     responses: { 200: deletedUnitSchema },
     errors: { 404: 'no such unit', 409: 'the unit has history, or the active policies or routing table name it (UNIT_IN_USE, with `uses`): deactivate it instead, or publish versions that do not name it' },

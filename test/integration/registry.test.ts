@@ -151,6 +151,9 @@ describe('the agency and unit registry through the API', () => {
         const refused = (await stack.as(admin).post(`/admin/units/${code}/delete`).send({}).expect(409)).body.error;
         expect(refused).toMatchObject({ code: 'UNIT_IN_USE', reason: 'in-use', uses: [{ kind: 'routing', version: 'registry-routed-to' }] });
         expect(await stack.db.prisma.unit.count({ where: { code } })).toBe(1);
+        // The refusal's audit row says which unit it was refused on, as a success's does.
+        const rows = await stack.db.prisma.auditEvent.findMany({ where: { actor: admin.sub, action: 'unit.delete', status: 409 } });
+        expect(rows.map((r) => r.detail)).toContainEqual({ unit: code });
       } finally {
         await stack.as(admin).post('/admin/routing').send({ ...before, version: 'registry-routed-back' }).expect(201);
       }
