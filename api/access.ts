@@ -18,8 +18,9 @@ import { AppError } from './errors';
  * - `taskUnitStaff` / `taskUnitSupervisor`: the task (path `taskId`) is in a unit the caller is staff of / supervises, and shares its case with it;
  * - `escalationUnitSupervisor`: the escalation (path `escalationId`) is addressed to a unit the caller supervises.
  * - `taskVisible`: the task (path `taskId`) is read by a coordinator, or by staff or a supervisor of its unit while it shares its case with that unit.
+ * - `unitPeople`: the unit (path `unitCode`) is one the caller is staff or supervisor of; coordinators and admins any unit.
  */
-export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor', 'taskVisible'] as const;
+export const scopeKinds = ['anyone', 'unitMember', 'unitSupervisor', 'caseVisible', 'caseTaskHolder', 'taskUnitStaff', 'taskUnitSupervisor', 'escalationUnitSupervisor', 'taskVisible', 'unitPeople'] as const;
 export type ScopeKind = (typeof scopeKinds)[number];
 
 /** What an access check found, for the handler and the audit row. */
@@ -41,6 +42,7 @@ export const scopeParam: Partial<Record<ScopeKind, string>> = {
   taskUnitSupervisor: 'taskId',
   escalationUnitSupervisor: 'escalationId',
   taskVisible: 'taskId',
+  unitPeople: 'unitCode',
 };
 
 interface ScopeInput {
@@ -74,6 +76,8 @@ export async function checkScope(deps: ApiDeps, p: Principal, scope: ScopeKind, 
     }
     case 'taskVisible':
       return { caseId: await assertTaskVisible(deps, p, param('taskId')), taskId: param('taskId') };
+    case 'unitPeople':
+      return { units: [assertUnitPeopleVisible(p, param('unitCode'))] };
   }
 }
 
@@ -161,6 +165,15 @@ export function unitScope(p: Principal, requested?: string, as: 'member' | 'supe
   }
   if (requested && !mine.includes(requested)) throw new AppError(ErrorCode.Forbidden, 'not one of your units');
   return requested ? [requested] : mine;
+}
+
+/**
+ * Who works in a unit is for the unit itself (its staff and supervisors) and for those who work
+ * across units (coordinators, admins): another unit's or agency's staff get 403 (units are not secret, their people are).
+ */
+function assertUnitPeopleVisible(p: Principal, unitCode: string): string {
+  if (hasRole(p, 'coordinator', 'admin') || visibleUnits(p).includes(unitCode)) return unitCode;
+  throw new AppError(ErrorCode.Forbidden, 'only the unit\'s staff and supervisors, coordinators and admins see who works in it');
 }
 
 /**

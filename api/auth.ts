@@ -2,7 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwksCache, jwtVerify, type JWKSCacheInput, type JWTVerifyGetKey } from 'jose';
 import { ZodError } from 'zod';
 import type { AuthConfig } from '../config';
-import { principalFromClaims, type Principal } from '../domain/auth';
+import { displayNameFromClaims, principalFromClaims, type Principal } from '../domain/auth';
 import { ErrorCode } from '../domain/errors';
 import { AppError } from './errors';
 
@@ -43,12 +43,26 @@ function reasonOf(err: joseErrors.JOSEError | ZodError): string {
   return err.code;
 }
 
+/** A token verified afresh (not from the cache): who, and the display name it carries, if any. */
+export interface VerifiedSignIn {
+  principal: Principal;
+  displayName: string | null;
+}
+
+export interface VerifierOptions {
+  /**
+   * Called once per fresh verification, never for a cached token (the staff directory records the
+   * sign-in here). It must not throw: a failure to record is its own to log, not the request's.
+   */
+  onVerified?: (seen: VerifiedSignIn) => Promise<void>;
+}
+
 /**
  * Verifies an access token (type, issuer, audience, expiry, signature) and answers its caller; a
  * token that fails is a 401 AppError naming why. The API's bearer check and the web app's login
  * both use it, so a signed-in page trusts exactly the tokens the API does.
  */
-export function accessTokenVerifier(config: AuthConfig): (token: string) => Promise<Principal> {
+export function accessTokenVerifier(config: AuthConfig, options: VerifierOptions = {}): (token: string) => Promise<Principal> {
   const { keys, trustedUntil } = keySetFor(config);
   // A client sends the same token on every request; a signature check costs more than the rest of
   // a small request. A verified token's principal is kept for a minute, bounded by the token's
@@ -57,6 +71,7 @@ export function accessTokenVerifier(config: AuthConfig): (token: string) => Prom
   return async (token) => {
     const known = verified.get(token);
     if (known && known.until > Date.now()) return known.principal;
+    let fresh: VerifiedSignIn;
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: config.issuer,
@@ -68,19 +83,21 @@ export function accessTokenVerifier(config: AuthConfig): (token: string) => Prom
       const principal = principalFromClaims(payload);
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
       verified.set(token, { principal, until: Math.min(Date.now() + verifiedTtlMs, (payload.exp as number) * 1000, trustedUntil()) });
-      return principal;
+      fresh = { principal, displayName: displayNameFromClaims(payload) };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof ZodError) {
         throw new AppError(ErrorCode.Unauthenticated, `the token is not valid (${reasonOf(err)})`);
       }
       throw err;
     }
+    await options.onVerified?.(fresh).catch(() => undefined);
+    return fresh.principal;
   };
 }
 
 /** Verifies `Authorization: Bearer <JWT>` and puts the caller in res.locals. */
-export function authenticate(config: AuthConfig): RequestHandler {
-  const verify = accessTokenVerifier(config);
+export function authenticate(config: AuthConfig, options: VerifierOptions = {}): RequestHandler {
+  const verify = accessTokenVerifier(config, options);
   return async (req, res, next) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.header('authorization') ?? '');
     if (!match) {

@@ -11,6 +11,7 @@ import { addressLimiter, tokenLimiter } from './rateLimits';
 import { auditRefusals } from './refusalAudit';
 import { requestContext, requestIdOf, sourceAddressOf } from './requestContext';
 import { wellFormedIds } from './querySchemas';
+import { staffDirectoryRecorder } from './staffDirectory';
 
 /**
  * The one adapter between Express and the declared operations: parse, check access, handle,
@@ -22,7 +23,8 @@ export function mountOperations(app: express.Express, operations: readonly Opera
   app.use(requestContext);
   app.use(addressLimiter(deps));
   for (const op of operations.filter((o) => o.access === 'public')) app[op.method](op.path, serve(op, deps));
-  app.use(authenticate(deps.config.auth));
+  // A token verified afresh (not per request) records its person in the staff directory.
+  app.use(authenticate(deps.config.auth, { onVerified: staffDirectoryRecorder(deps) }));
   app.use(tokenLimiter(deps));
   app.use(express.json({ limit: deps.config.bodyLimit ?? '100kb' }));
   const audit = createAuditWriter(deps.prisma);

@@ -31,13 +31,15 @@ export function devAuthConfig(key: DevKey, base: Pick<AuthConfig, 'issuer' | 'au
 
 export interface DevIdentity {
   sub: string;
+  /** The OIDC `name` claim: what the staff directory lists them by. */
+  name?: string;
   roles: Role[];
   units?: string[];
   supervisedUnits?: string[];
 }
 
 export async function signDevToken(key: DevKey, auth: Pick<AuthConfig, 'issuer' | 'audience'>, who: DevIdentity, ttl = '8h') {
-  return new SignJWT({ roles: who.roles, units: who.units ?? [], supervised_units: who.supervisedUnits ?? [] })
+  return new SignJWT({ ...(who.name ? { name: who.name } : {}), roles: who.roles, units: who.units ?? [], supervised_units: who.supervisedUnits ?? [] })
     // An access token (RFC 9068): the API refuses any other type, ID tokens included.
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
     .setSubject(who.sub)
@@ -50,11 +52,11 @@ export async function signDevToken(key: DevKey, auth: Pick<AuthConfig, 'issuer' 
 
 /** The identities `npm run dev:tokens` prints, one per role. */
 export const devIdentities: DevIdentity[] = [
-  { sub: 'dev-coordinator', roles: ['coordinator'] },
-  { sub: 'dev-staff-children-youth', roles: ['staff'], units: ['soc-children-youth'] },
-  { sub: 'dev-supervisor-children-youth', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] },
-  { sub: 'dev-admin', roles: ['admin'] },
-  { sub: 'dev-auditor', roles: ['auditor'] },
+  { sub: 'dev-coordinator', name: 'Samira Lindqvist', roles: ['coordinator'] },
+  { sub: 'dev-staff-children-youth', name: 'Elin Åberg', roles: ['staff'], units: ['soc-children-youth'] },
+  { sub: 'dev-supervisor-children-youth', name: 'Karin Öberg', roles: ['supervisor'], supervisedUnits: ['soc-children-youth'] },
+  { sub: 'dev-admin', name: 'Johan Ek', roles: ['admin'] },
+  { sub: 'dev-auditor', name: 'Maria Holm', roles: ['auditor'] },
   // Decodes payloads in the Temporal Web UI through the codec endpoint.
-  { sub: 'dev-operator', roles: ['operator'] },
+  { sub: 'dev-operator', name: 'Ali Hassan', roles: ['operator'] },
 ];

@@ -11,7 +11,7 @@
 //   OIDC_DEV_KEY             the signing key as a private JWK (JSON, with kid)
 //   OIDC_DEV_CLIENT_ID       the web app's client id
 //   OIDC_DEV_REDIRECT_URIS   JSON array of the web app's callback addresses
-//   OIDC_DEV_USERS           JSON array of { sub, roles, units, supervisedUnits }
+//   OIDC_DEV_USERS           JSON array of { sub, name?, roles, units, supervisedUnits }
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -58,10 +58,10 @@ const provider = new Provider(issuer, {
       },
     },
   },
-  // The claims the API reads (domain/auth.ts), in the access token only.
+  // The claims the API reads (domain/auth.ts), in the access token only; `name` for the staff directory.
   extraTokenClaims: (_ctx, token) => {
     const user = userBySub.get(token.accountId);
-    return user ? { roles: user.roles, units: user.units ?? [], supervised_units: user.supervisedUnits ?? [] } : {};
+    return user ? { ...(user.name ? { name: user.name } : {}), roles: user.roles, units: user.units ?? [], supervised_units: user.supervisedUnits ?? [] } : {};
   },
   findAccount: (_ctx, sub) => (userBySub.has(sub) ? { accountId: sub, claims: () => ({ sub }) } : undefined),
   // The dev users need no consent screen: the grant covers sign-in and the API.
@@ -94,7 +94,7 @@ function loginPage(uid) {
     .map((u) => {
       const what = u.roles.map((r) => roleNames[r] ?? r).join(', ');
       const units = [...(u.units ?? []), ...(u.supervisedUnits ?? [])];
-      return `<li><button type="submit" name="sub" value="${escape(u.sub)}">${escape(u.sub)}</button> ${escape(what)}${units.length ? ` (${escape(units.join(', '))})` : ''}</li>`;
+      return `<li><button type="submit" name="sub" value="${escape(u.sub)}">${escape(u.sub)}</button> ${u.name ? `${escape(u.name)}, ` : ''}${escape(what)}${units.length ? ` (${escape(units.join(', '))})` : ''}</li>`;
     })
     .join('');
   return page(

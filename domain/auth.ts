@@ -37,6 +37,24 @@ export function principalFromClaims(claims: unknown): Principal {
   return { sub: c.sub, roles: c.roles, units: c.units, supervisedUnits: c.supervised_units };
 }
 
+/**
+ * The person's display name, from the OIDC `name` claim when the token carries one: staff data for
+ * the staff directory (api/staffDirectory.ts), never a reason to refuse a token, never logged.
+ */
+const displayNameClaim = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}\p{Cf}]+$/u),
+});
+
+export function displayNameFromClaims(claims: unknown): string | null {
+  const parsed = displayNameClaim.safeParse(claims);
+  return parsed.success ? parsed.data.name : null;
+}
+
 export function hasRole(p: Principal, ...wanted: Role[]): boolean {
   return wanted.some((r) => p.roles.includes(r));
 }

@@ -4,6 +4,7 @@ import { accessTokenVerifier } from '../api/auth';
 import type { ApiDeps } from '../api/context';
 import { addressLimiter } from '../api/rateLimits';
 import { requestContext, requestIdOf, sourceAddressOf } from '../api/requestContext';
+import { staffDirectoryRecorder } from '../api/staffDirectory';
 import { log } from '../config/log';
 import { operationInvoker } from './invoke';
 import { pageKit } from './kit';
@@ -57,7 +58,8 @@ export function webApp(deps: ApiDeps, config: WebConfig): express.Router {
   const cookie = { secure: config.secureCookies, path: base };
   const audit = createAuditWriter(deps.prisma);
   const kit = pageKit(deps, base, operationInvoker(deps, audit), audit);
-  const verify = accessTokenVerifier(deps.config.auth);
+  // Its own verifier (its own cache): every sign-in is a fresh verification, so it records the person in the staff directory.
+  const verify = accessTokenVerifier(deps.config.auth, { onVerified: staffDirectoryRecorder(deps) });
   const oidc = oidcClient(config.oidc, deps.prisma);
 
   router.use(requestContext);

@@ -10,6 +10,7 @@ import { consentOperations } from './consents';
 import { escalationOperations } from './escalations';
 import { noteOperations } from './notes';
 import { notificationOperations } from './notifications';
+import { peopleOperations } from './people';
 import { describeOperation, healthOperations } from './public';
 import { reportOperations } from './reports';
 import { subjectOperations } from './subject';
@@ -26,6 +27,7 @@ export const operations: readonly Operation[] = [
   ...caseSearchOperations,
   ...consentOperations,
   ...taskOperations,
+  ...peopleOperations,
   ...noteOperations,
   ...escalationOperations,
   ...watchdogOperations,

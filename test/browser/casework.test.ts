@@ -74,7 +74,8 @@ describe('casework in the staff web app', () => {
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-supervisor-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
     await expect(page.getByRole('button', { name: 'Jag tar den' }).count()).resolves.toBe(0);
-    await page.getByRole('textbox', { name: 'Personens användar-id' }).fill('dev-staff-children-youth');
+    // Someone the staff directory may not list: the typed id is what counts.
+    await page.getByRole('textbox', { name: 'Annan person (användar-id)' }).fill('dev-staff-children-youth');
     await page.getByRole('button', { name: 'Tilldela uppgiften' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är tilldelad.');
     await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+dev-staff-children-youth/);

@@ -172,6 +172,8 @@ const table: Row[] = [
   { id: 'unit.create', body: () => ({ ...tableUnit(), agency: 'school' }), expect: allow({ admin: 201 }, 403) },
   { id: 'unit.update', params: madeUnit, body: () => ({ headEmail: 'rektor@skola.example' }), expect: allow({ admin: 200 }, 403) },
   { id: 'unit.delete', params: madeUnit, expect: allow({ admin: 200 }, 403) },
+  // Who works in a unit: its own staff and supervisors, and those who work across units; another unit's or agency's people 403.
+  { id: 'unit.people', expect: allow({ coordinator: 200, admin: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'unit.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },

@@ -4,6 +4,8 @@ import type { Role } from '../../domain/auth';
 
 export interface Identity {
   sub: string;
+  /** The OIDC `name` claim, when the token should carry one. */
+  name?: string;
   roles: Role[];
   units?: string[];
   supervisedUnits?: string[];
@@ -43,6 +45,7 @@ export function createTestIssuer(privateKey?: KeyObject): TestIssuer {
         iss: auth.issuer,
         aud: auth.audience,
         sub: who.sub,
+        ...(who.name ? { name: who.name } : {}),
         iat: now,
         exp: now + 3600,
         roles: who.roles,

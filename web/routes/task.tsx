@@ -10,6 +10,8 @@ import type { PageKit } from '../kit';
 import type { FormErrors } from '../views/forms';
 import type { NoteItem } from '../views/notes';
 import { TaskPage, type AssignmentItem, type TaskForm } from '../views/task';
+import { assigneeOf, type PersonOption } from '../views/assignForm';
+import { staffSeenWithinDays } from '../../api/useCases/unitPeople';
 import { readCase } from './case';
 import { routeChoices } from './planning';
 
@@ -42,10 +44,13 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
     const p = principal(res);
     const params = { taskId: task.taskId };
     const canAssign = hasRole(p, 'supervisor') && p.supervisedUnits.includes(task.unit);
-    const [assignments, notes, units] = await Promise.all([
+    const assigning = canAssign && task.status === 'open';
+    const [assignments, notes, units, people] = await Promise.all([
       invoke<{ items: AssignmentItem[] }>('task.assignments', req, res, p, { params }),
       invoke<{ items: NoteItem[] }>('task.note.list', req, res, p, { params, query: { limit: '200' } }),
-      canAssign && task.status === 'open' ? invoke<{ items: Array<{ code: string; name: string }> }>('unit.list', req, res, p) : undefined,
+      assigning ? invoke<{ items: Array<{ code: string; name: string }> }>('unit.list', req, res, p) : undefined,
+      // Whom the task can be given to: the unit's people, each such read audited as unit.people.
+      assigning ? invoke<{ items: PersonOption[]; seenWithinDays: number }>('unit.people', req, res, p, { params: { unitCode: task.unit } }) : undefined,
     ]);
     const stepOutcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
     // A triage task is routed by its own form, which starts the case: completing it "routed" by hand would start none.
@@ -66,6 +71,8 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
         canNote={notes.ok}
         route={task.stepKey === 'triage' && (hasRole(p, 'coordinator') || (hasRole(p, 'staff') && p.units.includes(task.unit))) ? routeChoices : undefined}
         units={units?.ok ? units.body.items : []}
+        people={people?.ok ? people.body.items : []}
+        seenWithinDays={people?.ok ? people.body.seenWithinDays : staffSeenWithinDays}
         assignments={assignments.ok ? assignments.body.items : undefined}
         notes={notes.ok ? notes.body.items : undefined}
         notice={extra.notice}
@@ -133,10 +140,15 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
   });
 
   /** A casework form on the task page that failed: its message next to the form, the page otherwise as it was. */
-  async function taskFormFailure(req: Request, res: Response, result: Invocation<unknown> & { ok: false }, form: TaskForm, values: Record<string, string>) {
+  async function taskFormFailure(req: Request, res: Response, result: Invocation<unknown> & { ok: false }, form: TaskForm, values: Record<string, string>, assigneeField?: string) {
     if (result.status === 404 || result.status === 403) return refused(res, result);
     let message: string = sv.errors.validationSummary;
     let fields = fieldErrors(result);
+    // The API names `assignee`; on the page it came from the list or from the typed field.
+    if (assigneeField && fields.assignee) {
+      const { assignee, ...rest } = fields;
+      fields = { ...rest, [assigneeField]: assignee };
+    }
     if (result.error.code === 'TASK_CLAIMED') {
       message = sv.task.heldByOther;
       fields = {};
@@ -153,16 +165,20 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
   const taskForms: Array<{ path: string; op: string; form: TaskForm; done: string; body: (form: Record<string, string | undefined>) => Record<string, unknown> }> = [
     { path: 'ta', op: 'task.claim', form: 'claim', done: 'tagen', body: () => ({}) },
     { path: 'lamna', op: 'task.release', form: 'claim', done: 'lamnad', body: () => ({}) },
-    { path: 'tilldela', op: 'task.assign', form: 'assign', done: 'tilldelad', body: (f) => ({ assignee: (f.assignee ?? '').trim() }) },
+    { path: 'tilldela', op: 'task.assign', form: 'assign', done: 'tilldelad', body: (f) => ({ assignee: assigneeOf(f).assignee }) },
     { path: 'flytta', op: 'task.reassign', form: 'reassign', done: 'flyttad', body: (f) => ({ unitCode: f.unitCode ?? '', reason: f.reason ?? '' }) },
     { path: 'anteckningar', op: 'task.note.add', form: 'note', done: 'anteckning', body: (f) => ({ text: f.text ?? '' }) },
   ];
   for (const f of taskForms) {
     router.post(`/arenden/:caseId/uppgifter/:taskId/${f.path}`, signedIn, async (req, res) => {
       const form = req.body as Record<string, string | undefined>;
-      const result = await invoke(f.op, req, res, principal(res), { params: { taskId: req.params.taskId as string }, body: f.body(form) });
       const values = Object.fromEntries(Object.entries(form).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
-      if (!result.ok) return taskFormFailure(req, res, result, f.form, values);
+      // Assigning: a person chosen from the list, or a typed id (not both, not neither), said next to the field.
+      const chosen = f.op === 'task.assign' ? assigneeOf(form) : undefined;
+      if (chosen?.problem) return showTask(req, res, { status: 400, formErrors: { assign: { message: sv.errors.validationSummary, fields: { [chosen.field]: chosen.problem }, values } } });
+      const body = chosen ? { assignee: chosen.assignee } : f.body(form);
+      const result = await invoke(f.op, req, res, principal(res), { params: { taskId: req.params.taskId as string }, body });
+      if (!result.ok) return taskFormFailure(req, res, result, f.form, values, chosen?.field);
       // A task moved to another unit may be out of the caller's sight now: the case page says what is left.
       if (f.op === 'task.reassign' && !hasRole(principal(res), 'coordinator')) {
         const after = await readCase(kit, req, res);

@@ -7,6 +7,7 @@ import { Csrf, Layout, type PageContext } from './layout';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { TriageRouteForm, type RouteChoices } from './planning';
 import { SupervisorForms } from './taskSupervisor';
+import type { PersonOption } from './assignForm';
 
 /** A task the caller sees in full (others' tasks come as step, status and due date only). */
 export type CaseTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
@@ -49,6 +50,9 @@ export function TaskPage(props: {
   /** Supervisors of the task's unit: assign to a person, move to another unit (these units). */
   canAssign: boolean;
   units: Array<{ code: string; name: string }>;
+  /** The unit's people a supervisor may assign the task to (unit.people). */
+  people: PersonOption[];
+  seenWithinDays: number;
   canNote: boolean;
   /** A triage task the caller may route (triage.route): the case types and tracks to choose from. */
   route?: RouteChoices;
@@ -231,6 +235,8 @@ export function TaskPage(props: {
         canExtend={props.canExtend}
         canAssign={props.canAssign}
         units={props.units}
+        people={props.people}
+        seenWithinDays={props.seenWithinDays}
         errors={{ extend: ee, assign: fe.assign, reassign: fe.reassign }}
       />
 

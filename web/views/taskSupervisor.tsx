@@ -1,5 +1,6 @@
 import { named, sv } from '../../domain/catalog';
 import { toLocalInput } from '../format';
+import { AssignForm, type PersonOption } from './assignForm';
 import { FieldError, FormMessage, type FormErrors } from './forms';
 import { Csrf, type PageContext } from './layout';
 import type { CaseTask } from './task';
@@ -13,6 +14,9 @@ export function SupervisorForms(props: {
   canExtend: boolean;
   canAssign: boolean;
   units: Array<{ code: string; name: string }>;
+  /** The unit's people to assign to (unit.people), and how recently they were seen. */
+  people: PersonOption[];
+  seenWithinDays: number;
   errors: { extend?: FormErrors; assign?: FormErrors; reassign?: FormErrors };
 }) {
   const { ctx, base, task, errors } = props;
@@ -59,31 +63,7 @@ export function SupervisorForms(props: {
         </section>
       )}
       {task.status === 'open' && props.canAssign && (
-        <section aria-labelledby="tilldela-rubrik">
-          <h2 id="tilldela-rubrik">{t.assign}</h2>
-          <FormMessage errors={errors.assign} />
-          <form method="post" action={`${base}/tilldela`}>
-            <Csrf ctx={ctx} />
-            <div class="field">
-              <label for="tilldela-person">{t.assignee}</label>
-              <p class="hint" id="tilldela-hint">
-                {t.assigneeHint}
-              </p>
-              <FieldError id="fel-tilldela" text={errors.assign?.fields?.assignee} />
-              <input
-                id="tilldela-person"
-                name="assignee"
-                type="text"
-                required
-                autocomplete="off"
-                value={errors.assign?.values?.assignee ?? ''}
-                aria-invalid={errors.assign?.fields?.assignee ? 'true' : undefined}
-                aria-describedby={errors.assign?.fields?.assignee ? 'tilldela-hint fel-tilldela' : 'tilldela-hint'}
-              />
-            </div>
-            <button type="submit">{t.assignButton}</button>
-          </form>
-        </section>
+        <AssignForm ctx={ctx} action={`${base}/tilldela`} people={props.people} seenWithinDays={props.seenWithinDays} errors={errors.assign} />
       )}
 
       {task.status === 'open' && props.canAssign && props.units.length > 0 && (
