@@ -47,6 +47,8 @@ function reasonOf(err: joseErrors.JOSEError | ZodError): string {
 export interface VerifiedSignIn {
   principal: Principal;
   displayName: string | null;
+  /** The token's `iat`, when it has one: a token issued earlier must not overwrite what a later one said. */
+  issuedAt: Date | null;
 }
 
 export interface VerifierOptions {
@@ -83,7 +85,7 @@ export function accessTokenVerifier(config: AuthConfig, options: VerifierOptions
       const principal = principalFromClaims(payload);
       if (verified.size >= verifiedCacheSize) verified.delete(verified.keys().next().value as string);
       verified.set(token, { principal, until: Math.min(Date.now() + verifiedTtlMs, (payload.exp as number) * 1000, trustedUntil()) });
-      fresh = { principal, displayName: displayNameFromClaims(payload) };
+      fresh = { principal, displayName: displayNameFromClaims(payload), issuedAt: typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : null };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof ZodError) {
         throw new AppError(ErrorCode.Unauthenticated, `the token is not valid (${reasonOf(err)})`);

@@ -67,13 +67,25 @@ describe('the staff directory', () => {
     expect(listed.body.items.map((p: { userId: string }) => p.userId)).not.toContain('sd-moved');
   });
 
+  it('when a token issued before the one that last wrote the row is verified, then it writes nothing: an old token still in use does not bring back the units the person had', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const newer = issuer.token({ sub: 'sd-old-token', roles: ['staff'], units: ['soc-adults'] }, { iat: now });
+    const older = issuer.token({ sub: 'sd-old-token', roles: ['staff'], units: [unit] }, { iat: now - 600 });
+    await withToken(app, newer).get('/units/soc-adults/people').expect(200);
+    await withToken(app, older).get(`/units/${unit}/people`).expect(200);
+    expect(await row('sd-old-token')).toMatchObject({ units: ['soc-adults'], tokenIssuedAt: new Date(now * 1000) });
+    // A token issued later than both does write.
+    await withToken(app, issuer.token({ sub: 'sd-old-token', roles: ['staff'], units: [unit] }, { iat: now + 1 })).get(`/units/${unit}/people`).expect(200);
+    expect(await row('sd-old-token')).toMatchObject({ units: [unit] });
+  });
+
   it('when the directory cannot be written, then the request is served all the same', async () => {
-    const upsert = jest.spyOn(db.prisma.staffMember, 'upsert').mockRejectedValue(new Error('the directory is away'));
+    const write = jest.spyOn(db.prisma, '$executeRaw').mockRejectedValue(new Error('the directory is away'));
     try {
       await peopleOf({ sub: 'sd-unrecorded', roles: ['staff'], units: [unit] }).expect(200);
-      expect(upsert).toHaveBeenCalled();
+      expect(write).toHaveBeenCalled();
     } finally {
-      upsert.mockRestore();
+      write.mockRestore();
     }
     expect(await row('sd-unrecorded')).toBeNull();
   });
