@@ -43,6 +43,7 @@ export const caseStrings = {
     toCase: 'Visa ärendet',
     holder: 'Hålls av',
     noHolder: 'Ingen – enhetens handläggare delar den',
+    personNamed: (name: string, userId: string) => `${name} (${userId})`,
     claim: 'Jag tar den',
     claimed: 'Du håller nu uppgiften.',
     release: 'Lämna tillbaka till enheten',

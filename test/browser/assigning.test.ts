@@ -40,7 +40,7 @@ describe('assigning a task to a person of the unit, in the staff web app', () =>
     await list.selectOption({ label: 'Tove Sjöberg (dev-staff-children-youth-2)' });
     await page.getByRole('button', { name: 'Tilldela uppgiften' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är tilldelad.');
-    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+dev-staff-children-youth-2/);
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+Tove Sjöberg \(dev-staff-children-youth-2\)/);
     await screenshot(page, 'uppgift-tilldela-ur-listan');
     const task = await web.stack.db.prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: { assignee: true } });
     expect(task.assignee).toBe(colleague.sub);
@@ -50,6 +50,16 @@ describe('assigning a task to a person of the unit, in the staff web app', () =>
     expect(reads.every((r) => r.status === 200 && (r.detail as { unit?: string }).unit === 'soc-children-youth')).toBe(true);
     expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource: the server responded with a status of 400'))).toEqual([]);
     await context.close();
+
+    // Another of the unit's staff sees by name who holds it, and that read of the unit's people is audited too.
+    const staff = await web.newPage();
+    await web.signIn(staff.page, 'dev-staff-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    await expect(shown(staff.page.locator('.facts'))).resolves.toBe(true);
+    await expect(staff.page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+Tove Sjöberg \(dev-staff-children-youth-2\)/);
+    const staffReads = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-staff-children-youth', action: 'unit.people' } });
+    expect(staffReads.map((r) => r.status)).toEqual([200]);
+    await expectNoAxeViolations(staff.page);
+    await staff.context.close();
   });
 
   it('when a supervisor types the id of someone who has never signed in, then the task is assigned to them; choosing and typing two people is refused next to the typed field', async () => {

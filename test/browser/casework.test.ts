@@ -71,14 +71,18 @@ describe('casework in the staff web app', () => {
 
   it('when a supervisor assigns a task to a person, then it shows who holds it; moving it without a reason puts the error next to the field; with one, the task leaves their unit', async () => {
     const { caseId, taskId } = await startCase(web);
+    // The colleague has signed in, so the staff directory names her once she holds the task.
+    const colleague = await web.newPage();
+    await web.signIn(colleague.page, 'dev-staff-children-youth', '/inkorg');
+    await colleague.context.close();
     const { page, context } = await web.newPage();
     await web.signIn(page, 'dev-supervisor-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
     await expect(page.getByRole('button', { name: 'Jag tar den' }).count()).resolves.toBe(0);
-    // Someone the staff directory may not list: the typed id is what counts.
+    // Typed rather than chosen from the list: the typed id is what counts.
     await page.getByRole('textbox', { name: 'Annan person (användar-id)' }).fill('dev-staff-children-youth');
     await page.getByRole('button', { name: 'Tilldela uppgiften' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgiften är tilldelad.');
-    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+dev-staff-children-youth/);
+    await expect(page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+Elin Åberg \(dev-staff-children-youth\)/);
     await page.getByRole('combobox', { name: 'Ny enhet' }).selectOption('soc-adults');
     const reason = page.getByRole('textbox', { name: 'Skäl' });
     await reason.fill('ab');

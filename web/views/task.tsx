@@ -27,6 +27,12 @@ export function holderOf(items: AssignmentItem[]): string | null {
   return last && (last.action === 'claimed' || last.action === 'assigned') ? last.assignee : null;
 }
 
+/** A person as the directory names them ("Name (id)"), or the id alone when it has no name for them. */
+function personName(people: PersonOption[], userId: string): string {
+  const name = people.find((person) => person.userId === userId)?.name;
+  return name ? sv.task.personNamed(name, userId) : userId;
+}
+
 /** What the casework forms on the task page may be, and what a failed post of each says. */
 export type TaskForm = 'claim' | 'assign' | 'reassign' | 'note' | 'route';
 
@@ -52,6 +58,8 @@ export function TaskPage(props: {
   units: Array<{ code: string; name: string }>;
   /** The unit's people a supervisor may assign the task to (unit.people). */
   people: PersonOption[];
+  /** The unit's people as far as read, to name the one who holds the task (an id not among them is shown as is). */
+  knownPeople: PersonOption[];
   seenWithinDays: number;
   canNote: boolean;
   /** A triage task the caller may route (triage.route): the case types and tracks to choose from. */
@@ -96,7 +104,7 @@ export function TaskPage(props: {
         {holder !== undefined && (
           <>
             <dt>{t.holder}</dt>
-            <dd>{holder ? (holder === me ? sv.inbox.you(holder) : holder) : t.noHolder}</dd>
+            <dd>{holder ? (holder === me ? sv.inbox.you(holder) : personName(props.knownPeople, holder)) : t.noHolder}</dd>
           </>
         )}
         <dt>{t.due}</dt>
