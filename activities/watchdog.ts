@@ -2,7 +2,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { addSpan } from '../domain/deadlines';
 import { policyDocumentSchema, type PolicyDocument } from '../domain/policy';
 import { findingKey, type WatchdogKind } from '../domain/watchdog';
-import type { ActivityDeps, WatchdogKeep } from './deps';
+import type { ActivityDeps } from './deps';
+import { defaultWatchdogKeep, pruneWatchdogHistory } from './watchdogPrune';
 import { log } from '../config/log';
 import { renderFindingEmail } from './watchdogEmail';
 
@@ -40,30 +41,6 @@ const liveTaskStatuses = ['open', 'waiting-for-consent'];
 // How many workflows one visibility query asks about, and how many describes run at once.
 const visibilityBatch = 100;
 const describeConcurrency = 8;
-
-const day = 24 * 60 * 60 * 1000;
-/** A quarter of runs is enough to see whether the watchdog kept its interval; a year of resolved findings, to see what recurs. */
-export const defaultWatchdogKeep: WatchdogKeep = { runsMs: 90 * day, resolvedFindingsMs: 365 * day };
-// Rows one sweep deletes at most, so a first prune after long neglect cannot hold the sweep up.
-const pruneBatch = 5_000;
-
-/**
- * Deletes runs that finished, and findings that were resolved, longer ago than kept. Open findings
- * and the latest run (the worker's readiness reads it) are never touched.
- */
-export async function pruneWatchdogHistory(prisma: ActivityDeps['prisma'], now: Date, keep: WatchdogKeep): Promise<{ runs: number; findings: number }> {
-  const runsBefore = new Date(now.getTime() - keep.runsMs);
-  const findingsBefore = new Date(now.getTime() - keep.resolvedFindingsMs);
-  const findings = await prisma.$executeRaw`
-    DELETE FROM watchdog_finding WHERE id IN (
-      SELECT id FROM watchdog_finding WHERE resolved_at IS NOT NULL AND resolved_at < ${findingsBefore} ORDER BY resolved_at LIMIT ${pruneBatch})`;
-  const runs = await prisma.$executeRaw`
-    DELETE FROM watchdog_run WHERE id IN (
-      SELECT id FROM watchdog_run WHERE finished_at < ${runsBefore}
-        AND id <> (SELECT id FROM watchdog_run ORDER BY finished_at DESC LIMIT 1)
-      ORDER BY finished_at LIMIT ${pruneBatch})`;
-  return { runs, findings };
-}
 
 function quote(id: string): string {
   return `'${id.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

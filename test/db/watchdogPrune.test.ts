@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWatchdogActivities, pruneWatchdogHistory } from '../../activities/watchdog';
+import { createWatchdogActivities } from '../../activities/watchdog';
+import { pruneWatchdogHistory } from '../../activities/watchdogPrune';
 import type { Mailer } from '../../activities/deps';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
