@@ -30,7 +30,7 @@ export interface ActivityDeps {
     appBaseUrl: string;
     mailFrom: string;
     timeZone: string;
-    /** How long the watchdog keeps its runs and the findings it resolved, in ms (defaults: 90 and 365 days). */
+    /** How long the watchdog keeps its runs, the findings it resolved and staff not seen since, in ms (defaults: 90, 365 and 400 days). */
     watchdogKeep?: WatchdogKeep;
   };
 }
@@ -38,4 +38,6 @@ export interface ActivityDeps {
 export interface WatchdogKeep {
   runsMs: number;
   resolvedFindingsMs: number;
+  /** A staff directory row whose person has not signed in for this long (STAFF_DIRECTORY_KEEP). */
+  staffDirectoryMs: number;
 }

@@ -291,7 +291,7 @@ export function createWatchdogActivities({ prisma, mailer, config, temporal, clo
       // Housekeeping after the run is on record: a failed prune is tried again at the next sweep, not retried here.
       await pruneWatchdogHistory(prisma, clock.now(), config.watchdogKeep ?? defaultWatchdogKeep).then(
         (pruned) => {
-          if (pruned.runs || pruned.findings) log.info('watchdog history pruned', pruned);
+          if (pruned.runs || pruned.findings || pruned.staffMembers) log.info('watchdog history pruned', pruned);
         },
         (err: unknown) => log.warn('watchdog history not pruned', { error: err instanceof Error ? err.name : 'unknown' }),
       );

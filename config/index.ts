@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import { staffSeenWithinDays } from '../domain/staffDirectory';
 import { keyringSchema } from '../security/keyring';
 import { isoDuration, isoOrMs, readableFile, trustProxy } from './envParts';
 import { productionProblems } from './production';
@@ -104,6 +105,8 @@ const envSchema = z.object({
   // How long the watchdog keeps its runs and the findings it resolved (Bevakning shows them).
   WATCHDOG_KEEP_RUNS: isoDuration.default('P90D'),
   WATCHDOG_KEEP_RESOLVED: isoDuration.default('P365D'),
+  // The staff directory: a person not seen (signed in) for this long is deleted by the watchdog's prune.
+  STAFF_DIRECTORY_KEEP: isoDuration.default('P400D'),
   WATCHDOG_OPERATIONS_UNIT: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a unit code of the registry').default('operations'),
   // The worker's workflow cache (README "Configuration"): cases held in memory, and how long a
   // cached case's next task waits for this worker before another replays it.
@@ -121,6 +124,10 @@ const envSchema = z.object({
   }
   if (Boolean(e.SMTP_USER) !== Boolean(e.SMTP_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['SMTP_USER'], message: 'SMTP authentication needs both SMTP_USER and SMTP_PASSWORD' });
+  }
+  // Shorter would silently shorten the unit's people list (unit.people), which offers those seen within its window.
+  if (Duration.fromISO(e.STAFF_DIRECTORY_KEEP).as('days') < staffSeenWithinDays) {
+    ctx.addIssue({ code: 'custom', path: ['STAFF_DIRECTORY_KEEP'], message: `must be at least P${staffSeenWithinDays}D: a unit's people list offers those seen within ${staffSeenWithinDays} days` });
   }
   if (e.NODE_ENV === 'production') {
     for (const [variable, message] of productionProblems(e)) ctx.addIssue({ code: 'custom', path: [variable], message });
@@ -212,7 +219,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       escalationGraceMs: Duration.fromISO(e.WATCHDOG_ESCALATION_GRACE).toMillis(),
       operationsUnitCode: e.WATCHDOG_OPERATIONS_UNIT,
     },
-    watchdogKeep: { runsMs: Duration.fromISO(e.WATCHDOG_KEEP_RUNS).toMillis(), resolvedFindingsMs: Duration.fromISO(e.WATCHDOG_KEEP_RESOLVED).toMillis() },
+    watchdogKeep: {
+      runsMs: Duration.fromISO(e.WATCHDOG_KEEP_RUNS).toMillis(),
+      resolvedFindingsMs: Duration.fromISO(e.WATCHDOG_KEEP_RESOLVED).toMillis(),
+      staffDirectoryMs: Duration.fromISO(e.STAFF_DIRECTORY_KEEP).toMillis(),
+    },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyTimeoutMs: e.WORKER_STICKY_TIMEOUT },
   };
 }

@@ -66,8 +66,8 @@ export interface AppConfig {
   startReconcileAfterMs: number;
   /** The watchdog sweep's Schedule and limits (domain/watchdog.ts), in milliseconds. */
   watchdog: WatchdogSweepInput;
-  /** How long the watchdog keeps its runs and the findings it resolved, in milliseconds. */
-  watchdogKeep: { runsMs: number; resolvedFindingsMs: number };
+  /** How long the watchdog's prune keeps its runs, the findings it resolved, and staff directory people not seen since, in milliseconds. */
+  watchdogKeep: { runsMs: number; resolvedFindingsMs: number; staffDirectoryMs: number };
   worker: {
     /** Workflows the worker keeps in memory; beyond it the least recently used is evicted and replayed when next due. */
     maxCachedWorkflows: number;

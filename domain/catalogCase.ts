@@ -70,7 +70,8 @@ export const caseStrings = {
     history: 'Vem som har hållit uppgiften',
     openReason: 'Därför öppnades uppgiften',
     openReasonLine: (reason: string, by: string) => `${reason} (${by})`,
-    historyLine: (text: string, actor: string) => `${text} (${actor})`,
+    historyLine: (text: string, actor: string) => `${text} – ${actor}`,
+    historyAssignedLine: (text: string, assignee: string, actor: string) => `${text} till ${assignee} – ${actor}`,
   },
   notes: {
     title: 'Anteckningar',

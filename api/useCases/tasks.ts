@@ -16,6 +16,7 @@ import { hasRole, type Principal } from '../../domain/auth';
 import { addNote } from './addNote';
 import { claimedBy } from './taskOwner';
 import { protectedIdentityView } from '../views/subject';
+import { staffNames } from './staffNames';
 
 const refusalFacts = { status: true, completedBy: true, completedAt: true, withdrawnAt: true, endedAt: true, consentAgency: true, consentPurpose: true } as const;
 
@@ -147,6 +148,8 @@ export async function listTasks(
       include: { unit: { select: { code: true } }, case: { select: { caseType: true, protectedIdentityAt: true } } },
     }),
   );
+  // The holders' names: one read of the staff directory for the page.
+  const names = await staffNames({ prisma }, page.items.map((t) => t.assignee));
   return {
     ...page,
     items: page.items.map((t) => ({
@@ -160,6 +163,7 @@ export async function listTasks(
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       overdueSeconds: overdueSeconds(t, now),
       assignee: t.assignee,
+      assigneeName: t.assignee ? (names.get(t.assignee) ?? null) : null,
       protectedIdentity: protectedIdentityView(t.case.protectedIdentityAt),
       links: { case: `/cases/${t.caseId}`, complete: `/tasks/${t.id}/complete`, claim: `/tasks/${t.id}/claim` },
     })),

@@ -2,9 +2,9 @@ import { ErrorCode } from '../../domain/errors';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import type { UnitPerson } from '../views/people';
+import { staffSeenWithinDays } from '../../domain/staffDirectory';
 
-/** A person counts as a unit's staff while their last sign-in is this recent: someone who left stops being offered. */
-export const staffSeenWithinDays = 180;
+export { staffSeenWithinDays };
 /** The most people one answer lists (a select a supervisor chooses from): past it, those seen longest ago are left out. */
 export const unitPeopleCap = 1_000;
 

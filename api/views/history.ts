@@ -9,8 +9,12 @@ export const taskAssignmentsSchema = z
         action: z.enum(['claimed', 'released', 'assigned', 'reassigned']),
         /** The action in Swedish, as staff read it (domain/messages.ts). */
         text: z.string(),
+        /** Who acted, by user id, and their name as the staff directory last saw them (null when it has none). */
         actor: z.string(),
+        actorName: z.string().nullable(),
+        /** Who was given the task (claimed, assigned), by user id and directory name; null when no one or no name. */
         assignee: z.string().nullable(),
+        assigneeName: z.string().nullable(),
         fromUnit: z.string().nullable(),
         toUnit: z.string().nullable(),
         /** A move's reason, decrypted for this answer; null otherwise, or once retention removed it. */

@@ -21,6 +21,8 @@ export const taskListItemSchema = z.strictObject({
   overdueSeconds: z.number().int().min(0),
   /** Who holds the task (claimed, or assigned by a supervisor); null when the unit's staff share it. */
   assignee: z.string().nullable(),
+  /** The holder's name as the staff directory last saw it; null when no one holds the task or the directory has no name for them. */
+  assigneeName: z.string().nullable(),
   /** The case is protected identity: handle through protected channels, send no post; null when not. */
   protectedIdentity: protectedIdentitySchema,
   links: z.strictObject({ case: z.string(), complete: z.string(), claim: z.string() }),

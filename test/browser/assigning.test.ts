@@ -16,7 +16,7 @@ describe('assigning a task to a person of the unit, in the staff web app', () =>
     await web?.teardown();
   });
 
-  it('when a colleague has signed in and a supervisor chooses them from the list, then the task is theirs, the list read is audited, and the form passes axe', async () => {
+  it('when a colleague has signed in and a supervisor chooses them from the list, then the task is theirs, the list read is audited, the inbox and the history name her, and each page passes axe', async () => {
     // The colleague signs in once: the web app's sign-in records them in the staff directory.
     const them = await web.newPage();
     await web.signIn(them.page, colleague.sub, '/inkorg');
@@ -51,14 +51,24 @@ describe('assigning a task to a person of the unit, in the staff web app', () =>
     expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource: the server responded with a status of 400'))).toEqual([]);
     await context.close();
 
-    // Another of the unit's staff sees by name who holds it, and that read of the unit's people is audited too.
+    // Another of the unit's staff sees by name who holds it, in the inbox and on the task with its history:
+    // the names come with the task list and the history, so no read of the unit's people is made.
     const staff = await web.newPage();
-    await web.signIn(staff.page, 'dev-staff-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    await web.signIn(staff.page, 'dev-staff-children-youth', '/inkorg');
+    const row = staff.page.getByRole('row').filter({ hasText: caseId });
+    await expect(shown(row)).resolves.toBe(true);
+    await expect(row.getByRole('cell').last().innerText()).resolves.toBe('Tove Sjöberg (dev-staff-children-youth-2)');
+    await expectNoAxeViolations(staff.page);
+    await row.getByRole('link', { name: 'Skyddsbedömning' }).click();
     await expect(shown(staff.page.locator('.facts'))).resolves.toBe(true);
     await expect(staff.page.locator('.facts').innerText()).resolves.toMatch(/Hålls av\s+Tove Sjöberg \(dev-staff-children-youth-2\)/);
-    const staffReads = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-staff-children-youth', action: 'unit.people' } });
-    expect(staffReads.map((r) => r.status)).toEqual([200]);
+    const history = staff.page.getByRole('region', { name: 'Vem som har hållit uppgiften' });
+    await expect(history.getByRole('listitem').last().innerText()).resolves.toMatch(
+      /Tilldelade uppgiften till Tove Sjöberg \(dev-staff-children-youth-2\) – Karin Öberg \(dev-supervisor-children-youth\)$/,
+    );
     await expectNoAxeViolations(staff.page);
+    const staffReads = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-staff-children-youth', action: 'unit.people' } });
+    expect(staffReads).toEqual([]);
     await staff.context.close();
   });
 

@@ -64,7 +64,7 @@ describe("the watchdog's own history is kept for a while, not for ever", () => {
       prisma: db.prisma,
       mailer: noMail,
       clock: { now: () => now },
-      config: { appBaseUrl: 'http://localhost', mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm', watchdogKeep: { runsMs: 90 * day, resolvedFindingsMs: 365 * day } },
+      config: { appBaseUrl: 'http://localhost', mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm', watchdogKeep: { runsMs: 90 * day, resolvedFindingsMs: 365 * day, staffDirectoryMs: 400 * day } },
     });
     const runId = randomUUID();
     // The open finding is seen by this sweep, so finishing does not resolve it.
@@ -84,7 +84,41 @@ describe("the watchdog's own history is kept for a while, not for ever", () => {
     const lone = run(daysAgo(200));
     await db.prisma.watchdogRun.create({ data: lone });
 
-    await expect(pruneWatchdogHistory(db.prisma, now, { runsMs: 90 * day, resolvedFindingsMs: 365 * day })).resolves.toEqual({ runs: 0, findings: 0 });
+    await expect(pruneWatchdogHistory(db.prisma, now, { runsMs: 90 * day, resolvedFindingsMs: 365 * day, staffDirectoryMs: 400 * day })).resolves.toEqual({ runs: 0, findings: 0, staffMembers: 0 });
     await expect(db.prisma.watchdogRun.count()).resolves.toBe(1);
+  });
+
+  it('when a sweep finishes, then the staff directory loses the people not seen for longer than kept, and keeps those seen since, however long ago they first came', async () => {
+    const person = (userId: string, lastSeenAt: Date, firstSeenAt = lastSeenAt) => ({
+      userId,
+      displayName: `Namn ${userId}`,
+      units: ['soc-children-youth'],
+      supervisedUnits: [],
+      roles: ['staff'],
+      firstSeenAt,
+      lastSeenAt,
+    });
+    await db.prisma.staffMember.createMany({
+      data: [
+        person('prune-gone', daysAgo(401)),
+        person('prune-long-gone', daysAgo(900)),
+        // Seen just inside the bound, and one here for years who signed in lately: both stay.
+        person('prune-just-kept', daysAgo(399)),
+        person('prune-old-hand', daysAgo(2), daysAgo(2000)),
+      ],
+    });
+    const activities = createWatchdogActivities({
+      prisma: db.prisma,
+      mailer: noMail,
+      clock: { now: () => now },
+      config: { appBaseUrl: 'http://localhost', mailFrom: 'samverkan <no-reply@samverkan.test>', timeZone: 'Europe/Stockholm', watchdogKeep: { runsMs: 90 * day, resolvedFindingsMs: 365 * day, staffDirectoryMs: 400 * day } },
+    });
+    await activities.watchdogFinishRun({ runId: randomUUID(), at: now.toISOString(), workflowId: 'watchdog-sweep-test', casesChecked: 0, tasksChecked: 0, escalationsChecked: 0, unitsChecked: 0 });
+
+    const left = await db.prisma.staffMember.findMany({ where: { userId: { startsWith: 'prune-' } }, select: { userId: true }, orderBy: { userId: 'asc' } });
+    expect(left.map((p) => p.userId)).toEqual(['prune-just-kept', 'prune-old-hand']);
+    // A shorter bound given: the one seen 399 days ago goes too, the recent one stays.
+    await expect(pruneWatchdogHistory(db.prisma, now, { runsMs: 90 * day, resolvedFindingsMs: 365 * day, staffDirectoryMs: 300 * day })).resolves.toMatchObject({ staffMembers: 1 });
+    await expect(db.prisma.staffMember.count({ where: { userId: { startsWith: 'prune-' } } })).resolves.toBe(1);
   });
 });

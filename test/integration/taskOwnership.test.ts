@@ -130,6 +130,34 @@ describe('owning work: claim, release, assign, reassign', () => {
     expect((await stack.as(staffA).post(`/tasks/${taskId}/claim`).expect(409)).body.error.code).toBe('TASK_ALREADY_DONE');
   });
 
+  it('when a named colleague holds a task and a supervisor gives it to someone the directory does not know, then the list and the history carry the known names and null for the unknown', async () => {
+    const named: Identity = { ...staffA, name: 'Hanna Öberg' };
+    const boss: Identity = { sub: `own-named-boss${people}`, name: 'Bo Chef', roles: ['staff', 'supervisor'], units: [unit], supervisedUnits: [unit] };
+    const stranger = `own-never-signed-in${people}`;
+    const { taskId } = await openAssessment();
+    await stack.as(named).post(`/tasks/${taskId}/claim`).expect(200);
+    const mine = await stack.as(named).get('/tasks?mine=true').expect(200);
+    expect(mine.body.items).toEqual([expect.objectContaining({ taskId, assignee: named.sub, assigneeName: 'Hanna Öberg' })]);
+
+    await stack.as(boss).post(`/tasks/${taskId}/assign`).send({ assignee: stranger }).expect(200);
+    const listed = await stack.as(boss).get('/tasks?limit=200').expect(200);
+    expect(listed.body.items.find((t: { taskId: string }) => t.taskId === taskId)).toMatchObject({ assignee: stranger, assigneeName: null });
+    // Shared by the unit again: no holder, so no name.
+    await stack.as(boss).post(`/tasks/${taskId}/assign`).send({ assignee: named.sub }).expect(200);
+    await stack.as(named).post(`/tasks/${taskId}/release`).expect(200);
+    const shared = await stack.as(boss).get('/tasks?limit=200').expect(200);
+    expect(shared.body.items.find((t: { taskId: string }) => t.taskId === taskId)).toMatchObject({ assignee: null, assigneeName: null });
+
+    const history = await stack.as(boss).get(`/tasks/${taskId}/assignments`).expect(200);
+    type Line = { action: string; actor: string; actorName: string | null; assignee: string | null; assigneeName: string | null };
+    expect(history.body.items.map((l: Line) => [l.action, l.actor, l.actorName, l.assignee, l.assigneeName])).toEqual([
+      ['claimed', named.sub, 'Hanna Öberg', named.sub, 'Hanna Öberg'],
+      ['assigned', boss.sub, 'Bo Chef', stranger, null],
+      ['assigned', boss.sub, 'Bo Chef', named.sub, 'Hanna Öberg'],
+      ['released', named.sub, 'Hanna Öberg', null, null],
+    ]);
+  });
+
   it('when a supervisor moves a task to another unit, then that unit is emailed and escalated to, the deadline stays, and the old unit loses the case', async () => {
     // The deadline lapses a while after the move, so the first rung is raised after it.
     const { caseId, taskId, dueAt } = await openAssessment({ deadline: { kind: 'span', span: secs(20) }, escalation: [{ after: secs(0), target: 'unitSupervisor' }] });

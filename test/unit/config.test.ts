@@ -76,4 +76,12 @@ describe('configuration from the environment', () => {
       expect(() => loadConfig({ ...testKeyEnv(), WORKER_STICKY_TIMEOUT: bad })).toThrow(/WORKER_STICKY_TIMEOUT: must be a positive ISO-8601 duration/);
     }
   });
+
+  it('when STAFF_DIRECTORY_KEEP is unset, then the staff directory keeps people 400 days; set, it is read; shorter than the people list’s window, start-up stops naming it', () => {
+    const day = 86_400_000;
+    expect(loadConfig(testKeyEnv()).watchdogKeep.staffDirectoryMs).toBe(400 * day);
+    expect(loadConfig({ ...testKeyEnv(), STAFF_DIRECTORY_KEEP: 'P200D' }).watchdogKeep.staffDirectoryMs).toBe(200 * day);
+    expect(() => loadConfig({ ...testKeyEnv(), STAFF_DIRECTORY_KEEP: 'P30D' })).toThrow(/STAFF_DIRECTORY_KEEP: must be at least P180D/);
+    expect(() => loadConfig({ ...testKeyEnv(), STAFF_DIRECTORY_KEEP: 'a year' })).toThrow(/STAFF_DIRECTORY_KEEP/);
+  });
 });

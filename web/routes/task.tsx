@@ -2,14 +2,14 @@ import type { Request, Response, Router } from 'express';
 import { policyByVersion } from '../../api/publishedVersions';
 import { ErrorCode } from '../../domain/errors';
 import { routedOutcome } from '../../api/useCases/routeFromTriage';
-import { hasRole, visibleUnits } from '../../domain/auth';
+import { hasRole } from '../../domain/auth';
 import { sv } from '../../domain/catalog';
 import { formatDateTime, fromLocalInput } from '../format';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import type { FormErrors } from '../views/forms';
 import type { NoteItem } from '../views/notes';
-import { holderOf, TaskPage, type AssignmentItem, type TaskForm } from '../views/task';
+import { TaskPage, type AssignmentItem, type TaskForm } from '../views/task';
 import { assigneeOf, type PersonOption } from '../views/assignForm';
 import { staffSeenWithinDays } from '../../api/useCases/unitPeople';
 import { readCase } from './case';
@@ -27,8 +27,9 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
   const { base, deps, invoke, send, refused, notFound, ctxOf, principal, signedIn, fieldErrors } = kit;
 
   /**
-   * The task page: read through the case (one audited case.read), with who holds it and its notes
-   * (each its own audited read, as the API's), shown with the forms the caller's roles allow.
+   * The task page: read through the case (one audited case.read), with who holds it (named by the
+   * staff directory in task.assignments) and its notes (each its own audited read, as the API's),
+   * shown with the forms the caller's roles allow.
    */
   async function showTask(
     req: Request,
@@ -52,13 +53,6 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
       // Whom the task can be given to: the unit's people, each such read audited as unit.people.
       assigning ? invoke<{ items: PersonOption[]; seenWithinDays: number }>('unit.people', req, res, p, { params: { unitCode: task.unit } }) : undefined,
     ]);
-    // Who holds it, by name: the unit's people, read (and audited) only when someone else holds it and the list is not read already.
-    const holder = assignments.ok ? holderOf(assignments.body.items) : null;
-    const named =
-      people ??
-      (holder && holder !== p.sub && visibleUnits(p).includes(task.unit)
-        ? await invoke<{ items: PersonOption[]; seenWithinDays: number }>('unit.people', req, res, p, { params: { unitCode: task.unit } })
-        : undefined);
     const stepOutcomes = (await policyByVersion(deps, result.body.caseType, result.body.policyVersion)).steps[task.stepKey]?.outcomes ?? [];
     // A triage task is routed by its own form, which starts the case: completing it "routed" by hand would start none.
     const outcomes = task.stepKey === 'triage' ? stepOutcomes.filter((o) => o !== routedOutcome) : stepOutcomes;
@@ -80,7 +74,6 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
         units={units?.ok ? units.body.items : []}
         people={people?.ok ? people.body.items : []}
         seenWithinDays={people?.ok ? people.body.seenWithinDays : staffSeenWithinDays}
-        knownPeople={named?.ok ? named.body.items : []}
         assignments={assignments.ok ? assignments.body.items : undefined}
         notes={notes.ok ? notes.body.items : undefined}
         notice={extra.notice}

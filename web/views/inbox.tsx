@@ -2,6 +2,7 @@ import { caseTypes } from '../../domain/policy';
 import { duration, formatDateTime } from '../format';
 import { count, named, sv } from '../../domain/catalog';
 import { Layout, type PageContext } from './layout';
+import { personLabel } from './person';
 
 export interface InboxFilters {
   status: 'open' | 'completed' | 'all';
@@ -27,6 +28,8 @@ export interface InboxItem {
   overdueSeconds: number;
   /** Who holds the task; null when the unit's staff share it. */
   assignee: string | null;
+  /** The holder's name in the staff directory; null when it has none. */
+  assigneeName: string | null;
   protectedIdentity: { marker: string } | null;
 }
 
@@ -121,7 +124,7 @@ export function InboxTable(props: { ctx: PageContext; data: InboxData; filters: 
                   <Due at={item.dueAt} overdue={item.overdue} overdueSeconds={item.overdueSeconds} />
                 </td>
                 <td>{named(sv.taskStatuses, item.status)}</td>
-                <td>{item.assignee ? (item.assignee === ctx.principal?.sub ? t.you(item.assignee) : item.assignee) : t.unitShares}</td>
+                <td>{item.assignee ? personLabel(item.assignee, item.assigneeName, ctx.principal?.sub) : t.unitShares}</td>
               </tr>
             ))}
           </tbody>

@@ -8,29 +8,26 @@ import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { TriageRouteForm, type RouteChoices } from './planning';
 import { SupervisorForms } from './taskSupervisor';
 import type { PersonOption } from './assignForm';
+import { personLabel } from './person';
 
 /** A task the caller sees in full (others' tasks come as step, status and due date only). */
 export type CaseTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
 
-/** One line of who held the task and how it moved (GET /tasks/:taskId/assignments). */
+/** One line of who held the task and how it moved (GET /tasks/:taskId/assignments), with the staff directory's names. */
 export interface AssignmentItem {
   action: string;
   text: string;
   actor: string;
+  actorName: string | null;
   assignee: string | null;
+  assigneeName: string | null;
   at: string;
 }
 
-/** Who holds the task now: the last claim or assignment, unless a release or a move came after. */
-export function holderOf(items: AssignmentItem[]): string | null {
+/** The claim or assignment that gave the task its holder now, unless a release or a move came after. */
+export function holdingOf(items: AssignmentItem[]): AssignmentItem | null {
   const last = items[items.length - 1];
-  return last && (last.action === 'claimed' || last.action === 'assigned') ? last.assignee : null;
-}
-
-/** A person as the directory names them ("Name (id)"), or the id alone when it has no name for them. */
-function personName(people: PersonOption[], userId: string): string {
-  const name = people.find((person) => person.userId === userId)?.name;
-  return name ? sv.task.personNamed(name, userId) : userId;
+  return last && (last.action === 'claimed' || last.action === 'assigned') ? last : null;
 }
 
 /** What the casework forms on the task page may be, and what a failed post of each says. */
@@ -58,8 +55,6 @@ export function TaskPage(props: {
   units: Array<{ code: string; name: string }>;
   /** The unit's people a supervisor may assign the task to (unit.people). */
   people: PersonOption[];
-  /** The unit's people as far as read, to name the one who holds the task (an id not among them is shown as is). */
-  knownPeople: PersonOption[];
   seenWithinDays: number;
   canNote: boolean;
   /** A triage task the caller may route (triage.route): the case types and tracks to choose from. */
@@ -73,7 +68,9 @@ export function TaskPage(props: {
   const ce = props.completeErrors;
   const ee = props.extendErrors;
   const fe = props.formErrors ?? {};
-  const holder = props.assignments ? holderOf(props.assignments) : undefined;
+  const holding = props.assignments ? holdingOf(props.assignments) : undefined;
+  // undefined: the caller may not see who holds it; null: no one does.
+  const holder = holding === undefined ? undefined : (holding?.assignee ?? null);
   const me = ctx.principal?.sub;
   const open = task.status === 'open';
   return (
@@ -104,7 +101,7 @@ export function TaskPage(props: {
         {holder !== undefined && (
           <>
             <dt>{t.holder}</dt>
-            <dd>{holder ? (holder === me ? sv.inbox.you(holder) : personName(props.knownPeople, holder)) : t.noHolder}</dd>
+            <dd>{holder ? personLabel(holder, holding?.assigneeName ?? null, me) : t.noHolder}</dd>
           </>
         )}
         <dt>{t.due}</dt>
@@ -256,7 +253,10 @@ export function TaskPage(props: {
           <ul>
             {props.assignments.map((a) => (
               <li>
-                <time datetime={a.at}>{formatDateTime(a.at)}</time> {t.historyLine(a.text, a.actor)}
+                <time datetime={a.at}>{formatDateTime(a.at)}</time>{' '}
+                {a.action === 'assigned' && a.assignee
+                  ? t.historyAssignedLine(a.text, personLabel(a.assignee, a.assigneeName, me), personLabel(a.actor, a.actorName, me))
+                  : t.historyLine(a.text, personLabel(a.actor, a.actorName, me))}
               </li>
             ))}
           </ul>
