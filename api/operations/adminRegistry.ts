@@ -5,11 +5,12 @@ import { unitCodeSchema } from '../querySchemas';
 import { createAgency } from '../useCases/registry/createAgency';
 import { createUnit } from '../useCases/registry/createUnit';
 import { deleteUnit } from '../useCases/registry/deleteUnit';
+import { listAgencies } from '../useCases/registry/listAgencies';
 import { listUnits } from '../useCases/registry/listUnits';
 import { readRegistry } from '../useCases/registry/readRegistry';
 import { updateAgency } from '../useCases/registry/updateAgency';
 import { updateUnit } from '../useCases/registry/updateUnit';
-import { deletedUnitSchema, registryAgencySchema, registrySchema, registryUnitSchema, unitListSchema } from '../views/registry';
+import { agencyListSchema, deletedUnitSchema, registryAgencySchema, registrySchema, registryUnitSchema, unitListSchema } from '../views/registry';
 
 const admin = { roles: ['admin'], scope: 'anyone' } as const;
 const unitParams = z.object({ unitCode: unitCodeSchema }).strict();
@@ -104,5 +105,14 @@ export const registryOperations = [
     access: { roles: ['coordinator', 'staff', 'supervisor'], scope: 'anyone' },
     responses: { 200: unitListSchema },
     handle: async ({ deps }) => ({ status: 200, body: await listUnits(deps) }),
+  }),
+  defineOperation({
+    id: 'agency.list',
+    method: 'get',
+    path: '/agencies',
+    summary: 'Every agency in the registry (codes and names): whom a consent can name, whether or not the case involves it yet',
+    access: { roles: ['coordinator'], scope: 'anyone' },
+    responses: { 200: agencyListSchema },
+    handle: async ({ deps }) => ({ status: 200, body: await listAgencies(deps) }),
   }),
 ];

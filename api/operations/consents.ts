@@ -15,7 +15,7 @@ export const consentOperations = [
     params: caseParams,
     body: recordConsentBody,
     responses: { 201: consentSchema },
-    errors: { 404: 'no such case', 409: 'the case is closed' },
+    errors: { 404: 'no such case', 409: 'the case is closed', 422: 'the receiving agency is not in the registry (AGENCY_NOT_FOUND, `fields` names receivingAgency)' },
     handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await recordConsent(deps, params.caseId, body, caller.sub) }),
   }),
   defineOperation({
@@ -27,7 +27,7 @@ export const consentOperations = [
     params: caseParams,
     body: refuseConsentBody,
     responses: { 201: consentSchema.describe('the refusal, as a consent with status "refused"') },
-    errors: { 404: 'no such case', 409: 'the case is closed' },
+    errors: { 404: 'no such case', 409: 'the case is closed', 422: 'the receiving agency is not in the registry (AGENCY_NOT_FOUND, `fields` names receivingAgency)' },
     handle: async ({ deps, caller, params, body }) => ({ status: 201, body: await refuseConsent(deps, params.caseId, body, caller.sub) }),
   }),
   defineOperation({

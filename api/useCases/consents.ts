@@ -17,6 +17,16 @@ async function openCase({ prisma }: ApiDeps, caseId: string) {
   return row;
 }
 
+/**
+ * A consent names an agency of the registry, whether or not the case involves it yet (a consent
+ * first is what lets the plan include it); any other code is refused, naming it (a registry code,
+ * never personal data).
+ */
+async function registeredAgency({ prisma }: ApiDeps, code: string): Promise<void> {
+  if (await prisma.agency.findUnique({ where: { code }, select: { id: true } })) return;
+  throw new AppError(ErrorCode.AgencyNotFound, `no such agency in the registry: ${code}`, { fields: [{ field: 'receivingAgency', problem: 'is not an agency in the registry' }] });
+}
+
 /** One answer to record: a consent given (with its period) or refused. */
 export interface ConsentAnswer {
   personRole: RecordConsentBody['personRole'];
@@ -36,6 +46,7 @@ export interface ConsentAnswer {
  */
 export async function recordConsentAnswer(deps: ApiDeps, caseId: string, answer: ConsentAnswer, actor: string) {
   const kase = await openCase(deps, caseId);
+  await registeredAgency(deps, answer.receivingAgency);
   const policy = await policyByVersion(deps, kase.caseType, kase.policyVersion);
   // A consent recorded without an end lasts the policy's period (SIG: a year).
   const validFor = answer.refused ? undefined : policy.consentRules?.validFor;

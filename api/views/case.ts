@@ -67,6 +67,8 @@ export const caseSchema = z.strictObject({
   status: z.enum(caseStatuses),
   currentStep: z.string().nullable(),
   category: z.string().nullable(),
+  /** The agency that referred the case (coordinators only; null for others and for cases recorded without one). */
+  sourceAgency: z.string().nullable(),
   urgency: z.string().nullable(),
   routing: z.strictObject({ tableVersion: z.string(), ruleId: z.string().nullable() }).nullable(),
   createdAt: instant,
@@ -98,6 +100,7 @@ interface CaseRow {
   status: string;
   currentStep: string | null;
   category: string | null;
+  sourceAgency: string | null;
   urgency: string | null;
   routingVersion: string | null;
   routingRule: string | null;
@@ -207,6 +210,7 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
     status: row.status as CaseBody['status'],
     currentStep,
     category: row.category,
+    sourceAgency: whole ? row.sourceAgency : null,
     urgency: row.urgency,
     routing: whole && row.routingVersion ? { tableVersion: row.routingVersion, ruleId: row.routingRule } : null,
     createdAt: row.createdAt.toISOString(),

@@ -25,6 +25,9 @@ export const unitListSchema = z
   .strictObject({ items: z.array(z.strictObject({ code: z.string(), agency: z.string(), name: z.string() })) })
   .describe('the units that take new work');
 
+/** The agencies as coordinators see them (to record whom a person consents to share with): codes and names. */
+export const agencyListSchema = z.strictObject({ items: z.array(registryAgencySchema) }).describe('every agency in the registry');
+
 export const deletedUnitSchema = z.strictObject({ code: z.string(), deleted: z.literal(true) }).describe('the unit, deleted');
 
 /** The row shape the views are built from. */

@@ -152,6 +152,89 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     await context.close();
   });
 
+  it('when a coordinator records consent for an agency the case does not involve yet, then the form offers it among the registry\'s other agencies, the consent shows on the case, a plan task for its unit opens at once, and a refusal for another such agency is recorded the same way', async () => {
+    const caseId = await startSig();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const form = page.getByRole('region', { name: 'Registrera svar om samtycke' });
+    const agency = form.getByRole('combobox', { name: 'Mottagande aktör' });
+    /** The agency list as a person sees it: each group's label and its agencies' names, in order. */
+    const groups = () =>
+      agency.evaluate((select) =>
+        Array.from(select.querySelectorAll('optgroup'), (g) => ({ label: g.label, names: Array.from(g.querySelectorAll('option'), (o) => o.text) })),
+      );
+    const before = await groups();
+    expect(before.map((g) => g.label)).toEqual(['Aktörer i ärendet', 'Övriga aktörer i registret']);
+    // The referral came from social services, which also hold the action plan; Kronofogden has nothing in the case yet.
+    expect(before[0].names).toContain('Socialtjänsten');
+    expect(before[0].names).not.toContain('Kronofogden');
+    expect(before[1].names).toContain('Kronofogden');
+    // Every agency of the registry is offered, once, with no agency chosen for the coordinator.
+    expect(before.flatMap((g) => g.names).length).toBe(await web.stack.db.prisma.agency.count());
+    await expect(agency.inputValue()).resolves.toBe('');
+    await expect(agency.getAttribute('aria-describedby')).resolves.toBe('samtycke-aktor-hint');
+    await expectNoAxeViolations(page);
+
+    await agency.selectOption({ label: 'Kronofogden' });
+    await expect(form.getByRole('combobox', { name: 'Syfte', exact: true }).inputValue()).resolves.toBe('sig');
+    await form.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Samtycket är registrerat.');
+    await expect(shown(page.getByText('Personen själv till Kronofogden (sig): Givet'))).resolves.toBe(true);
+    // The case now involves Kronofogden: it moves to the first group.
+    const after = await groups();
+    expect(after[0].names).toContain('Kronofogden');
+    expect(after[1].names).not.toContain('Kronofogden');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'arende-samtycke-ny-aktor');
+
+    // The consent is what lets the plan include Kronofogden: its task opens without waiting.
+    const plan = page.getByRole('region', { name: 'Gemensam plan' });
+    await plan.getByRole('combobox', { name: 'Enhet' }).selectOption({ label: 'Kronofogden, skuldsanering' });
+    await plan.getByRole('button', { name: 'Lägg till uppgiften' }).click();
+    await page.waitForURL(/klart=planerad/);
+    await eventually('the plan task open', async () => {
+      await page.reload();
+      return (await plan.getByRole('link', { name: 'Gemensam plan, Kronofogden, skuldsanering: Öppen' }).count()) === 1;
+    });
+    const bailiff = { sub: 'web-kronofogden', roles: ['staff' as const], units: ['kronofogden-debt'] };
+    await web.stack.as(bailiff).get(`/cases/${caseId}`).expect(200);
+
+    // Refused for the health region, which has nothing in the case either: recorded, and the case goes on without it.
+    await form.getByRole('radio', { name: 'Nekar samtycke' }).check();
+    await agency.selectOption({ label: 'Region Stockholm, hälso- och sjukvård' });
+    await form.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
+    await expect(shown(page.getByText('Personen själv till Region Stockholm, hälso- och sjukvård (sig): Nekat'))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    const answers = await web.stack.db.prisma.consent.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' }, select: { receivingAgency: true, refusedAt: true, recordedBy: true } });
+    expect(answers.map((a) => [a.receivingAgency, a.refusedAt ? 'refused' : 'given', a.recordedBy])).toEqual([
+      ['kronofogden', 'given', 'dev-coordinator'],
+      ['health-region', 'refused', 'dev-coordinator'],
+    ]);
+    await context.close();
+  });
+
+  it('when the agency sent is not in the registry, then the refusal sits next to the agency field and nothing is recorded', async () => {
+    const caseId = await startSig();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const form = page.getByRole('region', { name: 'Registrera svar om samtycke' });
+    const agency = form.getByRole('combobox', { name: 'Mottagande aktör' });
+    await agency.selectOption({ label: 'Kronofogden' });
+    // As if the agency had left the registry between reading the form and sending it.
+    await agency.evaluate((select: HTMLSelectElement) => {
+      select.selectedOptions[0].value = 'no-such-agency';
+    });
+    await form.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.locator('#samtycke-aktor-fel').innerText()).resolves.toBe('Aktören finns inte i registret. Välj en aktör i listan.');
+    await expect(form.getByRole('alert').innerText()).resolves.toBe('Formuläret innehåller fel. Rätta fälten som är markerade.');
+    await expect(agency.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(agency.getAttribute('aria-describedby')).resolves.toBe('samtycke-aktor-hint samtycke-aktor-fel');
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.consent.count({ where: { caseId } })).toBe(0);
+    await context.close();
+  });
+
   it('when the unit chosen is deactivated before the form is sent, then the refusal sits next to the unit field and no task is added', async () => {
     const caseId = await startSig();
     const { page, context } = await web.newPage();

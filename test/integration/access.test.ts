@@ -175,6 +175,8 @@ const table: Row[] = [
   // Who works in a unit: its own staff and supervisors, and those who work across units; another unit's or agency's people 403.
   { id: 'unit.people', expect: allow({ coordinator: 200, admin: 200, staffOwnUnit: 200, supervisorOwnUnit: 200 }, 403) },
   { id: 'unit.list', expect: allow({ coordinator: 200, staffOwnUnit: 200, staffSameAgency: 200, staffOtherAgency: 200, supervisorOwnUnit: 200, supervisorOtherAgency: 200 }, 403) },
+  // Whom a consent can name: coordinators, who record consents (admins read the registry whole).
+  { id: 'agency.list', expect: allow({ coordinator: 200 }, 403) },
   { id: 'policy.list', expect: allow({ admin: 200 }, 403) },
   { id: 'policy.read', expect: allow({ admin: 200 }, 403) },
   {

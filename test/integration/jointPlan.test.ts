@@ -61,6 +61,35 @@ describe('joint plans with any agency', () => {
     expect((await stack.api.get(`/cases/${caseId}`).expect(200)).body.status).toBe('open');
   });
 
+  it('when consent is recorded for an agency the case does not involve yet, then it opens nothing by itself: the agency sees the case once a plan task for its unit opens at once on it, and a refusal for another such agency ends its plan task as not shared', async () => {
+    const caseId = await exitCase();
+    const view = await stack.as(coordinator).get(`/cases/${caseId}`).expect(200);
+    expect(view.body.sourceAgency).toBe('police');
+    const involved = (view.body.tasks as Array<{ consent: { agency: string } | null }>).map((t) => t.consent?.agency);
+    expect(involved).not.toContain('kronofogden');
+
+    await stack.as(coordinator).post(`/cases/${caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'kronofogden', purpose: 'exit' }).expect(201);
+    // Need to know: a consent is not a task; the agency sees nothing of the case until it holds one.
+    await stack.as(bailiff).get(`/cases/${caseId}`).expect(404);
+    await stack.as(bailiff).get(`/cases/${caseId}/subject`).expect(404);
+
+    const planned = await stack.as(coordinator).post(`/cases/${caseId}/plan-tasks`).send({ unitCode: 'kronofogden-debt' }).expect(201);
+    await taskIn(stack, caseId, 'jointPlanTask', 'open', { taskId: planned.body.taskId });
+    const seen = await stack.as(bailiff).get(`/cases/${caseId}`).expect(200);
+    // Its own task in full, the others as step, status and due date, its own agency's consent only; no referral source.
+    expect(seen.body).toMatchObject({ view: 'need-to-know', sourceAgency: null });
+    expect((seen.body.tasks as Array<{ taskId: string; detail: string }>).filter((t) => t.detail === 'full').map((t) => t.taskId)).toEqual([planned.body.taskId]);
+    expect((seen.body.consents as Array<{ receivingAgency: string }>).map((c) => c.receivingAgency)).toEqual(['kronofogden']);
+
+    // Refused for the health region before any task: its plan task ends as not shared, and the case goes on.
+    const nurse: Identity = { sub: 'plan-health', roles: ['staff'], units: ['health-youth-clinic'] };
+    await stack.as(coordinator).post(`/cases/${caseId}/consent-refusals`).send({ personRole: 'subject', receivingAgency: 'health-region', purpose: 'exit' }).expect(201);
+    const refusedPlan = await stack.as(coordinator).post(`/cases/${caseId}/plan-tasks`).send({ unitCode: 'health-youth-clinic' }).expect(201);
+    await taskIn(stack, caseId, 'jointPlanTask', 'not-shared', { taskId: refusedPlan.body.taskId });
+    await stack.as(nurse).get(`/cases/${caseId}`).expect(404);
+    expect((await stack.api.get(`/cases/${caseId}`).expect(200)).body.status).toBe('open');
+  });
+
   it('when the case is not a programme, the unit is deactivated or the case closed, then no task is added', async () => {
     const youth = await stack.as(coordinator).post('/cases').send({ caseType: 'youth-concern', referral: { sourceAgency: 'police', category: 'violence', subject: { ageYears: 15 } } }).expect(201);
     await taskIn(stack, youth.body.caseId, 'protectionAssessment', 'open');

@@ -169,4 +169,24 @@ describe('social intervention group (SIG)', () => {
     await stack.api.post('/cases/VPC-2026-NOPE0000/consents').send({ personRole: 'subject', receivingAgency: 'police', purpose: 'sig' }).expect(404);
     expect(await stack.db.prisma.consent.count({ where: { caseId: body.caseId } })).toBe(0);
   });
+
+  it('when consent is given or refused for an agency the registry does not have, then 422 AGENCY_NOT_FOUND names the agency and the field, and nothing is recorded', async () => {
+    const { body } = await stack.api.post('/cases').send(referral(20)).expect(201);
+    for (const [path, answer] of [
+      ['consents', { personRole: 'subject', receivingAgency: 'no-such-agency', purpose: 'sig' }],
+      ['consent-refusals', { personRole: 'guardian', receivingAgency: 'no-such-agency', purpose: 'sig' }],
+    ] as const) {
+      const refused = await stack.api.post(`/cases/${body.caseId}/${path}`).send(answer).expect(422);
+      expect(refused.body.error).toEqual({
+        code: 'AGENCY_NOT_FOUND',
+        message: 'no such agency in the registry: no-such-agency',
+        fields: [{ field: 'receivingAgency', problem: 'is not an agency in the registry' }],
+      });
+    }
+    expect(await stack.db.prisma.consent.count({ where: { caseId: body.caseId } })).toBe(0);
+    // An agency of the registry the case has no task for is a consent like any other.
+    await stack.api.post(`/cases/${body.caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'health-region', purpose: 'sig' }).expect(201);
+    const view = await stack.api.get(`/cases/${body.caseId}`).expect(200);
+    expect(view.body.consents.map((c: { receivingAgency: string; status: string }) => [c.receivingAgency, c.status])).toEqual([['health-region', 'given']]);
+  });
 });

@@ -4,6 +4,7 @@ import type { CaseBody } from '../../api/views/case';
 import type { SubjectBody } from '../../api/views/subject';
 import { policyByVersion } from '../../api/publishedVersions';
 import { hasRole } from '../../domain/auth';
+import { ErrorCode } from '../../domain/errors';
 import { reopenableSteps } from '../../domain/caseClosing';
 import { named, reopenRefusalText, sv } from '../../domain/catalog';
 import type { PageKit } from '../kit';
@@ -11,7 +12,11 @@ import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
 import type { FormErrors } from '../views/forms';
 import type { NoteItem } from '../views/notes';
 import type { PlanUnit } from '../views/planning';
+import { consentAgencyChoices, type AgencyOption } from '../views/consents';
 import type { CaseEventItem } from '../views/timeline';
+
+/** The catalog's agencies, by code and name. */
+const catalogAgencies = (): AgencyOption[] => Object.entries(sv.agencies).map(([code, name]) => ({ code, name }));
 
 /** The case the path names, read as the API would (audited case.read): the case and task pages both start here. */
 export const readCase = ({ invoke, principal }: PageKit, req: Request, res: Response) =>
@@ -36,14 +41,18 @@ export function caseRoutes(router: Router, kit: PageKit): ShowCase {
     const c = result.body;
     const params = { caseId: c.caseId };
     const coordinator = hasRole(p, 'coordinator');
+    // Coordinators record consent on a case not closed, for any agency of the registry; the units say which agencies its tasks involve.
+    const consents = coordinator && c.status !== 'closed';
     // Coordinators add joint-plan tasks to an open SIG or exit case: to one of the active units.
-    const plans = coordinator && c.status === 'open' && jointPlanCaseTypes.includes(c.caseType);
-    const [subject, notes, events, units] = await Promise.all([
+    const plans = consents && c.status === 'open' && jointPlanCaseTypes.includes(c.caseType);
+    const [subject, notes, events, units, agencies] = await Promise.all([
       invoke<SubjectBody>('subject.read', req, res, p, { params }),
       invoke<{ items: NoteItem[] }>('case.note.list', req, res, p, { params, query: { limit: '200' } }),
       coordinator ? invoke<{ items: CaseEventItem[] }>('case.events', req, res, p, { params }) : undefined,
-      plans ? invoke<{ items: PlanUnit[] }>('unit.list', req, res, p) : undefined,
+      consents ? invoke<{ items: PlanUnit[] }>('unit.list', req, res, p) : undefined,
+      consents ? invoke<{ items: AgencyOption[] }>('agency.list', req, res, p) : undefined,
     ]);
+    const unitItems = units?.ok ? units.body.items : undefined;
     // Staff of a unit holding a task that shares the case (the operations' caseTaskHolder scope).
     const holdsTask = hasRole(p, 'staff') && c.tasks.some((t) => t.detail === 'full' && p.units.includes(t.unit) && !['waiting-for-consent', 'withdrawn', 'not-shared'].includes(t.status));
     let reopenSteps: string[] = [];
@@ -57,7 +66,9 @@ export function caseRoutes(router: Router, kit: PageKit): ShowCase {
       reopenSteps,
       addNote: coordinator || holdsTask,
       raiseAcuteThreat: coordinator || holdsTask,
-      planUnits: units?.ok ? units.body.items : undefined,
+      planUnits: plans ? unitItems : undefined,
+      // Should the registry not answer, the catalog's agencies are offered, as before there was one to ask.
+      consentAgencies: consents ? consentAgencyChoices(c, agencies?.ok ? agencies.body.items : catalogAgencies(), unitItems ?? []) : undefined,
     };
     send(
       res,
@@ -154,7 +165,9 @@ export function caseRoutes(router: Router, kit: PageKit): ShowCase {
     if (result.ok) return res.redirect(303, `${casePath}?klart=${refusal ? 'nekat' : 'samtycke'}`);
     if (result.status === 404 || result.status === 403) return refused(res, result);
     const message = result.status === 409 ? sv.consent.closed : sv.errors.validationSummary;
-    await showCase(req, res, { status: result.status, errors: { consent: { message, fields: fieldErrors(result), values: form as Record<string, string> } } });
+    // An agency gone from the registry (or never in it) is named next to the agency field.
+    const fields = result.error.code === ErrorCode.AgencyNotFound ? { receivingAgency: sv.consent.agencyNotFound } : fieldErrors(result);
+    await showCase(req, res, { status: result.status, errors: { consent: { message, fields, values: form as Record<string, string> } } });
   });
 
   router.post('/arenden/:caseId/samtycken/:consentId/aterkalla', signedIn, async (req, res) => {

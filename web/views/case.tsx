@@ -6,12 +6,11 @@ import { closeReasonText, named, sv } from '../../domain/catalog';
 import { closeReasons } from '../../domain/caseClosing';
 import { OverdueMark } from './inbox';
 import { Csrf, Layout, type PageContext } from './layout';
-import { sourceAgencies } from './intake';
 import { FieldError, FormMessage, type FormErrors } from './forms';
 import { Notes, ProtectedMarker, type NoteItem } from './notes';
 import { SubjectDetails } from './subject';
 import { JointPlan, type PlanUnit } from './planning';
-import { Consents } from './consents';
+import { Consents, type ConsentAgencyChoices } from './consents';
 import { timelineOf, type CaseEventItem } from './timeline';
 
 /** The casework forms on the case page, each with what a failed post of it says. */
@@ -27,6 +26,8 @@ export interface CaseAbilities {
   raiseAcuteThreat: boolean;
   /** Coordinators on an open SIG or exit case: the units a joint-plan task can go to (case.plan.add). */
   planUnits?: PlanUnit[];
+  /** Coordinators on a case not closed: every agency of the registry a consent can name, those the case involves first. */
+  consentAgencies?: ConsentAgencyChoices;
 }
 
 /** A form with one reason text area (and perhaps a select first), its errors next to the fields. */
@@ -65,8 +66,6 @@ export function CasePage(props: {
   const v = sv.caseView;
   const here = `${ctx.base}/arenden/${encodeURIComponent(c.caseId)}`;
   const errors = props.errors ?? {};
-  // A plan task for another agency's unit waits for consent to share with that agency: it can be recorded here.
-  const consentAgencies = [...new Set([...sourceAgencies, ...(can.planUnits ?? []).map((u) => u.agency)])];
   // A case routed by hand from a triage task records it as the rule "triage:<triage case>".
   const triageCaseId = c.routing?.tableVersion === 'manual' && c.routing.ruleId?.startsWith('triage:') ? c.routing.ruleId.slice('triage:'.length) : undefined;
   return (
@@ -119,7 +118,7 @@ export function CasePage(props: {
           </li>
         ))}
       </ol>
-      <Consents ctx={ctx} caseBody={c} here={here} canManage={can.manageConsent} agencies={consentAgencies} errors={errors.consent} />
+      <Consents ctx={ctx} caseBody={c} here={here} canManage={can.manageConsent} agencies={can.consentAgencies} errors={errors.consent} />
       {jointPlanCaseTypes.includes(c.caseType) && (
         <JointPlan ctx={ctx} caseBody={c} action={can.planUnits ? `${here}/planuppgifter` : undefined} units={can.planUnits ?? []} errors={errors.plan} />
       )}

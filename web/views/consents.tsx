@@ -3,6 +3,35 @@ import { named, sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
 
+/** An agency of the registry as the consent form offers it: its code and the name shown. */
+export interface AgencyOption {
+  code: string;
+  name: string;
+}
+
+/** The consent form's agencies: those the case involves first, then every other agency of the registry. */
+export interface ConsentAgencyChoices {
+  involved: AgencyOption[];
+  others: AgencyOption[];
+}
+
+/**
+ * Groups the registry's agencies for the consent form. The case involves the agency that referred
+ * it, the agencies of the units holding its tasks (the plan's included) or whose consent a task
+ * waits for, and those it already has an answer from. The catalog's name comes first, as
+ * elsewhere on the page; an agency the catalog does not know shows the registry's name.
+ */
+export function consentAgencyChoices(c: CaseBody, registry: AgencyOption[], units: ReadonlyArray<{ code: string; agency: string }>): ConsentAgencyChoices {
+  const agencyOfUnit = new Map(units.map((u) => [u.code, u.agency]));
+  const involved = new Set<string>([
+    ...(c.sourceAgency ? [c.sourceAgency] : []),
+    ...c.consents.map((x) => x.receivingAgency),
+    ...c.tasks.flatMap((t) => (t.detail === 'full' ? [agencyOfUnit.get(t.unit), t.consent?.agency] : [])).filter((a): a is string => a !== undefined),
+  ]);
+  const options = registry.map((a) => ({ code: a.code, name: sv.agencies[a.code] ?? a.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+  return { involved: options.filter((a) => involved.has(a.code)), others: options.filter((a) => !involved.has(a.code)) };
+}
+
 /** The consent purpose a case type's own sharing asks for (the seeded policies' consent gates). */
 const consentPurposeOf: Record<string, string> = { 'social-intervention-group': 'sig', 'exit-programme': 'exit' };
 
@@ -17,12 +46,20 @@ export function Consents(props: {
   here: string;
   /** Coordinators record, refuse and withdraw consent. */
   canManage: boolean;
-  /** The agencies the form offers to share with. */
-  agencies: string[];
+  /** The agencies the form offers to share with (absent: no form to record with). */
+  agencies?: ConsentAgencyChoices;
   errors?: FormErrors;
 }) {
   const { ctx, caseBody: c, here, canManage, agencies, errors: ce } = props;
   const k = sv.consent;
+  const registryNames = new Map([...(agencies?.involved ?? []), ...(agencies?.others ?? [])].map((a) => [a.code, a.name]));
+  const agencyName = (code: string) => registryNames.get(code) ?? named(sv.agencies, code);
+  const agencyError = ce?.fields?.receivingAgency;
+  const option = (a: AgencyOption) => (
+    <option value={a.code} selected={ce?.values?.receivingAgency === a.code}>
+      {a.name}
+    </option>
+  );
   return (
     <>
       <h2>{k.title}</h2>
@@ -32,11 +69,11 @@ export function Consents(props: {
         <ul class="consents">
           {c.consents.map((x) => (
             <li>
-              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
+              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, agencyName(x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
               {canManage && x.status === 'given' && (
                 <form class="inline" method="post" action={`${here}/samtycken/${encodeURIComponent(x.consentId)}/aterkalla`}>
                   <Csrf ctx={ctx} />
-                  <button type="submit" aria-label={`${k.withdraw}: ${k.line(x.personRole === 'guardian' ? k.guardian : k.subject, named(sv.agencies, x.receivingAgency), x.purpose, named(k.statuses, x.status))}`}>
+                  <button type="submit" aria-label={`${k.withdraw}: ${k.line(x.personRole === 'guardian' ? k.guardian : k.subject, agencyName(x.receivingAgency), x.purpose, named(k.statuses, x.status))}`}>
                     {k.withdraw}
                   </button>
                 </form>
@@ -45,7 +82,7 @@ export function Consents(props: {
           ))}
         </ul>
       )}
-      {canManage && c.status !== 'closed' && (
+      {canManage && agencies && c.status !== 'closed' && (
         <section aria-labelledby="samtycke-rubrik">
           <h3 id="samtycke-rubrik">{k.record}</h3>
           {ce && (
@@ -83,12 +120,23 @@ export function Consents(props: {
             </div>
             <div class="field">
               <label for="samtycke-aktor">{k.receivingAgency}</label>
-              <select id="samtycke-aktor" name="receivingAgency">
-                {agencies.map((a) => (
-                  <option value={a} selected={ce?.values?.receivingAgency === a}>
-                    {named(sv.agencies, a)}
-                  </option>
-                ))}
+              <p class="hint" id="samtycke-aktor-hint">
+                {k.agencyHint}
+              </p>
+              <FieldError id="samtycke-aktor-fel" text={agencyError} />
+              {/* No agency is chosen for the coordinator: whom a person consents to share with is theirs to pick. */}
+              <select
+                id="samtycke-aktor"
+                name="receivingAgency"
+                required
+                aria-invalid={agencyError ? 'true' : undefined}
+                aria-describedby={agencyError ? 'samtycke-aktor-hint samtycke-aktor-fel' : 'samtycke-aktor-hint'}
+              >
+                <option value="" selected={!ce?.values?.receivingAgency}>
+                  {k.chooseAgency}
+                </option>
+                {agencies.involved.length > 0 && <optgroup label={k.involvedAgencies}>{agencies.involved.map(option)}</optgroup>}
+                {agencies.others.length > 0 && <optgroup label={k.otherAgencies}>{agencies.others.map(option)}</optgroup>}
               </select>
             </div>
             <div class="field">
