@@ -174,6 +174,30 @@ describe('the staff web app in a browser', () => {
     await context.close();
   });
 
+  it('when a coordinator registers a referral from an agency of the registry that rarely refers, then the form offers it by name and the case records it as the source', async () => {
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', '/ny-anmalan');
+    const source = page.getByLabel('Anmälande aktör');
+    // Every agency of the registry, by its Swedish name; the police first chosen, as most referrals come from them.
+    const offered = await source.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const registry = await web.stack.db.prisma.agency.findMany({ select: { code: true } });
+    expect([...offered].sort()).toEqual(registry.map((a) => a.code).sort());
+    await expect(source.inputValue()).resolves.toBe('police');
+    await source.selectOption({ label: 'Region Stockholm, hälso- och sjukvård' });
+    await page.getByLabel('Kategori').selectOption({ label: 'Narkotikainnehav' });
+    await page.getByLabel('Ålder').fill('16');
+    await page.getByRole('button', { name: 'Förhandsgranska routning' }).click();
+    await expect(shown(page.getByRole('region', { name: 'Routning' }))).resolves.toBe(true);
+    await expect(source.inputValue()).resolves.toBe('health-region');
+    await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: 'Starta ärendet' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Ärendet är registrerat.');
+    const caseId = /Ärende (VPC-\S+)/.exec(await page.getByRole('heading', { level: 1 }).innerText())?.[1] as string;
+    const kase = await web.stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { sourceAgency: true } });
+    expect(kase.sourceAgency).toBe('health-region');
+    await context.close();
+  });
+
   it('when a coordinator registers a referral with a malformed personnummer, then the error sits next to that field in Swedish and no case starts', async () => {
     const before = await web.stack.db.prisma.case.count();
     const { page, context } = await web.newPage();

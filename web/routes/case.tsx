@@ -12,11 +12,10 @@ import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
 import type { FormErrors } from '../views/forms';
 import type { NoteItem } from '../views/notes';
 import type { PlanUnit } from '../views/planning';
-import { consentAgencyChoices, type AgencyOption } from '../views/consents';
+import { catalogAgencies, consentAgencyChoices, type AgencyOption } from '../views/consents';
 import type { CaseEventItem } from '../views/timeline';
 
 /** The catalog's agencies, by code and name. */
-const catalogAgencies = (): AgencyOption[] => Object.entries(sv.agencies).map(([code, name]) => ({ code, name }));
 
 /** The case the path names, read as the API would (audited case.read): the case and task pages both start here. */
 export const readCase = ({ invoke, principal }: PageKit, req: Request, res: Response) =>

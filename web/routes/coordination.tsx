@@ -1,35 +1,43 @@
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { hasRole } from '../../domain/auth';
 import { formatDate } from '../format';
 import { mayInvoke } from '../invoke';
 import type { PageKit } from '../kit';
 import { sv } from '../../domain/catalog';
 import { AuditPage, type AuditFilters, type AuditRowView } from '../views/audit';
-import { IntakePage, referralFrom, type IntakeValues, type RoutingPreview } from '../views/intake';
+import { catalogAgencies, type AgencyOption } from '../views/consents';
+import { IntakePage, referralFrom, sourceAgencyChoices, type IntakeValues, type RoutingPreview } from '../views/intake';
 import { OverviewPage, type OverviewData } from '../views/overview';
 
 /** Ny anmälan (coordinators), Översikt (supervisors) and Granskning (auditors); Sök ärende is in finding.tsx. */
 export function coordinationRoutes(router: Router, kit: PageKit): void {
   const { base, invoke, send, refused, ctxOf, principal, signedIn, fieldErrors, recordView } = kit;
 
+  // The referring agency is any agency of the registry; should it not answer, the catalog's agencies are offered.
+  const sourceAgencies = async (req: Request, res: Response): Promise<AgencyOption[]> => {
+    const listed = await invoke<{ items: AgencyOption[] }>('agency.list', req, res, principal(res));
+    return sourceAgencyChoices(listed.ok ? listed.body.items : catalogAgencies());
+  };
+
   router.get('/ny-anmalan', signedIn, async (req, res) => {
     const allowed = hasRole(principal(res), 'coordinator');
     await recordView(req, res, allowed ? 200 : 403);
     if (!allowed) return refused(res, { status: 403 });
-    send(res, 200, <IntakePage ctx={ctxOf(res)} values={{ ageYears: '' }} />);
+    send(res, 200, <IntakePage ctx={ctxOf(res)} values={{ ageYears: '' }} agencies={await sourceAgencies(req, res)} />);
   });
 
   router.post('/ny-anmalan', signedIn, async (req, res) => {
     const values = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as IntakeValues;
     const body = referralFrom(values);
+    const agencies = await sourceAgencies(req, res);
     const preview = await invoke<RoutingPreview>('referral.preview', req, res, principal(res), { body });
     if (!preview.ok) {
       if (preview.status === 403) return refused(res, preview);
-      return send(res, preview.status, <IntakePage ctx={ctxOf(res)} values={values} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(preview) }} />);
+      return send(res, preview.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(preview) }} />);
     }
-    if (values.steg !== 'starta') return send(res, 200, <IntakePage ctx={ctxOf(res)} values={values} preview={preview.body} />);
+    if (values.steg !== 'starta') return send(res, 200, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} preview={preview.body} />);
     const started = await invoke<{ caseId: string }>('referral.route', req, res, principal(res), { body });
-    if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(started) }} />);
+    if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(started) }} />);
     res.redirect(303, `${base}/arenden/${encodeURIComponent(started.body.caseId)}?klart=registrerat`);
   });
 

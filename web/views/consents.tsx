@@ -9,6 +9,9 @@ export interface AgencyOption {
   name: string;
 }
 
+/** The catalog's agencies: what a form offers should the registry not answer. */
+export const catalogAgencies = (): AgencyOption[] => Object.entries(sv.agencies).map(([code, name]) => ({ code, name }));
+
 /** The consent form's agencies: those the case involves first, then every other agency of the registry. */
 export interface ConsentAgencyChoices {
   involved: AgencyOption[];

@@ -3,7 +3,15 @@ import { named, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
 
-export const sourceAgencies = ['police', 'school', 'social-services', 'vpc', 'kriminalvarden', 'housing', 'labour-market'];
+import type { AgencyOption } from './consents';
+
+/** What the form starts with: the police send most referrals. */
+const defaultSourceAgency = 'police';
+
+/** The registry's agencies as the form offers them, by their Swedish names (the catalog's first, as elsewhere). */
+export function sourceAgencyChoices(registry: AgencyOption[]): AgencyOption[] {
+  return registry.map((a) => ({ code: a.code, name: sv.agencies[a.code] ?? a.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+}
 
 export interface RoutingPreview {
   tableVersion: string;
@@ -36,7 +44,7 @@ function Text(props: { id: string; name: string; label: string; values: IntakeVa
   );
 }
 
-export function IntakePage(props: { ctx: PageContext; values: IntakeValues; preview?: RoutingPreview; errors?: FormErrors }) {
+export function IntakePage(props: { ctx: PageContext; values: IntakeValues; agencies: AgencyOption[]; preview?: RoutingPreview; errors?: FormErrors }) {
   const { ctx, values, errors } = props;
   const t = sv.intake;
   const p = props.preview;
@@ -55,10 +63,11 @@ export function IntakePage(props: { ctx: PageContext; values: IntakeValues; prev
           <legend>{t.referral}</legend>
           <div class="field">
             <label for="source">{t.sourceAgency}</label>
-            <select id="source" name="sourceAgency">
-              {sourceAgencies.map((a) => (
-                <option value={a} selected={values.sourceAgency === a}>
-                  {named(sv.agencies, a)}
+            <FieldError id="source-fel" text={errors?.fields?.['referral.sourceAgency']} />
+            <select id="source" name="sourceAgency" aria-invalid={errors?.fields?.['referral.sourceAgency'] ? 'true' : undefined} aria-describedby={errors?.fields?.['referral.sourceAgency'] ? 'source-fel' : undefined}>
+              {props.agencies.map((a) => (
+                <option value={a.code} selected={(values.sourceAgency ?? defaultSourceAgency) === a.code}>
+                  {a.name}
                 </option>
               ))}
             </select>
