@@ -305,6 +305,13 @@ export const adminStrings = {
       unitFor: (step: string, unit: string) => `${step} går till ${unit}`,
       alsoForMinors: (list: string) => `För den som är under 18 startas också: ${list}`,
       noTable: 'Ingen routningstabell är aktiv.',
+      versionTitle: (version: string) => `Routningstabellen, version ${version}`,
+      versionLink: (version: string) => `Version ${version}`,
+      back: 'Tillbaka till Routning',
+      isActive: 'Den här versionen är aktiv: anmälningar som kommer in routas efter den.',
+      isNotActive: 'Den här versionen är inte aktiv: anmälningar som kommer in routas inte efter den. Den visas bara för att läsas.',
+      yes: 'Ja',
+      rulesOf: (version: string) => `Regler i version ${version}`,
     },
   },
 } as const;

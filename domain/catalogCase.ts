@@ -99,7 +99,11 @@ export const caseStrings = {
     corrected: 'Senast rättad',
     missing: 'Uppgift saknas',
     correct: 'Rätta uppgifterna',
-    correctHint: 'Fyll bara i det som ska rättas; tomma fält lämnas som de är. Det tidigare värdet sparas krypterat.',
+    correctHint: 'Fyll bara i det som ska rättas; tomma fält lämnas som de är. Kryssa i ”Töm fältet” för att ta bort en uppgift. Det tidigare värdet sparas krypterat.',
+    clearField: 'Töm fältet',
+    /** Read after "Töm fältet" by a screen reader: which of the person's fields the box empties. */
+    clearFieldOf: (field: string) => ` (${field})`,
+    clearAndFilled: 'Fyll i ett nytt värde eller kryssa i ”Töm fältet”, inte båda.',
     newName: 'Rättat namn',
     newPin: 'Rättat personnummer (ÅÅÅÅMMDD-NNNN)',
     newAge: 'Rättad ålder',

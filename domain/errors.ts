@@ -57,6 +57,8 @@ export const ErrorCode = {
   SubjectPseudonymised: 'SUBJECT_PSEUDONYMISED',
   /** A minor's triage task ends only by routing the referral on to a case: a report about a child is assessed. */
   ChildReportNeedsCase: 'CHILD_REPORT_NEEDS_CASE',
+  /** No routing-table version by that name was ever published. */
+  RoutingVersionNotFound: 'ROUTING_VERSION_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -103,6 +105,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   JOINT_PLAN_NOT_ALLOWED: 422,
   SUBJECT_PSEUDONYMISED: 409,
   CHILD_REPORT_NEEDS_CASE: 422,
+  ROUTING_VERSION_NOT_FOUND: 404,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../domain/errors';
 import { missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
-import type { RoutingTable } from '../../domain/routing';
+import { routingTableSchema, type RoutingTable } from '../../domain/routing';
 import { publishPolicy, publishRoutingTable } from '../../prisma/seed';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
@@ -64,6 +64,19 @@ export async function getRouting(deps: ApiDeps) {
     deps.prisma.routingTable.findMany({ orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }], select: { version: true, activatedAt: true } }),
   ]);
   return { active, versions: versions.map((v) => ({ version: v.version, activatedAt: v.activatedAt.toISOString() })) };
+}
+
+/**
+ * One routing-table version as it was published, with when it activates and whether it routes
+ * now: the newest version activated by now is the active one, as activeRoutingTable finds it.
+ */
+export async function getRoutingVersion(deps: ApiDeps, version: string) {
+  const [row, active] = await Promise.all([
+    deps.prisma.routingTable.findUnique({ where: { version }, select: { document: true, activatedAt: true } }),
+    deps.prisma.routingTable.findFirst({ where: { activatedAt: { lte: new Date() } }, orderBy: [{ activatedAt: 'desc' }, { createdAt: 'desc' }], select: { version: true } }),
+  ]);
+  if (!row) throw new AppError(ErrorCode.RoutingVersionNotFound, 'no routing-table version by that name');
+  return { table: routingTableSchema.parse(row.document), activatedAt: row.activatedAt.toISOString(), active: active?.version === version };
 }
 
 /** Publishes a routing-table version; referrals from now on are routed by it. */

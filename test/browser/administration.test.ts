@@ -397,7 +397,7 @@ describe("the administrator's screens in the staff web app", () => {
     await web.signIn(page, 'dev-coordinator', '/inkorg');
     const nav = await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link').allInnerTexts();
     expect(nav).not.toContain('Registret');
-    for (const path of ['/administration/registret', '/administration/registret/enheter/soc-adults', '/administration/policyer', '/administration/policyer/youth-concern/2026.1', '/administration/routning']) {
+    for (const path of ['/administration/registret', '/administration/registret/enheter/soc-adults', '/administration/policyer', '/administration/policyer/youth-concern/2026.1', '/administration/routning', '/administration/routning/versioner/2026.1']) {
       const answer = await page.goto(`${web.appUrl}${path}`);
       expect(answer?.status()).toBe(403);
       await expect(shown(page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }))).resolves.toBe(true);
@@ -415,7 +415,7 @@ describe("the administrator's screens in the staff web app", () => {
 
     const rows = await web.stack.db.prisma.auditEvent.findMany({ where: { actor: 'dev-coordinator', status: 403 } });
     const refusedActions = rows.map((r) => r.action);
-    expect(refusedActions).toEqual(expect.arrayContaining(['registry.read', 'policy.list', 'policy.read', 'routing.read', 'unit.create']));
+    expect(refusedActions).toEqual(expect.arrayContaining(['registry.read', 'policy.list', 'policy.read', 'routing.read', 'routing.version.read', 'unit.create']));
     await context.close();
   });
 
@@ -461,6 +461,49 @@ describe("the administrator's screens in the staff web app", () => {
     await expect(page.getByRole('region', { name: /: exit$/ }).innerText()).resolves.toContain('kategorin är vill lämna kriminellt nätverk');
     await expectNoAxeViolations(page);
     await screenshot(page, 'routning');
+    await context.close();
+  });
+
+  it("when an admin opens a routing version from Routning's list, then a version no longer active shows its own rules read only and says plainly that it is not active, the active one says it is, and an unknown or malformed version is the one 404", async () => {
+    const routing = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingBody & { versions: Array<{ version: string }> };
+    // 2026.1 is seeded and replaced by 2026.2 at seeding: never the active one, whatever this file publishes.
+    const old = (await web.stack.as(admin).get('/admin/routing/versions/2026.1').expect(200)).body as { table: { rules: Array<{ id: string }> }; active: boolean };
+    expect(old.active).toBe(false);
+    const headings = (rules: Array<{ id: string }>) => rules.map((rule, i) => `Regel ${i + 1}: ${rule.id}`);
+
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning');
+    const versions = page.getByRole('table', { name: 'Routningstabellens versioner, senaste först' });
+    await expect(versions.getByRole('link').allInnerTexts()).resolves.toEqual(routing.versions.map((v) => `Version ${v.version}`));
+    await versions.getByRole('link', { name: 'Version 2026.1', exact: true }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Routningstabellen, version 2026.1' }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Den här versionen är inte aktiv: anmälningar som kommer in routas inte efter den.'))).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 2, name: 'Regler i version 2026.1' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('heading', { level: 3, name: /^Regel \d+: / }).allInnerTexts()).resolves.toEqual(headings(old.table.rules));
+    // Its own rules, not the active table's: in 2026.1 the exit programme starts no youth concern beside it.
+    const exit = await page.getByRole('region', { name: /: exit$/ }).innerText();
+    expect(exit).toContain('Someone leaving a criminal network');
+    expect(exit).not.toContain('För den som är under 18 startas också');
+    // Read only: nothing on the page changes the table.
+    const main = page.getByRole('main');
+    await expect(main.getByRole('button').count()).resolves.toBe(0);
+    await expect(main.getByRole('textbox').count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'routning-version');
+
+    await page.getByRole('link', { name: 'Tillbaka till Routning' }).click();
+    await versions.getByRole('link', { name: `Version ${routing.active.version}`, exact: true }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: `Routningstabellen, version ${routing.active.version}` }))).resolves.toBe(true);
+    await expect(shown(page.getByText('Den här versionen är aktiv: anmälningar som kommer in routas efter den.'))).resolves.toBe(true);
+    await expect(page.getByText('Den här versionen är inte aktiv', { exact: false }).count()).resolves.toBe(0);
+    await expect(page.getByRole('heading', { level: 3, name: /^Regel \d+: / }).allInnerTexts()).resolves.toEqual(headings(routing.active.rules));
+    await expectNoAxeViolations(page);
+
+    for (const version of ['no-such-version', 'två ord']) {
+      const answer = await page.goto(`${web.appUrl}/administration/routning/versioner/${encodeURIComponent(version)}`);
+      expect(answer?.status()).toBe(404);
+    }
+    await expectNoAxeViolations(page);
     await context.close();
   });
 });

@@ -259,4 +259,70 @@ describe('finding cases and reading the person’s corrections in the staff web 
     expect(refused.map((r) => r.status)).toEqual([403]);
     await staff.context.close();
   });
+
+  it('when a coordinator ticks "Töm fältet" for fields of the person, then Personen shows them as missing and the corrections show what they held; a field both filled and ticked is an error next to it that names no value, and nothing is saved', async () => {
+    const person = newPerson('Tilde Tömsson');
+    const { caseId } = await startProtectionAssessment(web, youthConcernReferral(person));
+    await web.stack.api.post(`/cases/${caseId}/subject/corrections`).set('X-Actor-Id', 'coordinator-2').send({ contact: '070-111 22 33', address: 'Tömvägen 3, Tumba' }).expect(201);
+    const { page, context } = await web.newPage();
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const personSection = page.getByRole('region', { name: 'Personen' });
+    await personSection.getByText('Rätta uppgifterna').click();
+    // One box per field the API can empty, each naming its field; the age cannot be emptied and has none.
+    const names = ['Namn', 'Personnummer', 'Kontaktuppgifter', 'Adress', 'Det som anmäldes'];
+    await expect(personSection.getByRole('checkbox').count()).resolves.toBe(names.length);
+    for (const name of names) await expect(personSection.getByRole('checkbox', { name: `Töm fältet (${name})`, exact: true }).count()).resolves.toBe(1);
+    await expectNoAxeViolations(page);
+
+    // Filled and ticked: which one was meant is the coordinator's to say, so nothing is sent.
+    const address = page.getByRole('textbox', { name: 'Rättad adress' });
+    await address.fill('Nygatan 9, Tumba');
+    await page.getByRole('checkbox', { name: 'Töm fältet (Adress)' }).check();
+    await page.getByRole('checkbox', { name: 'Töm fältet (Kontaktuppgifter)' }).check();
+    await page.getByRole('button', { name: 'Spara rättelsen' }).click();
+    await expect(shown(page.getByRole('alert'))).resolves.toBe(true);
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('Formuläret innehåller fel. Rätta fälten som är markerade.');
+    await expect(address.getAttribute('aria-invalid')).resolves.toBe('true');
+    const errorId = await address.getAttribute('aria-describedby');
+    const fieldError = await page.locator(`[id="${errorId}"]`).innerText();
+    expect(fieldError).toBe('Fyll i ett nytt värde eller kryssa i ”Töm fältet”, inte båda.');
+    await expect(page.getByRole('checkbox', { name: 'Töm fältet (Adress)' }).getAttribute('aria-describedby')).resolves.toBe(errorId);
+    // What was ticked stays ticked; the contact, only ticked, is no error.
+    await expect(page.getByRole('checkbox', { name: 'Töm fältet (Adress)' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('checkbox', { name: 'Töm fältet (Kontaktuppgifter)' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole('textbox', { name: 'Rättade kontaktuppgifter' }).getAttribute('aria-invalid')).resolves.toBeNull();
+    expect(`${await page.getByRole('alert').innerText()} ${fieldError}`).not.toMatch(/Tömvägen|Nygatan|070-111/);
+    await expect(web.stack.db.prisma.caseSubjectRevision.count({ where: { caseId } })).resolves.toBe(1);
+    await expect(web.stack.db.prisma.auditEvent.count({ where: { caseId, action: 'subject.correct', actor: 'dev-coordinator' } })).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'tom-faltet-fel');
+
+    await address.fill('');
+    await page.getByRole('checkbox', { name: 'Töm fältet (Det som anmäldes)' }).check();
+    await page.getByRole('button', { name: 'Spara rättelsen' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Uppgifterna om personen är rättade.');
+    const shownNow = await personSection.innerText();
+    for (const field of ['Kontaktuppgifter', 'Adress', 'Det som anmäldes']) expect(shownNow).toMatch(new RegExp(`${field}\\s+Uppgift saknas`));
+    expect(shownNow).toContain('Tilde Tömsson');
+    for (const gone of ['Tömvägen', '070-111', person.narrative]) expect(shownNow).not.toContain(gone);
+    await expectNoAxeViolations(page);
+
+    await personSection.getByRole('link', { name: 'Visa rättelserna och vad de ersatte' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Rättelser av uppgifterna om personen' }))).resolves.toBe(true);
+    const emptied = page.getByRole('region', { name: /^Rättat / }).nth(1);
+    await expect(emptied.getByRole('heading').innerText()).resolves.toMatch(/av dev-coordinator$/);
+    await expect(emptied.getByRole('row', { name: /^Kontaktuppgifter/ }).innerText()).resolves.toBe('Kontaktuppgifter\t070-111 22 33\tUppgift saknas');
+    await expect(emptied.getByRole('row', { name: /^Adress/ }).innerText()).resolves.toBe('Adress\tTömvägen 3, Tumba\tUppgift saknas');
+    await expect(emptied.getByRole('row', { name: /^Det som anmäldes/ }).innerText()).resolves.toBe(`Det som anmäldes\t${person.narrative}\tUppgift saknas`);
+    await expect(emptied.getByRole('row', { name: /^Namn/ }).count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+
+    const row = await web.stack.db.prisma.caseSubject.findUniqueOrThrow({ where: { caseId } });
+    expect(row).toMatchObject({ contactEnc: null, addressEnc: null, narrativeEnc: null });
+    expect(row.displayNameEnc).not.toBeNull();
+    expect(urls.filter((u) => ['Tilde', 'Tömvägen', 'Nygatan', '070-111'].some((secret) => decodeURIComponent(u).includes(secret)))).toEqual([]);
+    await context.close();
+  });
 });

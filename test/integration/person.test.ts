@@ -182,6 +182,40 @@ describe('the person a case is about', () => {
     await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({}).expect(400);
   });
 
+  it('when a coordinator sends null for each field a correction can empty, then the person reads empty there, the personnummer no longer finds the case, the history keeps every old value, and the age cannot be emptied', async () => {
+    const pin = '20100101-2002';
+    const { caseId } = await newCase({ personalIdentityNumber: pin, displayName: 'Tova Tömningstest' });
+    await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({ contact: '070-765 43 21', address: 'Tömgatan 2, Tumba' }).expect(201);
+    const found = async () => (await stack.as(callers.coordinator).post('/cases/search').send({ personalIdentityNumber: pin }).expect(200)).body.items.some((c: { caseId: string }) => c.caseId === caseId);
+    await expect(found()).resolves.toBe(true);
+
+    const emptied = await stack
+      .as(callers.coordinator)
+      .post(`/cases/${caseId}/subject/corrections`)
+      .send({ displayName: null, personalIdentityNumber: null, narrative: null, contact: null, address: null })
+      .expect(201);
+    expect(emptied.body.fields).toEqual(['displayName', 'personalIdentityNumber', 'narrative', 'contact', 'address']);
+    const read = await stack.as(callers.coordinator).get(`/cases/${caseId}/subject`).expect(200);
+    expect(read.body).toMatchObject({ displayName: null, personalIdentityNumber: null, birthDate: null, ageYears: 15, narrative: null, contact: null, address: null });
+    const row = await stack.db.prisma.caseSubject.findUniqueOrThrow({ where: { caseId } });
+    expect(row).toMatchObject({ displayNameEnc: null, personalIdentityNumberEnc: null, personalIdentityNumberHash: null, narrativeEnc: null, contactEnc: null, addressEnc: null });
+    await expect(found()).resolves.toBe(false);
+
+    const history = await stack.as(callers.coordinator).get(`/cases/${caseId}/subject/corrections`).expect(200);
+    expect(history.body.items.at(-1)).toEqual({
+      revisionId: emptied.body.revisionId,
+      replacedAt: expect.any(String),
+      replacedBy: callers.coordinator.sub,
+      fields: emptied.body.fields,
+      previous: { displayName: 'Tova Tömningstest', personalIdentityNumber: pin, narrative, contact: '070-765 43 21', address: 'Tömgatan 2, Tumba' },
+    });
+    const trail = await stack.as(callers.auditor).get(`/audit?caseId=${caseId}&action=subject.correct`).expect(200);
+    for (const needle of ['Tömningstest', '070-765', 'Tömgatan', '20100101']) expect(JSON.stringify(trail.body)).not.toContain(needle);
+
+    const age = await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({ ageYears: null }).expect(400);
+    expect(age.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['ageYears']);
+  });
+
   it('when a coordinator marks the case as protected identity, then contact and address go to coordinators only, every view and the next email carry the marker without personal data, and the marker survives retention', async () => {
     const { caseId, taskId } = await newCase({ personalIdentityNumber: '20080808-2002' });
     await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({ contact: '070-765 43 21', address: 'Skyddsvägen 2, Hallunda' }).expect(201);

@@ -1,7 +1,9 @@
+import { routingTables } from '../../prisma/seed';
 import { caseView, complete, taskIn } from '../support/cases';
 import { fastYouthConcernTracksPolicy } from '../support/policies';
 import { recordHistory } from '../support/recordHistory';
 import { startStack, type Stack } from '../support/stack';
+import type { Identity } from '../support/tokens';
 
 const youth = (ageYears: number, extra: Record<string, unknown> = {}) => ({
   referral: { sourceAgency: 'police', category: 'drug-possession', suspectedOfCrime: true, subject: { ageYears }, ...extra },
@@ -70,6 +72,39 @@ describe('referral routing and the completed youth concern', () => {
 
     const malformed = await stack.api.post('/referrals').send({ referral: { sourceAgency: 'police', category: 'gossip', subject: { ageYears: 16 } } }).expect(400);
     expect(malformed.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['referral.category']);
+  });
+
+  it('when an admin reads a routing version by name, then a version no longer active answers with its stored table, its activation and active false, the active one with active true; an unknown version is 404, a malformed one 400 naming it, and other roles 403', async () => {
+    const admin: Identity = { sub: 'routing-reader', roles: ['admin'] };
+    const active = (await stack.as(admin).get('/admin/routing').expect(200)).body as { active: { version: string; rules: unknown[] }; versions: Array<{ version: string; activatedAt: string }> };
+    // A version of this test's own, so that 2026.1 (seeded, replaced long ago) is not the active one whatever ran before.
+    const own = { ...active.active, version: 'read-by-version-1' };
+    await stack.as(admin).post('/admin/routing').send(own).expect(201);
+    const listed = (await stack.as(admin).get('/admin/routing').expect(200)).body.versions as Array<{ version: string; activatedAt: string }>;
+
+    const old = await stack.as(admin).get('/admin/routing/versions/2026.1').expect(200);
+    const seeded = routingTables().find((t) => t.version === '2026.1');
+    expect(old.body).toEqual({ table: seeded, activatedAt: listed.find((v) => v.version === '2026.1')!.activatedAt, active: false });
+    const now = await stack.as(admin).get('/admin/routing/versions/read-by-version-1').expect(200);
+    expect(now.body).toEqual({ table: own, activatedAt: listed.find((v) => v.version === own.version)!.activatedAt, active: true });
+
+    const missing = await stack.as(admin).get('/admin/routing/versions/no-such-version').expect(404);
+    expect(missing.body.error.code).toBe('ROUTING_VERSION_NOT_FOUND');
+    for (const bad of ['two%20words', 'a'.repeat(65), '%C3%A5r-2026']) {
+      const malformed = await stack.as(admin).get(`/admin/routing/versions/${bad}`).expect(400);
+      expect(malformed.body.error).toMatchObject({ code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'version' })] });
+    }
+    const others: Identity[] = [
+      { sub: 'routing-coordinator', roles: ['coordinator'] },
+      { sub: 'routing-auditor', roles: ['auditor'] },
+      { sub: 'routing-staff', roles: ['staff'], units: ['soc-children-youth'] },
+    ];
+    for (const who of others) await stack.as(who).get('/admin/routing/versions/2026.1').expect(403);
+
+    // Each read is on the trail as routing.version.read, as routing.read is: the refusals too.
+    const rows = await stack.db.prisma.auditEvent.findMany({ where: { action: 'routing.version.read' }, select: { actor: true, status: true } });
+    expect(rows.filter((r) => r.actor === admin.sub).map((r) => r.status).sort()).toEqual([200, 200, 400, 400, 400, 404]);
+    expect(rows.filter((r) => others.some((o) => o.sub === r.actor)).map((r) => r.status)).toEqual([403, 403, 403]);
   });
 
   it('when a new youth-concern policy is published, then new cases run it, running cases keep theirs and the admin sees the version of each', async () => {

@@ -8,7 +8,7 @@ import { PoliciesPage, PolicyPage, type PolicyVersionView } from '../views/polic
 import { RegistryPage, UnitPage, type RegistryFormErrors, type RegistryUnitView, type RegistryView, type UnitRefusal } from '../views/registry';
 import { AgencyPage } from '../views/agency';
 import { UnitDeletePage } from '../views/unitDelete';
-import { RoutingPage, type RoutingView } from '../views/routing';
+import { RoutingPage, RoutingVersionPage, type RoutingVersionView, type RoutingView } from '../views/routing';
 import { publishedNotice, routingPublishedNotice } from './publishing';
 import { caseStepEntries, type CaseType, type PolicyDocument } from '../../domain/policy';
 import type { UnitUse } from '../../api/views/common';
@@ -230,5 +230,12 @@ export function administrationRoutes(router: Router, kit: PageKit): void {
     if (!result.ok && result.status !== 422) return refused(res, result);
     const notice = req.query.klart === 'publicerad' ? routingPublishedNotice(req.query.version) : undefined;
     send(res, 200, <RoutingPage ctx={ctxOf(res)} routing={result.ok ? result.body : undefined} notice={notice} />);
+  });
+
+  router.get('/administration/routning/versioner/:version', signedIn, async (req, res) => {
+    const result = await invoke<RoutingVersionView>('routing.version.read', req, res, principal(res), { params: { version: req.params.version as string } });
+    // No such version (404), or a malformed one (400): the one 404.
+    if (!result.ok) return refused(res, result);
+    send(res, 200, <RoutingVersionPage ctx={ctxOf(res)} version={result.body} />);
   });
 }

@@ -9,6 +9,7 @@ import { reopenableSteps } from '../../domain/caseClosing';
 import { named, reopenRefusalText, sv } from '../../domain/catalog';
 import type { PageKit } from '../kit';
 import { CasePage, type CaseAbilities, type CaseForm } from '../views/case';
+import { clearableFields, clearName } from '../views/subject';
 import type { FormErrors } from '../views/forms';
 import type { NoteItem } from '../views/notes';
 import type { PlanUnit } from '../views/planning';
@@ -88,19 +89,26 @@ export function caseRoutes(router: Router, kit: PageKit): ShowCase {
     planerad: sv.jointPlan.done,
   };
 
-  // A coordinator corrects the person: only the fields filled in are sent, so a blank one changes nothing.
+  // A coordinator corrects the person: only the fields filled in are sent, so a blank one changes
+  // nothing; a field marked "Töm fältet" is sent as null, which empties it.
   router.post('/arenden/:caseId/person', signedIn, async (req, res) => {
     const form = req.body as Record<string, unknown>;
     const values: Record<string, string> = {};
     const body: Record<string, unknown> = {};
+    const both: Record<string, string> = {};
     for (const name of ['displayName', 'personalIdentityNumber', 'ageYears', 'contact', 'address', 'narrative']) {
       const value = typeof form[name] === 'string' ? (form[name] as string).trim() : '';
-      if (!value) continue;
-      values[name] = value;
+      const clear = name in clearableFields && form[clearName(name)] === 'true';
+      if (clear) values[clearName(name)] = 'true';
+      if (value) values[name] = value;
+      // Which of the two was meant is the coordinator's to say: the message names neither value.
+      if (clear && value) both[name] = sv.subject.clearAndFilled;
+      else if (clear) body[name] = null;
       // Digits become the number the operation takes; anything else goes as typed, for it to name.
-      body[name] = name === 'ageYears' && /^\d{1,3}$/.test(value) ? Number(value) : value;
+      else if (value) body[name] = name === 'ageYears' && /^\d{1,3}$/.test(value) ? Number(value) : value;
     }
     const caseId = req.params.caseId as string;
+    if (Object.keys(both).length) return showCase(req, res, { status: 400, errors: { subject: { message: sv.errors.validationSummary, fields: both, values } } });
     const result = await invoke('subject.correct', req, res, principal(res), { params: { caseId }, body });
     if (result.ok) return res.redirect(303, `${base}/arenden/${encodeURIComponent(caseId)}?klart=rattad`);
     if (result.status === 404 || result.status === 403) return refused(res, result);

@@ -8,6 +8,13 @@ export interface RoutingView {
   versions: Array<{ version: string; activatedAt: string }>;
 }
 
+/** One version as routing.version.read answers it. */
+export interface RoutingVersionView {
+  table: RoutingTable;
+  activatedAt: string;
+  active: boolean;
+}
+
 const r = sv.admin.routing;
 const anyOf = (codes: readonly string[], table: Record<string, string>) => codes.map((c) => named(table, c)).join(r.or);
 /** Names inside a sentence: "våld eller hot", not "Våld eller Hot". */
@@ -35,6 +42,53 @@ function outcome(rule: RoutingRule): string[] {
   for (const [step, unit] of inStepOrder(t.caseType, Object.entries(t.units))) lines.push(r.unitFor(named(sv.steps, step), unitLabel(unit)));
   if (t.alsoForMinors?.length) lines.push(r.alsoForMinors(t.alsoForMinors.map((c) => named(sv.caseTypes, c)).join(', ')));
   return lines;
+}
+
+/** A table's rules in words, in the order they are tried: the active table's and any other version's alike. */
+function RoutingRules(props: { rules: RoutingRule[] }) {
+  return (
+    <ol class="rules">
+      {props.rules.map((rule, i) => {
+        const when = conditions(rule);
+        const id = `regel-${rule.id}`;
+        return (
+          <li>
+            <section aria-labelledby={id}>
+              <h3 id={id}>{r.rule(i + 1, rule.id)}</h3>
+              <dl class="facts">
+                <dt>{r.when}</dt>
+                <dd>
+                  {when.length === 0 ? (
+                    r.always
+                  ) : (
+                    <ul>
+                      {when.map((line) => (
+                        <li>{line}</li>
+                      ))}
+                    </ul>
+                  )}
+                </dd>
+                <dt>{r.then}</dt>
+                <dd>
+                  <ul>
+                    {outcome(rule).map((line) => (
+                      <li>{line}</li>
+                    ))}
+                  </ul>
+                </dd>
+                {rule.description && (
+                  <>
+                    <dt>{r.description}</dt>
+                    <dd lang="en">{rule.description}</dd>
+                  </>
+                )}
+              </dl>
+            </section>
+          </li>
+        );
+      })}
+    </ol>
+  );
 }
 
 /** Routning: the active decision table's rules in words, in the order they are tried, and its versions. */
@@ -73,7 +127,9 @@ export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView; no
             <tbody>
               {routing.versions.map((v) => (
                 <tr>
-                  <td>{v.version}</td>
+                  <td>
+                    <a href={`${ctx.base}/administration/routning/versioner/${encodeURIComponent(v.version)}`}>{r.versionLink(v.version)}</a>
+                  </td>
                   <td>
                     <ActivatedAt at={v.activatedAt} />
                   </td>
@@ -83,49 +139,37 @@ export function RoutingPage(props: { ctx: PageContext; routing?: RoutingView; no
             </tbody>
           </table>
           <h2>{r.rules}</h2>
-          <ol class="rules">
-            {routing.active.rules.map((rule, i) => {
-              const when = conditions(rule);
-              const id = `regel-${rule.id}`;
-              return (
-                <li>
-                  <section aria-labelledby={id}>
-                    <h3 id={id}>{r.rule(i + 1, rule.id)}</h3>
-                    <dl class="facts">
-                      <dt>{r.when}</dt>
-                      <dd>
-                        {when.length === 0 ? (
-                          r.always
-                        ) : (
-                          <ul>
-                            {when.map((line) => (
-                              <li>{line}</li>
-                            ))}
-                          </ul>
-                        )}
-                      </dd>
-                      <dt>{r.then}</dt>
-                      <dd>
-                        <ul>
-                          {outcome(rule).map((line) => (
-                            <li>{line}</li>
-                          ))}
-                        </ul>
-                      </dd>
-                      {rule.description && (
-                        <>
-                          <dt>{r.description}</dt>
-                          <dd lang="en">{rule.description}</dd>
-                        </>
-                      )}
-                    </dl>
-                  </section>
-                </li>
-              );
-            })}
-          </ol>
+          <RoutingRules rules={routing.active.rules} />
         </>
       )}
+    </Layout>
+  );
+}
+
+/**
+ * One routing-table version, read only: when it activates, whether it routes referrals now (said
+ * plainly when it does not), and its rules as Routning shows the active one's.
+ */
+export function RoutingVersionPage(props: { ctx: PageContext; version: RoutingVersionView }) {
+  const { ctx, version } = props;
+  const title = r.versionTitle(version.table.version);
+  return (
+    <Layout ctx={{ ...ctx, current: 'routing' }} title={title}>
+      <p>
+        <a href={`${ctx.base}/administration/routning`}>{r.back}</a>
+      </p>
+      <h1>{title}</h1>
+      <p class={version.active ? 'notice' : 'notice caution'}>{version.active ? r.isActive : r.isNotActive}</p>
+      <dl class="facts">
+        <dt>{r.colFrom}</dt>
+        <dd>
+          <ActivatedAt at={version.activatedAt} />
+        </dd>
+        <dt>{r.colActive}</dt>
+        <dd>{version.active ? r.yes : r.notActive}</dd>
+      </dl>
+      <h2>{r.rulesOf(version.table.version)}</h2>
+      <RoutingRules rules={version.table.rules} />
     </Layout>
   );
 }

@@ -4,14 +4,28 @@ import { formatDate } from '../format';
 import { Csrf, type PageContext } from './layout';
 import { FieldError, FormMessage, type FormErrors } from './forms';
 
-/** A coordinator's correction: only the fields filled in change (subject.correct). */
+/** The fields a correction can empty (subject.correct takes null for them), each with the name Personen shows it by. */
+export const clearableFields = {
+  displayName: sv.subject.name,
+  personalIdentityNumber: sv.subject.personalIdentityNumber,
+  contact: sv.subject.contact,
+  address: sv.subject.address,
+  narrative: sv.subject.narrative,
+} as const;
+const isClearable = (name: string): name is keyof typeof clearableFields => name in clearableFields;
+/** The form's name for a field's "Töm fältet" box. */
+export const clearName = (name: string) => `clear-${name}`;
+
+/** A coordinator's correction: only the fields filled in change, and those marked "Töm fältet" become empty (subject.correct). */
 function SubjectCorrection(props: { ctx: PageContext; action: string; errors?: FormErrors }) {
   const k = sv.subject;
   const e = props.errors;
   const field = (name: string, label: string, type: 'text' | 'number' | 'textarea') => {
     const id = `rattelse-${name}`;
     const err = e?.fields?.[name];
-    const attrs = { id, name, 'aria-invalid': err ? ('true' as const) : undefined, 'aria-describedby': err ? `${id}-fel` : undefined };
+    const invalid = err ? ('true' as const) : undefined;
+    const describedBy = err ? `${id}-fel` : undefined;
+    const attrs = { id, name, 'aria-invalid': invalid, 'aria-describedby': describedBy };
     return (
       <div class="field">
         <label for={id}>{label}</label>
@@ -22,6 +36,16 @@ function SubjectCorrection(props: { ctx: PageContext; action: string; errors?: F
           </textarea>
         ) : (
           <input {...attrs} type={type} autocomplete="off" value={e?.values?.[name] ?? ''} {...(type === 'number' ? { min: 0, max: 120 } : {})} />
+        )}
+        {isClearable(name) && (
+          <span class="checkbox">
+            <input id={`${id}-tom`} name={clearName(name)} type="checkbox" value="true" checked={e?.values?.[clearName(name)] === 'true'} aria-invalid={invalid} aria-describedby={describedBy} />
+            {/* The visible label is the catalog's; the field's name finishes it for a screen reader, which hears the boxes one by one. */}
+            <label for={`${id}-tom`}>
+              {k.clearField}
+              <span class="visually-hidden">{k.clearFieldOf(clearableFields[name])}</span>
+            </label>
+          </span>
         )}
       </div>
     );
