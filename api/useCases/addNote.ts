@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from '../context';
 import { noteContext, noteView } from './notes';
+import { staffNames } from './staffNames';
 
 /**
  * Adds a running note to a case, or to one of its tasks. The text is encrypted before it is
@@ -11,5 +12,5 @@ export async function addNote(deps: ApiDeps, on: { caseId: string; taskId?: stri
   const row = await deps.prisma.note.create({
     data: { id, caseId: on.caseId, taskId: on.taskId ?? null, author, textEnc: deps.fieldCrypto.encrypt(text, noteContext(id)) },
   });
-  return noteView(deps, row);
+  return noteView(deps, row, await staffNames(deps, [author]));
 }

@@ -9,6 +9,7 @@ import type { acknowledgeEscalationBody } from '../schemas';
 import type { escalationListQuery } from '../querySchemas';
 import { escalationView } from '../views/escalation';
 import { pageOfRows } from './page';
+import { staffNames } from './staffNames';
 
 /** Escalations addressed to the given units (every unit when `addressed` is empty: coordinators), as api/caseSharing.ts addressedToWhere filters them. */
 export async function listEscalations({ prisma }: ApiDeps, addressed: Prisma.EscalationWhereInput, query: z.infer<typeof escalationListQuery>) {
@@ -21,7 +22,9 @@ export async function listEscalations({ prisma }: ApiDeps, addressed: Prisma.Esc
     (take) => prisma.escalation.count({ where, take }),
     prisma.escalation.findMany({ where, orderBy: [{ raisedAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
   );
-  return { ...page, items: page.items.map(escalationView) };
+  // Who acknowledged, by name: one read of the staff directory for the page.
+  const names = await staffNames({ prisma }, page.items.map((e) => e.acknowledgedBy));
+  return { ...page, items: page.items.map((e) => escalationView(e, names)) };
 }
 
 export async function acknowledgeEscalation(

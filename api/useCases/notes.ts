@@ -13,13 +13,14 @@ interface NoteRow {
   createdAt: Date;
 }
 
-/** A note as its reader sees it: the text decrypted for this answer only. */
-export function noteView({ fieldCrypto }: ApiDeps, row: NoteRow): NoteView {
+/** A note as its reader sees it: the text decrypted for this answer only, the author named from `names` (api/useCases/staffNames.ts). */
+export function noteView({ fieldCrypto }: ApiDeps, row: NoteRow, names: ReadonlyMap<string, string>): NoteView {
   return {
     noteId: row.id,
     caseId: row.caseId,
     taskId: row.taskId,
     author: row.author,
+    authorName: names.get(row.author) ?? null,
     createdAt: row.createdAt.toISOString(),
     text: row.textEnc === null ? null : fieldCrypto.decrypt(row.textEnc, noteContext(row.id)),
   };

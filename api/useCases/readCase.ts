@@ -4,7 +4,8 @@ import type { CaseSight } from '../../domain/needToKnow';
 import { sightOf, viewerOf } from '../caseSharing';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import { caseView, type CaseBody } from '../views/case';
+import { caseView, seesInFull, taskPeople, type CaseBody } from '../views/case';
+import { staffNames } from './staffNames';
 
 /**
  * The other cases of the same person (the first case and all linked to it) that the caller may
@@ -42,5 +43,7 @@ export async function readCase(deps: ApiDeps, caseId: string, caller: Principal,
   if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
   const related = await relatedCases(deps, caller, row, sight.whole);
   const linkVisible = row.linkedCaseId !== null && (sight.whole || related.some((c) => c.caseId === row.linkedCaseId));
-  return caseView(row, related, sight, linkVisible);
+  // The names of who acted on the tasks the caller sees in full: one read of the staff directory.
+  const names = await staffNames(deps, row.tasks.filter((t) => seesInFull(sight, t.id)).flatMap(taskPeople));
+  return caseView(row, related, sight, linkVisible, names);
 }

@@ -2,13 +2,16 @@ import type { ApiDeps } from '../context';
 import type { SubjectCorrectionsBody } from '../views/subject';
 import { revisionContext } from './correctSubject';
 import { displayPersonnummer } from './readSubject';
+import { staffNames } from './staffNames';
 
 /**
- * The subject's corrections, oldest first: who changed which fields, when, and what each replaced,
- * decrypted for this request only (null once retention has removed it).
+ * The subject's corrections, oldest first: who changed which fields (named from the staff directory,
+ * in one read), when, and what each replaced, decrypted for this request only (null once retention
+ * has removed it).
  */
 export async function listSubjectCorrections(deps: ApiDeps, caseId: string): Promise<SubjectCorrectionsBody> {
   const rows = await deps.prisma.caseSubjectRevision.findMany({ where: { caseId }, orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }] });
+  const names = await staffNames(deps, rows.map((r) => r.replacedBy));
   return {
     caseId,
     items: rows.map((r) => {
@@ -24,7 +27,7 @@ export async function listSubjectCorrections(deps: ApiDeps, caseId: string): Pro
         address: open(r.addressEnc, 'address'),
       };
       const previous = Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f as keyof typeof all]]));
-      return { revisionId: r.id, replacedAt: r.replacedAt.toISOString(), replacedBy: r.replacedBy, fields, previous };
+      return { revisionId: r.id, replacedAt: r.replacedAt.toISOString(), replacedBy: r.replacedBy, replacedByName: names.get(r.replacedBy) ?? null, fields, previous };
     }),
   };
 }

@@ -26,6 +26,8 @@ const caseTaskSchema = z.strictObject({
   /** Why a task was opened beside the case's steps (an acute threat raised), and by whom. */
   openReason: z.string().nullable(),
   openedBy: z.string().nullable(),
+  /** The names of who opened, completed and extended it, as the staff directory last saw them; null when it has none. */
+  openedByName: z.string().nullable(),
   /** When a task withdrawn, not shared or closed with its case ended. */
   endedAt: nullableInstant,
   legalBasis: z.string().nullable(),
@@ -33,6 +35,7 @@ const caseTaskSchema = z.strictObject({
   withdrawnAt: nullableInstant,
   outcome: z.string().nullable(),
   completedBy: z.string().nullable(),
+  completedByName: z.string().nullable(),
   completedAt: nullableInstant,
   extensions: z.array(
     z.strictObject({
@@ -41,6 +44,7 @@ const caseTaskSchema = z.strictObject({
       newDueAt: instant,
       justification: z.string(),
       extendedBy: z.string(),
+      extendedByName: z.string().nullable(),
       createdAt: instant,
     }),
   ),
@@ -145,7 +149,13 @@ export type CaseSightView = Pick<CaseSight, 'whole' | 'full' | 'summary' | 'cons
 
 type FullTask = Extract<CaseBody['tasks'][number], { detail: 'full' }>;
 
-function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | undefined): FullTask {
+/** The user ids a task shown in full names (opened, completed, extended, acknowledged by), for one staff directory read. */
+export function taskPeople(t: CaseRow['tasks'][number]): Array<string | null> {
+  return [t.openedBy, t.completedBy, ...t.extensions.map((e) => e.extendedBy), ...t.escalations.map((e) => e.acknowledgedBy)];
+}
+
+function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | undefined, names: ReadonlyMap<string, string>): FullTask {
+  const nameOf = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   // Escalations and emails addressed to another unit (the consent wait's, to the coordinators) are theirs.
   const addressed = (unit: string | null | undefined) => !units || (unit !== undefined && unit !== null && units.has(unit));
   return {
@@ -162,12 +172,14 @@ function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | unde
     clock: t.clockFrom ? { countsFrom: t.clockFrom, ref: t.clockFromRef, since: t.startedAt.toISOString() } : null,
     openReason: t.openReason,
     openedBy: t.openedBy,
+    openedByName: nameOf(t.openedBy),
     endedAt: iso(t.endedAt),
     legalBasis: t.legalBasis,
     consent: t.consentAgency ? { agency: t.consentAgency, purpose: t.consentPurpose } : null,
     withdrawnAt: iso(t.withdrawnAt),
     outcome: t.outcome,
     completedBy: t.completedBy,
+    completedByName: nameOf(t.completedBy),
     completedAt: iso(t.completedAt),
     extensions: t.extensions.map((e) => ({
       sequence: e.sequence,
@@ -175,9 +187,10 @@ function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | unde
       newDueAt: e.newDueAt.toISOString(),
       justification: e.justification,
       extendedBy: e.extendedBy,
+      extendedByName: nameOf(e.extendedBy),
       createdAt: e.createdAt.toISOString(),
     })),
-    escalations: t.escalations.filter((e) => addressed(e.unit?.code)).map(escalationView),
+    escalations: t.escalations.filter((e) => addressed(e.unit?.code)).map((e) => escalationView(e, names)),
     notifications: t.notifications
       .filter((n) => addressed(n.unit?.code))
       .map((n) => ({ kind: n.kind, status: n.status, createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt) })),
@@ -190,11 +203,14 @@ function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | unde
  * agency, and no routing, guardians or links it may not follow (nor the subject's age band, unless it
  * holds the triage task that band decides).
  */
-export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], sight: CaseSightView, linkVisible: boolean): CaseBody {
+/** Whether the caller sees a task in full (and so who acted on it). */
+export const seesInFull = (sight: CaseSightView, taskId: string) => sight.whole || sight.full.has(taskId);
+
+export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], sight: CaseSightView, linkVisible: boolean, names: ReadonlyMap<string, string>): CaseBody {
   const whole = sight.whole;
   const tasks: CaseBody['tasks'] = [];
   for (const t of row.tasks) {
-    if (whole || sight.full.has(t.id)) tasks.push(fullTask(t, whole ? undefined : sight.units));
+    if (seesInFull(sight, t.id)) tasks.push(fullTask(t, whole ? undefined : sight.units, names));
     else if (sight.summary.has(t.id)) tasks.push({ detail: 'summary', taskId: t.id, stepKey: t.stepKey, status: t.status as FullTask['status'], dueAt: t.dueAt.toISOString() });
   }
   // The current step is shown only when the caller sees a task of it.

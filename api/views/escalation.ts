@@ -11,7 +11,9 @@ export const escalationSchema = z.strictObject({
   dueAt: instant,
   raisedAt: instant,
   acknowledgedAt: nullableInstant,
+  /** Who acknowledged it, by user id, and their name as the staff directory last saw them (null when none or no name). */
   acknowledgedBy: z.string().nullable(),
+  acknowledgedByName: z.string().nullable(),
   resolvedAt: nullableInstant,
 });
 
@@ -24,7 +26,9 @@ export const acknowledgedEscalationSchema = z.strictObject({
   raisedAt: instant,
 });
 
-export function escalationView(e: {
+/** An escalation as answered; `names` is the staff directory's names for the page (api/useCases/staffNames.ts). */
+export function escalationView(
+  e: {
   id: string;
   taskId: string;
   caseId: string;
@@ -36,7 +40,9 @@ export function escalationView(e: {
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
   resolvedAt: Date | null;
-}): z.infer<typeof escalationSchema> {
+  },
+  names: ReadonlyMap<string, string>,
+): z.infer<typeof escalationSchema> {
   return {
     escalationId: e.id,
     taskId: e.taskId,
@@ -48,6 +54,7 @@ export function escalationView(e: {
     raisedAt: e.raisedAt.toISOString(),
     acknowledgedAt: e.acknowledgedAt?.toISOString() ?? null,
     acknowledgedBy: e.acknowledgedBy,
+    acknowledgedByName: e.acknowledgedBy ? (names.get(e.acknowledgedBy) ?? null) : null,
     resolvedAt: e.resolvedAt?.toISOString() ?? null,
   };
 }

@@ -31,7 +31,9 @@ export const caseEventsSchema = z
     items: z.array(
       z.strictObject({
         action: z.enum(['closed', 'reopened']),
+        /** Who closed or reopened, by user id, and their name as the staff directory last saw them (null when it has none). */
         actor: z.string(),
+        actorName: z.string().nullable(),
         /** The close reason code, and its Swedish text. */
         reason: z.string().nullable(),
         reasonText: z.string().nullable(),

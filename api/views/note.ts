@@ -9,6 +9,8 @@ export const noteSchema = z
     /** The task the note is on; null for a note on the case. */
     taskId: z.string().nullable(),
     author: z.string(),
+    /** The author's name as the staff directory last saw it; null when it has none. */
+    authorName: z.string().nullable(),
     createdAt: instant,
     text: z.string().nullable(),
   })

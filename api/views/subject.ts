@@ -61,7 +61,9 @@ export const subjectCorrectionsSchema = z
       z.strictObject({
         revisionId: z.string(),
         replacedAt: instant,
+        /** Who corrected, by user id, and their name as the staff directory last saw them (null when it has none). */
         replacedBy: z.string(),
+        replacedByName: z.string().nullable(),
         fields: z.array(z.string()),
         /** The values replaced, decrypted for this request; null where nothing was there, or retention removed it. */
         previous: z.strictObject({

@@ -19,7 +19,7 @@ describe('casework in the staff web app', () => {
     await web?.teardown();
   });
 
-  it('when staff claim a task, write a note and complete it, then the inbox and the task say who holds it, the note shows, and each step is audited', async () => {
+  it('when staff claim a task, write a note and complete it, then the inbox and the task say who holds it, the note shows, each step is audited, and their supervisor reads who completed it and wrote the note by name', async () => {
     const { caseId, taskId } = await startCase(web);
     const me = 'dev-staff-children-youth';
     const { page, context, consoleErrors } = await web.newPage();
@@ -67,6 +67,15 @@ describe('casework in the staff web app', () => {
     // The refused note answered 400, which the browser logs; nothing else may (a script error, a CSP violation).
     expect(consoleErrors.filter((e) => !e.startsWith('Failed to load resource: the server responded with a status of 400'))).toEqual([]);
     await context.close();
+
+    // Their supervisor reads the completed task: who completed it and who wrote the note, as "Name (id)" from the staff directory.
+    const boss = await web.newPage();
+    await web.signIn(boss.page, 'dev-supervisor-children-youth', `/arenden/${caseId}/uppgifter/${taskId}`);
+    await expect(shown(boss.page.locator('.facts'))).resolves.toBe(true);
+    await expect(boss.page.locator('.facts').innerText()).resolves.toMatch(/Slutförd av\s+Elin Åberg \(dev-staff-children-youth\)/);
+    await expect(boss.page.locator('.note-meta').first().innerText()).resolves.toMatch(/av Elin Åberg \(dev-staff-children-youth\)$/);
+    await expectNoAxeViolations(boss.page);
+    await boss.context.close();
   });
 
   it('when a supervisor assigns a task to a person, then it shows who holds it; moving it without a reason puts the error next to the field; with one, the task leaves their unit', async () => {
@@ -194,7 +203,7 @@ describe('casework in the staff web app', () => {
     await expectNoAxeViolations(page);
     const closed = await web.stack.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true, closeReason: true } });
     expect(closed).toEqual({ status: 'closed', closeReason: 'moved-away' });
-    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain('Avslutat: personen har flyttat från kommunen (dev-coordinator)');
+    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain('Avslutat: personen har flyttat från kommunen, av dev-coordinator (du)');
 
     // Reopened from a step, with a reason (a case still finishing its close says so; the coordinator tries again).
     await eventually('the case reopened', async () => {
@@ -207,7 +216,7 @@ describe('casework in the staff web app', () => {
       return false;
     });
     await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain(
-      'Ärendet återöppnades från Skyddsbedömning av dev-coordinator: Familjen har flyttat tillbaka.',
+      'Ärendet återöppnades från Skyddsbedömning av dev-coordinator (du): Familjen har flyttat tillbaka.',
     );
     await expectNoAxeViolations(page);
     await context.close();

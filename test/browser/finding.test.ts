@@ -230,7 +230,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await expect(sections.count()).resolves.toBe(2);
     await expect(sections.nth(0).getByRole('heading').innerText()).resolves.toMatch(/av coordinator-2$/);
     await expect(sections.nth(0).getByRole('row', { name: /^Namn/ }).innerText()).resolves.toBe('Namn\tVera Provsson\tVera Provsdotter');
-    await expect(sections.nth(1).getByRole('heading').innerText()).resolves.toMatch(/av dev-coordinator$/);
+    await expect(sections.nth(1).getByRole('heading').innerText()).resolves.toMatch(/av dev-coordinator \(du\)$/);
     await expect(sections.nth(1).getByRole('row', { name: /^Namn/ }).innerText()).resolves.toBe('Namn\tVera Provsdotter\tVera Andersson');
     await expect(sections.nth(1).getByRole('row', { name: /^Adress/ }).innerText()).resolves.toBe('Adress\tUppgift saknas\tStorgatan 1, Tumba');
     await expectNoAxeViolations(page);

@@ -78,7 +78,7 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     // The new case names the triage it came from; there the task is done, routed by hand, and offers no form.
     await page.getByRole('link', { name: triage.caseId }).click();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`Ärende ${triage.caseId}`);
-    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain('Bedömning av anmälan slutförd: Styrt manuellt (dev-coordinator)');
+    await expect(page.getByRole('list').filter({ hasText: 'Ärendet registrerades' }).innerText()).resolves.toContain('Bedömning av anmälan slutförd: Styrt manuellt, av dev-coordinator (du)');
     await page.goto(`${web.appUrl}/arenden/${triage.caseId}/uppgifter/${triage.taskId}`);
     await expect(page.locator('.facts').innerText()).resolves.toMatch(/Status\s+Slutförd/);
     await expect(page.locator('.facts').innerText()).resolves.toMatch(/Utfall\s+Styrt manuellt/);

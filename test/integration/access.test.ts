@@ -13,7 +13,8 @@ const callers = {
   staffOwnUnit: { sub: 'acc-staff-own', roles: ['staff'], units: [unit] },
   staffSameAgency: { sub: 'acc-staff-adults', roles: ['staff'], units: ['soc-adults'] },
   staffOtherAgency: { sub: 'acc-staff-police', roles: ['staff'], units: ['police-exit'] },
-  supervisorOwnUnit: { sub: 'acc-supervisor-own', roles: ['supervisor'], supervisedUnits: [unit] },
+  // Named in the token, so the staff directory names them beside their id.
+  supervisorOwnUnit: { sub: 'acc-supervisor-own', name: 'Siv Lind', roles: ['supervisor'], supervisedUnits: [unit] },
   supervisorOtherAgency: { sub: 'acc-supervisor-police', roles: ['supervisor'], supervisedUnits: ['police-local'] },
   admin: { sub: 'acc-admin', roles: ['admin'] },
   auditor: { sub: 'acc-auditor', roles: ['auditor'] },
@@ -326,14 +327,17 @@ describe('access control: every role against every route', () => {
     expect(otherEscalations.body.total).toBe(0);
   });
 
-  it('when a change is made with a token, then the actor recorded is the token subject', async () => {
+  it('when a change is made with a token, then the actor recorded is the token subject, named where the staff directory has a name', async () => {
     const view = await stack.as(callers.coordinator).get(`/cases/${ids.caseId}`).expect(200);
     const task = view.body.tasks.find((t: { taskId: string }) => t.taskId === ids.taskId);
-    expect(task).toMatchObject({ status: 'completed', completedBy: callers.staffOwnUnit.sub });
-    expect(task.extensions.map((e: { extendedBy: string }) => e.extendedBy)).toEqual([callers.supervisorOwnUnit.sub]);
-    expect(task.escalations.find((e: { escalationId: string }) => e.escalationId === ids.escalationId)).toMatchObject({
-      acknowledgedBy: callers.supervisorOwnUnit.sub,
-    });
+    // Staff whose token carries no name: the id, and no name.
+    expect(task).toMatchObject({ status: 'completed', completedBy: callers.staffOwnUnit.sub, completedByName: null });
+    expect(task.extensions.map((e: { extendedBy: string; extendedByName: string | null }) => [e.extendedBy, e.extendedByName])).toEqual([[callers.supervisorOwnUnit.sub, 'Siv Lind']]);
+    const acknowledged = { acknowledgedBy: callers.supervisorOwnUnit.sub, acknowledgedByName: 'Siv Lind' };
+    expect(task.escalations.find((e: { escalationId: string }) => e.escalationId === ids.escalationId)).toMatchObject(acknowledged);
+    // The supervisor's list of escalations names them the same way.
+    const listed = await stack.as(callers.supervisorOwnUnit).get('/escalations?status=all&limit=200').expect(200);
+    expect(listed.body.items.find((e: { escalationId: string }) => e.escalationId === ids.escalationId)).toMatchObject(acknowledged);
   });
 
   it('when a case does not exist, then even a coordinator gets the same 404 as an unshared case', async () => {

@@ -118,6 +118,19 @@ describe('closing a case with a reason, and reopening it', () => {
     await recordHistory(stack.env.client, caseId, 'v4-youthConcernCase-reopened');
   });
 
+  it('when a named coordinator closes a case and someone the directory has no name for reopens it, then its events carry the known name and null for the other', async () => {
+    const named: Identity = { sub: 'close-named-coordinator', name: 'Karin Ek', roles: ['coordinator'] };
+    const { caseId } = await openYouthCase();
+    await stack.as(named).post(`/cases/${caseId}/close`).send({ reason: 'duplicate' }).expect(200);
+    // A superuser token for an id that never carried a name.
+    await stack.api.post(`/cases/${caseId}/reopen`).set('X-Actor-Id', 'close-never-named').send({ fromStep: 'protectionAssessment', reason: 'not a duplicate' }).expect(201);
+    const events = await stack.as(named).get(`/cases/${caseId}/events`).expect(200);
+    expect(events.body.items.map((e: { action: string; actor: string; actorName: string | null }) => [e.action, e.actor, e.actorName])).toEqual([
+      ['closed', named.sub, 'Karin Ek'],
+      ['reopened', 'close-never-named', null],
+    ]);
+  });
+
   it('when a reopening names a step the case type cannot start from, or comes after the policy period, then it is refused with the reason', async () => {
     const { caseId } = await openYouthCase();
     await stack.as(coordinator).post(`/cases/${caseId}/close`).send({ reason: 'duplicate' }).expect(200);

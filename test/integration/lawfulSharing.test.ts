@@ -12,9 +12,10 @@ import type { Identity } from '../support/tokens';
  */
 
 const who = {
-  coordinator: { sub: 'ls-coordinator', roles: ['coordinator'] },
-  policeLocal: { sub: 'ls-staff-local', roles: ['staff'], units: ['police-local'] },
-  policeLocalSupervisor: { sub: 'ls-sup-local', roles: ['supervisor'], supervisedUnits: ['police-local'] },
+  // Named in their tokens, so the staff directory names them beside their ids (where the reader may see the id).
+  coordinator: { sub: 'ls-coordinator', name: 'Cecilia Samordnare', roles: ['coordinator'] },
+  policeLocal: { sub: 'ls-staff-local', name: 'Pia Polis', roles: ['staff'], units: ['police-local'] },
+  policeLocalSupervisor: { sub: 'ls-sup-local', name: 'Per Polischef', roles: ['supervisor'], supervisedUnits: ['police-local'] },
   policeSafety: { sub: 'ls-staff-safety', roles: ['staff'], units: ['police-safety'] },
   policeExit: { sub: 'ls-staff-exit', roles: ['staff'], units: ['police-exit'] },
   socAdults: { sub: 'ls-staff-adults', roles: ['staff'], units: ['soc-adults'] },
@@ -106,22 +107,33 @@ describe('lawful sharing: the defects of issue 13', () => {
       .expect(200);
     const note = 'Samtal med ungdomen genomfört';
     await stack.as(who.policeLocal).post(`/tasks/${task.id}/complete`).send({ outcome: 'contribution-agreed', note }).expect(200);
-    await stack.api.post(`/cases/${caseId}/acute-threats`).send({ reason: 'hot via sociala medier' }).expect(201);
+    await stack.as(who.coordinator).post(`/cases/${caseId}/acute-threats`).send({ reason: 'hot via sociala medier' }).expect(201);
     await taskOf(caseId, 'acuteThreatAssessment', 'open');
 
     const social = (await stack.as(who.socAdults).get(`/cases/${caseId}`).expect(200)).body;
     const police = social.tasks.find((t: { stepKey: string }) => t.stepKey === 'policeContribution');
     expect(police).toEqual({ detail: 'summary', taskId: task.id, stepKey: 'policeContribution', status: 'completed', dueAt: expect.any(String) });
     const text = JSON.stringify(social);
-    for (const secret of [justification, note, who.policeLocal.sub, who.policeLocalSupervisor.sub, 'contribution-agreed', 'hot via sociala medier']) expect(text).not.toContain(secret);
+    const secrets = [justification, note, who.policeLocal.sub, who.policeLocalSupervisor.sub, who.policeLocal.name, who.policeLocalSupervisor.name, 'contribution-agreed', 'hot via sociala medier'];
+    for (const secret of secrets) expect(text).not.toContain(secret);
     expect(social.consents.map((c: { receivingAgency: string }) => c.receivingAgency)).toEqual(['social-services']);
 
     await stack.as(who.policeExit).get(`/cases/${caseId}`).expect(404);
     const safety = (await stack.as(who.policeSafety).get(`/cases/${caseId}`).expect(200)).body;
     expect(safety.tasks.map((t: { stepKey: string; detail: string }) => `${t.stepKey}:${t.detail}`)).toEqual(['acuteThreatAssessment:full']);
-    // The unit holding the task sees it in full, with what it wrote.
+    // The task the legal basis opens names who opened it; the police's own task stays out of its answer, names and all.
+    expect(safety.tasks[0]).toMatchObject({ openedBy: who.coordinator.sub, openedByName: 'Cecilia Samordnare' });
+    expect(JSON.stringify(safety)).not.toMatch(/Pia Polis|Per Polischef/);
+    // The unit holding the task sees it in full, with what it wrote and who did it, by name.
     const own = (await stack.as(who.policeLocal).get(`/cases/${caseId}`).expect(200)).body;
-    expect(own.tasks.find((t: { taskId: string }) => t.taskId === task.id)).toMatchObject({ detail: 'full', outcome: 'contribution-agreed', extensions: [expect.objectContaining({ justification })] });
+    expect(own.tasks.find((t: { taskId: string }) => t.taskId === task.id)).toMatchObject({
+      detail: 'full',
+      outcome: 'contribution-agreed',
+      completedBy: who.policeLocal.sub,
+      completedByName: 'Pia Polis',
+      openedByName: null,
+      extensions: [expect.objectContaining({ justification, extendedBy: who.policeLocalSupervisor.sub, extendedByName: 'Per Polischef' })],
+    });
   });
 
   it('defect 4: when a task waits for consent, then its unit finds it in no list, inbox, report or email list', async () => {

@@ -41,7 +41,7 @@ type Caller = keyof typeof callers;
 
 const fullTaskFields = [
   'detail', 'taskId', 'stepKey', 'unit', 'status', 'startedAt', 'dueAt', 'originalDueAt', 'overdue', 'overdueSeconds', 'clock', 'openReason', 'openedBy',
-  'endedAt', 'legalBasis', 'consent', 'withdrawnAt', 'outcome', 'completedBy', 'completedAt', 'extensions', 'escalations', 'notifications',
+  'openedByName', 'endedAt', 'legalBasis', 'consent', 'withdrawnAt', 'outcome', 'completedBy', 'completedByName', 'completedAt', 'extensions', 'escalations', 'notifications',
 ].sort();
 const summaryFields = ['detail', 'dueAt', 'status', 'stepKey', 'taskId'];
 

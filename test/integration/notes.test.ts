@@ -31,6 +31,24 @@ describe('running notes on a case and on a task', () => {
     return { caseId: body.caseId as string, taskId: task.id };
   }
 
+  it('when a named colleague and someone the directory has no name for add notes, then the answers carry the known name and null for the other', async () => {
+    const named: Identity = { sub: 'notes-named', name: 'Nora Nilsson', roles: ['staff'], units: [unit] };
+    const { caseId, taskId } = await openTask();
+    const added = await stack.as(named).post(`/tasks/${taskId}/notes`).send({ text: 'Spoke with the school.' }).expect(201);
+    expect(added.body).toMatchObject({ author: named.sub, authorName: 'Nora Nilsson' });
+    // A superuser token for an id that never carried a name.
+    await stack.api.post(`/tasks/${taskId}/notes`).set('X-Actor-Id', 'notes-never-named').send({ text: 'Called back.' }).expect(201);
+    await stack.as(coordinator).post(`/cases/${caseId}/notes`).send({ text: 'Case note.' }).expect(201);
+
+    const taskNotes = await stack.as(staff).get(`/tasks/${taskId}/notes`).expect(200);
+    expect(taskNotes.body.items.map((n: { author: string; authorName: string | null }) => [n.author, n.authorName])).toEqual([
+      [named.sub, 'Nora Nilsson'],
+      ['notes-never-named', null],
+    ]);
+    const caseNotes = await stack.as(named).get(`/cases/${caseId}/notes`).expect(200);
+    expect(caseNotes.body.items).toEqual([expect.objectContaining({ author: coordinator.sub, authorName: null })]);
+  });
+
   it('when people add notes to a case and a task, then readers see each with author and time, oldest first, and the text is encrypted at rest', async () => {
     const { caseId, taskId } = await openTask();
     await stack.as(coordinator).post(`/cases/${caseId}/notes`).send({ text: 'Ida’s mother called: Ida is staying with her aunt this week.' }).expect(201);

@@ -169,6 +169,8 @@ describe('the person a case is about', () => {
         revisionId: corrected.body.revisionId,
         replacedAt: expect.any(String),
         replacedBy: callers.coordinator.sub,
+        // The coordinator's token carries no name, so the staff directory has none.
+        replacedByName: null,
         fields: corrected.body.fields,
         previous: { displayName: 'Lisa Persontest', personalIdentityNumber: '20100101-2002', ageYears: 15, contact: null, address: null },
       },
@@ -206,6 +208,7 @@ describe('the person a case is about', () => {
       revisionId: emptied.body.revisionId,
       replacedAt: expect.any(String),
       replacedBy: callers.coordinator.sub,
+      replacedByName: null,
       fields: emptied.body.fields,
       previous: { displayName: 'Tova Tömningstest', personalIdentityNumber: pin, narrative, contact: '070-765 43 21', address: 'Tömgatan 2, Tumba' },
     });
@@ -214,6 +217,18 @@ describe('the person a case is about', () => {
 
     const age = await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({ ageYears: null }).expect(400);
     expect(age.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['ageYears']);
+  });
+
+  it('when a named coordinator corrects the subject, then the corrections name them beside their id', async () => {
+    const named: Identity = { sub: 'person-named-coordinator', name: 'Lena Berg', roles: ['coordinator'] };
+    const { caseId } = await newCase();
+    await stack.as(named).post(`/cases/${caseId}/subject/corrections`).send({ ageYears: 16 }).expect(201);
+    await stack.as(callers.coordinator).post(`/cases/${caseId}/subject/corrections`).send({ ageYears: 17 }).expect(201);
+    const history = await stack.as(named).get(`/cases/${caseId}/subject/corrections`).expect(200);
+    expect(history.body.items.map((c: { replacedBy: string; replacedByName: string | null }) => [c.replacedBy, c.replacedByName])).toEqual([
+      [named.sub, 'Lena Berg'],
+      [callers.coordinator.sub, null],
+    ]);
   });
 
   it('when a coordinator marks the case as protected identity, then contact and address go to coordinators only, every view and the next email carry the marker without personal data, and the marker survives retention', async () => {

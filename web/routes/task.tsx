@@ -14,6 +14,7 @@ import { assigneeOf, type PersonOption } from '../views/assignForm';
 import { staffSeenWithinDays } from '../../api/useCases/unitPeople';
 import { readCase } from './case';
 import { routeChoices } from './planning';
+import { personLabel } from '../views/person';
 
 /** The task page shown again, with a notice or a refused form's errors next to it. */
 export type ShowTask = (
@@ -111,7 +112,7 @@ export function taskRoutes(router: Router, kit: PageKit): ShowTask {
       const current = await readCase(kit, req, res);
       const found = current.ok ? current.body.tasks.find((t) => t.taskId === req.params.taskId) : undefined;
       const task = found?.detail === 'full' ? found : undefined;
-      message = task?.completedBy && task.completedAt ? sv.task.alreadyCompleted(task.completedBy, formatDateTime(task.completedAt)) : sv.task.notOpen;
+      message = task?.completedBy && task.completedAt ? sv.task.alreadyCompleted(personLabel(task.completedBy, task.completedByName, principal(res).sub), formatDateTime(task.completedAt)) : sv.task.notOpen;
       fields = {};
     } else if (result.status === 422 && result.error.code === ErrorCode.ChildReportNeedsCase) {
       // A child's report goes on to a case: the route form above is the way, not an outcome.

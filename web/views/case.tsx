@@ -105,7 +105,7 @@ export function CasePage(props: {
       {props.subject && <SubjectDetails subject={props.subject} correction={can.closeAndReopen ? { ctx, action: `${here}/person`, errors: errors.subject } : undefined} />}
       <h2>{v.timeline}</h2>
       <ol class="timeline">
-        {timelineOf(c, props.caseEvents).map((ev) => (
+        {timelineOf(c, props.caseEvents, ctx.principal?.sub).map((ev) => (
           <li>
             <time datetime={ev.at}>{formatDateTime(ev.at)}</time>{' '}
             {ev.taskId ? <a href={`${ctx.base}/arenden/${encodeURIComponent(c.caseId)}/uppgifter/${encodeURIComponent(ev.taskId)}`}>{ev.text}</a> : ev.text}

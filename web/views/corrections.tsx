@@ -3,6 +3,7 @@ import { count, sv } from '../../domain/catalog';
 import { formatDateTime } from '../format';
 import { Layout, type PageContext } from './layout';
 import { ProtectedMarker } from './notes';
+import { personLabel } from './person';
 
 type Correction = SubjectCorrectionsBody['items'][number];
 type Field = keyof Correction['previous'];
@@ -52,7 +53,7 @@ export function CorrectionsPage(props: { ctx: PageContext; caseId: string; subje
       {corrections.length === 0 && <p>{k.none}</p>}
       {corrections.map((c, i) => (
         <section aria-labelledby={`rattelse-${i}`}>
-          <h2 id={`rattelse-${i}`}>{k.heading(formatDateTime(c.replacedAt), c.replacedBy)}</h2>
+          <h2 id={`rattelse-${i}`}>{k.heading(formatDateTime(c.replacedAt), personLabel(c.replacedBy, c.replacedByName, ctx.principal?.sub))}</h2>
           <table>
             <caption>{k.caption}</caption>
             <thead>

@@ -2,10 +2,13 @@ import { formatDateTime } from '../format';
 import { sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
+import { personLabel } from './person';
 
 export interface NoteItem {
   noteId: string;
   author: string;
+  /** The author's name in the staff directory; null when it has none. */
+  authorName: string | null;
   createdAt: string;
   text: string | null;
 }
@@ -38,7 +41,7 @@ export function Notes(props: { ctx: PageContext; items: NoteItem[] | undefined; 
           {items.map((x) => (
             <li>
               <p class="note-meta">
-                <time datetime={x.createdAt}>{formatDateTime(x.createdAt)}</time> {n.by(x.author)}
+                <time datetime={x.createdAt}>{formatDateTime(x.createdAt)}</time> {n.by(personLabel(x.author, x.authorName, ctx.principal?.sub))}
               </p>
               <p class="note-text">{x.text ?? n.removed}</p>
             </li>

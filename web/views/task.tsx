@@ -119,7 +119,7 @@ export function TaskPage(props: {
         {task.openReason && (
           <>
             <dt>{t.openReason}</dt>
-            <dd class="note-text">{t.openReasonLine(task.openReason, task.openedBy ?? '–')}</dd>
+            <dd class="note-text">{t.openReasonLine(task.openReason, task.openedBy ? personLabel(task.openedBy, task.openedByName, me) : '–')}</dd>
           </>
         )}
         <dt>{t.countsFrom}</dt>
@@ -132,7 +132,7 @@ export function TaskPage(props: {
             <dt>{t.outcome}</dt>
             <dd>{named(sv.outcomes, task.outcome)}</dd>
             <dt>{t.completedBy}</dt>
-            <dd>{task.completedBy}</dd>
+            <dd>{task.completedBy && personLabel(task.completedBy, task.completedByName, me)}</dd>
             <dt>{t.completedAt}</dt>
             <dd>{task.completedAt && <time datetime={task.completedAt}>{formatDateTime(task.completedAt)}</time>}</dd>
           </>
@@ -146,7 +146,7 @@ export function TaskPage(props: {
         <ul>
           {task.extensions.map((e) => (
             <li>
-              {t.extensionLine(formatDateTime(e.previousDueAt), formatDateTime(e.newDueAt), e.extendedBy)}: {e.justification}
+              {t.extensionLine(formatDateTime(e.previousDueAt), formatDateTime(e.newDueAt), personLabel(e.extendedBy, e.extendedByName, me))}: {e.justification}
             </li>
           ))}
         </ul>

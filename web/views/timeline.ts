@@ -1,5 +1,6 @@
 import type { CaseBody } from '../../api/views/case';
 import { named, sv } from '../../domain/catalog';
+import { personLabel } from './person';
 
 export interface Event {
   at: string;
@@ -13,15 +14,21 @@ export interface Event {
 export interface CaseEventItem {
   action: 'closed' | 'reopened';
   actor: string;
+  /** The actor's name in the staff directory; null when it has none. */
+  actorName: string | null;
   reasonText: string | null;
   fromStep: string | null;
   note: string | null;
   at: string;
 }
 
-/** The case as one timeline, oldest first: what happened, to which task, when. Only what the case view answered. */
-export function timelineOf(c: CaseBody, caseEvents?: CaseEventItem[]): Event[] {
+/**
+ * The case as one timeline, oldest first: what happened, to which task, when, and by whom ("Name (id)"
+ * where the staff directory names them; `me` reads as the caller). Only what the case view answered.
+ */
+export function timelineOf(c: CaseBody, caseEvents: CaseEventItem[] | undefined, me: string | undefined): Event[] {
   const e = sv.caseView.events;
+  const who = (id: string | null, name: string | null) => (id ? personLabel(id, name, me) : '–');
   const events: Event[] = [{ at: c.createdAt, text: e.created }];
   for (const t of c.tasks) {
     const step = named(sv.steps, t.stepKey);
@@ -31,11 +38,11 @@ export function timelineOf(c: CaseBody, caseEvents?: CaseEventItem[]): Event[] {
       continue;
     }
     events.push({ at: t.startedAt, text: e.taskStarted(step, named(sv.units, t.unit)), taskId: t.taskId, overdueSeconds: t.overdue ? t.overdueSeconds : undefined });
-    if (t.completedAt && t.outcome) events.push({ at: t.completedAt, text: e.taskCompleted(step, named(sv.outcomes, t.outcome), t.completedBy ?? '–'), taskId: t.taskId });
-    for (const x of t.extensions) events.push({ at: x.createdAt, text: `${e.extended(step, x.extendedBy)}: ${x.justification}`, taskId: t.taskId });
+    if (t.completedAt && t.outcome) events.push({ at: t.completedAt, text: e.taskCompleted(step, named(sv.outcomes, t.outcome), who(t.completedBy, t.completedByName)), taskId: t.taskId });
+    for (const x of t.extensions) events.push({ at: x.createdAt, text: `${e.extended(step, who(x.extendedBy, x.extendedByName))}: ${x.justification}`, taskId: t.taskId });
     for (const x of t.escalations) {
       events.push({ at: x.raisedAt, text: e.escalated(step, x.level), taskId: t.taskId });
-      if (x.acknowledgedAt) events.push({ at: x.acknowledgedAt, text: e.acknowledged(x.acknowledgedBy ?? '–'), taskId: t.taskId });
+      if (x.acknowledgedAt) events.push({ at: x.acknowledgedAt, text: e.acknowledged(who(x.acknowledgedBy, x.acknowledgedByName)), taskId: t.taskId });
     }
     for (const n of t.notifications) events.push({ at: n.createdAt, text: `${e.notified(named(sv.notificationKinds, n.kind))} (${named(sv.notificationStatuses, n.status)})`, taskId: t.taskId });
   }
@@ -48,7 +55,7 @@ export function timelineOf(c: CaseBody, caseEvents?: CaseEventItem[]): Event[] {
     for (const x of caseEvents) {
       events.push({
         at: x.at,
-        text: x.action === 'closed' ? e.closedBy(x.reasonText ?? e.closed, x.actor) : e.reopened(named(sv.steps, x.fromStep), x.actor, x.note ?? ''),
+        text: x.action === 'closed' ? e.closedBy(x.reasonText ?? e.closed, who(x.actor, x.actorName)) : e.reopened(named(sv.steps, x.fromStep), who(x.actor, x.actorName), x.note ?? ''),
       });
     }
   } else if (c.closedAt) events.push({ at: c.closedAt, text: e.closed });
