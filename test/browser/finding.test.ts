@@ -312,7 +312,7 @@ describe('finding cases and reading the person’s corrections in the staff web 
     await personSection.getByRole('link', { name: 'Visa rättelserna och vad de ersatte' }).click();
     await expect(shown(page.getByRole('heading', { level: 1, name: 'Rättelser av uppgifterna om personen' }))).resolves.toBe(true);
     const emptied = page.getByRole('region', { name: /^Rättat / }).nth(1);
-    await expect(emptied.getByRole('heading').innerText()).resolves.toMatch(/av dev-coordinator$/);
+    await expect(emptied.getByRole('heading').innerText()).resolves.toMatch(/av dev-coordinator \(du\)$/);
     await expect(emptied.getByRole('row', { name: /^Kontaktuppgifter/ }).innerText()).resolves.toBe('Kontaktuppgifter\t070-111 22 33\tUppgift saknas');
     await expect(emptied.getByRole('row', { name: /^Adress/ }).innerText()).resolves.toBe('Adress\tTömvägen 3, Tumba\tUppgift saknas');
     await expect(emptied.getByRole('row', { name: /^Det som anmäldes/ }).innerText()).resolves.toBe(`Det som anmäldes\t${person.narrative}\tUppgift saknas`);
