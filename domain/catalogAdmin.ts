@@ -157,6 +157,27 @@ export const adminStrings = {
       atTime: (n: number) => `Påminnelse ${n}: klockslag på förfallodagen`,
       rung: (n: number) => `Eskalering ${n}: tid efter tidsfristen och till vem`,
       target: 'Till',
+      /** A step's reminders and rungs as rows: each with a remove box, and an empty row to add one. */
+      reminders: 'Påminnelser',
+      rungs: 'Eskalering efter tidsfristen',
+      /** The start of a row's labels, for a screen reader: which row of which step. */
+      reminderRow: (n: number, step: string) => `Påminnelse ${n} för ${step}: `,
+      rungRow: (n: number, step: string) => `Eskaleringssteg ${n} för ${step}: `,
+      newReminderRow: (step: string) => `Ny påminnelse för ${step}: `,
+      newRungRow: (step: string) => `Nytt eskaleringssteg för ${step}: `,
+      remove: 'Ta bort',
+      addReminder: 'Lägg till påminnelse',
+      addReminderHint:
+        'Välj sorts påminnelse. Ange antal och tidsenhet för efter start eller före tidsfristen, procent i Antal för en del av tiden, eller klockslaget för klockslag på förfallodagen. Lämna raden tom om du inte vill lägga till någon.',
+      addRung: 'Lägg till eskaleringssteg',
+      addRungHint: 'Tid efter tidsfristen och till vem. Lämna Antal tomt om du inte vill lägga till något steg.',
+      reminderKind: 'Sorts påminnelse',
+      reminderKinds: {
+        beforeDue: 'före tidsfristen',
+        afterStart: 'efter start',
+        atFraction: 'när en del av tiden har gått (procent)',
+        atLocalTimeOnDueDay: 'klockslag på förfallodagen',
+      } as Record<string, string>,
       repeat: 'Eskalera igen med detta mellanrum',
       /** By the language of the source version's texts (domain/policy.ts textLanguage): English ones say so. */
       legalBasis: { sv: 'Rättslig grund (policyns text)', en: 'Rättslig grund (policyns text, på engelska)' },
@@ -191,6 +212,8 @@ export const adminStrings = {
         unitNotFound: 'Enheten finns inte i registret. Välj en annan.',
         unitInactive: 'Enheten är inaktiverad och får inga nya uppgifter. Välj en annan.',
         target: 'Välj vem eskaleringen går till.',
+        noRungs: 'Ett steg måste ha minst ett eskaleringssteg. Behåll något av dem eller lägg till ett nytt.',
+        reminderKind: 'Välj en sorts påminnelse i listan.',
         text: 'Kontrollera texten.',
         requiredText: 'Ange den rättsliga grunden. Ett steg som vilar på en rättslig grund kan inte bli utan den i en ny version.',
         part: 'Kontrollera värdena här.',

@@ -152,6 +152,79 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await context.close();
   });
 
+  it("when an admin adds a reminder to one step and removes an escalation rung of another, then the published version has exactly those two changes", async () => {
+    const source = await activePolicy(web, 'social-intervention-group');
+    const version = 'pub-rader-2026.9';
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+    const form = page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    await expect(shown(form)).resolves.toBe(true);
+    await form.getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+
+    // Each row's fields are labelled by the row and the step; the new row is a group of its own.
+    const plan = form.getByRole('region', { name: 'Individuell handlingsplan' });
+    const reminders = plan.getByRole('group', { name: 'Påminnelser', exact: true });
+    await expect(reminders.getByRole('textbox', { name: 'Påminnelse 1 för Individuell handlingsplan: Antal', exact: true }).inputValue()).resolves.toBe('21');
+    const added = reminders.getByRole('group', { name: 'Lägg till påminnelse' });
+    await added.getByRole('combobox', { name: 'Ny påminnelse för Individuell handlingsplan: Sorts påminnelse', exact: true }).selectOption({ label: 'före tidsfristen' });
+    await added.getByRole('textbox', { name: 'Ny påminnelse för Individuell handlingsplan: Antal', exact: true }).fill('3');
+    await added.getByRole('combobox', { name: 'Ny påminnelse för Individuell handlingsplan: Tidsenhet', exact: true }).selectOption({ label: 'arbetsdagar' });
+    const police = form.getByRole('region', { name: 'Polisens bidrag' });
+    const ladder = police.getByRole('group', { name: 'Eskalering efter tidsfristen' });
+    await expect(ladder.getByRole('combobox', { name: 'Eskaleringssteg 2 för Polisens bidrag: Till', exact: true }).inputValue()).resolves.toBe('unitHead');
+    await ladder.getByRole('checkbox', { name: 'Eskaleringssteg 2 för Polisens bidrag: Ta bort', exact: true }).check();
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'policy-ny-version-rader');
+    await form.getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: `Policy: Social insatsgrupp, version ${version}` }))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+
+    const published = (await web.stack.as(admin).get(`/admin/policies/social-intervention-group/${version}`).expect(200)).body as PolicyRead;
+    const expected = structuredClone(source.document);
+    expected.version = version;
+    (expected.steps.actionPlan.reminders as unknown[]).push({ beforeDue: { amount: 3, unit: 'workingDays' } });
+    (expected.steps.policeContribution.escalation as unknown[]).splice(1, 1);
+    expect(published.document).toEqual(expected);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('when an admin adds a reminder with a malformed amount, then removes every rung of a step, then each refusal is said in Swedish next to that row, the form keeps what was typed and nothing is published', async () => {
+    const source = await activePolicy(web, 'social-intervention-group');
+    const countBefore = await web.stack.db.prisma.policy.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const amount = () => form().getByRole('textbox', { name: 'Ny påminnelse för Uppföljning av handlingsplan: Antal', exact: true });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-rader-fel');
+    await amount().fill('tre');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    const amountId = 'f-steps-review-reminders-new-amount';
+    await expect(page.locator(`#${amountId}-fel`).innerText()).resolves.toBe('Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.');
+    await expect(amount().getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(amount().getAttribute('aria-describedby')).resolves.toContain(`${amountId}-fel`);
+    await expect(amount().inputValue()).resolves.toBe('tre');
+    await expect(page.locator('.field-error').count()).resolves.toBe(1);
+    await expect(page.getByRole('alert').getByRole('link', { name: /^Uppföljning av handlingsplan: Lägg till påminnelse, antal: Ange ett tal/ }).getAttribute('href')).resolves.toBe(`#${amountId}`);
+    await expectNoAxeViolations(page);
+
+    // Both rungs of a step removed and none added: refused by the form, next to the first rung.
+    await amount().fill('2');
+    const ladder = () => form().getByRole('region', { name: 'Individuell handlingsplan' }).getByRole('group', { name: 'Eskalering efter tidsfristen' });
+    await ladder().getByRole('checkbox', { name: 'Eskaleringssteg 1 för Individuell handlingsplan: Ta bort', exact: true }).check();
+    await ladder().getByRole('checkbox', { name: 'Eskaleringssteg 2 för Individuell handlingsplan: Ta bort', exact: true }).check();
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    const removeId = 'f-steps-actionPlan-escalation-0-remove';
+    await expect(page.locator(`#${removeId}-fel`).innerText()).resolves.toBe('Ett steg måste ha minst ett eskaleringssteg. Behåll något av dem eller lägg till ett nytt.');
+    await expect(page.locator('.field-error').count()).resolves.toBe(1);
+    await expect(ladder().getByRole('checkbox', { name: 'Eskaleringssteg 2 för Individuell handlingsplan: Ta bort', exact: true }).isChecked()).resolves.toBe(true);
+    await expect(amount().inputValue()).resolves.toBe('2');
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.policy.count()).toBe(countBefore);
+    await context.close();
+  });
+
   it("when an admin publishes a new routing version from the active one with another unit for a rule's step, then Routning says it is active, the API's table has the change and the rest, and a referral afterwards goes to the new unit", async () => {
     const before = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
     const index = before.active.rules.findIndex((r) => r.id === 'youth-under-15');

@@ -54,4 +54,56 @@ describe("the web app's new-version form of a policy", () => {
     expect(fieldForPath('steps.investigation.reminders.1', names)).toEqual({ name: 'steps.investigation.reminders.1.beforeDue.amount', exact: false });
     expect(fieldForPath('steps.investigation.outcomes.0', names)).toBeUndefined();
   });
+
+  it("when a reminder is removed and one added, a rung removed and one added, then the document has exactly those rows, and refusals of moved or new rows name the form's fields", () => {
+    const { document, noRungs, formPath, kinds } = applyPolicyForm(source, {
+      version: 'x',
+      'steps.investigation.reminders.0.remove': 'on',
+      'steps.investigation.reminders.new.kind': 'atFraction',
+      'steps.investigation.reminders.new.amount': '150',
+      'steps.investigation.reminders.new.unit': 'calendarDays',
+      'steps.investigation.reminders.new.time': '',
+      'steps.protectionAssessment.escalation.0.remove': 'on',
+      'steps.protectionAssessment.escalation.new.after.amount': '1,5',
+      'steps.protectionAssessment.escalation.new.after.unit': 'hours',
+      'steps.protectionAssessment.escalation.new.target': 'unitHead',
+    });
+    const doc = document as unknown as PolicyDocument;
+    expect(noRungs).toEqual([]);
+    expect(doc.steps.investigation.reminders).toEqual([source.steps.investigation.reminders[1], { atFraction: 1.5 }]);
+    expect(doc.steps.protectionAssessment.escalation).toEqual([source.steps.protectionAssessment.escalation[1], { after: { amount: 1.5, unit: 'hours' }, target: 'unitHead' }]);
+    const { investigation: _i, protectionAssessment: _p, ...others } = doc.steps;
+    const { investigation: _si, protectionAssessment: _sp, ...sourceOthers } = source.steps;
+    expect(others).toEqual(sourceOthers);
+    // The schema refuses the new fraction (150 %): the form names the new row's amount, as a percent.
+    const refused = policyDocumentSchema.safeParse(document).error?.issues.map((i) => i.path.join('.'));
+    expect(refused).toEqual(['steps.investigation.reminders.1.atFraction']);
+    expect(formPath('steps.investigation.reminders.1.atFraction')).toBe('steps.investigation.reminders.new.amount');
+    expect(formPath('steps.investigation.reminders.1')).toBe('steps.investigation.reminders.new.amount');
+    expect(kinds['steps.investigation.reminders.new.amount']).toBe('percent');
+    expect(formPath('steps.investigation.reminders.0')).toBe('steps.investigation.reminders.1.beforeDue.amount');
+    expect(formPath('steps.protectionAssessment.escalation.0.after.unit')).toBe('steps.protectionAssessment.escalation.1.after.unit');
+    expect(formPath('steps.protectionAssessment.escalation.1.target')).toBe('steps.protectionAssessment.escalation.new.target');
+    expect(formPath('steps.investigation.deadline.span.amount')).toBe('steps.investigation.deadline.span.amount');
+  });
+
+  it('when the new rows are left empty, then none is added; a new reminder at a time of day is added with its time', () => {
+    const shown = Object.fromEntries(formFields(policyForm(source)).map((f) => [f.name, f.value]));
+    expect(applyPolicyForm(source, { ...shown, version: 'x' }).document).toEqual({ ...source, version: 'x' });
+    const { document } = applyPolicyForm(source, { ...shown, version: 'x', 'steps.lulNotification.reminders.new.kind': 'atLocalTimeOnDueDay', 'steps.lulNotification.reminders.new.time': '09:30' });
+    expect((document as unknown as PolicyDocument).steps.lulNotification.reminders).toEqual([{ atLocalTimeOnDueDay: '09:30' }]);
+    // A kind the list does not offer is refused by the schema, and named at the row's kind.
+    const tampered = applyPolicyForm(source, { version: 'x', 'steps.lulNotification.reminders.new.kind': 'atNoon', 'steps.lulNotification.reminders.new.amount': '1' });
+    const path = policyDocumentSchema.safeParse(tampered.document).error?.issues[0].path.join('.') ?? '';
+    expect(path.startsWith('steps.lulNotification.reminders.0')).toBe(true);
+    expect(tampered.formPath(path)).toBe('steps.lulNotification.reminders.new.kind');
+  });
+
+  it("when every rung of a step is removed and none added, then the form refuses it next to the first rung's remove box", () => {
+    const { noRungs } = applyPolicyForm(source, { version: 'x', 'steps.investigation.escalation.0.remove': 'on', 'steps.investigation.escalation.1.remove': 'on' });
+    expect(noRungs).toEqual(['steps.investigation.escalation.0.remove']);
+    const replaced = applyPolicyForm(source, { version: 'x', 'steps.investigation.escalation.0.remove': 'on', 'steps.investigation.escalation.1.remove': 'on', 'steps.investigation.escalation.new.after.amount': '3' });
+    expect(replaced.noRungs).toEqual([]);
+    expect((replaced.document as unknown as PolicyDocument).steps.investigation.escalation).toEqual([{ after: { amount: 3, unit: 'calendarDays' }, target: 'unitSupervisor' }]);
+  });
 });

@@ -22,7 +22,7 @@ const unitChoices = (registry: RegistryView): UnitChoice[] =>
 const unitRefusals: Partial<Record<string, string>> = { [ErrorCode.UnitNotFound]: e.unitNotFound, [ErrorCode.UnitInactive]: e.unitInactive };
 
 /** A refused publish as messages next to the form's fields (name → kind of field), each by the path the API named. */
-function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<string, string>, values: Record<string, string>): PublishErrors {
+function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<string, string>, values: Record<string, string>, formPath: (path: string) => string = (p) => p): PublishErrors {
   const names = [...kinds.keys()];
   const messages: Record<string, string> = {};
   if (result.error.code === ErrorCode.VersionExists) return { fields: { version: e.versionTaken }, values };
@@ -30,7 +30,7 @@ function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<s
   const unitMessage = unitRefusals[result.error.code];
   let unplaced = false;
   for (const refused of result.error.fields ?? []) {
-    const found = fieldForPath(refused.field, names);
+    const found = fieldForPath(formPath(refused.field), names);
     if (!found) unplaced = true;
     else messages[found.name] ??= unitMessage ?? (found.exact ? (e[kinds.get(found.name) ?? 'other'] ?? e.other) : e.part);
   }
@@ -80,12 +80,15 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     // The source is read again here: the form carries only what it shows, and the rest comes from the stored version.
     const loaded = await sourceAndUnits(req, res);
     if (!loaded) return;
-    const { document, values, blank } = applyPolicyForm(loaded.source.document, (req.body ?? {}) as Record<string, unknown>);
-    if (blank.length) return page(res, 400, loaded, { fields: Object.fromEntries(blank.map((name) => [name, e.requiredText])), values });
+    const { document, values, blank, noRungs, kinds, formPath } = applyPolicyForm(loaded.source.document, (req.body ?? {}) as Record<string, unknown>);
+    if (blank.length || noRungs.length) {
+      return page(res, 400, loaded, { fields: Object.fromEntries([...blank.map((name) => [name, e.requiredText]), ...noRungs.map((name) => [name, e.noRungs])]), values });
+    }
     const result = await invoke<PolicyRead>('policy.publish', req, res, principal(res), { body: document });
     if (result.ok) return res.redirect(303, `${versionPath(result.body.caseType, result.body.version)}?klart=publicerad`);
     if (result.status === 403) return refused(res, result);
-    page(res, result.status, loaded, refusedFields(result, policyKinds(policyForm(loaded.source.document)), values));
+    const fieldKinds = new Map([...policyKinds(policyForm(loaded.source.document)), ...Object.entries(kinds)]);
+    page(res, result.status, loaded, refusedFields(result, fieldKinds, values, formPath));
   });
 
   // Routning: a new version from the active one, with each rule's units to change.

@@ -1,6 +1,6 @@
 import { named, sv } from '../../domain/catalog';
 import { escalationTargets, spanUnits, type CaseType, type PolicyDocument, type TextLanguage } from '../../domain/policy';
-import { fieldId, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
+import { fieldId, reminderKinds, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { inStepOrder, unitLabel } from './policies';
@@ -35,6 +35,8 @@ function groupLegend(g: PolicyFieldGroup, lang: TextLanguage): string {
     atFraction: t.atFraction(n),
     atTime: t.atTime(n),
     rung: t.rung(n),
+    newReminder: t.addReminder,
+    newRung: t.addRung,
     repeat: t.repeat,
     rationale: t.rationale[lang],
     legalBasis: t.legalBasis[lang],
@@ -48,8 +50,24 @@ function fieldLabel(f: PolicyField, lang: TextLanguage): string {
   if (f.kind === 'spanUnit') return t.spanUnit;
   if (f.kind === 'percent') return t.percent;
   if (f.kind === 'target') return t.target;
+  if (f.kind === 'remove') return t.remove;
+  if (f.kind === 'reminderKind') return t.reminderKind;
   if (f.kind === 'time') return f.name.endsWith('cutoffLocalTime') ? t.cutoff : f.name.endsWith('dueLocalTime') ? t.due : t.time;
   return f.kind === 'unit' ? t.unit : f.kind === 'requiredText' ? t.legalBasis[lang] : t.rationale[lang];
+}
+
+/** The groups that are rows of a step's reminders or ladder. */
+const reminderKindsOfGroup = new Set<GroupKind>(['afterStart', 'beforeDue', 'atFraction', 'atTime', 'newReminder']);
+const rungKinds = new Set<GroupKind>(['rung', 'newRung']);
+const rowKinds = new Set<GroupKind>([...reminderKindsOfGroup, ...rungKinds]);
+
+/** A row's labels start with which row of which step: "Påminnelse 2 för Skyddsbedömning: " (read, not shown). */
+function rowPrefix(g: PolicyFieldGroup, step: string): string | undefined {
+  const n = (g.index ?? 0) + 1;
+  if (g.kind === 'newReminder') return t.newReminderRow(step);
+  if (g.kind === 'newRung') return t.newRungRow(step);
+  if (g.kind === 'rung') return t.rungRow(n, step);
+  return reminderKindsOfGroup.has(g.kind) ? t.reminderRow(n, step) : undefined;
 }
 
 /** Where each field sits, in words, for the summary's links (in the order the form shows them). */
@@ -60,7 +78,7 @@ function placesOf(caseType: CaseType, form: PolicyForm): Array<{ name: string; t
     groups.flatMap((g) =>
       g.fields.map((f) => ({
         name: f.name,
-        text: g.fields.length === 1 && g.kind !== 'rung' ? `${named(sv.steps, key)}: ${groupLegend(g, lang)}` : t.where(named(sv.steps, key), groupLegend(g, lang), fieldLabel(f, lang)),
+        text: g.fields.length === 1 && !rowKinds.has(g.kind) ? `${named(sv.steps, key)}: ${groupLegend(g, lang)}` : t.where(named(sv.steps, key), groupLegend(g, lang), fieldLabel(f, lang)),
       })),
     ),
   );
@@ -122,14 +140,38 @@ export function UnitSelect(props: { name: string; label: string; value: string; 
   );
 }
 
-function Input(props: { field: PolicyField; lang: TextLanguage; value: string; error?: string }) {
+function Input(props: { field: PolicyField; lang: TextLanguage; value: string; error?: string; prefix?: string; hintId?: string }) {
   const { field, value, error } = props;
   const id = fieldId(field.name);
   const errorId = error ? `${id}-fel` : undefined;
-  const common = { id, name: field.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': described(errorId) };
+  const common = { id, name: field.name, 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': described(props.hintId, errorId) };
+  const label = (
+    <label for={id}>
+      {props.prefix && <span class="visually-hidden">{props.prefix}</span>}
+      {fieldLabel(field, props.lang)}
+    </label>
+  );
+  if (field.kind === 'remove') {
+    return (
+      <div class="field">
+        <FieldError id={errorId ?? ''} text={error} />
+        <div class="checkbox">
+          <input {...common} type="checkbox" value="on" checked={value === 'on'} />
+          {label}
+        </div>
+      </div>
+    );
+  }
+  // A new row's fields may be left empty (the row is then ignored); the source's are required.
+  const required = !field.row;
   let control;
-  if (field.kind === 'spanUnit' || field.kind === 'target') {
-    const options = field.kind === 'spanUnit' ? spanUnits.map((u) => [u, named(t.spanUnits, u)]) : escalationTargets.map((x) => [x, named(t.targets, x)]);
+  if (field.kind === 'spanUnit' || field.kind === 'target' || field.kind === 'reminderKind') {
+    const options =
+      field.kind === 'spanUnit'
+        ? spanUnits.map((u) => [u, named(t.spanUnits, u)])
+        : field.kind === 'target'
+          ? escalationTargets.map((x) => [x, named(t.targets, x)])
+          : reminderKinds.map((k) => [k, named(t.reminderKinds, k)]);
     control = (
       <select {...common}>
         {/* A value the lists do not know is shown as itself, so it is carried over unless changed. */}
@@ -143,14 +185,14 @@ function Input(props: { field: PolicyField; lang: TextLanguage; value: string; e
     );
   } else if (field.kind === 'time') {
     // Text, not type="time": the browser's own time field shows AM/PM in some locales.
-    control = <input {...common} type="text" inputMode="numeric" size={5} value={value} required autocomplete="off" />;
+    control = <input {...common} type="text" inputMode="numeric" size={5} value={value} required={required} autocomplete="off" />;
   } else {
     // Numbers as text (a decimal comma, and the server names a wrong one next to the field).
-    control = <input {...common} type="text" inputMode="decimal" size={6} value={value} required autocomplete="off" />;
+    control = <input {...common} type="text" inputMode="decimal" size={6} value={value} required={required} autocomplete="off" />;
   }
   return (
     <div class="field">
-      <label for={id}>{fieldLabel(field, props.lang)}</label>
+      {label}
       <FieldError id={errorId ?? ''} text={error} />
       {control}
     </div>
@@ -186,20 +228,53 @@ function TextArea(props: { field: PolicyField; lang: TextLanguage; value: string
   );
 }
 
-function Group(props: { group: PolicyFieldGroup; lang: TextLanguage; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
+function Group(props: { group: PolicyFieldGroup; lang: TextLanguage; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors; step?: string }) {
   const { group, lang, value, errors } = props;
   const [first] = group.fields;
   if (group.kind === 'unit') return <UnitSelect name={first.name} label={t.unit} value={value(first)} error={errors?.fields[first.name]} units={props.units} />;
   if (group.kind === 'rationale' || group.kind === 'legalBasis') return <TextArea field={first} lang={lang} value={value(first)} error={errors?.fields[first.name]} />;
+  const prefix = props.step === undefined ? undefined : rowPrefix(group, props.step);
+  const hint = group.kind === 'newReminder' ? t.addReminderHint : group.kind === 'newRung' ? t.addRungHint : undefined;
+  const hintId = hint ? `${fieldId(first.name)}-tips` : undefined;
   return (
     <fieldset>
       <legend>{groupLegend(group, lang)}</legend>
+      {hint && (
+        <p class="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
       <div class="inline-fields">
         {group.fields.map((f) => (
-          <Input field={f} lang={lang} value={value(f)} error={errors?.fields[f.name]} />
+          <Input field={f} lang={lang} value={value(f)} error={errors?.fields[f.name]} prefix={prefix} hintId={hintId} />
         ))}
       </div>
     </fieldset>
+  );
+}
+
+/** A step's groups: its reminders and its ladder each as a list of rows in a fieldset, the rest as they come. */
+function StepGroups(props: { stepKey: string; groups: PolicyFieldGroup[]; lang: TextLanguage; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
+  const { groups, stepKey, ...rest } = props;
+  const step = named(sv.steps, stepKey);
+  const one = (g: PolicyFieldGroup) => <Group group={g} step={step} {...rest} />;
+  const reminders = groups.filter((g) => reminderKindsOfGroup.has(g.kind));
+  const rungs = groups.filter((g) => rungKinds.has(g.kind));
+  const before = groups.slice(0, groups.indexOf(reminders[0]));
+  const after = groups.slice(groups.indexOf(rungs[rungs.length - 1]) + 1);
+  return (
+    <>
+      {before.map(one)}
+      <fieldset>
+        <legend>{t.reminders}</legend>
+        {reminders.map(one)}
+      </fieldset>
+      <fieldset>
+        <legend>{t.rungs}</legend>
+        {rungs.map(one)}
+      </fieldset>
+      {after.map(one)}
+    </>
   );
 }
 
@@ -273,9 +348,7 @@ export function NewPolicyVersionPage(props: {
         {steps.map(([key, groups]) => (
           <section aria-labelledby={`steg-${key}`}>
             <h3 id={`steg-${key}`}>{named(sv.steps, key)}</h3>
-            {groups.map((g) => (
-              <Group group={g} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
-            ))}
+            <StepGroups stepKey={key} groups={groups} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
           </section>
         ))}
         {form.intervals.length > 0 && (
