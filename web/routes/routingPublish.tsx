@@ -45,15 +45,12 @@ function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<s
   if (result.error.code === ErrorCode.VersionExists) return { fields: { version: e.versionTaken }, values };
   const names = [...kinds.keys()];
   const fields: Record<string, string> = {};
-  let unplaced = false;
   for (const refused of result.error.fields ?? []) {
     const found = formFieldForPath(refused.field, origins, names);
-    if (!found) unplaced = true;
-    else fields[found.name] ??= found.exact ? message(kinds.get(found.name), found.name, values, result.error.code) : e.part;
+    if (found) fields[found.name] ??= found.exact ? message(kinds.get(found.name), found.name, values, result.error.code) : e.part;
   }
-  // Nothing to place the refusal at (e.g. a unit of a step the form does not show): said above the form.
-  const nowhere = Object.keys(fields).length === 0;
-  return { fields, values, general: nowhere || unplaced ? e.other : undefined };
+  // Nothing to place the refusal at: said above the form.
+  return { fields, values, general: Object.keys(fields).length === 0 ? e.other : undefined };
 }
 
 /** Ny version av routningstabellen: a new version from the active one (routing.read, registry.read, policy.list, policy.read, routing.publish). */

@@ -250,7 +250,11 @@ export function NewRoutingVersionPage(props: {
               )}
               <span class="checkbox">
                 <input type="checkbox" id={removeId} name={removeName(prefix)} value="true" checked={props.values[removeName(prefix)] === 'true'} />
-                <label for={removeId}>{t.remove}</label>
+                <label for={removeId}>
+                  {t.remove}
+                  {/* Which rule, for a screen reader that lists the form's boxes out of their group. */}
+                  <span class="visually-hidden">{` (${t.ruleLegend(i + 1, rule.id)})`}</span>
+                </label>
               </span>
             </fieldset>
           );
