@@ -238,7 +238,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expectNoAxeViolations(page);
 
     const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
-    const unit = () => form().getByRole('region', { name: `Regel ${index + 1}: youth-under-15` }).getByRole('combobox', { name: 'Enhet för skyddsbedömning' });
+    const unit = () => form().getByRole('group', { name: `Regel ${index + 1}: youth-under-15`, exact: true }).getByRole('combobox', { name: 'Enhet för skyddsbedömning' });
     await expect(unit().inputValue()).resolves.toBe('soc-children-youth');
     await unit().selectOption('soc-adults');
     await screenshot(page, 'routning-ny-version');
@@ -293,6 +293,107 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(shown(page.getByText('Aktiv version: pub-routning-efter'))).resolves.toBe(true);
     const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
     expect(after.active.rules).toEqual(other.rules);
+    await context.close();
+  });
+
+  it('when an admin adds a condition to a rule, adds a new rule before another and removes a third, then the new version has exactly those changes and a referral afterwards is routed by the new rule', async () => {
+    const before = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const rules = before.active.rules;
+    const at = (id: string) => rules.findIndex((r) => r.id === id);
+    const legend = (id: string) => `Regel ${at(id) + 1}: ${id}`;
+    const version = 'pub-regler-2026.9';
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    await expect(shown(page.getByRole('heading', { level: 1, name: 'Ny version av routningstabellen' }))).resolves.toBe(true);
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    const rule = (id: string) => form().getByRole('group', { name: legend(id), exact: true });
+    // Every rule is a group named by it, its conditions filled from the active version.
+    await expect(form().getByRole('group', { name: /^Regel \d+: / }).count()).resolves.toBe(rules.length);
+    await expect(rule('youth-under-15').getByRole('textbox', { name: 'Högsta ålder (år)' }).inputValue()).resolves.toBe('14');
+    await expect(rule('youth-under-15').getByRole('textbox', { name: 'Lägsta ålder (år)' }).inputValue()).resolves.toBe('');
+    await expect(rule('exit').getByRole('group', { name: 'Kategorin är någon av' }).getByRole('checkbox', { name: 'Vill lämna kriminellt nätverk' }).isChecked()).resolves.toBe(true);
+    // A rule without units of its own is offered its case type's steps, each going to the policy's unit until one is chosen.
+    await expect(rule('youth-15-17').getByRole('combobox', { name: 'Enhet för skyddsbedömning' }).inputValue()).resolves.toBe('');
+    await expectNoAxeViolations(page);
+
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+    // A condition added: sig-18-25 only for referrals from the police.
+    await rule('sig-18-25').getByRole('group', { name: 'Anmälande aktör är någon av' }).getByRole('checkbox', { name: 'Polisen', exact: true }).check();
+    // A unit for a rule that has none.
+    await rule('youth-15-17').getByRole('combobox', { name: 'Enhet för skyddsbedömning' }).selectOption('soc-adults');
+    // A rule removed.
+    await rule('youth-15-17-suspected').getByRole('checkbox', { name: 'Ta bort regeln' }).check();
+    // A new rule, placed before youth-under-15 (offered before the last rule).
+    const added = form().getByRole('group', { name: 'Ny regel', exact: true });
+    const last = rules[rules.length - 1].id;
+    await expect(added.getByRole('combobox', { name: 'Placering' }).locator('option:checked').innerText()).resolves.toBe(`Före regel ${rules.length}: ${last}`);
+    await added.getByRole('combobox', { name: 'Placering' }).selectOption({ label: `Före regel ${at('youth-under-15') + 1}: youth-under-15` });
+    await added.getByRole('textbox', { name: 'Regelns id' }).fill('pub-hot-bradskande');
+    await added.getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Oro för ung person' });
+    await added.getByRole('textbox', { name: 'Högsta ålder (år)' }).fill('17');
+    await added.getByRole('group', { name: 'Kategorin är någon av' }).getByRole('checkbox', { name: 'Hot', exact: true }).check();
+    await added.getByRole('group', { name: 'Brådskan är någon av' }).getByRole('checkbox', { name: 'Brådskande', exact: true }).check();
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'routning-ny-version-regler');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(shown(page.getByText(`Aktiv version: ${version}`))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+
+    // Read back through the API: exactly those changes, everything else as before.
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    expect(after.active.version).toBe(version);
+    const expected: Array<{ id: string; when?: Record<string, unknown>; then: { units: Record<string, string> } & Record<string, unknown> }> = structuredClone(rules);
+    expected[at('sig-18-25')].when = { ...expected[at('sig-18-25')].when, sourceAgency: ['police'] };
+    expected[at('youth-15-17')].then.units = { protectionAssessment: 'soc-adults' };
+    expected.splice(at('youth-15-17-suspected'), 1);
+    expected.splice(at('youth-under-15'), 0, { id: 'pub-hot-bradskande', when: { ageMax: 17, category: ['threat'], urgency: ['urgent'] }, then: { caseType: 'youth-concern', tracks: [], units: {} } });
+    expect(after.active.rules).toEqual(expected);
+
+    const referral = await web.stack.api
+      .post('/referrals')
+      .send({ referral: { sourceAgency: 'school', category: 'threat', urgency: 'urgent', suspectedOfCrime: false, subject: { ageYears: 14 } } })
+      .expect(201);
+    expect(referral.body.routing).toMatchObject({ ruleId: 'pub-hot-bradskande', tableVersion: version });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('when an admin gives a rule an age above 120 and a new rule a malformed id, then each refusal is named in Swedish next to its field, what was typed stays and nothing is published', async () => {
+    const before = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const index = before.active.rules.findIndex((r) => r.id === 'youth-15-17');
+    const count = await web.stack.db.prisma.routingTable.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    const rule = () => form().getByRole('group', { name: `Regel ${index + 1}: youth-15-17`, exact: true });
+    const added = () => form().getByRole('group', { name: 'Ny regel', exact: true });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-regler-fel');
+    await rule().getByRole('textbox', { name: 'Lägsta ålder (år)' }).fill('130');
+    await rule().getByRole('group', { name: 'Brådskan är någon av' }).getByRole('checkbox', { name: 'Akut', exact: true }).check();
+    await added().getByRole('textbox', { name: 'Regelns id' }).fill('Ny Regel');
+    await added().getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Oro för ung person' });
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    const ageId = `f-rules-${index}-when-ageMin`;
+    await expect(page.locator(`#${ageId}-fel`).innerText()).resolves.toBe('Ange en ålder i hela år, från 0 till 120.');
+    const age = rule().getByRole('textbox', { name: 'Lägsta ålder (år)' });
+    await expect(age.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(age.getAttribute('aria-describedby')).resolves.toBe(`${ageId}-fel`);
+    await expect(age.inputValue()).resolves.toBe('130');
+    await expect(page.locator('#f-ny-id-fel').innerText()).resolves.toBe('Ange ett id på 1–64 tecken: små bokstäver a–z, siffror och bindestreck, som börjar med en bokstav eller siffra.');
+    await expect(added().getByRole('textbox', { name: 'Regelns id' }).inputValue()).resolves.toBe('Ny Regel');
+    // Only the fields the API named; what else was typed stays.
+    await expect(page.locator('.field-error').count()).resolves.toBe(2);
+    await expect(rule().getByRole('checkbox', { name: 'Akut', exact: true }).isChecked()).resolves.toBe(true);
+    await expect(added().getByRole('combobox', { name: 'Ärendetyp' }).inputValue()).resolves.toBe('youth-concern');
+    await expect(form().getByRole('textbox', { name: 'Namn på den nya versionen' }).inputValue()).resolves.toBe('pub-regler-fel');
+    const summary = page.getByRole('alert');
+    await expect(summary.getByRole('link', { name: `Regel ${index + 1}: youth-15-17: Lägsta ålder (år): Ange en ålder i hela år, från 0 till 120.` }).getAttribute('href')).resolves.toBe(`#${ageId}`);
+    await expect(summary.getByRole('link', { name: /^Ny regel: Regelns id: Ange ett id/ }).getAttribute('href')).resolves.toBe('#f-ny-id');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'routning-ny-version-fel');
+    expect(await web.stack.db.prisma.routingTable.count()).toBe(count);
+    expect(((await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead).active.version).toBe(before.active.version);
     await context.close();
   });
 

@@ -7,9 +7,7 @@ import type { PageKit } from '../kit';
 import { applyPolicyForm, fieldForPath, formFields, policyForm, type PolicyForm } from '../policyForm';
 import { NewPolicyVersionPage, type PublishErrors, type UnitChoice } from '../views/publishing';
 import type { RegistryView } from '../views/registry';
-import type { RoutingView } from '../views/routing';
-import { NewRoutingVersionPage, routingUnitFields } from '../views/routingPublish';
-import type { RoutingTable } from '../../domain/routing';
+import { routingPublishRoutes } from './routingPublish';
 
 type PolicyRead = { caseType: string; version: string; activatedAt: string; document: PolicyDocument };
 const e = sv.admin.publish.errors;
@@ -91,41 +89,8 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     page(res, result.status, loaded, refusedFields(result, fieldKinds, values, formPath));
   });
 
-  // Routning: a new version from the active one, with each rule's units to change.
-  const routingPath = `${base}/administration/routning`;
-  async function activeAndUnits(req: Request, res: Response) {
-    const routing = await invoke<RoutingView>('routing.read', req, res, principal(res), {});
-    // 422: no routing table is active, so there is nothing to start from.
-    if (!routing.ok) return refused(res, routing.status === 422 ? { status: 404 } : routing);
-    const registry = await invoke<RegistryView>('registry.read', req, res, principal(res), {});
-    if (!registry.ok) return refused(res, registry);
-    return { active: routing.body.active, units: unitChoices(registry.body) };
-  }
-  const routingPage = (res: Response, status: number, loaded: { active: RoutingTable; units: UnitChoice[] }, errors?: PublishErrors) =>
-    send(res, status, <NewRoutingVersionPage ctx={ctxOf(res)} active={loaded.active} units={loaded.units} action={`${routingPath}/ny-version`} errors={errors} />);
-
-  router.get('/administration/routning/ny-version', signedIn, async (req, res) => {
-    const loaded = await activeAndUnits(req, res);
-    if (loaded) routingPage(res, 200, loaded);
-  });
-
-  router.post('/administration/routning/ny-version', signedIn, async (req, res) => {
-    const loaded = await activeAndUnits(req, res);
-    if (!loaded) return;
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : undefined);
-    const fields = routingUnitFields(loaded.active);
-    const values: Record<string, string> = { version: text('version') ?? '', ...Object.fromEntries(fields.map((f) => [f.name, text(f.name) ?? f.value])) };
-    // Another admin published meanwhile: the form is shown again from the version now active, nothing published.
-    if (text('from') !== loaded.active.version) return routingPage(res, 409, loaded, { fields: {}, values: { version: values.version }, general: sv.admin.publishRouting.activeChanged(loaded.active.version) });
-    const table = structuredClone(loaded.active);
-    table.version = values.version;
-    for (const f of fields) table.rules[f.rule].then.units[f.step] = values[f.name];
-    const result = await invoke<RoutingView>('routing.publish', req, res, principal(res), { body: table });
-    if (result.ok) return res.redirect(303, `${routingPath}?klart=publicerad&version=${encodeURIComponent(result.body.active.version)}`);
-    if (result.status === 403) return refused(res, result);
-    routingPage(res, result.status, loaded, refusedFields(result, new Map([['version', 'version'], ...fields.map((f) => [f.name, 'unit'] as [string, string])]), values));
-  });
+  // Routning: a new version from the active one (web/routes/routingPublish.tsx).
+  routingPublishRoutes(router, kit);
 }
 
 /** The confirmation on a version's page after it was published here. */

@@ -1,37 +1,220 @@
 import { named, sv } from '../../domain/catalog';
+import { caseTypes } from '../../domain/policy';
 import type { RoutingTable } from '../../domain/routing';
+import { fieldId } from '../policyForm';
+import { conditionChoices, conditionName, lines, newRule, positionName, removeName, unitName, type ConditionKey } from '../routingForm';
+import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
-import { inStepOrder } from './policies';
-import { PublishSummary, suggestVersion, UnitSelect, VersionField, type PublishErrors, type UnitChoice } from './publishing';
+import { inStepOrder, unitLabel } from './policies';
+import { described, PublishSummary, suggestVersion, VersionField, type PublishErrors, type UnitChoice } from './publishing';
 
 const t = sv.admin.publishRouting;
 
-/** A rule's unit for one step, named by its path in the table (the path the API names in a refusal). */
-export interface RoutingUnitField {
+/** A code list the form offers as boxes: its code and its Swedish name. */
+export interface Choice {
+  code: string;
   name: string;
-  rule: number;
-  ruleId: string;
-  step: string;
-  value: string;
 }
 
-/** The fields of the routing form: each rule's own units, by step (rules without any send work where the policy does). */
-export function routingUnitFields(table: RoutingTable): RoutingUnitField[] {
-  return table.rules.flatMap((rule, i) =>
-    inStepOrder(rule.then.caseType, Object.entries(rule.then.units)).map(([step, unit]) => ({ name: `rules.${i}.then.units.${step}`, rule: i, ruleId: rule.id, step, value: unit })),
+interface FormState {
+  values: Record<string, string>;
+  errors?: PublishErrors;
+}
+
+const invalid = (error?: string) => (error ? ('true' as const) : undefined);
+
+/** Boxes of one name: the codes of a list condition (none ticked: no condition). */
+function Boxes(props: { name: string; legend: string; choices: Choice[]; state: FormState }) {
+  const id = fieldId(props.name);
+  const error = props.state.errors?.fields[props.name];
+  const ticked = lines(props.state.values[props.name]);
+  // A code the table has that the list does not (e.g. an agency no longer in the registry) stays ticked, so it is carried over.
+  const choices = [...props.choices, ...ticked.filter((c) => !props.choices.some((x) => x.code === c)).map((code) => ({ code, name: code }))];
+  return (
+    <fieldset id={id} class="choices" aria-describedby={described(error && `${id}-fel`)}>
+      <legend>{props.legend}</legend>
+      <FieldError id={`${id}-fel`} text={error} />
+      {choices.map((c) => (
+        <span class="checkbox">
+          <input type="checkbox" id={`${id}-${c.code}`} name={props.name} value={c.code} checked={ticked.includes(c.code)} aria-invalid={invalid(error)} />
+          <label for={`${id}-${c.code}`}>{c.name}</label>
+        </span>
+      ))}
+    </fieldset>
   );
 }
 
-/** Ny version av routningstabellen: the active version's rules with their units to change (routing.publish). */
-export function NewRoutingVersionPage(props: { ctx: PageContext; active: RoutingTable; units: UnitChoice[]; action: string; errors?: PublishErrors }) {
-  const { ctx, active, errors } = props;
-  const fields = routingUnitFields(active);
-  const rules = [...new Set(fields.map((f) => f.rule))];
-  const places = [
-    { name: 'version', text: sv.admin.publish.version },
-    ...fields.map((f) => ({ name: f.name, text: `${sv.admin.routing.rule(f.rule + 1, f.ruleId)}: ${t.unitFor(named(sv.steps, f.step))}` })),
+function TextField(props: { name: string; label: string; state: FormState; numeric?: boolean; hint?: string }) {
+  const id = fieldId(props.name);
+  const error = props.state.errors?.fields[props.name];
+  const value = props.state.values[props.name] ?? '';
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${id}-tips`}>
+          {props.hint}
+        </p>
+      )}
+      <FieldError id={`${id}-fel`} text={error} />
+      <input
+        id={id}
+        name={props.name}
+        type="text"
+        value={value}
+        autocomplete="off"
+        inputmode={props.numeric ? 'numeric' : undefined}
+        class={props.numeric ? 'short' : undefined}
+        aria-invalid={invalid(error)}
+        aria-describedby={described(props.hint && `${id}-tips`, error && `${id}-fel`)}
+      />
+    </div>
+  );
+}
+
+function Select(props: { name: string; label: string; state: FormState; options: Array<{ value: string; text: string }> }) {
+  const id = fieldId(props.name);
+  const error = props.state.errors?.fields[props.name];
+  const value = props.state.values[props.name] ?? '';
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <FieldError id={`${id}-fel`} text={error} />
+      <select id={id} name={props.name} aria-invalid={invalid(error)} aria-describedby={described(error && `${id}-fel`)}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A rule's conditions, one field each; an empty field is no condition. */
+function Conditions(props: { prefix: string; agencies: Choice[]; state: FormState }) {
+  const { prefix, state } = props;
+  const n = (key: ConditionKey) => conditionName(prefix, key);
+  const coded = (key: 'category' | 'urgency', names: Record<string, string>) => conditionChoices[key].map((code) => ({ code, name: named(names, code) }));
+  return (
+    <fieldset>
+      <legend>{t.conditions}</legend>
+      <Boxes name={n('sourceAgency')} legend={t.sourceAgency} choices={props.agencies} state={state} />
+      <TextField name={n('ageMin')} label={t.ageMin} state={state} numeric />
+      <TextField name={n('ageMax')} label={t.ageMax} state={state} numeric />
+      <Boxes name={n('category')} legend={t.category} choices={coded('category', sv.categories)} state={state} />
+      <div class="field">
+        <label for={fieldId(n('district'))}>{t.district}</label>
+        <FieldError id={`${fieldId(n('district'))}-fel`} text={state.errors?.fields[n('district')]} />
+        <textarea
+          id={fieldId(n('district'))}
+          name={n('district')}
+          rows={2}
+          aria-invalid={invalid(state.errors?.fields[n('district')])}
+          aria-describedby={described(state.errors?.fields[n('district')] && `${fieldId(n('district'))}-fel`)}
+        >
+          {state.values[n('district')] ?? ''}
+        </textarea>
+      </div>
+      <Select
+        name={n('suspectedOfCrime')}
+        label={t.suspectedOfCrime}
+        state={state}
+        options={[
+          { value: '', text: t.anySuspected },
+          { value: 'true', text: t.suspected },
+          { value: 'false', text: t.notSuspected },
+        ]}
+      />
+      <Boxes name={n('urgency')} legend={t.urgency} choices={coded('urgency', sv.urgencies)} state={state} />
+    </fieldset>
+  );
+}
+
+/** A unit for a step, or none of the rule's own (the policy's unit): the registry's active units by agency, and the current one even when it takes no new work. */
+function OptionalUnitSelect(props: { name: string; label: string; state: FormState; units: UnitChoice[] }) {
+  const id = fieldId(props.name);
+  const error = props.state.errors?.fields[props.name];
+  const value = props.state.values[props.name] ?? '';
+  const active = props.units.filter((u) => u.active);
+  const agencies = [...new Map(active.map((u) => [u.agency, u.agencyName])).entries()];
+  const known = props.units.find((u) => u.code === value);
+  const offered = value === '' || active.some((u) => u.code === value);
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <FieldError id={`${id}-fel`} text={error} />
+      <select id={id} name={props.name} aria-invalid={invalid(error)} aria-describedby={described(error && `${id}-fel`)}>
+        <option value="" selected={value === ''}>
+          {t.policyUnit}
+        </option>
+        {!offered && (
+          <option value={value} selected>
+            {known ? sv.admin.publish.inactiveUnit(known.name) : unitLabel(value)}
+          </option>
+        )}
+        {agencies.map(([agency, agencyName]) => (
+          <optgroup label={agencyName}>
+            {active
+              .filter((u) => u.agency === agency)
+              .map((u) => (
+                <option value={u.code} selected={u.code === value}>
+                  {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Where each field sits, in words, for the summary's links (in the order the form shows them). */
+function placesOf(active: RoutingTable, steps: string[][]): Array<{ name: string; text: string }> {
+  const conditionPlaces = (prefix: string, rule: string) => [
+    { name: conditionName(prefix, 'sourceAgency'), text: `${rule}: ${t.sourceAgency}` },
+    { name: conditionName(prefix, 'ageMin'), text: `${rule}: ${t.ageMin}` },
+    { name: conditionName(prefix, 'ageMax'), text: `${rule}: ${t.ageMax}` },
+    { name: conditionName(prefix, 'category'), text: `${rule}: ${t.category}` },
+    { name: conditionName(prefix, 'district'), text: `${rule}: ${t.district}` },
+    { name: conditionName(prefix, 'suspectedOfCrime'), text: `${rule}: ${t.suspectedOfCrime}` },
+    { name: conditionName(prefix, 'urgency'), text: `${rule}: ${t.urgency}` },
   ];
+  return [
+    { name: 'version', text: sv.admin.publish.version },
+    ...active.rules.flatMap((rule, i) => {
+      const legend = t.ruleLegend(i + 1, rule.id);
+      return [...conditionPlaces(`rules.${i}`, legend), ...(steps[i] ?? []).map((step) => ({ name: unitName(`rules.${i}`, step), text: `${legend}: ${t.unitFor(named(sv.steps, step))}` }))];
+    }),
+    { name: `${newRule}.id`, text: `${t.newRule}: ${t.id}` },
+    { name: `${newRule}.then.caseType`, text: `${t.newRule}: ${t.caseType}` },
+    { name: `${newRule}.then.tracks`, text: `${t.newRule}: ${t.tracks}` },
+    ...conditionPlaces(newRule, t.newRule),
+  ];
+}
+
+/** The steps a rule's units are offered for: its case type's active policy's, and any the rule already names, in step order. */
+export function unitSteps(caseType: string, policySteps: readonly string[], own: readonly string[]): string[] {
+  const all = [...new Set([...policySteps, ...own])];
+  return inStepOrder(caseType as never, all.map((s) => [s, s] as [string, string])).map(([s]) => s);
+}
+
+/** Ny version av routningstabellen: the active version's rules with their conditions and units to change, rules to remove and one to add (routing.publish). */
+export function NewRoutingVersionPage(props: {
+  ctx: PageContext;
+  active: RoutingTable;
+  units: UnitChoice[];
+  agencies: Choice[];
+  /** For each rule of the active table, the steps it may have a unit for. */
+  steps: string[][];
+  values: Record<string, string>;
+  action: string;
+  errors?: PublishErrors;
+}) {
+  const { ctx, active, errors } = props;
+  const state: FormState = { values: props.values, errors };
   const back = `${ctx.base}/administration/routning`;
+  const tracks = [...Object.keys(sv.tracks)].map((code) => ({ code, name: named(sv.tracks, code) }));
   return (
     <Layout ctx={{ ...ctx, current: 'routing' }} title={t.title}>
       <p>
@@ -40,29 +223,61 @@ export function NewRoutingVersionPage(props: { ctx: PageContext; active: Routing
       <h1 id="ny-routning">{t.title}</h1>
       <p>{t.from(active.version)}</p>
       <p class="notice">{t.effect}</p>
-      <PublishSummary places={places} errors={errors} />
+      <PublishSummary places={placesOf(active, props.steps)} errors={errors} />
       <form method="post" action={props.action} aria-labelledby="ny-routning">
         <Csrf ctx={ctx} />
         {/* Which version the form was filled from: a table published meanwhile is not overwritten unseen. */}
         <input type="hidden" name="from" value={active.version} />
-        <VersionField example={suggestVersion(active.version)} errors={errors} />
+        <VersionField example={suggestVersion(active.version)} errors={errors ? { ...errors, values: { version: props.values.version ?? '' } } : undefined} />
         <h2>{t.rules}</h2>
         <p>{t.others}</p>
-        {rules.map((i) => {
-          const rule = active.rules[i];
-          const id = `regel-${rule.id}`;
+        {active.rules.map((rule, i) => {
+          const prefix = `rules.${i}`;
+          const removeId = fieldId(removeName(prefix));
           return (
-            <section aria-labelledby={id}>
-              <h3 id={id}>{sv.admin.routing.rule(i + 1, rule.id)}</h3>
+            <fieldset id={`regel-${rule.id}`} class="rule">
+              <legend>{t.ruleLegend(i + 1, rule.id)}</legend>
               <p>{sv.admin.routing.caseType(named(sv.caseTypes, rule.then.caseType))}</p>
-              {fields
-                .filter((f) => f.rule === i)
-                .map((f) => (
-                  <UnitSelect name={f.name} label={t.unitFor(named(sv.steps, f.step))} value={errors?.values[f.name] ?? f.value} error={errors?.fields[f.name]} units={props.units} />
-                ))}
-            </section>
+              {rule.then.tracks.length > 0 && <p>{sv.admin.routing.tracks(rule.then.tracks.map((c) => named(sv.tracks, c)).join(', '))}</p>}
+              <Conditions prefix={prefix} agencies={props.agencies} state={state} />
+              {(props.steps[i] ?? []).length > 0 && (
+                <fieldset>
+                  <legend>{t.units}</legend>
+                  {(props.steps[i] ?? []).map((step) => (
+                    <OptionalUnitSelect name={unitName(prefix, step)} label={t.unitFor(named(sv.steps, step))} state={state} units={props.units} />
+                  ))}
+                </fieldset>
+              )}
+              <span class="checkbox">
+                <input type="checkbox" id={removeId} name={removeName(prefix)} value="true" checked={props.values[removeName(prefix)] === 'true'} />
+                <label for={removeId}>
+                  {t.remove}
+                  {/* Which rule, for a screen reader that lists the form's boxes out of their group. */}
+                  <span class="visually-hidden">{` (${t.ruleLegend(i + 1, rule.id)})`}</span>
+                </label>
+              </span>
+            </fieldset>
           );
         })}
+        <fieldset id="ny-regel" class="rule">
+          <legend>{t.newRule}</legend>
+          <p class="hint">{t.newRuleHint}</p>
+          <Select
+            name={positionName}
+            label={t.position}
+            state={state}
+            options={[...active.rules.map((rule, i) => ({ value: String(i), text: t.before(i + 1, rule.id) })), { value: String(active.rules.length), text: t.last }]}
+          />
+          <TextField name={`${newRule}.id`} label={t.id} hint={t.idHint} state={state} />
+          <Select
+            name={`${newRule}.then.caseType`}
+            label={t.caseType}
+            state={state}
+            options={[{ value: '', text: t.chooseCaseType }, ...caseTypes.filter((c) => c !== 'triage').map((c) => ({ value: c, text: named(sv.caseTypes, c) }))]}
+          />
+          <Boxes name={`${newRule}.then.tracks`} legend={t.tracks} choices={tracks} state={state} />
+          <Conditions prefix={newRule} agencies={props.agencies} state={state} />
+        </fieldset>
         <p class="actions">
           <button type="submit">{sv.admin.publish.button}</button>
           <a href={back}>{t.cancel}</a>
