@@ -109,12 +109,32 @@ export function PublishSummary(props: { places: Array<{ name: string; text: stri
 
 export const described = (...ids: Array<string | undefined>) => ids.filter(Boolean).join(' ') || undefined;
 
+/** The registry's active units as options, grouped by agency; `value` is selected. */
+export function ActiveUnitOptions(props: { units: UnitChoice[]; value: string }) {
+  const active = props.units.filter((u) => u.active);
+  const agencies = [...new Map(active.map((u) => [u.agency, u.agencyName])).entries()];
+  return (
+    <>
+      {agencies.map(([agency, agencyName]) => (
+        <optgroup label={agencyName}>
+          {active
+            .filter((u) => u.agency === agency)
+            .map((u) => (
+              <option value={u.code} selected={u.code === props.value}>
+                {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
+              </option>
+            ))}
+        </optgroup>
+      ))}
+    </>
+  );
+}
+
 /** A unit for a step: the registry's active units by agency, and the current one even when it takes no new work. */
 export function UnitSelect(props: { name: string; label: string; value: string; error?: string; units: UnitChoice[] }) {
   const { value, error } = props;
   const id = fieldId(props.name);
   const active = props.units.filter((u) => u.active);
-  const agencies = [...new Map(active.map((u) => [u.agency, u.agencyName])).entries()];
   // The version's own unit stays choosable even when it no longer takes new work, so it is carried over as it was.
   const known = props.units.find((u) => u.code === value);
   const offered = active.some((u) => u.code === value);
@@ -124,17 +144,7 @@ export function UnitSelect(props: { name: string; label: string; value: string; 
       <FieldError id={`${id}-fel`} text={error} />
       <select id={id} name={props.name} required aria-invalid={error ? 'true' : undefined} aria-describedby={described(error && `${id}-fel`)}>
         {!offered && <option value={value}>{value === '' ? t.chooseUnit : known ? t.inactiveUnit(known.name) : unitLabel(value)}</option>}
-        {agencies.map(([agency, agencyName]) => (
-          <optgroup label={agencyName}>
-            {active
-              .filter((u) => u.agency === agency)
-              .map((u) => (
-                <option value={u.code} selected={u.code === value}>
-                  {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
-                </option>
-              ))}
-          </optgroup>
-        ))}
+        <ActiveUnitOptions units={props.units} value={value} />
       </select>
     </div>
   );

@@ -6,7 +6,7 @@ import { conditionChoices, conditionName, lines, newRule, positionName, removeNa
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { inStepOrder, unitLabel } from './policies';
-import { described, PublishSummary, suggestVersion, VersionField, type PublishErrors, type UnitChoice } from './publishing';
+import { ActiveUnitOptions, described, PublishSummary, suggestVersion, VersionField, type PublishErrors, type UnitChoice } from './publishing';
 
 const t = sv.admin.publishRouting;
 
@@ -137,7 +137,6 @@ function OptionalUnitSelect(props: { name: string; label: string; state: FormSta
   const error = props.state.errors?.fields[props.name];
   const value = props.state.values[props.name] ?? '';
   const active = props.units.filter((u) => u.active);
-  const agencies = [...new Map(active.map((u) => [u.agency, u.agencyName])).entries()];
   const known = props.units.find((u) => u.code === value);
   const offered = value === '' || active.some((u) => u.code === value);
   return (
@@ -153,17 +152,7 @@ function OptionalUnitSelect(props: { name: string; label: string; state: FormSta
             {known ? sv.admin.publish.inactiveUnit(known.name) : unitLabel(value)}
           </option>
         )}
-        {agencies.map(([agency, agencyName]) => (
-          <optgroup label={agencyName}>
-            {active
-              .filter((u) => u.agency === agency)
-              .map((u) => (
-                <option value={u.code} selected={u.code === value}>
-                  {named(sv.units, u.code) === u.code ? u.name : named(sv.units, u.code)}
-                </option>
-              ))}
-          </optgroup>
-        ))}
+        <ActiveUnitOptions units={props.units} value={value} />
       </select>
     </div>
   );
