@@ -5,7 +5,8 @@ import type { PolicyDocument } from '../../domain/policy';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import { applyPolicyForm, fieldForPath, formFields, policyForm, type PolicyForm } from '../policyForm';
-import { NewPolicyVersionPage, type PublishErrors, type UnitChoice } from '../views/publishing';
+import { NewPolicyVersionPage } from '../views/publishing';
+import type { PublishErrors, UnitChoice } from '../views/publishForm';
 import type { RegistryView } from '../views/registry';
 import { routingPublishRoutes } from './routingPublish';
 

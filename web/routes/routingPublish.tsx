@@ -6,7 +6,7 @@ import type { RoutingRule, RoutingTable } from '../../domain/routing';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import { applyRoutingForm, formFieldForPath, initialValues, routingFieldKinds, type RoutingFieldKind } from '../routingForm';
-import type { PublishErrors, UnitChoice } from '../views/publishing';
+import type { PublishErrors, UnitChoice } from '../views/publishForm';
 import type { RegistryView } from '../views/registry';
 import type { RoutingView } from '../views/routing';
 import { NewRoutingVersionPage, unitSteps, type Choice } from '../views/routingPublish';

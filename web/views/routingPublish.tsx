@@ -6,7 +6,7 @@ import { conditionChoices, conditionName, lines, newRule, positionName, removeNa
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { inStepOrder, unitLabel } from './policies';
-import { ActiveUnitOptions, described, PublishSummary, suggestVersion, VersionField, type PublishErrors, type UnitChoice } from './publishing';
+import { ActiveUnitOptions, described, PublishSummary, suggestVersion, VersionField, type PublishErrors, type UnitChoice } from './publishForm';
 
 const t = sv.admin.publishRouting;
 
