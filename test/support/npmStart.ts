@@ -17,7 +17,22 @@ export interface RunningStart {
  * as a newcomer runs it; resolves once it says it is running. `env` is the whole environment.
  */
 export async function startNpmStart(env: (ports: RunningStart['ports']) => NodeJS.ProcessEnv, upWithinMs = 120_000): Promise<RunningStart> {
-  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort(), pg: await freePort(), oidc: await freePort() };
+  // A port found free can be taken before npm start binds it, seconds later (by the Temporal dev
+  // server's own random ports, or another test file's processes): then it starts again on other
+  // ports, as a person would. Any other failure is the test's.
+  for (let attempt = 1; ; attempt++) {
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), mailbox: await freePort(), smtp: await freePort(), pg: await freePort(), oidc: await freePort() };
+    try {
+      return await startOn(ports, env, upWithinMs);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOn(ports: RunningStart['ports'], env: (ports: RunningStart['ports']) => NodeJS.ProcessEnv, upWithinMs: number): Promise<RunningStart> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'dev', 'start.ts')], {
     cwd: root,
     env: {
@@ -47,8 +62,10 @@ export async function startNpmStart(env: (ports: RunningStart['ports']) => NodeJ
   const deadline = Date.now() + upWithinMs;
   while (!output.includes('samverkan is running')) {
     if (child.exitCode !== null || Date.now() > deadline) {
+      const exitedEarly = child.exitCode !== null;
       await running.stop();
-      throw new Error(`npm start ${child.exitCode !== null ? 'exited early' : `not up in ${upWithinMs / 1000} s`}:\n${output}`);
+      const message = `npm start ${exitedEarly ? 'exited early' : `not up in ${upWithinMs / 1000} s`}:\n${output}`;
+      throw exitedEarly && output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
