@@ -23,11 +23,15 @@ interface FormState {
 
 const invalid = (error?: string) => (error ? ('true' as const) : undefined);
 
+/** A form field's id, its refusal and what was typed, by its name. */
+function fieldOf(name: string, state: FormState) {
+  return { id: fieldId(name), error: state.errors?.fields[name], value: state.values[name] ?? '' };
+}
+
 /** Boxes of one name: the codes of a list condition (none ticked: no condition). */
 function Boxes(props: { name: string; legend: string; choices: Choice[]; state: FormState }) {
-  const id = fieldId(props.name);
-  const error = props.state.errors?.fields[props.name];
-  const ticked = lines(props.state.values[props.name]);
+  const { id, error, value } = fieldOf(props.name, props.state);
+  const ticked = lines(value);
   // A code the table has that the list does not (e.g. an agency no longer in the registry) stays ticked, so it is carried over.
   const choices = [...props.choices, ...ticked.filter((c) => !props.choices.some((x) => x.code === c)).map((code) => ({ code, name: code }))];
   return (
@@ -45,9 +49,7 @@ function Boxes(props: { name: string; legend: string; choices: Choice[]; state: 
 }
 
 function TextField(props: { name: string; label: string; state: FormState; numeric?: boolean; hint?: string }) {
-  const id = fieldId(props.name);
-  const error = props.state.errors?.fields[props.name];
-  const value = props.state.values[props.name] ?? '';
+  const { id, error, value } = fieldOf(props.name, props.state);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
@@ -73,9 +75,7 @@ function TextField(props: { name: string; label: string; state: FormState; numer
 }
 
 function Select(props: { name: string; label: string; state: FormState; options: Array<{ value: string; text: string }> }) {
-  const id = fieldId(props.name);
-  const error = props.state.errors?.fields[props.name];
-  const value = props.state.values[props.name] ?? '';
+  const { id, error, value } = fieldOf(props.name, props.state);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
@@ -133,9 +133,7 @@ function Conditions(props: { prefix: string; agencies: Choice[]; state: FormStat
 
 /** A unit for a step, or none of the rule's own (the policy's unit): the registry's active units by agency, and the current one even when it takes no new work. */
 function OptionalUnitSelect(props: { name: string; label: string; state: FormState; units: UnitChoice[] }) {
-  const id = fieldId(props.name);
-  const error = props.state.errors?.fields[props.name];
-  const value = props.state.values[props.name] ?? '';
+  const { id, error, value } = fieldOf(props.name, props.state);
   const active = props.units.filter((u) => u.active);
   const known = props.units.find((u) => u.code === value);
   const offered = value === '' || active.some((u) => u.code === value);
