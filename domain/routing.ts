@@ -29,7 +29,8 @@ export const routingConditionSchema = z
     path: ['ageMin'],
   });
 
-const voluntaryProgrammes: readonly string[] = ['social-intervention-group', 'exit-programme'];
+/** The case types that may start a youth concern beside them for a minor (`alsoForMinors`). */
+export const voluntaryProgrammes: readonly string[] = ['social-intervention-group', 'exit-programme'];
 
 export const routingRuleSchema = z
   .object({

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { devIdentities } from '../../dev/devAuth';
 import { taskIn } from '../support/cases';
 import type { Identity } from '../support/tokens';
@@ -14,6 +17,16 @@ async function activePolicy(web: WebStack, caseType: string) {
   const active = list.items.find((i) => i.caseType === caseType && i.active)!;
   return (await web.stack.as(admin).get(`/admin/policies/${caseType}/${active.version}`).expect(200)).body as PolicyRead;
 }
+
+/** A rule's block of the routing form opened by its summary (each is folded to its name, and open when a refusal is in it). */
+async function openRule(page: Page, name: string) {
+  const summary = page.locator('form details.rule > summary').filter({ hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  await expect(summary.count()).resolves.toBe(1);
+  if ((await summary.locator('xpath=..').getAttribute('open')) === null) await summary.click();
+}
+
+/** The seeded routing table (its rules in a known order), for a test to publish as its own starting point. */
+const seededRouting = () => JSON.parse(readFileSync(join(__dirname, '..', '..', 'prisma', 'seed', 'routing', '2026.2.json'), 'utf8')) as { version: string; rules: Array<{ id: string; then: Record<string, unknown> } & Record<string, unknown>> };
 
 describe('publishing a policy or routing version in the staff web app', () => {
   let web: WebStack;
@@ -239,6 +252,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
 
     const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
     const unit = () => form().getByRole('group', { name: `Regel ${index + 1}: youth-under-15`, exact: true }).getByRole('combobox', { name: 'Enhet för skyddsbedömning' });
+    await openRule(page, `Regel ${index + 1}: youth-under-15`);
     await expect(unit().inputValue()).resolves.toBe('soc-children-youth');
     await unit().selectOption('soc-adults');
     await screenshot(page, 'routning-ny-version');
@@ -247,6 +261,8 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
     await expect(page.locator('#f-version-fel').innerText()).resolves.toBe('Det finns redan en version med det namnet. Publicerade versioner ändras aldrig; välj ett nytt namn.');
     await expect(page.getByRole('alert').getByRole('link', { name: /^Namn på den nya versionen: / }).getAttribute('href')).resolves.toBe('#f-version');
+    // The rule holds no refusal, so it is folded again, with the unit chosen kept.
+    await openRule(page, `Regel ${index + 1}: youth-under-15`);
     await expect(unit().inputValue()).resolves.toBe('soc-adults');
     await expectNoAxeViolations(page);
 
@@ -307,8 +323,11 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(shown(page.getByRole('heading', { level: 1, name: 'Ny version av routningstabellen' }))).resolves.toBe(true);
     const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
     const rule = (id: string) => form().getByRole('group', { name: legend(id), exact: true });
-    // Every rule is a group named by it, its conditions filled from the active version.
-    await expect(form().getByRole('group', { name: /^Regel \d+: / }).count()).resolves.toBe(rules.length);
+    // Every rule is folded to its name, a group named by it once opened, its conditions filled from the active version.
+    await expect(form().locator('details.rule > summary').allInnerTexts()).resolves.toEqual([...rules.map((r, i) => `Regel ${i + 1}: ${r.id}`), 'Ny regel']);
+    for (const id of ['youth-under-15', 'exit', 'youth-15-17', 'sig-18-25', 'youth-15-17-suspected']) await openRule(page, legend(id));
+    await openRule(page, 'Ny regel');
+    await expect(form().getByRole('group', { name: /^Regel \d+: / }).count()).resolves.toBe(5);
     await expect(rule('youth-under-15').getByRole('textbox', { name: 'Högsta ålder (år)' }).inputValue()).resolves.toBe('14');
     await expect(rule('youth-under-15').getByRole('textbox', { name: 'Lägsta ålder (år)' }).inputValue()).resolves.toBe('');
     await expect(rule('exit').getByRole('group', { name: 'Kategorin är någon av' }).getByRole('checkbox', { name: 'Vill lämna kriminellt nätverk' }).isChecked()).resolves.toBe(true);
@@ -368,6 +387,8 @@ describe('publishing a policy or routing version in the staff web app', () => {
     const rule = () => form().getByRole('group', { name: `Regel ${index + 1}: youth-15-17`, exact: true });
     const added = () => form().getByRole('group', { name: 'Ny regel', exact: true });
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-regler-fel');
+    await openRule(page, `Regel ${index + 1}: youth-15-17`);
+    await openRule(page, 'Ny regel');
     await rule().getByRole('textbox', { name: 'Lägsta ålder (år)' }).fill('130');
     await rule().getByRole('group', { name: 'Brådskan är någon av' }).getByRole('checkbox', { name: 'Akut', exact: true }).check();
     await added().getByRole('textbox', { name: 'Regelns id' }).fill('Ny Regel');
@@ -449,6 +470,136 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(step.getByRole('textbox', { name: 'Rättslig grund (policyns text, på engelska)', exact: true }).getAttribute('lang')).resolves.toBe('en');
     await expect(step.getByRole('textbox', { name: 'Motivering (policyns text, på engelska)', exact: true }).getAttribute('lang')).resolves.toBe('en');
     await expectNoAxeViolations(page);
+    await context.close();
+  });
+
+  it("when an admin moves a rule first, gives another rule a new case type and tracks, and adds a rule with its own unit, then the version has exactly those, Routning shows the rules in the new order with them, and a referral is routed by the moved rule", async () => {
+    const base = { ...seededRouting(), version: 'pub-ordning-bas' };
+    await web.stack.as(admin).post('/admin/routing').send(base).expect(201);
+    const legend = (id: string) => `Regel ${base.rules.findIndex((r) => r.id === id) + 1}: ${id}`;
+    const version = 'pub-ordning-2026.9';
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    const rule = (id: string) => form().getByRole('group', { name: legend(id), exact: true });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+
+    // youth-15-17-suspected first; the rules before it one place later each.
+    const moved = base.rules.findIndex((r) => r.id === 'youth-15-17-suspected');
+    for (const [i, r] of base.rules.entries()) {
+      await openRule(page, legend(r.id));
+      const place = rule(r.id).getByRole('textbox', { name: 'Plats i ordningen' });
+      await expect(place.inputValue()).resolves.toBe(String(i + 1));
+      // The field says which rule it places, to a list of the form's fields out of their group.
+      await expect(place.getAttribute('id')).resolves.toBe(`f-rules-${i}-position`);
+      if (i <= moved) await place.fill(String(i === moved ? 1 : i + 2));
+    }
+    await expect(page.getByLabel(`Plats i ordningen (${legend('exit')})`, { exact: true }).inputValue()).resolves.toBe('3');
+    // youth-15-17 becomes an exit programme case on the acute-threat track.
+    await expect(rule('youth-15-17').getByRole('combobox', { name: 'Ärendetyp' }).inputValue()).resolves.toBe('youth-concern');
+    await rule('youth-15-17').getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Avhopparverksamhet' });
+    await rule('youth-15-17').getByRole('group', { name: 'Spår (valfritt)' }).getByRole('checkbox', { name: 'akut hot' }).check();
+    // A new rule last, with its own unit for its case type's step (another case type's unit is not read).
+    await openRule(page, 'Ny regel');
+    const added = form().getByRole('group', { name: 'Ny regel', exact: true });
+    await added.getByRole('combobox', { name: 'Placering' }).selectOption({ label: 'Sist' });
+    await added.getByRole('textbox', { name: 'Regelns id' }).fill('pub-egen-enhet');
+    await added.getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Social insatsgrupp' });
+    await added.getByRole('textbox', { name: 'Lägsta ålder (år)' }).fill('26');
+    await added.getByRole('group', { name: 'Egna enheter om ärendetypen är Social insatsgrupp' }).getByRole('combobox', { name: 'Enhet för individuell handlingsplan' }).selectOption('soc-adults');
+    await added.getByRole('group', { name: 'Egna enheter om ärendetypen är Oro för ung person' }).getByRole('combobox', { name: 'Enhet för skyddsbedömning' }).selectOption('soc-adults');
+    await expectNoAxeViolations(page);
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(shown(page.getByText(`Aktiv version: ${version}`))).resolves.toBe(true);
+
+    // Routning: the rules in the order they are now tried, each with its outcome.
+    const order = ['youth-15-17-suspected', 'exit-acute-threat', 'exit', 'youth-under-15', 'youth-15-17-recruitment', 'youth-15-17', 'sig-18-25', 'pub-egen-enhet'];
+    await expect(page.locator('ol.rules h3').allInnerTexts()).resolves.toEqual(order.map((id, i) => `Regel ${i + 1}: ${id}`));
+    const changed = await page.getByRole('region', { name: 'Regel 6: youth-15-17', exact: true }).innerText();
+    expect(changed).toContain('Ärendetyp: Avhopparverksamhet');
+    expect(changed).toContain('Spår: akut hot');
+    const own = await page.getByRole('region', { name: 'Regel 8: pub-egen-enhet', exact: true }).innerText();
+    expect(own).toContain('Ärendetyp: Social insatsgrupp');
+    expect(own).toContain('Individuell handlingsplan går till Vuxen (soc-adults)');
+    expect(own).not.toContain('Skyddsbedömning');
+    await expectNoAxeViolations(page);
+
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    const parsed = (await web.stack.as(admin).get(`/admin/routing/versions/${base.version}`).expect(200)).body as { table: { rules: Array<{ id: string; then: Record<string, unknown> }> } };
+    const expected = order.slice(0, -1).map((id) => structuredClone(parsed.table.rules.find((r) => r.id === id)!));
+    expected[5].then = { caseType: 'exit-programme', tracks: ['acute-threat'], units: {} };
+    expected.push({ id: 'pub-egen-enhet', when: { ageMin: 26 }, then: { caseType: 'social-intervention-group', tracks: [], units: { actionPlan: 'soc-adults' } } } as never);
+    expect(after.active.version).toBe(version);
+    expect(after.active.rules).toEqual(expected);
+    // The moved rule is tried first: a suspected 16-year-old wanting to leave a network no longer reaches the exit rule.
+    const referral = await web.stack.api
+      .post('/referrals')
+      .send({ referral: { sourceAgency: 'police', category: 'network-exit', suspectedOfCrime: true, subject: { ageYears: 16 } } })
+      .expect(201);
+    expect(referral.body.routing).toMatchObject({ ruleId: 'youth-15-17-suspected', tableVersion: version });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("when an admin gives two rules one place, a rule a place past the last, and a rule with its own units a case type without those steps, then each is refused in Swedish next to its field with the summary's link, the form shows the new case type's steps, nothing is published, and once corrected it publishes", async () => {
+    const base = { ...seededRouting(), version: 'pub-ordning-fel-bas' };
+    await web.stack.as(admin).post('/admin/routing').send(base).expect(201);
+    const count = await web.stack.db.prisma.routingTable.count();
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', '/administration/routning/ny-version');
+    const form = () => page.getByRole('form', { name: 'Ny version av routningstabellen' });
+    const rule = (n: number, id: string) => form().getByRole('group', { name: `Regel ${n}: ${id}`, exact: true });
+    const place = (n: number, id: string) => rule(n, id).getByRole('textbox', { name: 'Plats i ordningen' });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-ordning-fel');
+    await openRule(page, 'Regel 2: exit');
+    await place(2, 'exit').fill('1');
+    await openRule(page, 'Regel 7: sig-18-25');
+    await place(7, 'sig-18-25').fill('9');
+    await openRule(page, 'Regel 3: youth-under-15');
+    await expect(rule(3, 'youth-under-15').getByRole('combobox', { name: 'Enhet för skyddsbedömning' }).inputValue()).resolves.toBe('soc-children-youth');
+    await rule(3, 'youth-under-15').getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Social insatsgrupp' });
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    const taken = 'har också den platsen. Ge varje regel en egen plats.';
+    await expect(page.locator('#f-rules-0-position-fel').innerText()).resolves.toBe(`Regel 2: exit ${taken}`);
+    await expect(page.locator('#f-rules-1-position-fel').innerText()).resolves.toBe(`Regel 1: exit-acute-threat ${taken}`);
+    await expect(page.locator('#f-rules-6-position-fel').innerText()).resolves.toBe('Ange platsen som ett heltal från 1 till 7.');
+    const dropped =
+      'Ärendetypen Social insatsgrupp har inte stegen skyddsbedömning, beslut om utredning och utredning, som regeln har egna enheter för. Formuläret visar nu stegen för Social insatsgrupp och de enheterna följer inte med; välj enheter för de nya stegen om du vill och publicera igen.';
+    await expect(page.locator('#f-rules-2-then-caseType-fel').innerText()).resolves.toBe(dropped);
+    await expect(page.locator('.field-error').count()).resolves.toBe(4);
+    // The rules with a refusal are open, the others folded; what was typed stays.
+    await expect(form().locator('details.rule[open] > summary').allInnerTexts()).resolves.toEqual(['Regel 1: exit-acute-threat', 'Regel 2: exit', 'Regel 3: youth-under-15', 'Regel 7: sig-18-25']);
+    await expect(place(2, 'exit').inputValue()).resolves.toBe('1');
+    await expect(place(2, 'exit').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(place(2, 'exit').getAttribute('aria-describedby')).resolves.toBe('f-rules-1-position-fel');
+    await expect(place(7, 'sig-18-25').inputValue()).resolves.toBe('9');
+    // The changed rule's units are now its new case type's steps, each to the policy's unit until chosen.
+    const changed = rule(3, 'youth-under-15');
+    await expect(changed.getByRole('combobox', { name: 'Ärendetyp' }).inputValue()).resolves.toBe('social-intervention-group');
+    await expect(changed.getByRole('combobox', { name: 'Enhet för skyddsbedömning' }).count()).resolves.toBe(0);
+    await expect(changed.getByRole('combobox', { name: 'Enhet för individuell handlingsplan' }).inputValue()).resolves.toBe('');
+    const summary = page.getByRole('alert');
+    await expect(summary.getByRole('link', { name: `Regel 2: exit: Plats i ordningen: Regel 1: exit-acute-threat ${taken}` }).getAttribute('href')).resolves.toBe('#f-rules-1-position');
+    await expect(summary.getByRole('link', { name: `Regel 3: youth-under-15: Ärendetyp: ${dropped}` }).getAttribute('href')).resolves.toBe('#f-rules-2-then-caseType');
+    await expect(summary.getByRole('link').count()).resolves.toBe(4);
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'routning-ny-version-ordning-fel');
+    expect(await web.stack.db.prisma.routingTable.count()).toBe(count);
+    expect(((await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead).active.version).toBe(base.version);
+
+    // Corrected: each rule in its place again, youth-under-15 a social intervention group case with its own unit for the new steps.
+    await place(2, 'exit').fill('2');
+    await place(7, 'sig-18-25').fill('7');
+    await changed.getByRole('combobox', { name: 'Enhet för individuell handlingsplan' }).selectOption('soc-adults');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(shown(page.getByText('Aktiv version: pub-ordning-fel'))).resolves.toBe(true);
+    await expect(page.getByRole('region', { name: 'Regel 3: youth-under-15', exact: true }).innerText()).resolves.toContain('Individuell handlingsplan går till Vuxen (soc-adults)');
+    const after = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
+    expect(after.active.rules.map((r) => r.id)).toEqual(base.rules.map((r) => r.id));
+    expect(after.active.rules[2].then).toEqual({ caseType: 'social-intervention-group', tracks: [], units: { actionPlan: 'soc-adults' } });
+    // The refused form came with its status (400), which the browser logs; nothing else may be.
+    expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
     await context.close();
   });
 

@@ -2,10 +2,10 @@ import type { Request, Response, Router } from 'express';
 import { named, sv } from '../../domain/catalog';
 import { ErrorCode } from '../../domain/errors';
 import type { PolicyDocument } from '../../domain/policy';
-import type { RoutingRule, RoutingTable } from '../../domain/routing';
+import type { RoutingTable } from '../../domain/routing';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
-import { applyRoutingForm, formFieldForPath, initialValues, routingFieldKinds, type RoutingFieldKind } from '../routingForm';
+import { applyRoutingForm, caseTypeName, formFieldForPath, initialValues, newRule, routingFieldKinds, ruleCaseTypes, type LocalRefusals, type RoutingFieldKind, type RoutingFormMessages, type StepsOf } from '../routingForm';
 import type { PublishErrors, UnitChoice } from '../views/publishForm';
 import type { RegistryView } from '../views/registry';
 import type { RoutingView } from '../views/routing';
@@ -13,6 +13,7 @@ import { NewRoutingVersionPage, unitSteps, type Choice } from '../views/routingP
 
 const e = sv.admin.publish.errors;
 const re = sv.admin.publishRouting.errors;
+const rt = sv.admin.publishRouting;
 
 interface Loaded {
   active: RoutingTable;
@@ -22,8 +23,18 @@ interface Loaded {
   policySteps: Map<string, string[]>;
 }
 
-/** The steps a rule of the active table may have its own unit for. */
-const stepsOf = (loaded: Loaded) => (rule: RoutingRule) => unitSteps(rule.then.caseType, loaded.policySteps.get(rule.then.caseType) ?? [], Object.keys(rule.then.units));
+/** The steps a rule of a case type may have its own unit for: the policy's, and an existing rule's own while its case type is unchanged. */
+const stepsOf =
+  (loaded: Loaded): StepsOf =>
+  (caseType, rule) =>
+    unitSteps(caseType, loaded.policySteps.get(caseType) ?? [], rule && rule.then.caseType === caseType ? Object.keys(rule.then.units) : []);
+
+/** The form's own refusals in Swedish. */
+const formMessages: RoutingFormMessages = {
+  positionRange: rt.positionRange,
+  positionTaken: rt.positionTaken,
+  unitsDropped: (caseType, steps) => rt.unitsDropped(named(sv.caseTypes, caseType), steps.map((s) => named(sv.steps, s).toLocaleLowerCase('sv'))),
+};
 
 /** A refused field's message, by its kind and what was typed. */
 function message(kind: RoutingFieldKind | undefined, name: string, values: Record<string, string>, code: string): string {
@@ -46,12 +57,14 @@ function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<s
   const names = [...kinds.keys()];
   const fields: Record<string, string> = {};
   for (const refused of result.error.fields ?? []) {
-    const found = formFieldForPath(refused.field, origins, names);
+    const found = formFieldForPath(refused.field, origins, names, values[caseTypeName(newRule)]);
     if (found) fields[found.name] ??= found.exact ? message(kinds.get(found.name), found.name, values, result.error.code) : e.part;
   }
   // Nothing to place the refusal at: said above the form.
   return { fields, values, general: Object.keys(fields).length === 0 ? e.other : undefined };
 }
+
+const localErrors = (refusals: LocalRefusals, values: Record<string, string>): PublishErrors => ({ fields: refusals, values });
 
 /** Ny version av routningstabellen: a new version from the active one (routing.read, registry.read, policy.list, policy.read, routing.publish). */
 export function routingPublishRoutes(router: Router, kit: PageKit): void {
@@ -66,10 +79,9 @@ export function routingPublishRoutes(router: Router, kit: PageKit): void {
     if (!registry.ok) return refused(res, registry);
     const list = await invoke<{ items: Array<{ caseType: string; version: string; active: boolean }> }>('policy.list', req, res, principal(res), {});
     if (!list.ok) return refused(res, list);
-    // The steps a rule may have a unit for: its case type's active policy's (only the case types the table routes to).
-    const used = new Set(routing.body.active.rules.map((r) => r.then.caseType as string));
+    // The steps a rule may have a unit for: its case type's active policy's (every case type a rule may be given).
     const policySteps = new Map<string, string[]>();
-    for (const item of list.body.items.filter((i) => i.active && used.has(i.caseType))) {
+    for (const item of list.body.items.filter((i) => i.active && ruleCaseTypes.includes(i.caseType))) {
       const policy = await invoke<{ document: PolicyDocument }>('policy.read', req, res, principal(res), { params: { caseType: item.caseType, version: item.version } });
       if (!policy.ok) return refused(res, policy);
       policySteps.set(item.caseType, Object.keys(policy.body.document.steps));
@@ -88,7 +100,7 @@ export function routingPublishRoutes(router: Router, kit: PageKit): void {
         active={loaded.active}
         units={loaded.units}
         agencies={loaded.agencies}
-        steps={loaded.active.rules.map(stepsOf(loaded))}
+        stepsOf={stepsOf(loaded)}
         values={values}
         action={`${routingPath}/ny-version`}
         errors={errors}
@@ -104,15 +116,17 @@ export function routingPublishRoutes(router: Router, kit: PageKit): void {
     const loaded = await load(req, res);
     if (!loaded) return;
     const form = (req.body ?? {}) as Record<string, unknown>;
-    const { table, values, origins } = applyRoutingForm(loaded.active, form, stepsOf(loaded));
+    const { table, values, origins, refusals } = applyRoutingForm(loaded.active, form, stepsOf(loaded), formMessages);
     // Another admin published meanwhile: the form is shown again from the version now active, nothing published.
     if (form.from !== loaded.active.version) {
       const fresh = { ...initialValues(loaded.active), version: values.version };
       return page(res, 409, loaded, fresh, { fields: {}, values: fresh, general: sv.admin.publishRouting.activeChanged(loaded.active.version) });
     }
+    // The form's own refusals first (places in the order, units a changed case type lacks): nothing is published.
+    if (Object.keys(refusals).length > 0) return page(res, 400, loaded, values, localErrors(refusals, values));
     const result = await invoke<RoutingView>('routing.publish', req, res, principal(res), { body: table });
     if (result.ok) return res.redirect(303, `${routingPath}?klart=publicerad&version=${encodeURIComponent(result.body.active.version)}`);
     if (result.status === 403) return refused(res, result);
-    page(res, result.status, loaded, values, refusedFields(result, routingFieldKinds(loaded.active, stepsOf(loaded)), origins, values));
+    page(res, result.status, loaded, values, refusedFields(result, routingFieldKinds(loaded.active, stepsOf(loaded), values), origins, values));
   });
 }

@@ -1,8 +1,23 @@
 import { named, sv } from '../../domain/catalog';
-import { caseTypes } from '../../domain/policy';
 import type { RoutingTable } from '../../domain/routing';
 import { fieldId } from '../policyForm';
-import { conditionChoices, conditionName, lines, newRule, positionName, removeName, unitName, type ConditionKey } from '../routingForm';
+import {
+  caseTypeName,
+  conditionChoices,
+  conditionName,
+  lines,
+  newRule,
+  newUnitName,
+  positionName,
+  removeName,
+  ruleCaseTypes,
+  shownCaseType,
+  tracksName,
+  unitName,
+  unitsForName,
+  type ConditionKey,
+  type StepsOf,
+} from '../routingForm';
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { inStepOrder, unitLabel } from './policies';
@@ -48,11 +63,15 @@ function Boxes(props: { name: string; legend: string; choices: Choice[]; state: 
   );
 }
 
-function TextField(props: { name: string; label: string; state: FormState; numeric?: boolean; hint?: string }) {
+/** labelSuffix: read, not shown (which rule the field is of, for a list of the form's fields out of their group). */
+function TextField(props: { name: string; label: string; state: FormState; numeric?: boolean; hint?: string; labelSuffix?: string }) {
   const { id, error, value } = fieldOf(props.name, props.state);
   return (
     <div class="field">
-      <label for={id}>{props.label}</label>
+      <label for={id}>
+        {props.label}
+        {props.labelSuffix && <span class="visually-hidden">{props.labelSuffix}</span>}
+      </label>
       {props.hint && (
         <p class="hint" id={`${id}-tips`}>
           {props.hint}
@@ -74,13 +93,18 @@ function TextField(props: { name: string; label: string; state: FormState; numer
   );
 }
 
-function Select(props: { name: string; label: string; state: FormState; options: Array<{ value: string; text: string }> }) {
+function Select(props: { name: string; label: string; state: FormState; options: Array<{ value: string; text: string }>; hint?: string }) {
   const { id, error, value } = fieldOf(props.name, props.state);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${id}-tips`}>
+          {props.hint}
+        </p>
+      )}
       <FieldError id={`${id}-fel`} text={error} />
-      <select id={id} name={props.name} aria-invalid={invalid(error)} aria-describedby={described(error && `${id}-fel`)}>
+      <select id={id} name={props.name} aria-invalid={invalid(error)} aria-describedby={described(props.hint && `${id}-tips`, error && `${id}-fel`)}>
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === value}>
             {o.text}
@@ -157,7 +181,7 @@ function OptionalUnitSelect(props: { name: string; label: string; state: FormSta
 }
 
 /** Where each field sits, in words, for the summary's links (in the order the form shows them). */
-function placesOf(active: RoutingTable, steps: string[][]): Array<{ name: string; text: string }> {
+function placesOf(active: RoutingTable, stepsOf: StepsOf, values: Record<string, string>): Array<{ name: string; text: string }> {
   const conditionPlaces = (prefix: string, rule: string) => [
     { name: conditionName(prefix, 'sourceAgency'), text: `${rule}: ${t.sourceAgency}` },
     { name: conditionName(prefix, 'ageMin'), text: `${rule}: ${t.ageMin}` },
@@ -170,13 +194,24 @@ function placesOf(active: RoutingTable, steps: string[][]): Array<{ name: string
   return [
     { name: 'version', text: sv.admin.publish.version },
     ...active.rules.flatMap((rule, i) => {
+      const prefix = `rules.${i}`;
       const legend = t.ruleLegend(i + 1, rule.id);
-      return [...conditionPlaces(`rules.${i}`, legend), ...(steps[i] ?? []).map((step) => ({ name: unitName(`rules.${i}`, step), text: `${legend}: ${t.unitFor(named(sv.steps, step))}` }))];
+      return [
+        { name: positionName(prefix), text: `${legend}: ${t.place}` },
+        { name: caseTypeName(prefix), text: `${legend}: ${t.caseType}` },
+        { name: tracksName(prefix), text: `${legend}: ${t.tracks}` },
+        ...conditionPlaces(prefix, legend),
+        ...stepsOf(shownCaseType(rule, values, prefix), rule).map((step) => ({ name: unitName(prefix, step), text: `${legend}: ${t.unitFor(named(sv.steps, step))}` })),
+      ];
     }),
+    { name: positionName(newRule), text: `${t.newRule}: ${t.position}` },
     { name: `${newRule}.id`, text: `${t.newRule}: ${t.id}` },
-    { name: `${newRule}.then.caseType`, text: `${t.newRule}: ${t.caseType}` },
-    { name: `${newRule}.then.tracks`, text: `${t.newRule}: ${t.tracks}` },
+    { name: caseTypeName(newRule), text: `${t.newRule}: ${t.caseType}` },
+    { name: tracksName(newRule), text: `${t.newRule}: ${t.tracks}` },
     ...conditionPlaces(newRule, t.newRule),
+    ...ruleCaseTypes.flatMap((caseType) =>
+      stepsOf(caseType).map((step) => ({ name: newUnitName(caseType, step), text: `${t.newRule}: ${t.newUnits(named(sv.caseTypes, caseType))}: ${t.unitFor(named(sv.steps, step))}` })),
+    ),
   ];
 }
 
@@ -186,22 +221,27 @@ export function unitSteps(caseType: string, policySteps: readonly string[], own:
   return inStepOrder(caseType as never, all.map((s) => [s, s] as [string, string])).map(([s]) => s);
 }
 
-/** Ny version av routningstabellen: the active version's rules with their conditions and units to change, rules to remove and one to add (routing.publish). */
+/** Whether a refusal sits in a rule's fields: its block is then open. */
+const refusedIn = (prefix: string, errors?: PublishErrors) => Object.keys(errors?.fields ?? {}).some((name) => name.startsWith(`${prefix}.`));
+
+/** Ny version av routningstabellen: the active version's rules with their place, case type, tracks, conditions and units to change, rules to remove and one to add (routing.publish). */
 export function NewRoutingVersionPage(props: {
   ctx: PageContext;
   active: RoutingTable;
   units: UnitChoice[];
   agencies: Choice[];
-  /** For each rule of the active table, the steps it may have a unit for. */
-  steps: string[][];
+  /** The steps a rule of a case type may have a unit for. */
+  stepsOf: StepsOf;
   values: Record<string, string>;
   action: string;
   errors?: PublishErrors;
 }) {
-  const { ctx, active, errors } = props;
+  const { ctx, active, errors, stepsOf } = props;
   const state: FormState = { values: props.values, errors };
   const back = `${ctx.base}/administration/routning`;
   const tracks = [...Object.keys(sv.tracks)].map((code) => ({ code, name: named(sv.tracks, code) }));
+  const caseTypeOptions = ruleCaseTypes.map((c) => ({ value: c, text: named(sv.caseTypes, c) }));
+  const newCaseType = props.values[caseTypeName(newRule)] ?? '';
   return (
     <Layout ctx={{ ...ctx, current: 'routing' }} title={t.title}>
       <p>
@@ -210,61 +250,84 @@ export function NewRoutingVersionPage(props: {
       <h1 id="ny-routning">{t.title}</h1>
       <p>{t.from(active.version)}</p>
       <p class="notice">{t.effect}</p>
-      <PublishSummary places={placesOf(active, props.steps)} errors={errors} />
+      <PublishSummary places={placesOf(active, stepsOf, props.values)} errors={errors} />
       <form method="post" action={props.action} aria-labelledby="ny-routning">
         <Csrf ctx={ctx} />
         {/* Which version the form was filled from: a table published meanwhile is not overwritten unseen. */}
         <input type="hidden" name="from" value={active.version} />
         <VersionField example={suggestVersion(active.version)} errors={errors ? { ...errors, values: { version: props.values.version ?? '' } } : undefined} />
         <h2>{t.rules}</h2>
+        <p>{t.order}</p>
         <p>{t.others}</p>
         {active.rules.map((rule, i) => {
           const prefix = `rules.${i}`;
+          const legend = t.ruleLegend(i + 1, rule.id);
           const removeId = fieldId(removeName(prefix));
+          const caseType = shownCaseType(rule, props.values, prefix);
+          const steps = stepsOf(caseType, rule);
+          // Each rule folded to its name (the form is long), open when a refusal is in it so that the summary's link lands on a field shown.
           return (
-            <fieldset id={`regel-${rule.id}`} class="rule">
-              <legend>{t.ruleLegend(i + 1, rule.id)}</legend>
-              <p>{sv.admin.routing.caseType(named(sv.caseTypes, rule.then.caseType))}</p>
-              {rule.then.tracks.length > 0 && <p>{sv.admin.routing.tracks(rule.then.tracks.map((c) => named(sv.tracks, c)).join(', '))}</p>}
-              <Conditions prefix={prefix} agencies={props.agencies} state={state} />
-              {(props.steps[i] ?? []).length > 0 && (
-                <fieldset>
-                  <legend>{t.units}</legend>
-                  {(props.steps[i] ?? []).map((step) => (
-                    <OptionalUnitSelect name={unitName(prefix, step)} label={t.unitFor(named(sv.steps, step))} state={state} units={props.units} />
-                  ))}
-                </fieldset>
-              )}
-              <span class="checkbox">
-                <input type="checkbox" id={removeId} name={removeName(prefix)} value="true" checked={props.values[removeName(prefix)] === 'true'} />
-                <label for={removeId}>
-                  {t.remove}
-                  {/* Which rule, for a screen reader that lists the form's boxes out of their group. */}
-                  <span class="visually-hidden">{` (${t.ruleLegend(i + 1, rule.id)})`}</span>
-                </label>
-              </span>
-            </fieldset>
+            <details class="rule" open={refusedIn(prefix, errors) ? true : undefined}>
+              <summary>{legend}</summary>
+              <fieldset id={`regel-${rule.id}`} class="rule">
+                <legend class="visually-hidden">{legend}</legend>
+                <TextField name={positionName(prefix)} label={t.place} labelSuffix={` (${legend})`} state={state} numeric />
+                <Select name={caseTypeName(prefix)} label={t.caseType} hint={t.caseTypeHint} state={state} options={caseTypeOptions} />
+                {/* Which case type's steps the unit fields below are: a case type changed on sending is told from it. */}
+                <input type="hidden" name={unitsForName(prefix)} value={caseType} />
+                <Boxes name={tracksName(prefix)} legend={t.tracks} choices={tracks} state={state} />
+                <Conditions prefix={prefix} agencies={props.agencies} state={state} />
+                {steps.length > 0 && (
+                  <fieldset>
+                    <legend>{t.units}</legend>
+                    {steps.map((step) => (
+                      <OptionalUnitSelect name={unitName(prefix, step)} label={t.unitFor(named(sv.steps, step))} state={state} units={props.units} />
+                    ))}
+                  </fieldset>
+                )}
+                <span class="checkbox">
+                  <input type="checkbox" id={removeId} name={removeName(prefix)} value="true" checked={props.values[removeName(prefix)] === 'true'} />
+                  <label for={removeId}>
+                    {t.remove}
+                    {/* Which rule, for a screen reader that lists the form's boxes out of their group. */}
+                    <span class="visually-hidden">{` (${legend})`}</span>
+                  </label>
+                </span>
+              </fieldset>
+            </details>
           );
         })}
-        <fieldset id="ny-regel" class="rule">
-          <legend>{t.newRule}</legend>
-          <p class="hint">{t.newRuleHint}</p>
-          <Select
-            name={positionName}
-            label={t.position}
-            state={state}
-            options={[...active.rules.map((rule, i) => ({ value: String(i), text: t.before(i + 1, rule.id) })), { value: String(active.rules.length), text: t.last }]}
-          />
-          <TextField name={`${newRule}.id`} label={t.id} hint={t.idHint} state={state} />
-          <Select
-            name={`${newRule}.then.caseType`}
-            label={t.caseType}
-            state={state}
-            options={[{ value: '', text: t.chooseCaseType }, ...caseTypes.filter((c) => c !== 'triage').map((c) => ({ value: c, text: named(sv.caseTypes, c) }))]}
-          />
-          <Boxes name={`${newRule}.then.tracks`} legend={t.tracks} choices={tracks} state={state} />
-          <Conditions prefix={newRule} agencies={props.agencies} state={state} />
-        </fieldset>
+        <details class="rule" open={refusedIn(newRule, errors) || props.values[`${newRule}.id`] || newCaseType ? true : undefined}>
+          <summary>{t.newRule}</summary>
+          <fieldset id="ny-regel" class="rule">
+            <legend class="visually-hidden">{t.newRule}</legend>
+            <p class="hint">{t.newRuleHint}</p>
+            <Select
+              name={positionName(newRule)}
+              label={t.position}
+              state={state}
+              options={[...active.rules.map((rule, i) => ({ value: String(i), text: t.before(i + 1, rule.id) })), { value: String(active.rules.length), text: t.last }]}
+            />
+            <TextField name={`${newRule}.id`} label={t.id} hint={t.idHint} state={state} />
+            <Select name={caseTypeName(newRule)} label={t.caseType} state={state} options={[{ value: '', text: t.chooseCaseType }, ...caseTypeOptions]} />
+            <Boxes name={tracksName(newRule)} legend={t.tracks} choices={tracks} state={state} />
+            <Conditions prefix={newRule} agencies={props.agencies} state={state} />
+            {/* Each case type's steps: only the chosen case type's are read, so units can be chosen in the same sending as the case type. */}
+            {ruleCaseTypes.map((c) => {
+              const steps = stepsOf(c);
+              return (
+                steps.length > 0 && (
+                  <fieldset>
+                    <legend>{t.newUnits(named(sv.caseTypes, c))}</legend>
+                    {steps.map((step) => (
+                      <OptionalUnitSelect name={newUnitName(c, step)} label={t.unitFor(named(sv.steps, step))} state={state} units={props.units} />
+                    ))}
+                  </fieldset>
+                )
+              );
+            })}
+          </fieldset>
+        </details>
         <p class="actions">
           <button type="submit">{sv.admin.publish.button}</button>
           <a href={back}>{t.cancel}</a>
