@@ -499,8 +499,13 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await expect(rule('youth-15-17').getByRole('combobox', { name: 'Ärendetyp' }).inputValue()).resolves.toBe('youth-concern');
     await rule('youth-15-17').getByRole('combobox', { name: 'Ärendetyp' }).selectOption({ label: 'Avhopparverksamhet' });
     await rule('youth-15-17').getByRole('group', { name: 'Spår (valfritt)' }).getByRole('checkbox', { name: 'akut hot' }).check();
-    // A new rule last, with its own unit for its case type's step (another case type's unit is not read).
-    await openRule(page, 'Ny regel');
+    // A new rule last, with its own unit for its case type's step (another case type's unit is not read); its block opened from the keyboard, its first field next in tab order.
+    const newSummary = form().locator('details.rule > summary').filter({ hasText: /^Ny regel$/ });
+    await newSummary.focus();
+    await page.keyboard.press('Enter');
+    await expect(newSummary.locator('xpath=..').getAttribute('open')).resolves.toBe('');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-ny-position');
     const added = form().getByRole('group', { name: 'Ny regel', exact: true });
     await added.getByRole('combobox', { name: 'Placering' }).selectOption({ label: 'Sist' });
     await added.getByRole('textbox', { name: 'Regelns id' }).fill('pub-egen-enhet');
