@@ -187,6 +187,7 @@ export const caseStrings = {
     title: 'Samtycken',
     none: 'Inga samtycken registrerade.',
     line: (role: string, agency: string, purpose: string, status: string) => `${role} till ${agency} (${purpose}): ${status}`,
+    recordedBy: (who: string) => `Registrerat av ${who}`,
     record: 'Registrera svar om samtycke',
     personRole: 'Vem samtycker',
     subject: 'Personen själv',

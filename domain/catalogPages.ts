@@ -187,6 +187,7 @@ export const pageStrings = {
     intro: 'Registrera en anmälan. Förhandsgranska först vart routningstabellen skickar den, starta sedan ärendet.',
     referral: 'Anmälan',
     sourceAgency: 'Anmälande aktör',
+    agencyNotFound: 'Aktören finns inte i registret. Välj en aktör i listan.',
     category: 'Kategori',
     urgency: 'Brådska',
     suspected: 'Misstänkt för brott',
@@ -224,6 +225,7 @@ export const pageStrings = {
     fields: { caseType: 'Välj en ärendetyp.', tracks: 'Välj bland spåren som finns.' } as Record<string, string>,
     notTriage: 'Uppgiften är ingen bedömning av en anmälan och kan inte styras.',
     noPolicy: 'Ärendetypen har ingen gällande policy. Kontakta administratören.',
+    agencyNotFound: 'Anmälande aktör finns inte i registret. Be administratören lägga till aktören och styr sedan anmälan igen.',
   },
   jointPlan: {
     title: 'Gemensam plan',

@@ -8,6 +8,8 @@ const auditEventSchema = z.strictObject({
   id: z.string(),
   at: instant,
   actor: z.string(),
+  /** The staff directory's name for the actor; null when it has none (or the actor is not a person). */
+  actorName: z.string().nullable(),
   actorRoles: z.array(z.string()),
   action: z.string(),
   method: z.string(),

@@ -24,7 +24,8 @@ const routingPreviewSchema = z
   })
   .describe('the routing decision the referral would get now');
 
-const noActivePolicy = 'no active policy (or routing table) for the referral, or the Idempotency-Key was used for another request';
+const unknownAgency = 'the referring agency is not in the registry (AGENCY_NOT_FOUND, `fields` names referral.sourceAgency)';
+const notStarted = `${unknownAgency}; no active policy (or routing table) for the referral; or the Idempotency-Key was used for another request. Nothing is recorded`;
 
 /** Created, or a keyed replay of the first answer; the audit row went in with the case unless replayed. */
 function created(started: StartedCase) {
@@ -48,7 +49,7 @@ export const caseOperations = [
     headers: idempotencyHeaders,
     body: startCaseBody,
     responses: { 201: createdCaseSchema },
-    errors: { 422: noActivePolicy },
+    errors: { 422: notStarted },
     handle: async ({ deps, caller, headers, body, auditRow }) =>
       created(await startCase(deps, body, { actor: caller.sub, idempotencyKey: headers['Idempotency-Key'], auditRow: auditRow(201) })),
   }),
@@ -62,7 +63,7 @@ export const caseOperations = [
     headers: idempotencyHeaders,
     body: routeReferralBody,
     responses: { 201: createdCaseSchema },
-    errors: { 422: noActivePolicy },
+    errors: { 422: notStarted },
     handle: async ({ deps, caller, headers, body, auditRow }) =>
       created(await routeAndStart(deps, body.referral, { actor: caller.sub, idempotencyKey: headers['Idempotency-Key'], auditRow: auditRow(201) })),
   }),
@@ -74,6 +75,7 @@ export const caseOperations = [
     access: { roles: ['coordinator'], scope: 'anyone' },
     body: routeReferralBody,
     responses: { 200: routingPreviewSchema },
+    errors: { 422: `${unknownAgency}, or no routing table is active` },
     handle: async ({ deps, body }) => ({ status: 200, body: await previewReferral(deps, body.referral) }),
   }),
   defineOperation({

@@ -139,7 +139,7 @@ export const taskOperations = [
     },
     errors: {
       409: `${notOpen}; or another person holds it (TASK_CLAIMED)`,
-      422: 'not a triage task (NOT_A_TRIAGE_TASK), no active policy for the case type, or the task already started a case routed otherwise (IDEMPOTENCY_KEY_REUSED: an earlier routing started it, then could not complete the task)',
+      422: "not a triage task (NOT_A_TRIAGE_TASK), no active policy for the case type, the triage case's referring agency is not in the registry (AGENCY_NOT_FOUND: only a case recorded before referrals were checked against the registry), or the task already started a case routed otherwise (IDEMPOTENCY_KEY_REUSED: an earlier routing started it, then could not complete the task)",
     },
     handle: async ({ deps, caller, params, body }) => {
       const routed = await routeFromTriage(deps, params.taskId, body, caller);

@@ -6,7 +6,7 @@ import type { PolicyDocument, StepPolicy } from '../../domain/policy';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
 import { policyByVersion } from '../publishedVersions';
-import { addNote } from './addNote';
+import { recordNote } from './addNote';
 
 
 /**
@@ -52,7 +52,7 @@ export async function addPlanTask(deps: ApiDeps, caseId: string, body: { unitCod
     });
   // Answered once the task's row is there, so a read right after (the case page it returns to) lists it.
   const recorded = await taskRecorded(deps, taskId);
-  if (body.about) await addNote(deps, recorded ? { caseId, taskId } : { caseId }, body.about, actor);
+  if (body.about) await recordNote(deps, recorded ? { caseId, taskId } : { caseId }, body.about, actor);
   return { caseId, taskId, unit: unit.code, consent: step.consent ? { agency: step.consent.agency, purpose: step.consent.purpose } : null };
 }
 

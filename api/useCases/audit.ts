@@ -3,9 +3,11 @@ import type { Prisma } from '../../prisma/client';
 import type { ApiDeps } from '../context';
 import type { auditQuery } from '../querySchemas';
 import { pageOfRows } from './page';
+import { staffNames } from './staffNames';
 
-/** The audit trail for an auditor, newest first. */
-export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof auditQuery>) {
+/** The audit trail for an auditor, newest first, each actor named from the staff directory (one read per page). */
+export async function listAudit(deps: ApiDeps, query: z.infer<typeof auditQuery>) {
+  const { prisma } = deps;
   const where: Prisma.AuditEventWhereInput = {
     ...(query.actor ? { actor: query.actor } : {}),
     ...(query.caseId ? { caseId: query.caseId } : {}),
@@ -21,12 +23,14 @@ export async function listAudit({ prisma }: ApiDeps, query: z.infer<typeof audit
     (take) => prisma.auditEvent.count({ where, take }),
     prisma.auditEvent.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: query.limit, skip: query.offset }),
   );
+  const names = await staffNames(deps, page.items.map((r) => r.actor));
   return {
     ...page,
     items: page.items.map((r) => ({
       id: r.id,
       at: r.at.toISOString(),
       actor: r.actor,
+      actorName: names.get(r.actor) ?? null,
       actorRoles: r.actorRoles ? r.actorRoles.split(',') : [],
       action: r.action,
       method: r.method,

@@ -4,7 +4,7 @@ import type { CaseSight } from '../../domain/needToKnow';
 import { sightOf, viewerOf } from '../caseSharing';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import { caseView, seesInFull, taskPeople, type CaseBody } from '../views/case';
+import { caseView, seesConsent, seesInFull, taskPeople, type CaseBody } from '../views/case';
 import { staffNames } from './staffNames';
 
 /**
@@ -43,7 +43,10 @@ export async function readCase(deps: ApiDeps, caseId: string, caller: Principal,
   if (!row) throw new AppError(ErrorCode.CaseNotFound, 'no such case');
   const related = await relatedCases(deps, caller, row, sight.whole);
   const linkVisible = row.linkedCaseId !== null && (sight.whole || related.some((c) => c.caseId === row.linkedCaseId));
-  // The names of who acted on the tasks the caller sees in full: one read of the staff directory.
-  const names = await staffNames(deps, row.tasks.filter((t) => seesInFull(sight, t.id)).flatMap(taskPeople));
+  // The names of who acted on the tasks the caller sees in full, and of who recorded the consents it sees: one read of the staff directory.
+  const names = await staffNames(deps, [
+    ...row.tasks.filter((t) => seesInFull(sight, t.id)).flatMap(taskPeople),
+    ...row.consents.filter((c) => seesConsent(sight, c)).map((c) => c.recordedBy),
+  ]);
   return caseView(row, related, sight, linkVisible, names);
 }

@@ -53,7 +53,9 @@ export type SubjectColumns = ReturnType<typeof subjectColumns>;
 export interface RecordedCase {
   policyId: string;
   policyVersion: string;
-  /** Null when the id or Idempotency-Key is taken: nothing was written. */
+  /** False when the referral's source agency is not in the registry: nothing was written. */
+  agencyKnown: boolean;
+  /** Null when the agency is unknown, or the id or Idempotency-Key is taken: nothing was written. */
   caseId: string | null;
   linkedCaseId: string | null;
 }
@@ -67,10 +69,12 @@ const firstCaseOfPerson = `(
       LIMIT 1)`;
 
 /**
- * One round trip (a named prepared statement): picks the active policy, finds the person's first
- * case by the keyed hash of the personnummer, writes the case row ("starting"), its encrypted
- * subject and, when given ($16 on), the request's audit row. No active policy: no row at all. Id
- * or Idempotency-Key taken: a row with caseId null and nothing written.
+ * One round trip (a named prepared statement): picks the active policy, checks that the referring
+ * agency ($4) is in the registry (one lookup of its unique code), finds the person's first case by
+ * the keyed hash of the personnummer, writes the case row ("starting"), its encrypted subject and,
+ * when given ($16 on), the request's audit row. No active policy: no row at all. Agency not in the
+ * registry: a row with agencyKnown false and nothing written. Id or Idempotency-Key taken: a row
+ * with caseId null and nothing written.
  *
  * Two texts, by whether the subject is identified. With one text for both, PostgreSQL re-planned
  * it on every anonymous case (a custom plan folds the null lookup away, so it never settled on the
@@ -83,11 +87,14 @@ const recordCaseSql = (identified: boolean) => `
     WHERE case_type = $2 AND activated_at <= now()
     ORDER BY activated_at DESC, created_at DESC
     LIMIT 1
+  ), known_agency AS (
+    SELECT EXISTS (SELECT 1 FROM agency WHERE code = $4) AS known
   ), new_case AS (
     INSERT INTO "case" (id, workflow_id, case_type, policy_version, status, current_step, category, source_agency, urgency,
                         routing_version, routing_rule, linked_case_id, idempotency_key, request_hash, start_args, updated_at)
     SELECT $1, $1, $2, p.version, 'starting', 'receipt', $3, $4, $5, $6, $7, ${identified ? firstCaseOfPerson : 'NULL'}, $8, $9, $10::jsonb, now()
-    FROM active_policy p
+    FROM active_policy p CROSS JOIN known_agency a
+    WHERE a.known
     ON CONFLICT DO NOTHING
     RETURNING id, linked_case_id
   ), new_subject AS (
@@ -98,8 +105,8 @@ const recordCaseSql = (identified: boolean) => `
     SELECT gen_random_uuid(), $16::timestamptz, $17, $18, $19, $20, $21, $22::int, id, $23, $24::jsonb, $25, $26::uuid
     FROM new_case WHERE $16::timestamptz IS NOT NULL
   )
-  SELECT p.id AS "policyId", p.version AS "policyVersion", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
-  FROM active_policy p LEFT JOIN new_case c ON true`;
+  SELECT p.id AS "policyId", p.version AS "policyVersion", a.known AS "agencyKnown", c.id AS "caseId", c.linked_case_id AS "linkedCaseId"
+  FROM active_policy p CROSS JOIN known_agency a LEFT JOIN new_case c ON true`;
 
 const recordCaseStatements = {
   identified: { name: 'record-case-identified', text: recordCaseSql(true) },

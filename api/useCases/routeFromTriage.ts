@@ -21,8 +21,10 @@ async function referralOf(deps: ApiDeps, caseId: string): Promise<ReferralBody> 
   const args = (kase.startArgs ?? {}) as Partial<StartArgs>;
   const open = (value: string | null | undefined, column: string) => (value ? deps.fieldCrypto.decrypt(value, subjectContext(caseId, column)) : undefined);
   const s = kase.subject;
+  // Every case the API records names a registry agency; only a row written otherwise could lack one.
+  if (kase.sourceAgency === null) throw new AppError(ErrorCode.AgencyNotFound, 'the triage case records no referring agency (referral.sourceAgency), so no case can start from it');
   return {
-    sourceAgency: kase.sourceAgency ?? 'unknown',
+    sourceAgency: kase.sourceAgency,
     category: (kase.category ?? 'other') as ReferralBody['category'],
     urgency: (kase.urgency ?? 'normal') as ReferralBody['urgency'],
     suspectedOfCrime: args.routing?.tracks.includes('police-lul') ?? false,
@@ -59,6 +61,10 @@ export async function routeFromTriage(deps: ApiDeps, taskId: string, decision: {
     // The key names the task, not a header the caller sent: say what was refused in those terms.
     if (err instanceof AppError && err.code === ErrorCode.IdempotencyKeyReused) {
       throw new AppError(ErrorCode.IdempotencyKeyReused, 'this triage task already started a case of another type or with other tracks; route it the same way, or route that case on');
+    }
+    // Nor did the caller send the agency: a triage case recorded before starts checked it.
+    if (err instanceof AppError && err.code === ErrorCode.AgencyNotFound) {
+      throw new AppError(ErrorCode.AgencyNotFound, `the triage case's referring agency (referral.sourceAgency: ${referral.sourceAgency}) is not in the registry; add it to the registry, then route again`);
     }
     throw err;
   });

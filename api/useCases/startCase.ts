@@ -11,6 +11,7 @@ import { createdCaseView, type CreatedCase } from '../views/createdCase';
 import { deferStart, startRecordedCase, startWorkflow } from './caseWorkflow';
 import { companionIdsFor, recordCaseWith } from './companionCases';
 import { caseIdForKey, newCaseId, recordCaseQuery, sha256, subjectColumns, type StartArgs } from './recordCase';
+import { sourceAgencyNotFound } from './sourceAgency';
 
 export interface StartCaseOptions {
   actor: string;
@@ -104,9 +105,9 @@ async function replayKeyed(deps: ApiDeps, keyHash: string, requestHash: string):
 /**
  * Records the case, then starts its workflow (the README's "record first, then tell Temporal").
  * The row (status "starting") is written first, in one statement that also picks the active
- * policy, finds the person's first case, stores the encrypted subject and the request's audit
- * row; the workflow gets the policy snapshot but no personal data. Once that statement commits,
- * the case is created and the caller gets 201:
+ * policy, checks the referring agency is in the registry, finds the person's first case, stores
+ * the encrypted subject and the request's audit row; the workflow gets the policy snapshot but no
+ * personal data. Once that statement commits, the case is created and the caller gets 201:
  * - If Temporal cannot take the start now (down, or refusing), the row keeps saying "starting"
  *   with its start input, and the reconciler (resumeInterruptedStarts) starts it later. A referral
  *   is never turned away, or lost, because the workflow engine is away.
@@ -155,6 +156,7 @@ async function startCaseOfType(
       companionIds,
     );
     if (!recorded) throw new AppError(ErrorCode.PolicyNotFound, `no active policy for case type ${caseType}`);
+    if (!recorded.agencyKnown) throw sourceAgencyNotFound(referral.sourceAgency);
 
     if (recorded.caseId === null) {
       if (keyHash) return replayKeyed(deps, keyHash, requestHash);

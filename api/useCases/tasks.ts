@@ -13,7 +13,7 @@ import type { completeTaskBody, extendDeadlineBody } from '../schemas';
 import type { taskListQuery, TaskSearchQuery } from '../querySchemas';
 import { overdueSeconds } from '../views/task';
 import { hasRole, type Principal } from '../../domain/auth';
-import { addNote } from './addNote';
+import { recordNote } from './addNote';
 import { claimedBy } from './taskOwner';
 import { protectedIdentityView } from '../views/subject';
 import { staffNames } from './staffNames';
@@ -84,7 +84,7 @@ export async function completeTask(
     .getHandle(taskId)
     .executeUpdate(completeTaskUpdate, { args: [{ ...completion, actor: caller.sub }] })
     .catch((err: unknown) => explainRefusal(deps, taskId, err));
-  if (note?.trim()) await addNote(deps, { caseId: view.caseId, taskId }, note.trim(), caller.sub);
+  if (note?.trim()) await recordNote(deps, { caseId: view.caseId, taskId }, note.trim(), caller.sub);
   return view;
 }
 

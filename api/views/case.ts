@@ -92,7 +92,8 @@ export const caseSchema = z.strictObject({
   linkedCaseId: z.string().nullable(),
   relatedCases: z.array(z.strictObject({ caseId: z.string(), status: z.enum(caseStatuses), createdAt: instant })),
   tasks: z.array(z.discriminatedUnion('detail', [caseTaskSchema, caseTaskSummarySchema])),
-  consents: z.array(consentSchema),
+  /** `recordedByName`: the staff directory's name for who recorded the answer; null when it has none. */
+  consents: z.array(consentSchema.extend({ recordedByName: z.string().nullable() })),
 });
 export type CaseBody = z.infer<typeof caseSchema>;
 
@@ -206,6 +207,9 @@ function fullTask(t: CaseRow['tasks'][number], units: ReadonlySet<string> | unde
 /** Whether the caller sees a task in full (and so who acted on it). */
 export const seesInFull = (sight: CaseSightView, taskId: string) => sight.whole || sight.full.has(taskId);
 
+/** Whether the caller sees a consent (and so who recorded it): coordinators all, a unit those to its agency. */
+export const seesConsent = (sight: CaseSightView, consent: { receivingAgency: string }) => sight.whole || (sight.consentAgencies?.has(consent.receivingAgency) ?? false);
+
 export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], sight: CaseSightView, linkVisible: boolean, names: ReadonlyMap<string, string>): CaseBody {
   const whole = sight.whole;
   const tasks: CaseBody['tasks'] = [];
@@ -239,6 +243,6 @@ export function caseView(row: CaseRow, relatedCases: CaseBody['relatedCases'], s
     linkedCaseId: linkVisible ? row.linkedCaseId : null,
     relatedCases,
     tasks,
-    consents: row.consents.filter((c) => whole || sight.consentAgencies?.has(c.receivingAgency)).map(consentView),
+    consents: row.consents.filter((c) => seesConsent(sight, c)).map((c) => ({ ...consentView(c), recordedByName: names.get(c.recordedBy) ?? null })),
   };
 }

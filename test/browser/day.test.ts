@@ -119,16 +119,17 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('button', { name: 'Visa' }).click();
     const trail = page.getByRole('table', { name: 'Loggen, senaste först' });
     const lines = (await trail.getByRole('row').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '));
+    // Each actor by the name they signed in with, and their id.
     for (const [actor, action] of [
-      ['dev-coordinator', 'referral.route'],
-      ['dev-coordinator', 'case.read'],
-      ['dev-coordinator', 'consent.record'],
-      ['dev-staff-children-youth', 'case.read'],
-      ['dev-staff-children-youth', 'task.complete'],
-      ['dev-staff-children-youth', 'case.read'],
-      ['dev-supervisor-children-youth', 'escalation.acknowledge'],
+      ['Samira Lindqvist (dev-coordinator)', 'referral.route'],
+      ['Samira Lindqvist (dev-coordinator)', 'case.read'],
+      ['Samira Lindqvist (dev-coordinator)', 'consent.record'],
+      ['Elin Åberg (dev-staff-children-youth)', 'case.read'],
+      ['Elin Åberg (dev-staff-children-youth)', 'task.complete'],
+      ['Elin Åberg (dev-staff-children-youth)', 'case.read'],
+      ['Karin Öberg (dev-supervisor-children-youth)', 'escalation.acknowledge'],
     ]) {
-      expect(lines.some((l) => l.includes(`${actor} ${action}`))).toBe(true);
+      expect({ actor, action, found: lines.some((l) => l.includes(`${actor} ${action}`)) }).toEqual({ actor, action, found: true });
     }
     await expectNoAxeViolations(page);
     await screenshot(page, 'granskning');

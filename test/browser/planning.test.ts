@@ -214,6 +214,24 @@ describe('planning in the staff web app: routing a triage task, adding to the jo
     await context.close();
   });
 
+  it('when a case has consents recorded by a colleague and by the coordinator looking, then each consent says who recorded it: the colleague by name and id, the coordinator as themselves', async () => {
+    const caseId = await startSig();
+    const colleague = { sub: 'dev-coordinator-colleague', name: 'Nora Samtyckare', roles: ['coordinator' as const] };
+    await web.stack.as(colleague).post(`/cases/${caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'kronofogden', purpose: 'sig' }).expect(201);
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', `/arenden/${caseId}`);
+    const form = page.getByRole('region', { name: 'Registrera svar om samtycke' });
+    await form.getByRole('radio', { name: 'Nekar samtycke' }).check();
+    await form.getByRole('combobox', { name: 'Mottagande aktör' }).selectOption({ label: 'Region Stockholm, hälso- och sjukvård' });
+    await form.getByRole('button', { name: 'Registrera svaret' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Nekat samtycke är registrerat.');
+    const consent = (line: string) => page.getByRole('listitem').filter({ hasText: line });
+    await expect(shown(consent('Personen själv till Kronofogden (sig): Givet').getByText('Registrerat av Nora Samtyckare (dev-coordinator-colleague)', { exact: true }))).resolves.toBe(true);
+    await expect(shown(consent('Personen själv till Region Stockholm, hälso- och sjukvård (sig): Nekat').getByText('Registrerat av dev-coordinator (du)', { exact: true }))).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
+
   it('when the agency sent is not in the registry, then the refusal sits next to the agency field and nothing is recorded', async () => {
     const caseId = await startSig();
     const { page, context } = await web.newPage();

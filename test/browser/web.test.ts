@@ -214,4 +214,24 @@ describe('the staff web app in a browser', () => {
     expect(await web.stack.db.prisma.case.count()).toBe(before);
     await context.close();
   });
+
+  it('when the referring agency sent is not in the registry (as if it left between reading the form and sending it), then the refusal sits next to the agency field in Swedish and no case starts', async () => {
+    const before = await web.stack.db.prisma.case.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-coordinator', '/ny-anmalan');
+    const source = page.getByLabel('Anmälande aktör');
+    await source.evaluate((select: HTMLSelectElement) => {
+      select.selectedOptions[0].value = 'no-such-agency';
+    });
+    await page.getByLabel('Ålder').fill('16');
+    await page.getByRole('button', { name: 'Förhandsgranska routning' }).click();
+    await expect(page.locator('#source-fel').innerText()).resolves.toBe('Aktören finns inte i registret. Välj en aktör i listan.');
+    await expect(page.getByRole('alert').innerText()).resolves.toBe('Formuläret innehåller fel. Rätta fälten som är markerade.');
+    await expect(source.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(source.getAttribute('aria-describedby')).resolves.toBe('source-fel');
+    await expect(page.getByRole('button', { name: 'Starta ärendet' }).count()).resolves.toBe(0);
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.case.count()).toBe(before);
+    await context.close();
+  });
 });

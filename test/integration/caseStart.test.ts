@@ -190,4 +190,38 @@ describe('starting a case: recorded first, then started', () => {
     const refused = await stack.api.get('/tasks').set('Authorization', `Bearer ${token}`).expect(401);
     expect(refused.body.error.message).toContain('EXPIRED');
   });
+
+  it('when a referral names an agency the registry does not have, then POST /cases, POST /referrals and the preview answer 422 AGENCY_NOT_FOUND naming the field and the agency, and no case, subject or case audit row is recorded', async () => {
+    const unknown = 'no-such-agency';
+    const minor = { sourceAgency: unknown, category: 'recruitment', subject: { ageYears: 15, displayName: 'Okänd Aktörsson' } };
+    const casesBefore = await stack.db.prisma.case.count();
+    const subjectsBefore = await stack.db.prisma.caseSubject.count();
+    const attempts = [
+      { actor: 'unknown-agency-case', send: () => stack.api.post('/cases').set('X-Actor-Id', 'unknown-agency-case').send({ ...referral, referral: { ...referral.referral, sourceAgency: unknown } }) },
+      // Keyed, and a minor's programme with its youth concern beside it: the statement in its transaction records neither.
+      { actor: 'unknown-agency-keyed', send: () => stack.api.post('/cases').set('X-Actor-Id', 'unknown-agency-keyed').set('Idempotency-Key', 'unknown-agency-1').send({ caseType: 'social-intervention-group', referral: minor }) },
+      { actor: 'unknown-agency-route', send: () => stack.api.post('/referrals').set('X-Actor-Id', 'unknown-agency-route').send({ referral: minor }) },
+      { actor: 'unknown-agency-preview', send: () => stack.api.post('/referrals/preview').set('X-Actor-Id', 'unknown-agency-preview').send({ referral: minor }) },
+    ];
+    for (const { actor, send } of attempts) {
+      const res = await send();
+      expect({ actor, status: res.status, code: res.body.error?.code }).toEqual({ actor, status: 422, code: 'AGENCY_NOT_FOUND' });
+      expect(res.body.error.message).toContain('referral.sourceAgency');
+      expect(res.body.error.message).toContain(unknown);
+      expect(res.body.error.fields).toEqual([{ field: 'referral.sourceAgency', problem: 'is not an agency in the registry' }]);
+    }
+    expect(await stack.db.prisma.case.count({ where: { sourceAgency: unknown } })).toBe(0);
+    expect(await stack.db.prisma.case.count()).toBe(casesBefore);
+    expect(await stack.db.prisma.caseSubject.count()).toBe(subjectsBefore);
+    // Each refusal is on record as one 422 row naming no case (the preview's after its intent); none was written with a case.
+    const rows = await stack.db.prisma.auditEvent.findMany({ where: { actor: { in: attempts.map((a) => a.actor) } }, select: { actor: true, status: true, caseId: true, phase: true } });
+    const outcomes = rows.filter((r) => r.phase !== 'intent');
+    expect(outcomes.map((r) => r.actor).sort()).toEqual(attempts.map((a) => a.actor).sort());
+    expect(outcomes.every((r) => r.status === 422)).toBe(true);
+    expect(rows.filter((r) => r.caseId !== null)).toEqual([]);
+
+    // The same key with an agency of the registry starts the case: the refusal took nothing.
+    const fixed = await stack.api.post('/cases').set('X-Actor-Id', 'unknown-agency-keyed').set('Idempotency-Key', 'unknown-agency-1').send({ caseType: 'social-intervention-group', referral: { ...minor, sourceAgency: 'school' } }).expect(201);
+    expect(fixed.headers['idempotent-replayed']).toBeUndefined();
+  });
 });

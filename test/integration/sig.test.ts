@@ -189,4 +189,18 @@ describe('social intervention group (SIG)', () => {
     const view = await stack.api.get(`/cases/${body.caseId}`).expect(200);
     expect(view.body.consents.map((c: { receivingAgency: string; status: string }) => [c.receivingAgency, c.status])).toEqual([['health-region', 'given']]);
   });
+
+  it('when a case is read, then each consent names who recorded it as the staff directory knows them, and null for someone it has no name for', async () => {
+    const named = { sub: 'sig-coordinator-named', name: 'Nora Samtyckare', roles: ['coordinator' as const] };
+    const nameless = { sub: 'sig-coordinator-nameless', roles: ['coordinator' as const] };
+    const { body } = await stack.as(named).post('/cases').send(referral(20)).expect(201);
+    await stack.as(named).post(`/cases/${body.caseId}/consents`).send({ personRole: 'subject', receivingAgency: 'police', purpose: 'sig' }).expect(201);
+    await stack.as(nameless).post(`/cases/${body.caseId}/consent-refusals`).send({ personRole: 'subject', receivingAgency: 'school', purpose: 'sig' }).expect(201);
+
+    const view = await stack.as(nameless).get(`/cases/${body.caseId}`).expect(200);
+    expect(view.body.consents.map((c: { receivingAgency: string; status: string; recordedBy: string; recordedByName: string | null }) => [c.receivingAgency, c.status, c.recordedBy, c.recordedByName])).toEqual([
+      ['police', 'given', named.sub, 'Nora Samtyckare'],
+      ['school', 'refused', nameless.sub, null],
+    ]);
+  });
 });

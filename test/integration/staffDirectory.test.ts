@@ -127,6 +127,27 @@ describe('the staff directory', () => {
     expect(audited).toMatchObject({ actor: coordinator.sub, action: 'unit.people', status: 200, route: '/units/:unitCode/people', detail: { unit: people, returned: 7 } });
   });
 
+  it('when an auditor reads the audit trail, then each row names its actor as the directory knows them (null for one it has no name for, or no person), and the read of the trail is itself audited as before', async () => {
+    const named = { sub: 'sd-a-named', name: 'Ylva Granskad', roles: ['staff'], units: [unit] } satisfies Identity;
+    const nameless = { sub: 'sd-a-nameless', roles: ['staff'], units: [unit] } satisfies Identity;
+    await peopleOf(named).expect(200);
+    await peopleOf(nameless).expect(200);
+    const auditor = { sub: 'sd-a-auditor', roles: ['auditor'] } satisfies Identity;
+    const trailOf = async (actor: string) => {
+      const { body } = await withToken(app, issuer.token(auditor)).get(`/audit?actor=${actor}`).expect(200);
+      return body.items.map((r: { actor: string; actorName: string | null; action: string }) => [r.actor, r.actorName, r.action]);
+    };
+
+    expect(await trailOf(named.sub)).toEqual([[named.sub, 'Ylva Granskad', 'unit.people']]);
+    expect(await trailOf(nameless.sub)).toEqual([[nameless.sub, null, 'unit.people']]);
+    // The auditor's own reads are on record, one row each, as before names were added.
+    const reads = await db.prisma.auditEvent.findMany({ where: { actor: auditor.sub }, orderBy: { at: 'asc' } });
+    expect(reads.map((r) => [r.action, r.status, r.route])).toEqual([
+      ['audit.read', 200, '/audit'],
+      ['audit.read', 200, '/audit'],
+    ]);
+  });
+
   it("when callers of each role ask for a unit's people, then its staff and supervisors, coordinators and admins may; another unit's or agency's staff and supervisors, and auditors, get 403; a unit that does not exist is 404", async () => {
     const callers: Array<[Identity, number]> = [
       [{ sub: 'sd-a-coordinator', roles: ['coordinator'] }, 200],

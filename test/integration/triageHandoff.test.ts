@@ -148,4 +148,29 @@ describe('triage hands on: completing a triage task starts the routed case', () 
     expect(otherWay.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await routedHere()).toEqual([started]);
   });
+
+  it('when a triage case recorded before referrals were checked names no agency, or one not in the registry, then routing it is refused with AGENCY_NOT_FOUND saying so, no case starts, and once the agency is in order it routes', async () => {
+    const triage = await stack.as(coordinator).post('/referrals').send(unrouted(43)).expect(201);
+    const task = await taskIn(stack, triage.body.caseId, 'triage', 'open');
+    const routedHere = () => stack.db.prisma.case.count({ where: { routedFromCaseId: triage.body.caseId } });
+    const before = await stack.db.prisma.case.count();
+    // As rows written before the check: the API itself records only registry agencies now.
+    const recordedAgency = (sourceAgency: string | null) => stack.db.prisma.case.update({ where: { id: triage.body.caseId }, data: { sourceAgency } });
+
+    await recordedAgency(null);
+    const none = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'exit-programme' }).expect(422);
+    expect(none.body.error).toMatchObject({ code: 'AGENCY_NOT_FOUND', message: expect.stringContaining('triage case records no referring agency') });
+    await recordedAgency('gone-agency');
+    const gone = await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'exit-programme' }).expect(422);
+    expect(gone.body.error).toMatchObject({ code: 'AGENCY_NOT_FOUND', message: expect.stringContaining("triage case's referring agency (referral.sourceAgency: gone-agency)") });
+    // The caller sent no agency: no field of their body is named.
+    expect(gone.body.error.fields).toBeUndefined();
+    expect(await stack.db.prisma.case.count()).toBe(before);
+    await taskIn(stack, triage.body.caseId, 'triage', 'open');
+
+    // The refusal took nothing (not the task's key either): with the agency in order, it routes.
+    await recordedAgency('school');
+    await stack.as(coordinator).post(`/tasks/${task.taskId}/route`).send({ caseType: 'exit-programme' }).expect(201);
+    expect(await routedHere()).toBe(1);
+  });
 });

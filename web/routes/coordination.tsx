@@ -1,7 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import { hasRole } from '../../domain/auth';
+import { ErrorCode } from '../../domain/errors';
 import { formatDate } from '../format';
-import { mayInvoke } from '../invoke';
+import { mayInvoke, type Invocation } from '../invoke';
 import type { PageKit } from '../kit';
 import { sv } from '../../domain/catalog';
 import { AuditPage, type AuditFilters, type AuditRowView } from '../views/audit';
@@ -12,6 +13,10 @@ import { OverviewPage, type OverviewData } from '../views/overview';
 /** Ny anmälan (coordinators), Översikt (supervisors) and Granskning (auditors); Sök ärende is in finding.tsx. */
 export function coordinationRoutes(router: Router, kit: PageKit): void {
   const { base, invoke, send, refused, ctxOf, principal, signedIn, fieldErrors, recordView } = kit;
+
+  // An agency gone from the registry (or never in it, when the catalog's were offered) is named next to its field.
+  const intakeFields = (result: Invocation<unknown>) =>
+    !result.ok && result.error.code === ErrorCode.AgencyNotFound ? { 'referral.sourceAgency': sv.intake.agencyNotFound } : fieldErrors(result);
 
   // The referring agency is any agency of the registry; should it not answer, the catalog's agencies are offered.
   const sourceAgencies = async (req: Request, res: Response): Promise<AgencyOption[]> => {
@@ -33,11 +38,11 @@ export function coordinationRoutes(router: Router, kit: PageKit): void {
     const preview = await invoke<RoutingPreview>('referral.preview', req, res, principal(res), { body });
     if (!preview.ok) {
       if (preview.status === 403) return refused(res, preview);
-      return send(res, preview.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(preview) }} />);
+      return send(res, preview.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} errors={{ message: sv.errors.validationSummary, fields: intakeFields(preview) }} />);
     }
     if (values.steg !== 'starta') return send(res, 200, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} preview={preview.body} />);
     const started = await invoke<{ caseId: string }>('referral.route', req, res, principal(res), { body });
-    if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: fieldErrors(started) }} />);
+    if (!started.ok) return send(res, started.status, <IntakePage ctx={ctxOf(res)} values={values} agencies={agencies} preview={preview.body} errors={{ message: sv.errors.validationSummary, fields: intakeFields(started) }} />);
     res.redirect(303, `${base}/arenden/${encodeURIComponent(started.body.caseId)}?klart=registrerat`);
   });
 

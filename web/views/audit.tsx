@@ -1,6 +1,7 @@
 import { formatDateTime } from '../format';
 import { count, sv } from '../../domain/catalog';
 import { Layout, type PageContext } from './layout';
+import { personLabel } from './person';
 
 export interface AuditFilters {
   actor: string;
@@ -13,6 +14,7 @@ export interface AuditRowView {
   id: string;
   at: string;
   actor: string;
+  actorName: string | null;
   action: string;
   status: number | null;
   caseId: string | null;
@@ -69,7 +71,7 @@ export function AuditPage(props: { ctx: PageContext; filters: AuditFilters; data
                 <td>
                   <time datetime={r.at}>{formatDateTime(r.at)}</time>
                 </td>
-                <td>{r.actor}</td>
+                <td>{personLabel(r.actor, r.actorName, ctx.principal?.sub)}</td>
                 <td>{r.action}</td>
                 <td>{r.phase === 'intent' ? t.intent : (r.status ?? '–')}</td>
                 <td>{r.caseId ?? '–'}</td>

@@ -2,6 +2,7 @@ import type { CaseBody } from '../../api/views/case';
 import { named, sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
+import { personLabel } from './person';
 
 /** An agency of the registry as the consent form offers it: its code and the name shown. */
 export interface AgencyOption {
@@ -72,7 +73,9 @@ export function Consents(props: {
         <ul class="consents">
           {c.consents.map((x) => (
             <li>
-              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, agencyName(x.receivingAgency), x.purpose, named(k.statuses, x.status))}{' '}
+              {k.line(x.personRole === 'guardian' ? k.guardian : k.subject, agencyName(x.receivingAgency), x.purpose, named(k.statuses, x.status))}
+              <br />
+              <span class="hint">{k.recordedBy(personLabel(x.recordedBy, x.recordedByName, ctx.principal?.sub))}</span>{' '}
               {canManage && x.status === 'given' && (
                 <form class="inline" method="post" action={`${here}/samtycken/${encodeURIComponent(x.consentId)}/aterkalla`}>
                   <Csrf ctx={ctx} />
