@@ -226,6 +226,8 @@ export const pageStrings = {
     notTriage: 'Uppgiften är ingen bedömning av en anmälan och kan inte styras.',
     noPolicy: 'Ärendetypen har ingen gällande policy. Kontakta administratören.',
     agencyNotFound: 'Anmälande aktör finns inte i registret. Be administratören lägga till aktören och styr sedan anmälan igen.',
+    /** The task already started a case of another type or with other tracks (a retry that changed its mind). */
+    routedOtherwise: 'Anmälan har redan styrts till ett ärende av en annan typ eller med andra spår. Styr den på samma sätt, eller fortsätt i det ärendet.',
   },
   jointPlan: {
     title: 'Gemensam plan',

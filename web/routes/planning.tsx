@@ -47,7 +47,8 @@ export function planningRoutes(router: Router, kit: PageKit, pages: CaseworkPage
       fields = {};
     } else if (result.status === 422) {
       const noPolicy = result.error.code === ErrorCode.PolicyNotFound;
-      message = noPolicy ? r.noPolicy : result.error.code === ErrorCode.AgencyNotFound ? r.agencyNotFound : r.notTriage;
+      const byCode: Partial<Record<string, string>> = { [ErrorCode.PolicyNotFound]: r.noPolicy, [ErrorCode.AgencyNotFound]: r.agencyNotFound, [ErrorCode.IdempotencyKeyReused]: r.routedOtherwise };
+      message = byCode[result.error.code] ?? r.notTriage;
       fields = noPolicy ? { caseType: r.noPolicy } : {};
     }
     await pages.showTask(req, res, { status: result.status, formErrors: { route: { message, fields, values: { caseType, tracks: tracks.join(',') } } } });
