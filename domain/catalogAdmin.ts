@@ -178,7 +178,7 @@ export const adminStrings = {
     publish: {
       newVersion: 'Ny version utifrån denna',
       title: (caseType: string) => `Ny version av policyn: ${caseType}`,
-      from: (version: string) => `Formuläret är ifyllt från version ${version}. Det som formuläret inte visar (utfall, samtycke, vad klockan räknas från, vilka som meddelas när uppgiften öppnas) följer med oförändrat.`,
+      from: (version: string) => `Formuläret är ifyllt från version ${version}. Det som formuläret inte visar (vad klockan räknas från, vilken myndighet samtycket gäller och för vilket syfte) följer med oförändrat.`,
       effect:
         'Versionen blir aktiv direkt när du publicerar den: ärenden som startar efter det får den nya versionen, medan ärenden som redan pågår behåller den version de startade med. En publicerad version kan inte ändras; vill du ändra något senare publicerar du en ny.',
       version: 'Namn på den nya versionen',
@@ -225,6 +225,39 @@ export const adminStrings = {
         atLocalTimeOnDueDay: 'klockslag på förfallodagen',
       } as Record<string, string>,
       repeat: 'Eskalera igen med detta mellanrum',
+      /** A reminder's kind in its row: the value fields are the kind's, so a new kind may need its value asked for. */
+      remindersHint:
+        'Byter du sort på en påminnelse räknas antal och tidsenhet på den nya sortens sätt. Behöver den nya sorten ett annat värde (procent eller klockslag) visas formuläret igen med fältet för det, och inget publiceras förrän du har fyllt i det.',
+      /** Who besides the unit's inbox is told when a task opens (domain/policy.ts notifyOnOpen). */
+      notify: 'Meddelas direkt när uppgiften öppnas',
+      notifyHint: 'Utöver enhetens inkorg. Kryssa inte i något om ingen mer ska meddelas.',
+      notifyRow: (step: string) => `Meddelas när ${step} öppnas: `,
+      /** A step's outcomes as rows (codes, as the API and the case's course know them). */
+      outcomes: 'Utfall',
+      outcomesHint:
+        'Det utfall uppgiften avslutas med. Koden skrivs med små bokstäver a–z, siffror och bindestreck. Ärendets gång bygger på vissa koder (t.ex. att en utredning inleds): en ändrad eller borttagen kod kan ändra vad som händer efter steget.',
+      outcome: (n: number, name: string) => `Utfall ${n}: ${name}`,
+      outcomeRow: (n: number, step: string) => `Utfall ${n} för ${step}: `,
+      outcomeCode: 'Kod',
+      whileWaiting: 'Kan ges medan uppgiften väntar på samtycke',
+      addOutcome: 'Lägg till utfall',
+      addOutcomeHint: 'Lämna koden tom om du inte vill lägga till något utfall. Ett utfall som systemet inte har något svenskt namn för visas med sin kod.',
+      newOutcomeRow: (step: string) => `Nytt utfall för ${step}: `,
+      /** A step's consent gate: its wait's deadline, the unit told while it waits, and the wait's own ladder. */
+      consentWait: 'Väntan på samtycke',
+      consentWaitHint: (agency: string, purpose: string) =>
+        `Uppgiften delas med ${agency} först när samtycke finns (syfte: ${purpose}); till dess väntar den, med en egen tidsfrist och eskalering. Myndigheten och syftet följer med oförändrade.`,
+      waitDeadline: 'Tidsfrist för väntan',
+      waitSameDay: 'Tidsfrist för väntan: samma arbetsdag',
+      waitRow: (step: string) => `Väntan på samtycke för ${step}: `,
+      waitUnit: 'Enhet som meddelas medan uppgiften väntar',
+      waitRungs: 'Eskalering under väntan',
+      waitRungsHint: 'Utan något eskaleringssteg gäller förvalet: arbetsledaren för enheten som meddelas under väntan får veta när väntans tidsfrist passeras.',
+      waitRung: (n: number) => `Eskalering ${n} under väntan: tid efter väntans tidsfrist och till vem`,
+      waitRungRow: (n: number, step: string) => `Eskaleringssteg ${n} under väntan på samtycke för ${step}: `,
+      addWaitRung: 'Lägg till eskaleringssteg under väntan',
+      addWaitRungHint: 'Tid efter väntans tidsfrist och till vem. Lämna Antal tomt om du inte vill lägga till något steg.',
+      newWaitRungRow: (step: string) => `Nytt eskaleringssteg under väntan på samtycke för ${step}: `,
       /** By the language of the source version's texts (domain/policy.ts textLanguage): English ones say so. */
       legalBasis: { sv: 'Rättslig grund (policyns text)', en: 'Rättslig grund (policyns text, på engelska)' },
       rationale: { sv: 'Motivering (policyns text)', en: 'Motivering (policyns text, på engelska)' },
@@ -260,6 +293,15 @@ export const adminStrings = {
         target: 'Välj vem eskaleringen går till.',
         noRungs: 'Ett steg måste ha minst ett eskaleringssteg. Behåll något av dem eller lägg till ett nytt.',
         reminderKind: 'Välj en sorts påminnelse i listan.',
+        /** A reminder whose new kind needs another value than the row showed: the form comes back asking for it. */
+        'kindChanged.beforeDue': 'Ange antal och tidsenhet för påminnelsens nya sort.',
+        'kindChanged.afterStart': 'Ange antal och tidsenhet för påminnelsens nya sort.',
+        'kindChanged.atFraction': 'Ange hur stor del av tiden i procent för påminnelsens nya sort, större än 0 och mindre än 100.',
+        'kindChanged.atLocalTimeOnDueDay': 'Ange klockslaget för påminnelsens nya sort som TT:MM, t.ex. 09:00.',
+        outcome: 'Ange en kod med små bokstäver a–z, siffror och bindestreck, som börjar med en bokstav, t.ex. inget-behov.',
+        outcomeTaken: 'Steget har redan det utfallet. Ange en annan kod eller ta bort raden.',
+        noOutcomes: 'Ett steg måste ha minst ett utfall. Behåll något av dem eller lägg till ett nytt.',
+        check: 'Kontrollera valet.',
         text: 'Kontrollera texten.',
         requiredText: 'Ange den rättsliga grunden. Ett steg som vilar på en rättslig grund kan inte bli utan den i en ny version.',
         part: 'Kontrollera värdena här.',
@@ -307,6 +349,10 @@ export const adminStrings = {
       consent: 'Samtycke',
       consentLine: (agency: string, purpose: string) => `Delas med ${agency} först när samtycke finns (syfte: ${purpose}).`,
       consentWait: (deadline: string) => `Väntan på samtycke: ${deadline}.`,
+      waitUnit: (unit: string) => `Medan uppgiften väntar meddelas ${unit}.`,
+      waitEscalation: 'Eskalering under väntan:',
+      waitEscalationDefault: 'Eskalering under väntan: förvalet, arbetsledaren för enheten som meddelas när väntans tidsfrist passeras.',
+      outcomesWhileWaiting: (list: string) => `Kan ges medan uppgiften väntar: ${list}.`,
       intervals: 'Tid mellan upprepade steg',
       consentRules: 'Samtyckesregler',
       guardianRule: { one: 'En vårdnadshavare samtycker för en minderårig.', 'all-registered': 'Alla registrerade vårdnadshavare samtycker för en minderårig.' } as Record<string, string>,

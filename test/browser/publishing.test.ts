@@ -238,6 +238,131 @@ describe('publishing a policy or routing version in the staff web app', () => {
     await context.close();
   });
 
+  it("when an admin changes a reminder's kind, adds an outcome, and changes a step's consent wait and who is told when it opens, then the form first asks for the new kind's value, and the new version's page shows every change", async () => {
+    const source = await activePolicy(web, 'social-intervention-group');
+    const version = 'pub-steg-2026.9';
+    const { page, context, consoleErrors } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    await expect(shown(form())).resolves.toBe(true);
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
+    const plan = () => form().getByRole('region', { name: 'Individuell handlingsplan' });
+    const police = () => form().getByRole('region', { name: 'Polisens bidrag' });
+
+    // A reminder's kind is a control of its row: from "after start" to a share of the time.
+    const kind = () => plan().getByRole('combobox', { name: 'Påminnelse 1 för Individuell handlingsplan: Sorts påminnelse', exact: true });
+    await expect(kind().inputValue()).resolves.toBe('afterStart');
+    await kind().selectOption({ label: 'när en del av tiden har gått (procent)' });
+    // An outcome added, which may be given while the task waits for consent.
+    const outcomes = () => plan().getByRole('group', { name: 'Utfall', exact: true });
+    await expect(outcomes().getByRole('textbox', { name: 'Utfall 1 för Individuell handlingsplan: Kod', exact: true }).inputValue()).resolves.toBe('plan-agreed');
+    await outcomes().getByRole('textbox', { name: 'Nytt utfall för Individuell handlingsplan: Kod', exact: true }).fill('plan-not-needed');
+    await outcomes().getByRole('checkbox', { name: 'Nytt utfall för Individuell handlingsplan: Kan ges medan uppgiften väntar på samtycke', exact: true }).check();
+    // Who is told when the police's task opens; its consent wait's deadline and ladder.
+    const notify = () => police().getByRole('group', { name: 'Meddelas direkt när uppgiften öppnas' });
+    await expect(notify().getByRole('checkbox', { name: 'Meddelas när Polisens bidrag öppnas: Enhetens arbetsledare', exact: true }).isChecked()).resolves.toBe(false);
+    await notify().getByRole('checkbox', { name: 'Meddelas när Polisens bidrag öppnas: Enhetschefen', exact: true }).check();
+    const wait = () => police().getByRole('group', { name: 'Väntan på samtycke', exact: true });
+    await wait().getByRole('textbox', { name: 'Väntan på samtycke för Polisens bidrag: Antal', exact: true }).fill('10');
+    const waitLadder = () => wait().getByRole('group', { name: 'Eskalering under väntan', exact: true });
+    await expect(waitLadder().getByRole('combobox', { name: 'Eskaleringssteg 2 under väntan på samtycke för Polisens bidrag: Till', exact: true }).inputValue()).resolves.toBe('unitHead');
+    await waitLadder().getByRole('checkbox', { name: 'Eskaleringssteg 2 under väntan på samtycke för Polisens bidrag: Ta bort', exact: true }).check();
+    await waitLadder().getByRole('textbox', { name: 'Nytt eskaleringssteg under väntan på samtycke för Polisens bidrag: Antal', exact: true }).fill('3');
+    await waitLadder().getByRole('combobox', { name: 'Nytt eskaleringssteg under väntan på samtycke för Polisens bidrag: Tidsenhet', exact: true }).selectOption({ label: 'arbetsdagar' });
+    await waitLadder().getByRole('combobox', { name: 'Nytt eskaleringssteg under väntan på samtycke för Polisens bidrag: Till', exact: true }).selectOption({ label: 'Enhetschefen' });
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'policy-ny-version-steg');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    // The new kind needs a percent the row did not show: the form comes back with its field, asking for it, the rest kept.
+    const percentId = 'f-steps-actionPlan-reminders-0-atFraction';
+    await expect(page.locator(`#${percentId}-fel`).innerText()).resolves.toBe('Ange hur stor del av tiden i procent för påminnelsens nya sort, större än 0 och mindre än 100.');
+    const percent = plan().getByRole('textbox', { name: 'Påminnelse 1 för Individuell handlingsplan: Procent av tiden', exact: true });
+    await expect(percent.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(percent.inputValue()).resolves.toBe('');
+    await expect(kind().inputValue()).resolves.toBe('atFraction');
+    await expect(page.locator('.field-error').count()).resolves.toBe(1);
+    await expect(page.getByRole('alert').getByRole('link', { name: /^Individuell handlingsplan: Påminnelse 1: när en del av tiden har gått, procent av tiden: Ange hur stor del/ }).getAttribute('href')).resolves.toBe(`#${percentId}`);
+    await expect(outcomes().getByRole('textbox', { name: 'Nytt utfall för Individuell handlingsplan: Kod', exact: true }).inputValue()).resolves.toBe('plan-not-needed');
+    await expect(notify().getByRole('checkbox', { name: 'Meddelas när Polisens bidrag öppnas: Enhetschefen', exact: true }).isChecked()).resolves.toBe(true);
+    await expect(waitLadder().getByRole('checkbox', { name: 'Eskaleringssteg 2 under väntan på samtycke för Polisens bidrag: Ta bort', exact: true }).isChecked()).resolves.toBe(true);
+    await expect(form().getByRole('textbox', { name: 'Namn på den nya versionen' }).inputValue()).resolves.toBe(version);
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.policy.count({ where: { caseType: 'social-intervention-group', version } })).toBe(0);
+
+    await percent.fill('50');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(shown(page.getByRole('heading', { level: 1, name: `Policy: Social insatsgrupp, version ${version}` }))).resolves.toBe(true);
+    // The version's page says each change.
+    const readPlan = page.getByRole('region', { name: 'Individuell handlingsplan' });
+    await expect(readPlan.innerText()).resolves.toContain('När 50 % av tiden har gått');
+    await expect(readPlan.getByRole('definition').filter({ hasText: /^Plan överenskommen, plan-not-needed$/ }).count()).resolves.toBe(1);
+    await expect(readPlan.innerText()).resolves.toContain('Kan ges medan uppgiften väntar: plan-not-needed.');
+    const readPolice = page.getByRole('region', { name: 'Polisens bidrag' });
+    await expect(readPolice.getByRole('definition').filter({ hasText: /^enhetschefen$/ }).count()).resolves.toBe(1);
+    const consent = await readPolice.getByRole('definition').filter({ hasText: /^Delas med/ }).innerText();
+    expect(consent).toContain('Väntan på samtycke: Inom 10 kalenderdagar.');
+    expect(consent).toContain('Eskalering under väntan:');
+    expect(consent).toContain('3 arbetsdagar efter tidsfristen: enhetschefen');
+    expect(consent).not.toContain('5 arbetsdagar efter tidsfristen');
+    await expectNoAxeViolations(page);
+
+    // Read back through the API: exactly those changes.
+    const published = (await web.stack.as(admin).get(`/admin/policies/social-intervention-group/${version}`).expect(200)).body as PolicyRead;
+    const expected = structuredClone(source.document);
+    expected.version = version;
+    const planStep = expected.steps.actionPlan as { reminders: unknown[]; outcomes: string[]; consent: Record<string, unknown> };
+    planStep.reminders[0] = { atFraction: 0.5 };
+    planStep.outcomes.push('plan-not-needed');
+    planStep.consent.outcomesWhileWaiting = ['plan-not-needed'];
+    const policeStep = expected.steps.policeContribution as { notifyOnOpen?: string[]; consent: { waitDeadline: unknown; waitEscalation: unknown[] } };
+    policeStep.notifyOnOpen = ['unitHead'];
+    policeStep.consent.waitDeadline = { kind: 'span', span: { amount: 10, unit: 'calendarDays' } };
+    policeStep.consent.waitEscalation = [policeStep.consent.waitEscalation[0], { after: { amount: 3, unit: 'workingDays' }, target: 'unitHead' }];
+    expect(published.document).toEqual(expected);
+    // The form came back once with its status (400), which the browser logs; nothing else may be.
+    expect(consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+    await context.close();
+  });
+
+  it('when an admin adds an outcome the step already has, then one no code can be, with a negative rung in the consent wait, then each refusal is said in Swedish next to its field and nothing is published', async () => {
+    const source = await activePolicy(web, 'social-intervention-group');
+    const countBefore = await web.stack.db.prisma.policy.count();
+    const { page, context } = await web.newPage();
+    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const added = () => form().getByRole('textbox', { name: 'Nytt utfall för Individuell handlingsplan: Kod', exact: true });
+    const rung = () => form().getByRole('textbox', { name: 'Eskaleringssteg 1 under väntan på samtycke för Individuell handlingsplan: Antal', exact: true });
+    await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-utfall-fel');
+    await added().fill('plan-agreed');
+    await rung().fill('-1');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+
+    // Refused by the form: the same outcome twice, said at the second; what was typed stays.
+    const addedId = 'f-steps-actionPlan-outcomes-new';
+    await expect(page.locator(`#${addedId}-fel`).innerText()).resolves.toBe('Steget har redan det utfallet. Ange en annan kod eller ta bort raden.');
+    await expect(added().getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(added().getAttribute('aria-describedby')).resolves.toContain(`${addedId}-fel`);
+    await expect(page.locator('.field-error').count()).resolves.toBe(1);
+    await expect(page.getByRole('alert').getByRole('link', { name: /^Individuell handlingsplan: Lägg till utfall, kod: Steget har redan det utfallet/ }).getAttribute('href')).resolves.toBe(`#${addedId}`);
+    await expect(rung().inputValue()).resolves.toBe('-1');
+    await expectNoAxeViolations(page);
+    await screenshot(page, 'policy-ny-version-utfall-fel');
+
+    // Refused by the API: a code that is no code, and the wait's negative rung, each next to its field.
+    await added().fill('Ny Plan');
+    await form().getByRole('button', { name: 'Publicera versionen' }).click();
+    await expect(page.locator(`#${addedId}-fel`).innerText()).resolves.toBe('Ange en kod med små bokstäver a–z, siffror och bindestreck, som börjar med en bokstav, t.ex. inget-behov.');
+    const rungId = 'f-steps-actionPlan-consent-waitEscalation-0-after-amount';
+    await expect(page.locator(`#${rungId}-fel`).innerText()).resolves.toBe('Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.');
+    await expect(rung().getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('.field-error').count()).resolves.toBe(2);
+    await expect(added().inputValue()).resolves.toBe('Ny Plan');
+    await expectNoAxeViolations(page);
+    expect(await web.stack.db.prisma.policy.count()).toBe(countBefore);
+    await context.close();
+  });
+
   it("when an admin publishes a new routing version from the active one with another unit for a rule's step, then Routning says it is active, the API's table has the change and the rest, and a referral afterwards goes to the new unit", async () => {
     const before = (await web.stack.as(admin).get('/admin/routing').expect(200)).body as RoutingRead;
     const index = before.active.rules.findIndex((r) => r.id === 'youth-under-15');

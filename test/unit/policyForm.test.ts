@@ -51,8 +51,11 @@ describe("the web app's new-version form of a policy", () => {
   it("when the API names a path, then it is the form's field, or the first field of the part it refused", () => {
     const names = ['version', ...formFields(policyForm(source)).map((f) => f.name)];
     expect(fieldForPath('steps.investigation.deadline.span.amount', names)).toEqual({ name: 'steps.investigation.deadline.span.amount', exact: true });
-    expect(fieldForPath('steps.investigation.reminders.1', names)).toEqual({ name: 'steps.investigation.reminders.1.beforeDue.amount', exact: false });
-    expect(fieldForPath('steps.investigation.outcomes.0', names)).toBeUndefined();
+    // A reminder's row starts with its kind.
+    expect(fieldForPath('steps.investigation.reminders.1', names)).toEqual({ name: 'steps.investigation.reminders.1.kind', exact: false });
+    expect(fieldForPath('steps.investigation.outcomes.0', names)).toEqual({ name: 'steps.investigation.outcomes.0', exact: true });
+    // What the form does not show has no field.
+    expect(fieldForPath('steps.investigation.title', names)).toBeUndefined();
   });
 
   it("when a reminder is removed and one added, a rung removed and one added, then the document has exactly those rows, and refusals of moved or new rows name the form's fields", () => {

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../domain/errors';
 import type { PolicyDocument } from '../../domain/policy';
 import type { Invocation } from '../invoke';
 import type { PageKit } from '../kit';
-import { applyPolicyForm, fieldForPath, formFields, policyForm, type PolicyForm } from '../policyForm';
+import { applyPolicyForm, fieldForPath, formFields, policyForm, type PolicyForm, type ShownKinds } from '../policyForm';
 import { NewPolicyVersionPage } from '../views/publishing';
 import type { PublishErrors, UnitChoice } from '../views/publishForm';
 import type { RegistryView } from '../views/registry';
@@ -56,14 +56,15 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     return { source: source.body, units: unitChoices(registry.body) };
   }
 
-  const page = (res: Response, status: number, loaded: { source: PolicyRead; units: UnitChoice[] }, errors?: PublishErrors) =>
+  // `shown`: reminder rows whose kind was changed, shown with the fields of the kind chosen.
+  const page = (res: Response, status: number, loaded: { source: PolicyRead; units: UnitChoice[] }, errors?: PublishErrors, shown?: ShownKinds) =>
     send(
       res,
       status,
       <NewPolicyVersionPage
         ctx={ctxOf(res)}
         source={loaded.source}
-        form={policyForm(loaded.source.document)}
+        form={policyForm(loaded.source.document, shown)}
         units={loaded.units}
         action={`${versionPath(loaded.source.caseType, loaded.source.version)}/ny-version`}
         errors={errors}
@@ -79,15 +80,15 @@ export function publishingRoutes(router: Router, kit: PageKit): void {
     // The source is read again here: the form carries only what it shows, and the rest comes from the stored version.
     const loaded = await sourceAndUnits(req, res);
     if (!loaded) return;
-    const { document, values, blank, noRungs, kinds, formPath } = applyPolicyForm(loaded.source.document, (req.body ?? {}) as Record<string, unknown>);
-    if (blank.length || noRungs.length) {
-      return page(res, 400, loaded, { fields: Object.fromEntries([...blank.map((name) => [name, e.requiredText]), ...noRungs.map((name) => [name, e.noRungs])]), values });
-    }
+    const { document, values, blank, noRungs, refused: byForm, shown, kinds, formPath } = applyPolicyForm(loaded.source.document, (req.body ?? {}) as Record<string, unknown>);
+    // What the form refuses itself (a blank legal basis, no rung or outcome left, a duplicate outcome, a reminder's new kind without its value): nothing is published.
+    const formRefusals = [...blank.map((name) => [name, e.requiredText]), ...noRungs.map((name) => [name, e.noRungs]), ...Object.entries(byForm).map(([name, kind]) => [name, e[kind] ?? e.other])];
+    if (formRefusals.length) return page(res, 400, loaded, { fields: Object.fromEntries(formRefusals), values }, shown);
     const result = await invoke<PolicyRead>('policy.publish', req, res, principal(res), { body: document });
     if (result.ok) return res.redirect(303, `${versionPath(result.body.caseType, result.body.version)}?klart=publicerad`);
     if (result.status === 403) return refused(res, result);
-    const fieldKinds = new Map([...policyKinds(policyForm(loaded.source.document)), ...Object.entries(kinds)]);
-    page(res, result.status, loaded, refusedFields(result, fieldKinds, values, formPath));
+    const fieldKinds = new Map([...policyKinds(policyForm(loaded.source.document, shown)), ...Object.entries(kinds)]);
+    page(res, result.status, loaded, refusedFields(result, fieldKinds, values, formPath), shown);
   });
 
   // Routning: a new version from the active one (web/routes/routingPublish.tsx).

@@ -165,6 +165,19 @@ function Step(props: { stepKey: string; step: StepPolicy; lang: TextLanguage }) 
             <dd>
               <p>{p.consentLine(named(sv.agencies, step.consent.agency), step.consent.purpose)}</p>
               <p>{p.consentWait(deadlineText(step.consent.waitDeadline))}</p>
+              {step.consent.waitUnitCode && <p>{p.waitUnit(unitLabel(step.consent.waitUnitCode))}</p>}
+              {/* The wait's own ladder, or the default one a version that names none runs on (activities/tasks.ts). */}
+              {step.consent.waitEscalation ? (
+                <>
+                  <p>{p.waitEscalation}</p>
+                  <Ladder rules={step.consent.waitEscalation} />
+                </>
+              ) : (
+                <p>{p.waitEscalationDefault}</p>
+              )}
+              {step.consent.outcomesWhileWaiting && step.consent.outcomesWhileWaiting.length > 0 && (
+                <p>{p.outcomesWhileWaiting(step.consent.outcomesWhileWaiting.map((o) => named(sv.outcomes, o)).join(', '))}</p>
+              )}
             </dd>
           </>
         )}

@@ -1,6 +1,6 @@
 import { named, sv } from '../../domain/catalog';
 import { escalationTargets, spanUnits, type CaseType, type PolicyDocument, type TextLanguage } from '../../domain/policy';
-import { fieldId, reminderKinds, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
+import { boxesField, fieldId, reminderKinds, type GroupKind, type PolicyField, type PolicyFieldGroup, type PolicyForm } from '../policyForm';
 import { FieldError } from './forms';
 import { Csrf, Layout, type PageContext } from './layout';
 import { inStepOrder } from './policies';
@@ -23,6 +23,14 @@ function groupLegend(g: PolicyFieldGroup, lang: TextLanguage): string {
     newReminder: t.addReminder,
     newRung: t.addRung,
     repeat: t.repeat,
+    notify: t.notify,
+    outcome: t.outcome(n, named(sv.outcomes, g.code ?? '')),
+    newOutcome: t.addOutcome,
+    waitDeadline: t.waitDeadline,
+    waitSameDay: t.waitSameDay,
+    waitUnit: t.waitUnit,
+    waitRung: t.waitRung(n),
+    newWaitRung: t.addWaitRung,
     rationale: t.rationale[lang],
     legalBasis: t.legalBasis[lang],
     interval: named(sv.steps, g.key ?? ''),
@@ -37,22 +45,37 @@ function fieldLabel(f: PolicyField, lang: TextLanguage): string {
   if (f.kind === 'target') return t.target;
   if (f.kind === 'remove') return t.remove;
   if (f.kind === 'reminderKind') return t.reminderKind;
+  if (f.kind === 'outcome') return t.outcomeCode;
+  // A box: may an outcome be given while the task waits, or a target told at opening.
+  if (f.kind === 'check') return f.name.endsWith('.whileWaiting') ? t.whileWaiting : named(t.targets, String(f.path[f.path.length - 1]));
   if (f.kind === 'time') return f.name.endsWith('cutoffLocalTime') ? t.cutoff : f.name.endsWith('dueLocalTime') ? t.due : t.time;
   return f.kind === 'unit' ? t.unit : f.kind === 'requiredText' ? t.legalBasis[lang] : t.rationale[lang];
 }
 
-/** The groups that are rows of a step's reminders or ladder. */
+/** The groups that are rows of a step's lists: reminders, ladder, outcomes, the consent wait's ladder. */
 const reminderKindsOfGroup = new Set<GroupKind>(['afterStart', 'beforeDue', 'atFraction', 'atTime', 'newReminder']);
 const rungKinds = new Set<GroupKind>(['rung', 'newRung']);
-const rowKinds = new Set<GroupKind>([...reminderKindsOfGroup, ...rungKinds]);
+const outcomeKinds = new Set<GroupKind>(['outcome', 'newOutcome']);
+const waitRungKinds = new Set<GroupKind>(['waitRung', 'newWaitRung']);
+const waitKinds = new Set<GroupKind>(['waitDeadline', 'waitSameDay', 'waitUnit', ...waitRungKinds]);
+const rowKinds = new Set<GroupKind>([...reminderKindsOfGroup, ...rungKinds, ...outcomeKinds, ...waitRungKinds, 'notify', 'waitDeadline', 'waitSameDay']);
 
 /** A row's labels start with which row of which step: "Påminnelse 2 för Skyddsbedömning: " (read, not shown). */
 function rowPrefix(g: PolicyFieldGroup, step: string): string | undefined {
   const n = (g.index ?? 0) + 1;
-  if (g.kind === 'newReminder') return t.newReminderRow(step);
-  if (g.kind === 'newRung') return t.newRungRow(step);
-  if (g.kind === 'rung') return t.rungRow(n, step);
-  return reminderKindsOfGroup.has(g.kind) ? t.reminderRow(n, step) : undefined;
+  const prefixes: Partial<Record<GroupKind, string>> = {
+    newReminder: t.newReminderRow(step),
+    newRung: t.newRungRow(step),
+    rung: t.rungRow(n, step),
+    notify: t.notifyRow(step),
+    outcome: t.outcomeRow(n, step),
+    newOutcome: t.newOutcomeRow(step),
+    waitDeadline: t.waitRow(step),
+    waitSameDay: t.waitRow(step),
+    waitRung: t.waitRungRow(n, step),
+    newWaitRung: t.newWaitRungRow(step),
+  };
+  return prefixes[g.kind] ?? (reminderKindsOfGroup.has(g.kind) ? t.reminderRow(n, step) : undefined);
 }
 
 /** Where each field sits, in words, for the summary's links (in the order the form shows them). */
@@ -82,7 +105,7 @@ function Input(props: { field: PolicyField; lang: TextLanguage; value: string; e
       {fieldLabel(field, props.lang)}
     </label>
   );
-  if (field.kind === 'remove') {
+  if (field.kind === 'remove' || field.kind === 'check') {
     return (
       <div class="field">
         <FieldError id={errorId ?? ''} text={error} />
@@ -114,6 +137,9 @@ function Input(props: { field: PolicyField; lang: TextLanguage; value: string; e
         ))}
       </select>
     );
+  } else if (field.kind === 'outcome') {
+    // A code, not a number: lower-case letters, digits and hyphens (the server names a wrong one next to the field).
+    control = <input {...common} type="text" size={24} value={value} required={required} autocomplete="off" spellcheck={false} />;
   } else if (field.kind === 'time') {
     // Text, not type="time": the browser's own time field shows AM/PM in some locales.
     control = <input {...common} type="text" inputMode="numeric" size={5} value={value} required={required} autocomplete="off" />;
@@ -163,9 +189,11 @@ function Group(props: { group: PolicyFieldGroup; lang: TextLanguage; units: Unit
   const { group, lang, value, errors } = props;
   const [first] = group.fields;
   if (group.kind === 'unit') return <UnitSelect name={first.name} label={t.unit} value={value(first)} error={errors?.fields[first.name]} units={props.units} />;
+  if (group.kind === 'waitUnit') return <UnitSelect name={first.name} label={t.waitUnit} value={value(first)} error={errors?.fields[first.name]} units={props.units} />;
   if (group.kind === 'rationale' || group.kind === 'legalBasis') return <TextArea field={first} lang={lang} value={value(first)} error={errors?.fields[first.name]} />;
   const prefix = props.step === undefined ? undefined : rowPrefix(group, props.step);
-  const hint = group.kind === 'newReminder' ? t.addReminderHint : group.kind === 'newRung' ? t.addRungHint : undefined;
+  const hints: Partial<Record<GroupKind, string>> = { newReminder: t.addReminderHint, newRung: t.addRungHint, newOutcome: t.addOutcomeHint, newWaitRung: t.addWaitRungHint, notify: t.notifyHint };
+  const hint = hints[group.kind];
   const hintId = hint ? `${fieldId(first.name)}-tips` : undefined;
   return (
     <fieldset>
@@ -184,27 +212,64 @@ function Group(props: { group: PolicyFieldGroup; lang: TextLanguage; units: Unit
   );
 }
 
-/** A step's groups: its reminders and its ladder each as a list of rows in a fieldset, the rest as they come. */
-function StepGroups(props: { stepKey: string; groups: PolicyFieldGroup[]; lang: TextLanguage; units: UnitChoice[]; value: (f: PolicyField) => string; errors?: PublishErrors }) {
-  const { groups, stepKey, ...rest } = props;
+/** A list's rows in a fieldset of their own, with what the list is for above them. */
+function RowList(props: { legend: string; hint?: string; hintId: string; children: unknown }) {
+  return (
+    <fieldset aria-describedby={props.hint ? props.hintId : undefined}>
+      <legend>{props.legend}</legend>
+      {props.hint && (
+        <p class="hint" id={props.hintId}>
+          {props.hint}
+        </p>
+      )}
+      {props.children}
+    </fieldset>
+  );
+}
+
+/**
+ * A step's groups: its reminders, ladder and outcomes each as a list of rows in a fieldset, its
+ * consent wait (deadline, unit, ladder) in one of its own, the rest as they come.
+ */
+function StepGroups(props: {
+  stepKey: string;
+  groups: PolicyFieldGroup[];
+  consent?: { agency: string; purpose: string };
+  lang: TextLanguage;
+  units: UnitChoice[];
+  value: (f: PolicyField) => string;
+  errors?: PublishErrors;
+}) {
+  const { groups, stepKey, consent, ...rest } = props;
   const step = named(sv.steps, stepKey);
   const one = (g: PolicyFieldGroup) => <Group group={g} step={step} {...rest} />;
-  const reminders = groups.filter((g) => reminderKindsOfGroup.has(g.kind));
-  const rungs = groups.filter((g) => rungKinds.has(g.kind));
-  const before = groups.slice(0, groups.indexOf(reminders[0]));
-  const after = groups.slice(groups.indexOf(rungs[rungs.length - 1]) + 1);
+  const of = (kinds: Set<GroupKind>) => groups.filter((g) => kinds.has(g.kind));
+  const listed = new Set<GroupKind>([...reminderKindsOfGroup, ...rungKinds, ...outcomeKinds, ...waitKinds, 'notify', 'legalBasis', 'rationale']);
+  const hintId = (what: string) => `steg-${stepKey}-${what}-tips`;
   return (
     <>
-      {before.map(one)}
-      <fieldset>
-        <legend>{t.reminders}</legend>
-        {reminders.map(one)}
-      </fieldset>
+      {groups.filter((g) => !listed.has(g.kind) && g.kind !== 'repeat').map(one)}
+      <RowList legend={t.reminders} hint={t.remindersHint} hintId={hintId('paminnelser')}>
+        {of(reminderKindsOfGroup).map(one)}
+      </RowList>
       <fieldset>
         <legend>{t.rungs}</legend>
-        {rungs.map(one)}
+        {of(rungKinds).map(one)}
       </fieldset>
-      {after.map(one)}
+      {of(new Set(['repeat'])).map(one)}
+      {of(new Set(['notify'])).map(one)}
+      <RowList legend={t.outcomes} hint={t.outcomesHint} hintId={hintId('utfall')}>
+        {of(outcomeKinds).map(one)}
+      </RowList>
+      {consent && (
+        <RowList legend={t.consentWait} hint={t.consentWaitHint(named(sv.agencies, consent.agency), named(sv.consent.purposes, consent.purpose))} hintId={hintId('samtycke')}>
+          {of(new Set(['waitDeadline', 'waitSameDay', 'waitUnit'])).map(one)}
+          <RowList legend={t.waitRungs} hint={t.waitRungsHint} hintId={hintId('vantan')}>
+            {of(waitRungKinds).map(one)}
+          </RowList>
+        </RowList>
+      )}
+      {of(new Set(['legalBasis', 'rationale'])).map(one)}
     </>
   );
 }
@@ -235,6 +300,8 @@ export function NewPolicyVersionPage(props: {
       <PublishSummary places={placesOf(source.document.caseType, form)} errors={errors} />
       <form method="post" action={props.action} aria-labelledby="ny-version">
         <Csrf ctx={ctx} />
+        {/* Says the form showed its boxes, so one it does not post was left unticked. */}
+        <input type="hidden" name={boxesField} value="on" />
         <VersionField example={suggestVersion(source.version)} errors={errors} />
         <h2 id="stegen">{t.steps}</h2>
         <nav aria-label={t.onThisPage}>
@@ -254,7 +321,7 @@ export function NewPolicyVersionPage(props: {
         {steps.map(([key, groups]) => (
           <section aria-labelledby={`steg-${key}`}>
             <h3 id={`steg-${key}`}>{named(sv.steps, key)}</h3>
-            <StepGroups stepKey={key} groups={groups} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
+            <StepGroups stepKey={key} groups={groups} consent={source.document.steps[key]?.consent} lang={form.textLanguage} units={props.units} value={value} errors={errors} />
           </section>
         ))}
         {form.intervals.length > 0 && (
