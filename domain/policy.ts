@@ -236,6 +236,25 @@ const requiredIntervals: Partial<Record<CaseType, readonly string[]>> = {
   'exit-programme': ['followUp'],
 };
 
+/**
+ * Outcomes a case type's workflow acts on for the child's safety, by step: a version without one
+ * would leave its path unreachable (immediate protection never opened, a report never
+ * investigated; DOMAIN.md). Other outcomes the workflows read (a follow-up's measures-continue, a
+ * review's close-case, an exit case's declined) only end or repeat work, and stay the policy's choice.
+ */
+export const safetyOutcomes: Partial<Record<CaseType, Readonly<Record<string, readonly string[]>>>> = {
+  'youth-concern': { protectionAssessment: ['immediate-protection-needed'], investigationDecision: ['open-investigation'] },
+};
+
+/** The safety outcomes a policy's steps do not offer (a missing step is missingSteps' to name). */
+export function missingSafetyOutcomes(policy: PolicyDocument): Array<{ step: string; outcome: string }> {
+  const needed = Object.entries(safetyOutcomes[policy.caseType] ?? {});
+  return needed.flatMap(([step, outcomes]) => {
+    const offered = policy.steps[step]?.outcomes;
+    return offered ? outcomes.filter((o) => !offered.includes(o)).map((outcome) => ({ step, outcome })) : [];
+  });
+}
+
 /** Checks a policy has every step (and interval) its case type needs; returns the missing ones. */
 export function missingSteps(policy: PolicyDocument): string[] {
   const steps = requiredSteps[policy.caseType].filter((step) => !(step in policy.steps));

@@ -5,7 +5,7 @@
 // A step's reminders, escalation rungs, outcomes and consent-wait rungs are rows: each shown one
 // has a "remove" box, and one empty row per list adds one; a new row left empty is ignored. A
 // reminder's kind is a control of its row: its value fields are those of the kind it shows.
-import { escalationTargets, policyTextLanguage, type PolicyDocument, type ReminderRule, type Span, type StepPolicy, type TextLanguage } from '../domain/policy';
+import { escalationTargets, policyTextLanguage, safetyOutcomes, type PolicyDocument, type ReminderRule, type Span, type StepPolicy, type TextLanguage } from '../domain/policy';
 
 export type FieldKind = 'amount' | 'spanUnit' | 'time' | 'percent' | 'unit' | 'target' | 'text' | 'requiredText' | 'remove' | 'reminderKind' | 'outcome' | 'check';
 
@@ -353,6 +353,13 @@ export function applyPolicyForm(source: PolicyDocument, body: Record<string, unk
       rows.push({ doc: `${base}.outcomes.${codes.length - 1}`, form: o.form, whole: '' });
     }
     if (codes.length === 0) refused[`${base}.outcomes.0.remove`] = 'noOutcomes';
+    // An outcome the workflow acts on for the child's safety, removed or renamed: said at its row (the API refuses it too).
+    for (const needed of safetyOutcomes[source.caseType]?.[key] ?? []) {
+      const i = sourceStep.outcomes.indexOf(needed);
+      if (i < 0 || codes.includes(needed)) continue;
+      const removed = values[`${base}.outcomes.${i}.remove`] !== '';
+      refused[removed ? `${base}.outcomes.${i}.remove` : `${base}.outcomes.${i}`] = 'safetyOutcome';
+    }
     step.outcomes = codes;
 
     const gate = step.consent;

@@ -43,7 +43,7 @@ export const policyOperations = [
     access: admin,
     body: policyDocumentSchema,
     responses: { 201: policySchema },
-    errors: { 409: 'that version exists; versions are immutable', 422: 'the policy lacks steps (INVALID_POLICY), or names a unit not in the registry (UNIT_NOT_FOUND) or a deactivated one (UNIT_INACTIVE); `fields` names each such unit by its path, e.g. steps.investigation.unitCode' },
+    errors: { 409: 'that version exists; versions are immutable', 422: 'the policy lacks steps, or a step drops an outcome its workflow acts on for the child’s safety (INVALID_POLICY; `fields` names the step’s outcomes, e.g. steps.investigationDecision.outcomes), or names a unit not in the registry (UNIT_NOT_FOUND) or a deactivated one (UNIT_INACTIVE); `fields` names each such unit by its path, e.g. steps.investigation.unitCode' },
     handle: async ({ deps, body }) => ({ status: 201, body: await publishPolicyVersion(deps, body) }),
   }),
 ];

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../domain/errors';
-import { missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
+import { missingSafetyOutcomes, missingSteps, type CaseType, type PolicyDocument } from '../../domain/policy';
 import { routingTableSchema, type RoutingTable } from '../../domain/routing';
 import { publishPolicy, publishRoutingTable } from '../../prisma/seed';
 import type { ApiDeps } from '../context';
@@ -49,6 +49,12 @@ async function refuseExisting(exists: Promise<unknown>, what: string) {
 export async function publishPolicyVersion(deps: ApiDeps, policy: PolicyDocument) {
   const missing = missingSteps(policy);
   if (missing.length) throw new AppError(ErrorCode.InvalidPolicy, `the policy lacks: ${missing.join(', ')}`);
+  // Only for a new version: versions already published (seeded ones too) keep running as they are.
+  const unsafe = missingSafetyOutcomes(policy);
+  if (unsafe.length) {
+    const fields = unsafe.map(({ step, outcome }) => ({ field: `steps.${step}.outcomes`, problem: `must offer "${outcome}": the case's workflow acts on it` }));
+    throw new AppError(ErrorCode.InvalidPolicy, `the policy drops outcomes the case type's workflow acts on: ${fields.map((f) => f.field).join(', ')}`, { fields });
+  }
   // Checked and written with no deactivation in between (underUnitWorkLock).
   await underUnitWorkLock(deps, async (tx) => {
     await refuseExisting(tx.policy.findUnique({ where: { caseType_version: { caseType: policy.caseType, version: policy.version } } }), `policy ${policy.caseType} ${policy.version}`);

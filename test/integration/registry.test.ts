@@ -113,6 +113,17 @@ describe('the agency and unit registry through the API', () => {
     const published = async (caseType: string, version: string) =>
       [await stack.db.prisma.policy.count({ where: { caseType, version } }), await stack.db.prisma.routingTable.count({ where: { version } })];
 
+    it("when a youth-concern version drops an outcome its workflow acts on for the child's safety, then it is refused with 422 INVALID_POLICY naming each step's outcomes, and nothing is published", async () => {
+      const policy = await seededPolicyAs('youth-concern', 'registry-unsafe');
+      policy.steps.protectionAssessment.outcomes = policy.steps.protectionAssessment.outcomes.filter((o) => o !== 'immediate-protection-needed');
+      policy.steps.investigationDecision.outcomes = ['no-investigation', 'investigation-opened'];
+      const refused = (await stack.as(admin).post('/admin/policies').send(policy).expect(422)).body.error;
+      expect(refused.code).toBe('INVALID_POLICY');
+      expect(refused.fields.map((f: { field: string }) => f.field)).toEqual(['steps.protectionAssessment.outcomes', 'steps.investigationDecision.outcomes']);
+      expect(refused.fields[1].problem).toContain('open-investigation');
+      expect(await published('youth-concern', 'registry-unsafe')).toEqual([0, 0]);
+    });
+
     it('when a policy or routing version names a deactivated unit, then it is refused with 422 UNIT_INACTIVE naming each path, and nothing is published', async () => {
       const code = 'registry-retired';
       await stack.as(admin).post('/admin/units').send({ code, agency: 'social-services', name: 'Retired unit', notificationEmail: 'retired@soc.example', supervisorEmail: 'retired@soc.example', headEmail: 'retired@soc.example' }).expect(201);

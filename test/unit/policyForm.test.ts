@@ -102,6 +102,24 @@ describe("the web app's new-version form of a policy", () => {
     expect(tampered.formPath(path)).toBe('steps.lulNotification.reminders.new.kind');
   });
 
+  it("when an outcome the workflow acts on for the child's safety is removed or renamed, then the form refuses it at its row; other outcomes may go", () => {
+    const decision = source.steps.investigationDecision.outcomes;
+    const protection = source.steps.protectionAssessment.outcomes;
+    const open = decision.indexOf('open-investigation');
+    const immediate = protection.indexOf('immediate-protection-needed');
+    const { refused } = applyPolicyForm(source, {
+      version: 'x',
+      [`steps.investigationDecision.outcomes.${open}`]: 'utredning-inledd',
+      [`steps.protectionAssessment.outcomes.${immediate}.remove`]: 'on',
+    });
+    expect(refused).toEqual({
+      [`steps.investigationDecision.outcomes.${open}`]: 'safetyOutcome',
+      [`steps.protectionAssessment.outcomes.${immediate}.remove`]: 'safetyOutcome',
+    });
+    const other = decision.findIndex((o) => o !== 'open-investigation');
+    expect(applyPolicyForm(source, { version: 'x', [`steps.investigationDecision.outcomes.${other}.remove`]: 'on' }).refused).toEqual({});
+  });
+
   it("when every rung of a step is removed and none added, then the form refuses it next to the first rung's remove box", () => {
     const { noRungs } = applyPolicyForm(source, { version: 'x', 'steps.investigation.escalation.0.remove': 'on', 'steps.investigation.escalation.1.remove': 'on' });
     expect(noRungs).toEqual(['steps.investigation.escalation.0.remove']);

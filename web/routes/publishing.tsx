@@ -25,7 +25,8 @@ function refusedFields(result: Invocation<unknown> & { ok: false }, kinds: Map<s
   const names = [...kinds.keys()];
   const messages: Record<string, string> = {};
   if (result.error.code === ErrorCode.VersionExists) return { fields: { version: e.versionTaken }, values };
-  if (result.error.code === ErrorCode.InvalidPolicy) return { fields: {}, values, general: e.invalidPolicy };
+  // With fields: a step without an outcome its workflow acts on (a source published without it; the form catches a removed one itself).
+  if (result.error.code === ErrorCode.InvalidPolicy) return { fields: {}, values, general: result.error.fields?.length ? e.invalidPolicySafety : e.invalidPolicy };
   const unitMessage = unitRefusals[result.error.code];
   let unplaced = false;
   for (const refused of result.error.fields ?? []) {
