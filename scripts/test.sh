@@ -33,17 +33,26 @@ run_jest() {
   rm -f "$results"
 }
 
+# How long each part took, said with the result (the whole run takes minutes).
+timings=()
+mark() { timings+=("$1 $((SECONDS - ${phase_start:-0}))s"); phase_start=$SECONDS; }
+mark "setup (dependencies, type-check, lint)"
 echo "[test] phase 1: Temporal dev server" >&2
 run_jest "$@"
+mark "dev server"
 if [[ $# -eq 0 && "${SKIP_FAULTS:-0}" != "1" ]]; then
   echo "[test] phase 2: fault tests (processes killed, servers restarted or cut off)" >&2
   run_jest --config jest.faults.config.js
+  mark "faults"
 fi
 if [[ $# -eq 0 && "${SKIP_CLUSTER:-0}" != "1" ]]; then
   echo "[test] phase 3: Temporal server on PostgreSQL (builds it once from its Go module if missing)" >&2
   node --import tsx dev/ensureTemporalServer.ts >/dev/null
   run_jest --config jest.cluster.config.js
+  mark "cluster"
 fi
 # One plain closing line that any CI can read, whatever jest printed above it.
+summary="$(printf '%s; ' "${timings[@]}")"
+echo "[test] took $((SECONDS / 60)) min $((SECONDS % 60)) s: ${summary%; }" >&2
 echo "jest: ${passed} passed, ${failed} failed$([[ $skipped -gt 0 ]] && echo ", ${skipped} skipped")"
 exit "$status"

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { devIdentities } from '../../dev/devAuth';
 import { taskIn } from '../support/cases';
 import type { Identity } from '../support/tokens';
@@ -16,6 +16,23 @@ async function activePolicy(web: WebStack, caseType: string) {
   const list = (await web.stack.as(admin).get('/admin/policies').expect(200)).body as PolicyList;
   const active = list.items.find((i) => i.caseType === caseType && i.active)!;
   return (await web.stack.as(admin).get(`/admin/policies/${caseType}/${active.version}`).expect(200)).body as PolicyRead;
+}
+
+/** The social intervention group's active policy opened in its new-version form by the admin: the source, the form, and how many versions there were before. */
+async function openSigPolicyForm(web: WebStack) {
+  const source = await activePolicy(web, 'social-intervention-group');
+  const countBefore = await web.stack.db.prisma.policy.count();
+  const opened = await web.newPage();
+  await web.signIn(opened.page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
+  const form = () => opened.page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+  return { ...opened, source, countBefore, form };
+}
+
+/** A field the form refused next to itself: the message under it, and the field marked invalid and described by that message. */
+async function expectRefusedAt(page: Page, field: Locator, id: string, message: string) {
+  await expect(page.locator(`#${id}-fel`).innerText()).resolves.toBe(message);
+  await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(field.getAttribute('aria-describedby')).resolves.toContain(`${id}-fel`);
 }
 
 /** A rule's block of the routing form opened by its summary (each is folded to its name, and open when a refusal is in it). */
@@ -125,11 +142,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
   });
 
   it('when an admin publishes with a malformed name and a negative amount, then a taken name, then each refusal is named in Swedish next to its field and in a summary linking to it, what was typed stays and nothing is published', async () => {
-    const source = await activePolicy(web, 'social-intervention-group');
-    const countBefore = await web.stack.db.prisma.policy.count();
-    const { page, context } = await web.newPage();
-    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
-    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const { page, context, countBefore, form, source } = await openSigPolicyForm(web);
     const name = () => form().getByRole('textbox', { name: 'Namn på den nya versionen' });
     const amount = () => form().getByRole('region', { name: 'Individuell handlingsplan' }).getByRole('group', { name: 'Tidsfrist', exact: true }).getByRole('textbox', { name: 'Antal' });
 
@@ -166,11 +179,9 @@ describe('publishing a policy or routing version in the staff web app', () => {
   });
 
   it("when an admin adds a reminder to one step and removes an escalation rung of another, then the published version has exactly those two changes", async () => {
-    const source = await activePolicy(web, 'social-intervention-group');
+    const { page, context, consoleErrors, source, form: formOf } = await openSigPolicyForm(web);
+    const form = formOf();
     const version = 'pub-rader-2026.9';
-    const { page, context, consoleErrors } = await web.newPage();
-    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
-    const form = page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
     await expect(shown(form)).resolves.toBe(true);
     await form.getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
 
@@ -203,20 +214,14 @@ describe('publishing a policy or routing version in the staff web app', () => {
   });
 
   it('when an admin adds a reminder with a malformed amount, then removes every rung of a step, then each refusal is said in Swedish next to that row, the form keeps what was typed and nothing is published', async () => {
-    const source = await activePolicy(web, 'social-intervention-group');
-    const countBefore = await web.stack.db.prisma.policy.count();
-    const { page, context } = await web.newPage();
-    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
-    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const { page, context, countBefore, form } = await openSigPolicyForm(web);
     const amount = () => form().getByRole('textbox', { name: 'Ny påminnelse för Uppföljning av handlingsplan: Antal', exact: true });
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-rader-fel');
     await amount().fill('tre');
     await form().getByRole('button', { name: 'Publicera versionen' }).click();
 
     const amountId = 'f-steps-review-reminders-new-amount';
-    await expect(page.locator(`#${amountId}-fel`).innerText()).resolves.toBe('Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.');
-    await expect(amount().getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(amount().getAttribute('aria-describedby')).resolves.toContain(`${amountId}-fel`);
+    await expectRefusedAt(page, amount(), amountId, 'Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.');
     await expect(amount().inputValue()).resolves.toBe('tre');
     await expect(page.locator('.field-error').count()).resolves.toBe(1);
     await expect(page.getByRole('alert').getByRole('link', { name: /^Uppföljning av handlingsplan: Lägg till påminnelse, antal: Ange ett tal/ }).getAttribute('href')).resolves.toBe(`#${amountId}`);
@@ -239,11 +244,8 @@ describe('publishing a policy or routing version in the staff web app', () => {
   });
 
   it("when an admin changes a reminder's kind, adds an outcome, and changes a step's consent wait and who is told when it opens, then the form first asks for the new kind's value, and the new version's page shows every change", async () => {
-    const source = await activePolicy(web, 'social-intervention-group');
+    const { page, context, consoleErrors, source, form } = await openSigPolicyForm(web);
     const version = 'pub-steg-2026.9';
-    const { page, context, consoleErrors } = await web.newPage();
-    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
-    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
     await expect(shown(form())).resolves.toBe(true);
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill(version);
     const plan = () => form().getByRole('region', { name: 'Individuell handlingsplan' });
@@ -326,11 +328,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
   });
 
   it('when an admin adds an outcome the step already has, then one no code can be, with a negative rung in the consent wait, then each refusal is said in Swedish next to its field and nothing is published', async () => {
-    const source = await activePolicy(web, 'social-intervention-group');
-    const countBefore = await web.stack.db.prisma.policy.count();
-    const { page, context } = await web.newPage();
-    await web.signIn(page, 'dev-admin', `/administration/policyer/social-intervention-group/${source.version}/ny-version`);
-    const form = () => page.getByRole('form', { name: 'Ny version av policyn: Social insatsgrupp' });
+    const { page, context, countBefore, form } = await openSigPolicyForm(web);
     const added = () => form().getByRole('textbox', { name: 'Nytt utfall för Individuell handlingsplan: Kod', exact: true });
     const rung = () => form().getByRole('textbox', { name: 'Eskaleringssteg 1 under väntan på samtycke för Individuell handlingsplan: Antal', exact: true });
     await form().getByRole('textbox', { name: 'Namn på den nya versionen' }).fill('pub-utfall-fel');
@@ -340,9 +338,7 @@ describe('publishing a policy or routing version in the staff web app', () => {
 
     // Refused by the form: the same outcome twice, said at the second; what was typed stays.
     const addedId = 'f-steps-actionPlan-outcomes-new';
-    await expect(page.locator(`#${addedId}-fel`).innerText()).resolves.toBe('Steget har redan det utfallet. Ange en annan kod eller ta bort raden.');
-    await expect(added().getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(added().getAttribute('aria-describedby')).resolves.toContain(`${addedId}-fel`);
+    await expectRefusedAt(page, added(), addedId, 'Steget har redan det utfallet. Ange en annan kod eller ta bort raden.');
     await expect(page.locator('.field-error').count()).resolves.toBe(1);
     await expect(page.getByRole('alert').getByRole('link', { name: /^Individuell handlingsplan: Lägg till utfall, kod: Steget har redan det utfallet/ }).getAttribute('href')).resolves.toBe(`#${addedId}`);
     await expect(rung().inputValue()).resolves.toBe('-1');
