@@ -119,18 +119,18 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('button', { name: 'Visa' }).click();
     const trail = page.getByRole('table', { name: 'Loggen, senaste först' });
     const lines = (await trail.getByRole('row').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '));
-    // Each actor by the name they signed in with, and their id.
+    // Each actor by the name they signed in with, and their id; each action by its name, its code beside it.
     for (const [actor, action] of [
-      ['Samira Lindqvist (dev-coordinator)', 'referral.route'],
-      ['Samira Lindqvist (dev-coordinator)', 'case.read'],
-      ['Samira Lindqvist (dev-coordinator)', 'consent.record'],
-      ['Elin Åberg (dev-staff-children-youth)', 'case.read'],
-      ['Elin Åberg (dev-staff-children-youth)', 'task.complete'],
-      ['Elin Åberg (dev-staff-children-youth)', 'case.read'],
-      ['Karin Öberg (dev-supervisor-children-youth)', 'escalation.acknowledge'],
+      ['Samira Lindqvist (dev-coordinator)', 'Routade en anmälan till ett ärende referral.route'],
+      ['Samira Lindqvist (dev-coordinator)', 'Läste ärendet case.read'],
+      ['Samira Lindqvist (dev-coordinator)', 'Registrerade ett samtycke consent.record'],
+      ['Elin Åberg (dev-staff-children-youth)', 'Läste ärendet case.read'],
+      ['Elin Åberg (dev-staff-children-youth)', 'Slutförde en uppgift task.complete'],
+      ['Karin Öberg (dev-supervisor-children-youth)', 'Kvitterade en eskalering escalation.acknowledge'],
     ]) {
       expect({ actor, action, found: lines.some((l) => l.includes(`${actor} ${action}`)) }).toEqual({ actor, action, found: true });
     }
+    expect(await shown(trail.getByRole('cell', { name: 'Kvitterade en eskalering escalation.acknowledge' }).first())).toBe(true);
     await expectNoAxeViolations(page);
     await screenshot(page, 'granskning');
     // Views of lists name no case: the auditor finds them by who looked.
@@ -143,6 +143,26 @@ describe('a day at the center, in the browser', () => {
     await page.getByRole('button', { name: 'Visa' }).click();
     const coordinatorRows = (await trail.getByRole('row').allInnerTexts()).join('\n');
     for (const action of ['page.view', 'referral.preview', 'referral.route', 'consent.record', 'consent.refuse']) expect(coordinatorRows).toContain(action);
+
+    // The action filter is a list of names: choosing one shows that action's rows only, and stays chosen.
+    const actionFilter = page.getByLabel('Händelse', { exact: true });
+    await page.getByLabel('Användare').fill('');
+    await page.getByLabel('Ärende').fill(caseId);
+    await actionFilter.selectOption({ label: 'Kvitterade en eskalering' });
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.waitForURL(/action=escalation\.acknowledge/);
+    await expect(actionFilter.inputValue()).resolves.toBe('escalation.acknowledge');
+    const acknowledged = (await trail.locator('tbody tr').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '));
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.filter((l) => !l.includes('Kvitterade en eskalering escalation.acknowledge'))).toEqual([]);
+    expect(await shown(page.getByRole('heading', { name: `${acknowledged.length} händelse${acknowledged.length === 1 ? '' : 'r'}` }))).toBe(true);
+    await expectNoAxeViolations(page);
+    // A code a link carries that the list does not name still filters, and stays chosen as itself.
+    await page.goto(`${web.appUrl}/granskning?action=legacy.export`);
+    await expect(actionFilter.inputValue()).resolves.toBe('legacy.export');
+    await expect(actionFilter.locator('option:checked').innerText()).resolves.toBe('legacy.export');
+    expect(await shown(page.getByText('Inga händelser matchar filtret.'))).toBe(true);
+    await expectNoAxeViolations(page);
 
     // No page broke a script or the Content Security Policy (htmx swapped the inbox under it).
     expect([coordinator, staff, supervisor, auditor].flatMap((who) => who.consoleErrors)).toEqual([]);

@@ -23,6 +23,19 @@ export interface AuditRowView {
   phase: 'intent' | 'result' | null;
 }
 
+/** An action's Swedish name, or undefined for one without (a code from an older version). */
+export function actionLabel(code: string): string | undefined {
+  return Object.hasOwn(sv.auditActions, code) ? sv.auditActions[code] : undefined;
+}
+
+/** The filter's choices: every named action by its name (Swedish order); a code the URL carries that has no name is kept, after them. */
+export function actionChoices(chosen: string): { code: string; label: string }[] {
+  const named = Object.entries(sv.auditActions)
+    .map(([code, label]) => ({ code, label }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'sv'));
+  return chosen && actionLabel(chosen) === undefined ? [...named, { code: chosen, label: chosen }] : named;
+}
+
 export function AuditPage(props: { ctx: PageContext; filters: AuditFilters; data: { total: number; totalCapped: boolean; limit: number; offset: number; items: AuditRowView[] } }) {
   const { ctx, filters, data } = props;
   const t = sv.audit;
@@ -43,7 +56,14 @@ export function AuditPage(props: { ctx: PageContext; filters: AuditFilters; data
           </div>
           <div class="field">
             <label for="g-action">{t.action}</label>
-            <input id="g-action" name="action" type="text" value={filters.action} />
+            <select id="g-action" name="action">
+              <option value="">{t.anyAction}</option>
+              {actionChoices(filters.action).map((a) => (
+                <option value={a.code} selected={filters.action === a.code}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
           </div>
           <button type="submit">{t.apply}</button>
         </fieldset>
@@ -72,7 +92,11 @@ export function AuditPage(props: { ctx: PageContext; filters: AuditFilters; data
                   <time datetime={r.at}>{formatDateTime(r.at)}</time>
                 </td>
                 <td>{personLabel(r.actor, r.actorName, ctx.principal?.sub)}</td>
-                <td>{r.action}</td>
+                <td>
+                  {actionLabel(r.action) ?? null}
+                  {/* The code stays in sight: the API, its exports and the filter's URL use it. */}
+                  <code class={actionLabel(r.action) === undefined ? undefined : 'action-code'}>{r.action}</code>
+                </td>
                 <td>{r.phase === 'intent' ? t.intent : (r.status ?? '–')}</td>
                 <td>{r.caseId ?? '–'}</td>
                 <td>{r.taskId ?? '–'}</td>
