@@ -194,7 +194,7 @@ export const pageStrings = {
     'health.ready': 'Kontrollerade att tjänsten är redo',
     'openapi.read': 'Hämtade API-beskrivningen',
     'case.create': 'Startade ett ärende',
-    'referral.route': 'Routade en anmälan till ett ärende',
+    'referral.route': 'Registrerade en anmälan och startade ärendet',
     'referral.preview': 'Förhandsgranskade routningen av en anmälan',
     'case.read': 'Läste ärendet',
     'case.acute-threat': 'Larmade om akut hot',
