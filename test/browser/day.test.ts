@@ -121,7 +121,7 @@ describe('a day at the center, in the browser', () => {
     const lines = (await trail.getByRole('row').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '));
     // Each actor by the name they signed in with, and their id; each action by its name, its code beside it.
     for (const [actor, action] of [
-      ['Samira Lindqvist (dev-coordinator)', 'Routade en anmälan till ett ärende referral.route'],
+      ['Samira Lindqvist (dev-coordinator)', 'Registrerade en anmälan och startade ärendet referral.route'],
       ['Samira Lindqvist (dev-coordinator)', 'Läste ärendet case.read'],
       ['Samira Lindqvist (dev-coordinator)', 'Registrerade ett samtycke consent.record'],
       ['Elin Åberg (dev-staff-children-youth)', 'Läste ärendet case.read'],
