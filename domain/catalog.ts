@@ -47,7 +47,8 @@ export const sv = {
 /** A code's Swedish name from one of the catalog's tables, or the code itself when it has none. */
 export function named(table: Record<string, string>, code: string | null | undefined): string {
   if (!code) return '–';
-  return table[code] ?? code;
+  // Own keys only: a code such as "constructor" (a valid outcome code) must not reach Object's prototype.
+  return Object.hasOwn(table, code) ? table[code] : code;
 }
 
 // ---- Swedish texts for what casework operations show a person ------------------------------

@@ -1,5 +1,5 @@
 import { duration, formatDateTime, fromLocalInput, toLocalInput } from '../../web/format';
-import { count } from '../../domain/catalog';
+import { count, named, sv } from '../../domain/catalog';
 
 describe('the web app formats dates and counts in Swedish, in Stockholm time', () => {
   it('when a date is typed in winter or summer, then it is read as Stockholm time (CET, CEST)', () => {
@@ -25,5 +25,15 @@ describe('the web app formats dates and counts in Swedish, in Stockholm time', (
     expect(duration(90_000)).toBe('1 dag');
     expect(duration(7_200)).toBe('2 timmar');
     expect(duration(1)).toBe('1 sekund');
+  });
+});
+
+describe('codes named from the catalog', () => {
+  it("when a code is in the catalog, then its Swedish name is shown; when it is not, or is one of Object's own names, then the code itself", () => {
+    expect(named(sv.outcomes, 'no-immediate-risk')).toBe('Inget omedelbart skyddsbehov');
+    expect(named(sv.outcomes, 'utredning-klar')).toBe('utredning-klar');
+    expect(named(sv.outcomes, 'constructor')).toBe('constructor');
+    expect(named(sv.outcomes, 'toString')).toBe('toString');
+    expect(named(sv.outcomes, null)).toBe('–');
   });
 });
