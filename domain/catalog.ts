@@ -45,6 +45,11 @@ export const sv = {
 } as const;
 
 /** A code's Swedish name from one of the catalog's tables, or the code itself when it has none. */
+/** The catalog's name for a code when it has one, else `fallback` (e.g. the registry's own name for an agency an admin added). */
+export function namedOr(table: Record<string, string>, code: string, fallback: string): string {
+  return Object.hasOwn(table, code) ? table[code] : fallback;
+}
+
 export function named(table: Record<string, string>, code: string | null | undefined): string {
   if (!code) return '–';
   // Own keys only: a code such as "constructor" (a valid outcome code) must not reach Object's prototype.

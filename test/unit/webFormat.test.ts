@@ -1,5 +1,5 @@
 import { duration, formatDateTime, fromLocalInput, toLocalInput } from '../../web/format';
-import { count, named, sv } from '../../domain/catalog';
+import { count, named, namedOr, sv } from '../../domain/catalog';
 
 describe('the web app formats dates and counts in Swedish, in Stockholm time', () => {
   it('when a date is typed in winter or summer, then it is read as Stockholm time (CET, CEST)', () => {
@@ -35,5 +35,10 @@ describe('codes named from the catalog', () => {
     expect(named(sv.outcomes, 'constructor')).toBe('constructor');
     expect(named(sv.outcomes, 'toString')).toBe('toString');
     expect(named(sv.outcomes, null)).toBe('–');
+  });
+
+  it("when an agency an admin added has a code the catalog does not name, even one of Object's own names, then the registry's name is used", () => {
+    expect(namedOr(sv.agencies, 'police', 'Polisen i registret')).toBe(sv.agencies.police);
+    expect(namedOr(sv.agencies, 'constructor', 'Kommunens bygglov')).toBe('Kommunens bygglov');
   });
 });

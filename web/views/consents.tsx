@@ -1,5 +1,5 @@
 import type { CaseBody } from '../../api/views/case';
-import { named, sv } from '../../domain/catalog';
+import { named, namedOr, sv } from '../../domain/catalog';
 import { Csrf, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
 import { personLabel } from './person';
@@ -32,7 +32,7 @@ export function consentAgencyChoices(c: CaseBody, registry: AgencyOption[], unit
     ...c.consents.map((x) => x.receivingAgency),
     ...c.tasks.flatMap((t) => (t.detail === 'full' ? [agencyOfUnit.get(t.unit), t.consent?.agency] : [])).filter((a): a is string => a !== undefined),
   ]);
-  const options = registry.map((a) => ({ code: a.code, name: sv.agencies[a.code] ?? a.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+  const options = registry.map((a) => ({ code: a.code, name: namedOr(sv.agencies, a.code, a.name) })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
   return { involved: options.filter((a) => involved.has(a.code)), others: options.filter((a) => !involved.has(a.code)) };
 }
 

@@ -1,5 +1,5 @@
 import { concernCategories, urgencies } from '../../domain/routing';
-import { named, sv } from '../../domain/catalog';
+import { named, namedOr, sv } from '../../domain/catalog';
 import { Csrf, Layout, type PageContext } from './layout';
 import { FieldError, type FormErrors } from './forms';
 
@@ -10,7 +10,7 @@ const defaultSourceAgency = 'police';
 
 /** The registry's agencies as the form offers them, by their Swedish names (the catalog's first, as elsewhere). */
 export function sourceAgencyChoices(registry: AgencyOption[]): AgencyOption[] {
-  return registry.map((a) => ({ code: a.code, name: sv.agencies[a.code] ?? a.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+  return registry.map((a) => ({ code: a.code, name: namedOr(sv.agencies, a.code, a.name) })).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
 export interface RoutingPreview {
