@@ -19,9 +19,10 @@ module.exports = tseslint.config(
   {
     // One catalog: its parts are spread into sv by domain/catalog.ts, and read through it only.
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['domain/catalog.ts', 'workflows/**'],
+    // catalogAdmin.ts spreads the publish forms' part (catalogPublish.ts) into sv.admin.
+    ignores: ['domain/catalog.ts', 'domain/catalogAdmin.ts', 'workflows/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/catalogPages', '**/catalogAdmin', '**/catalogCase', '**/catalogCodes', '**/catalogEmail', '**/catalogWatchdog'], message: 'Read strings through sv from domain/catalog.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/catalogPages', '**/catalogAdmin', '**/catalogPublish', '**/catalogCase', '**/catalogCodes', '**/catalogEmail', '**/catalogWatchdog'], message: 'Read strings through sv from domain/catalog.' }] }],
     },
   },
   {

@@ -2,7 +2,8 @@
  * Every string a person reads, in Swedish, in one typed catalog: the web app's pages and the
  * emails the worker sends. Codes the API answers (steps, outcomes, statuses, units) are named
  * here; an unknown code shows as itself. sv is one object, composed from its parts beside this
- * file (catalogPages, catalogAdmin, catalogCase, catalogCodes, catalogEmail, catalogWatchdog); import from here only.
+ * file (catalogPages, catalogAdmin with catalogPublish, catalogCase, catalogCodes, catalogEmail,
+ * catalogWatchdog); import from here only.
  */
 import { adminStrings } from './catalogAdmin';
 import { caseStrings } from './catalogCase';

@@ -1,5 +1,7 @@
 // The catalog's administrator's screens (part of sv in domain/catalog.ts): Registret, Policyer and Routning (web/views/registry.tsx, policies.tsx, routing.tsx).
 
+import { publishStrings } from './catalogPublish';
+
 /** Names in a sentence: ”A”, ”B” och ”C”. */
 const quotedList = (names: string[]) => {
   const quoted = names.map((n) => `”${n}”`);
@@ -9,6 +11,7 @@ const quotedList = (names: string[]) => {
 /** Spread into sv; import sv from domain/catalog, never this file. */
 export const adminStrings = {
   admin: {
+    ...publishStrings,
     registry: {
       title: 'Registret',
       intro: 'Myndigheterna och deras enheter: vart uppgifter och e-post går. En ändring gäller direkt, även för uppgifter som redan pågår.',
@@ -113,205 +116,6 @@ export const adminStrings = {
     /** A seeded version, active since the epoch so that any version published later wins. */
     fromStart: 'Från början',
     fromStartLong: 'Från början (versionen följer med systemet och är inte publicerad av en administratör)',
-    /** The new-version form of the routing table (web/views/routingPublish.tsx). */
-    publishRouting: {
-      newVersion: 'Ny version utifrån den aktiva',
-      title: 'Ny version av routningstabellen',
-      from: (version: string) =>
-        `Formuläret är ifyllt från den aktiva versionen ${version}. Här ändrar du reglernas ordning, villkor, ärendetyper, spår och enheter, lägger till en regel och tar bort regler; det som formuläret inte visar (reglernas beskrivningar) följer med oförändrat.`,
-      others: 'Ett tomt villkor är inget villkor: en regel utan villkor tar emot alla anmälningar som ingen regel före den har tagit. Ett steg utan egen enhet går till enheten i ärendetypens aktiva policy.',
-      effect: 'Versionen blir aktiv direkt när du publicerar den: anmälningar som kommer in från och med nu routas efter den. Ärenden som redan har startat påverkas inte. En publicerad version kan inte ändras.',
-      rules: 'Reglerna, i den ordning de prövas',
-      ruleLegend: (n: number, id: string) => `Regel ${n}: ${id}`,
-      conditions: 'Villkor',
-      units: 'Enheter',
-      sourceAgency: 'Anmälande aktör är någon av',
-      ageMin: 'Lägsta ålder (år)',
-      ageMax: 'Högsta ålder (år)',
-      category: 'Kategorin är någon av',
-      district: 'Skola eller område är något av (ett per rad)',
-      suspectedOfCrime: 'Misstänkt för brott',
-      anySuspected: 'Inget villkor',
-      suspected: 'Personen är misstänkt för brott',
-      notSuspected: 'Personen är inte misstänkt för brott',
-      urgency: 'Brådskan är någon av',
-      policyUnit: 'Enheten i policyn (ingen egen enhet)',
-      remove: 'Ta bort regeln',
-      newRule: 'Ny regel',
-      newRuleHint: 'Fyll i id och ärendetyp för att lägga till en regel; lämnar du dem tomma läggs ingen regel till. Egna enheter väljer du under den ärendetyp du har valt; de andra ärendetypernas enheter används inte.',
-      order: 'Varje regel har en plats i ordningen, från 1 och uppåt. Reglerna prövas i den ordningen och den första som stämmer avgör, så ge varje regel en egen plats. En regel som tas bort behöver ingen.',
-      place: 'Plats i ordningen',
-      caseTypeHint: 'Byter du ärendetyp och regeln har egna enheter för steg som den nya ärendetypen saknar, kommer formuläret tillbaka med den nya ärendetypens steg innan något publiceras.',
-      newUnits: (caseType: string) => `Egna enheter om ärendetypen är ${caseType}`,
-      id: 'Regelns id',
-      idHint: 'Små bokstäver a–z, siffror och bindestreck, t.ex. polisen-unga.',
-      caseType: 'Ärendetyp',
-      chooseCaseType: 'Välj ärendetyp',
-      tracks: 'Spår (valfritt)',
-      position: 'Placering',
-      before: (n: number, id: string) => `Före regel ${n}: ${id}`,
-      last: 'Sist',
-      /** Refused fields of the routing form, by what kind of field they are. */
-      errors: {
-        id: 'Ange ett id på 1–64 tecken: små bokstäver a–z, siffror och bindestreck, som börjar med en bokstav eller siffra.',
-        idTaken: 'Det finns redan en regel med det id:t. Välj ett annat.',
-        caseType: 'Välj en ärendetyp i listan.',
-        tracks: 'Välj bland spåren i listan.',
-        codes: 'Välj bland alternativen i listan.',
-        age: 'Ange en ålder i hela år, från 0 till 120.',
-        ageOrder: 'Lägsta åldern får inte vara högre än den högsta.',
-        district: 'Ange skolor eller områden, ett per rad, med högst 100 tecken vardera.',
-        suspected: 'Välj ett av alternativen.',
-        position: 'Ange platsen i ordningen som ett heltal.',
-      } as Record<string, string>,
-      positionRange: (count: number) => `Ange platsen som ett heltal från 1 till ${count}.`,
-      positionTaken: (n: number, id: string) => `Regel ${n}: ${id} har också den platsen. Ge varje regel en egen plats.`,
-      unitsDropped: (caseType: string, steps: string[]) =>
-        `Ärendetypen ${caseType} har inte ${steps.length === 1 ? 'steget' : 'stegen'} ${steps.length === 1 ? steps[0] : `${steps.slice(0, -1).join(', ')} och ${steps[steps.length - 1]}`}, som regeln har egna enheter för. Formuläret visar nu stegen för ${caseType} och de enheterna följer inte med; välj enheter för de nya stegen om du vill och publicera igen.`,
-      unitFor: (step: string) => `Enhet för ${step.toLocaleLowerCase('sv')}`,
-      published: (version: string) => `Version ${version} av routningstabellen är publicerad och aktiv. Anmälningar som kommer in från och med nu routas efter den; ärenden som redan har startat påverkas inte.`,
-      activeChanged: (version: string) =>
-        `Den aktiva versionen ändrades till ${version} medan du fyllde i formuläret. Formuläret visar nu den versionens regler; kontrollera reglerna och publicera igen.`,
-      cancel: 'Avbryt och gå tillbaka till routningen',
-    },
-    /** The new-version form of a policy (web/views/publishing.tsx). */
-    publish: {
-      newVersion: 'Ny version utifrån denna',
-      title: (caseType: string) => `Ny version av policyn: ${caseType}`,
-      from: (version: string) => `Formuläret är ifyllt från version ${version}. Det som formuläret inte visar (vad klockan räknas från, vilken myndighet samtycket gäller och för vilket syfte) följer med oförändrat.`,
-      effect:
-        'Versionen blir aktiv direkt när du publicerar den: ärenden som startar efter det får den nya versionen, medan ärenden som redan pågår behåller den version de startade med. En publicerad version kan inte ändras; vill du ändra något senare publicerar du en ny.',
-      version: 'Namn på den nya versionen',
-      versionHint: (example: string) => `Bokstäver, siffror, punkt, bindestreck och understreck, t.ex. ${example}. Namnet går inte att ändra senare.`,
-      steps: 'Stegen',
-      onThisPage: 'Stegen i formuläret',
-      intervals: 'Tid mellan upprepade steg',
-      unit: 'Enhet',
-      chooseUnit: 'Välj en enhet',
-      inactiveUnit: (label: string) => `${label} (inaktiverad)`,
-      deadline: 'Tidsfrist',
-      sameDay: 'Tidsfrist: samma arbetsdag',
-      cutoff: 'Inkommen före kl. (TT:MM)',
-      due: 'Klar senast kl. (TT:MM)',
-      amount: 'Antal',
-      spanUnit: 'Tidsenhet',
-      percent: 'Procent av tiden',
-      time: 'Klockslag (TT:MM)',
-      afterStart: (n: number) => `Påminnelse ${n}: efter start`,
-      beforeDue: (n: number) => `Påminnelse ${n}: före tidsfristen`,
-      atFraction: (n: number) => `Påminnelse ${n}: när en del av tiden har gått`,
-      atTime: (n: number) => `Påminnelse ${n}: klockslag på förfallodagen`,
-      rung: (n: number) => `Eskalering ${n}: tid efter tidsfristen och till vem`,
-      target: 'Till',
-      /** A step's reminders and rungs as rows: each with a remove box, and an empty row to add one. */
-      reminders: 'Påminnelser',
-      rungs: 'Eskalering efter tidsfristen',
-      /** The start of a row's labels, for a screen reader: which row of which step. */
-      reminderRow: (n: number, step: string) => `Påminnelse ${n} för ${step}: `,
-      rungRow: (n: number, step: string) => `Eskaleringssteg ${n} för ${step}: `,
-      newReminderRow: (step: string) => `Ny påminnelse för ${step}: `,
-      newRungRow: (step: string) => `Nytt eskaleringssteg för ${step}: `,
-      remove: 'Ta bort',
-      addReminder: 'Lägg till påminnelse',
-      addReminderHint:
-        'Välj sorts påminnelse. Ange antal och tidsenhet för efter start eller före tidsfristen, procent i Antal för en del av tiden, eller klockslaget för klockslag på förfallodagen. Lämna raden tom om du inte vill lägga till någon.',
-      addRung: 'Lägg till eskaleringssteg',
-      addRungHint: 'Tid efter tidsfristen och till vem. Lämna Antal tomt om du inte vill lägga till något steg.',
-      reminderKind: 'Sorts påminnelse',
-      reminderKinds: {
-        beforeDue: 'före tidsfristen',
-        afterStart: 'efter start',
-        atFraction: 'när en del av tiden har gått (procent)',
-        atLocalTimeOnDueDay: 'klockslag på förfallodagen',
-      } as Record<string, string>,
-      repeat: 'Eskalera igen med detta mellanrum',
-      /** A reminder's kind in its row: the value fields are the kind's, so a new kind may need its value asked for. */
-      remindersHint:
-        'Byter du sort på en påminnelse räknas antal och tidsenhet på den nya sortens sätt. Behöver den nya sorten ett annat värde (procent eller klockslag) visas formuläret igen med fältet för det, och inget publiceras förrän du har fyllt i det.',
-      /** Who besides the unit's inbox is told when a task opens (domain/policy.ts notifyOnOpen). */
-      notify: 'Meddelas direkt när uppgiften öppnas',
-      notifyHint: 'Utöver enhetens inkorg. Kryssa inte i något om ingen mer ska meddelas.',
-      notifyRow: (step: string) => `Meddelas när ${step} öppnas: `,
-      /** A step's outcomes as rows (codes, as the API and the case's course know them). */
-      outcomes: 'Utfall',
-      outcomesHint:
-        'Det utfall uppgiften avslutas med. Koden skrivs med små bokstäver a–z, siffror och bindestreck. Ärendets gång bygger på vissa koder (t.ex. att en utredning inleds): en ändrad eller borttagen kod kan ändra vad som händer efter steget.',
-      outcome: (n: number, name: string) => `Utfall ${n}: ${name}`,
-      outcomeRow: (n: number, step: string) => `Utfall ${n} för ${step}: `,
-      outcomeCode: 'Kod',
-      whileWaiting: 'Kan ges medan uppgiften väntar på samtycke',
-      addOutcome: 'Lägg till utfall',
-      addOutcomeHint: 'Lämna koden tom om du inte vill lägga till något utfall. Ett utfall som systemet inte har något svenskt namn för visas med sin kod.',
-      newOutcomeRow: (step: string) => `Nytt utfall för ${step}: `,
-      /** A step's consent gate: its wait's deadline, the unit told while it waits, and the wait's own ladder. */
-      consentWait: 'Väntan på samtycke',
-      consentWaitHint: (agency: string, purpose: string) =>
-        `Uppgiften delas med ${agency} först när samtycke finns (syfte: ${purpose}); till dess väntar den, med en egen tidsfrist och eskalering. Myndigheten och syftet följer med oförändrade.`,
-      waitDeadline: 'Tidsfrist för väntan',
-      waitSameDay: 'Tidsfrist för väntan: samma arbetsdag',
-      waitRow: (step: string) => `Väntan på samtycke för ${step}: `,
-      waitUnit: 'Enhet som meddelas medan uppgiften väntar',
-      waitRungs: 'Eskalering under väntan',
-      waitRungsHint: 'Utan något eskaleringssteg gäller förvalet: arbetsledaren för enheten som meddelas under väntan får veta när väntans tidsfrist passeras.',
-      waitRung: (n: number) => `Eskalering ${n} under väntan: tid efter väntans tidsfrist och till vem`,
-      waitRungRow: (n: number, step: string) => `Eskaleringssteg ${n} under väntan på samtycke för ${step}: `,
-      addWaitRung: 'Lägg till eskaleringssteg under väntan',
-      addWaitRungHint: 'Tid efter väntans tidsfrist och till vem. Lämna Antal tomt om du inte vill lägga till något steg.',
-      newWaitRungRow: (step: string) => `Nytt eskaleringssteg under väntan på samtycke för ${step}: `,
-      /** By the language of the source version's texts (domain/policy.ts textLanguage): English ones say so. */
-      legalBasis: { sv: 'Rättslig grund (policyns text)', en: 'Rättslig grund (policyns text, på engelska)' },
-      rationale: { sv: 'Motivering (policyns text)', en: 'Motivering (policyns text, på engelska)' },
-      rationaleHint: 'Lämna tomt om steget inte behöver någon motivering.',
-      /** The span units a deadline may use (domain/policyTerms.ts spanUnits), in the plural. */
-      spanUnits: {
-        seconds: 'sekunder',
-        minutes: 'minuter',
-        hours: 'timmar',
-        calendarDays: 'kalenderdagar',
-        workingDays: 'arbetsdagar',
-        weeks: 'veckor',
-        months: 'månader',
-      } as Record<string, string>,
-      targets: { unitSupervisor: 'Enhetens arbetsledare', unitHead: 'Enhetschefen' } as Record<string, string>,
-      button: 'Publicera versionen',
-      cancel: 'Avbryt och gå tillbaka till versionen',
-      published: (caseType: string, version: string) =>
-        `Version ${version} av policyn för ${caseType} är publicerad och aktiv. Ärenden som redan pågår behåller den version de startade med; ärenden som startar från och med nu får version ${version}.`,
-      /** Where a field sits, for the error summary: "Beslut om utredning: Tidsfrist, antal". */
-      where: (step: string, group: string, label: string) => `${step}: ${group}, ${label.toLocaleLowerCase('sv')}`,
-      /** Refused fields, by what kind of field they are. */
-      errors: {
-        version: 'Ange ett namn på 1–64 tecken: bokstäver a–z eller A–Z, siffror, punkt, bindestreck och understreck, t.ex. 2026.4.',
-        versionTaken: 'Det finns redan en version med det namnet. Publicerade versioner ändras aldrig; välj ett nytt namn.',
-        amount: 'Ange ett tal som är 0 eller större, t.ex. 14 eller 1,5.',
-        spanUnit: 'Välj en tidsenhet i listan.',
-        time: 'Ange ett klockslag mellan 00:00 och 23:59 som TT:MM, t.ex. 17:00.',
-        percent: 'Ange hur stor del av tiden i procent, större än 0 och mindre än 100.',
-        unit: 'Välj en enhet som finns i registret.',
-        unitNotFound: 'Enheten finns inte i registret. Välj en annan.',
-        unitInactive: 'Enheten är inaktiverad och får inga nya uppgifter. Välj en annan.',
-        target: 'Välj vem eskaleringen går till.',
-        noRungs: 'Ett steg måste ha minst ett eskaleringssteg. Behåll något av dem eller lägg till ett nytt.',
-        reminderKind: 'Välj en sorts påminnelse i listan.',
-        /** A reminder whose new kind needs another value than the row showed: the form comes back asking for it. */
-        'kindChanged.beforeDue': 'Ange antal och tidsenhet för påminnelsens nya sort.',
-        'kindChanged.afterStart': 'Ange antal och tidsenhet för påminnelsens nya sort.',
-        'kindChanged.atFraction': 'Ange hur stor del av tiden i procent för påminnelsens nya sort, större än 0 och mindre än 100.',
-        'kindChanged.atLocalTimeOnDueDay': 'Ange klockslaget för påminnelsens nya sort som TT:MM, t.ex. 09:00.',
-        outcome: 'Ange en kod med små bokstäver a–z, siffror och bindestreck, som börjar med en bokstav, t.ex. inget-behov.',
-        outcomeTaken: 'Steget har redan det utfallet. Ange en annan kod eller ta bort raden.',
-        noOutcomes: 'Ett steg måste ha minst ett utfall. Behåll något av dem eller lägg till ett nytt.',
-        /** An outcome the workflow acts on for the child's safety (domain/policy.ts safetyOutcomes), removed or renamed. */
-        safetyOutcome: 'Utfallet styr ärendets fortsättning för barnets skydd och kan inte tas bort eller byta kod. Behåll det.',
-        check: 'Kontrollera valet.',
-        text: 'Kontrollera texten.',
-        requiredText: 'Ange den rättsliga grunden. Ett steg som vilar på en rättslig grund kan inte bli utan den i en ny version.',
-        part: 'Kontrollera värdena här.',
-        invalidPolicy: 'Policyn saknar steg som ärendetypen behöver. Utgå från en annan version.',
-        invalidPolicySafety: 'Ett steg saknar ett utfall som styr ärendets fortsättning för barnets skydd (omedelbart skydd behövs, inled utredning). Lägg till det under steget eller utgå från en annan version.',
-        other: 'Kontrollera värdet.',
-      } as Record<string, string>,
-    },
     policies: {
       title: 'Policyer för tidsfrister',
       intro: 'Varje ärendetyp har versionerade policyer: stegen, deras tidsfrister, påminnelser och eskaleringar. Nya ärenden startar på den aktiva versionen.',
